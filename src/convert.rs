@@ -1,0 +1,663 @@
+//! `reskontra convert`: the whole pipeline, from raw exports to the published files.
+//!
+//! read → table → map → normalise → protect → (split, reconcile) → write → report.
+//! Everything is written to a staging folder first and moved into place only when every
+//! check has passed, so a failed run leaves the output folder as it was.
+
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::ident::{classify_id, IdKind};
+use crate::layout::{detect, find_header, DetectRule, Detection, Layout};
+use crate::map::{map_tables, meta, Overrides};
+use crate::normalise::{self, normalise};
+use crate::protect::{cols, protect, Policy};
+use crate::read::{file_name, read_table, RawTable, ReadOptions};
+use crate::report::{
+    sha256_hex, InputEntry, InputRef, LayoutEntry, OptionsEntry, OutputEntry, Report, RowCounts,
+    Sums,
+};
+use crate::spec;
+use crate::table::{extract, SourceTable};
+use crate::write::{self, Format, SpecTable, Staging};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Everything `convert` needs.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    /// Input files: the main export(s) and any lookup tables the layout joins.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Layout name or path; detected when `None`.
+    pub layout: Option<String>,
+    /// Buyer, municipality and period values.
+    pub overrides: Overrides,
+    /// Encoding and sheet.
+    pub read: ReadOptions,
+    /// Formats to publish.
+    pub formats: Vec<Format>,
+    /// The publisher's policy.
+    pub policy: Policy,
+    /// Where the policy came from.
+    pub policy_path: Option<PathBuf>,
+    /// Guard text cells against formula injection.
+    pub formula_guard: bool,
+}
+
+impl ConvertOptions {
+    /// Options with defaults for the given inputs and output folder.
+    pub fn new(inputs: Vec<PathBuf>, out: PathBuf) -> ConvertOptions {
+        ConvertOptions {
+            inputs,
+            out,
+            layout: None,
+            overrides: Overrides::default(),
+            read: ReadOptions::default(),
+            formats: vec![Format::Csv, Format::Parquet],
+            policy: Policy::default(),
+            policy_path: None,
+            formula_guard: true,
+        }
+    }
+}
+
+/// Check and normalise a buyer id given as an option: a valid organisation number.
+pub fn check_buyer_id(raw: &str) -> Result<String> {
+    match classify_id(raw) {
+        IdKind::Organisation(ten) => Ok(ten),
+        IdKind::Personal(_) => Err(Error::Usage(
+            "--buyer-id is a personal identity number, not an organisation number".into(),
+        )),
+        _ => Err(Error::Usage(format!(
+            "--buyer-id '{raw}' is not a valid organisation number (10 digits, digits 3-4 ≥ 20, \
+             valid check digit)"
+        ))),
+    }
+}
+
+/// Check a municipality code given as an option.
+pub fn check_kommun_id(raw: &str) -> Result<String> {
+    spec::normalise_municipality_code(raw).ok_or_else(|| {
+        Error::Usage(format!(
+            "--kommun-id '{raw}' is not one of the 290 SCB municipality codes (e.g. 0180)"
+        ))
+    })
+}
+
+/// Check a period given as an option.
+pub fn check_period(raw: &str) -> Result<Period> {
+    Period::parse(raw)
+        .ok_or_else(|| Error::Usage(format!("--period '{raw}' is not a month: use YYYY-MM")))
+}
+
+/// Inputs sorted into the main tables and the lookup tables of a layout.
+pub struct Assignment {
+    /// The layout.
+    pub layout: Layout,
+    /// Why it was chosen.
+    pub reason: String,
+    /// Main inputs: (table, header index).
+    pub main: Vec<(RawTable, usize)>,
+    /// Lookup inputs by lookup name.
+    pub lookups: BTreeMap<String, (RawTable, usize)>,
+}
+
+fn near_miss_text(near: &[String]) -> String {
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!("; closest layouts: {}", near.join(" | "))
+    }
+}
+
+/// Choose the layout (given or detected) and sort the inputs into main and lookup tables.
+pub fn assign(tables: Vec<RawTable>, layout: Option<&str>) -> Result<Assignment> {
+    let (layout, reason) = match layout {
+        Some(name) => {
+            let l = Layout::load(name)?;
+            (l, format!("chosen with --layout {name}"))
+        }
+        None => detect_layout(&tables)?,
+    };
+    let mut main = Vec::new();
+    let mut lookups = BTreeMap::new();
+    for table in tables {
+        if let Some(idx) = find_header(&table.rows, &layout.detect) {
+            main.push((table, idx));
+            continue;
+        }
+        let lookup = layout.lookup.iter().find_map(|(name, rule)| {
+            let rule = DetectRule {
+                required: rule.required.clone(),
+                absent: Vec::new(),
+            };
+            if lookups.contains_key(name) {
+                return None;
+            }
+            find_header(&table.rows, &rule).map(|idx| (name.clone(), idx))
+        });
+        match lookup {
+            Some((name, idx)) => {
+                lookups.insert(name, (table, idx));
+            }
+            None => {
+                let near = match detect(&table.rows, std::slice::from_ref(&layout)) {
+                    Ok(_) => Vec::new(),
+                    Err(near) => near,
+                };
+                return Err(Error::input(
+                    &table.path,
+                    format!(
+                        "no header row of layout {} found in the first {} rows{}",
+                        layout.name,
+                        crate::layout::HEADER_SEARCH_ROWS,
+                        near_miss_text(&near)
+                    ),
+                ));
+            }
+        }
+    }
+    if main.is_empty() {
+        return Err(Error::Usage(format!(
+            "none of the inputs is a main export of layout {} (only lookup tables were given)",
+            layout.name
+        )));
+    }
+    Ok(Assignment {
+        layout,
+        reason,
+        main,
+        lookups,
+    })
+}
+
+fn detect_layout(tables: &[RawTable]) -> Result<(Layout, String)> {
+    let builtin = Layout::builtin();
+    let mut first_near = Vec::new();
+    for table in tables {
+        match detect(&table.rows, &builtin) {
+            Ok(Detection {
+                layout,
+                reason,
+                near_misses,
+                ..
+            }) => {
+                let mut why = format!("detected from {}: {reason}", table.file_name());
+                if !near_misses.is_empty() {
+                    why.push_str(&format!(" (other candidates: {})", near_misses.join("; ")));
+                }
+                return Ok((layout, why));
+            }
+            Err(near) if first_near.is_empty() => first_near = near,
+            Err(_) => {}
+        }
+    }
+    let path = tables.first().map_or_else(PathBuf::new, |t| t.path.clone());
+    Err(Error::input(
+        &path,
+        format!(
+            "no built-in layout matches the header (searched the first {} rows){}; \
+             give --layout NAME|PATH (see `reskontra layouts`)",
+            crate::layout::HEADER_SEARCH_ROWS,
+            near_miss_text(&first_near)
+        ),
+    ))
+}
+
+/// A path relative to `base` (both made absolute), with forward slashes.
+pub fn relative_path(path: &Path, base: &Path) -> String {
+    let abs = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
+    };
+    let path = abs(path);
+    let base = abs(base);
+    let pc: Vec<Component> = path.components().collect();
+    let bc: Vec<Component> = base.components().collect();
+    let common = pc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = Vec::new();
+    for _ in common..bc.len() {
+        parts.push("..".into());
+    }
+    for c in &pc[common..] {
+        parts.push(c.as_os_str().to_string_lossy().into_owned());
+    }
+    parts.join("/")
+}
+
+fn file_entry(path: &Path, report_dir: &Path) -> Result<(String, String, u64)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok((
+        relative_path(path, report_dir),
+        sha256_hex(&bytes),
+        bytes.len() as u64,
+    ))
+}
+
+/// Rows per outcome after all stages.
+struct Split {
+    published: DataFrame,
+    withheld: DataFrame,
+    rejected: DataFrame,
+}
+
+fn split(df: &DataFrame) -> Result<Split> {
+    let rejected_mask = df.column(meta::REJECT)?.is_not_null();
+    let rejected_mask = rejected_mask;
+    let withhold = df.column(cols::ACTION)?.str()?.equal("withhold");
+    let withheld_mask = &withhold & &!&rejected_mask;
+    let published_mask = !&(&withhold | &rejected_mask);
+    Ok(Split {
+        published: df.filter(&published_mask)?,
+        withheld: df.filter(&withheld_mask)?,
+        rejected: df.filter(&rejected_mask)?,
+    })
+}
+
+fn sum_cents(df: &DataFrame) -> Result<i128> {
+    Ok(normalise::cents(df)?.into_iter().flatten().sum())
+}
+
+/// The output stem: `leverantorsreskontra-YYYY-MM` or `..._YYYY-MM` for a span of months.
+pub fn output_stem(df: &DataFrame, fallback: &DataFrame) -> Result<String> {
+    let months = |d: &DataFrame| -> Result<Vec<Period>> {
+        Ok(normalise::dates(d)?
+            .into_iter()
+            .flatten()
+            .map(Period::of)
+            .collect())
+    };
+    let mut m = months(df)?;
+    if m.is_empty() {
+        m = months(fallback)?;
+    }
+    let (Some(first), Some(last)) = (m.iter().min(), m.iter().max()) else {
+        return Ok("leverantorsreskontra-utan-period".to_string());
+    };
+    Ok(if first == last {
+        format!("leverantorsreskontra-{first}")
+    } else {
+        format!("leverantorsreskontra-{first}_{last}")
+    })
+}
+
+const INTERNAL_README: &str = "\
+INTERNAL — DO NOT PUBLISH
+
+The files in this folder are for the publisher's own review. They hold the raw supplier names
+and identity numbers of masked and withheld suppliers (review.csv) and the raw values of rows
+that could not be converted (rejected.csv), which may include personal data.
+
+Publish only the files in the folder above this one (leverantorsreskontra-*.csv/.json/.parquet).
+report.json holds counts and sums only, never masked values.
+";
+
+/// Run the conversion and write everything into `opts.out`.
+pub fn convert(opts: &ConvertOptions) -> Result<Report> {
+    if opts.inputs.is_empty() {
+        return Err(Error::Usage("give at least one INPUT file".into()));
+    }
+    if opts.formats.is_empty() {
+        return Err(Error::Usage(
+            "--formats needs at least one of csv, parquet, json".into(),
+        ));
+    }
+    let mut tables = Vec::with_capacity(opts.inputs.len());
+    for path in &opts.inputs {
+        tables.push(read_table(path, &opts.read)?);
+    }
+    let formats_of: BTreeMap<PathBuf, crate::read::SourceFormat> = tables
+        .iter()
+        .map(|t| (t.path.clone(), t.format.clone()))
+        .collect();
+    let assignment = assign(tables, opts.layout.as_deref())?;
+    let layout = assignment.layout.clone();
+
+    let mut roles: Vec<(PathBuf, String, u64)> = Vec::new();
+    let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
+    let mut main_tables: Vec<SourceTable> = Vec::new();
+    for (raw, idx) in assignment.main {
+        let t = extract(raw, idx, &layout);
+        for (k, v) in &t.skipped {
+            *skipped.entry(k.clone()).or_insert(0) += v;
+        }
+        roles.push((t.path.clone(), "main".into(), t.header_line));
+        main_tables.push(t);
+    }
+    let mut lookup_tables = BTreeMap::new();
+    for (name, (raw, idx)) in assignment.lookups {
+        let t = extract(raw, idx, &layout);
+        roles.push((t.path.clone(), format!("lookup:{name}"), t.header_line));
+        lookup_tables.insert(name, t);
+    }
+    for t in &main_tables {
+        if t.rows.is_empty() && t.broken.is_empty() {
+            return Err(Error::input(
+                &t.path,
+                format!(
+                    "the header (line {}) is followed by no data rows",
+                    t.header_line
+                ),
+            ));
+        }
+    }
+
+    let (df, map_info) = map_tables(&main_tables, &lookup_tables, &layout, &opts.overrides)?;
+    let (df, norm_info) = normalise(df, layout.read.decimal_mark)?;
+    let (df, privacy) = protect(df, &opts.policy)?;
+    let parts = split(&df)?;
+
+    let rows = RowCounts {
+        read: df.height() as u64,
+        published: parts.published.height() as u64,
+        withheld: parts.withheld.height() as u64,
+        rejected: parts.rejected.height() as u64,
+    };
+    let sums = Sums {
+        read: sum_cents(&df)?,
+        published: sum_cents(&parts.published)?,
+        withheld: sum_cents(&parts.withheld)?,
+        rejected: sum_cents(&parts.rejected)?,
+    };
+    if rows.read != rows.published + rows.withheld + rows.rejected {
+        return Err(Error::Reconciliation(format!(
+            "{} rows read but {} published + {} withheld + {} rejected",
+            rows.read, rows.published, rows.withheld, rows.rejected
+        )));
+    }
+    if sums.read != sums.published + sums.withheld + sums.rejected {
+        return Err(Error::Reconciliation(
+            "the sum of amounts read differs from published + withheld + rejected".into(),
+        ));
+    }
+
+    let mut rejected_by_reason: BTreeMap<String, u64> = BTreeMap::new();
+    for r in parts.rejected.column(meta::REJECT)?.str()?.iter().flatten() {
+        *rejected_by_reason.entry(r.to_string()).or_insert(0) += 1;
+    }
+
+    let (spec_table, guarded) = write::spec_table(&parts.published, opts.formula_guard)?;
+    let stem = output_stem(&parts.published, &df)?;
+
+    let mut staging = Staging::new(&opts.out)?;
+    let result = write_all(&mut staging, opts, &stem, &spec_table, &parts, &df);
+    let outputs = match result {
+        Ok(o) => o,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    };
+
+    let mut warnings = Vec::new();
+    if norm_info.invalid_kommun_id > 0 {
+        warnings.push(format!(
+            "{} kommun_id values were not municipality codes and were left empty",
+            norm_info.invalid_kommun_id
+        ));
+    }
+    if rows.rejected > 0 {
+        warnings.push(format!(
+            "{} rows were rejected: see internal/rejected.csv",
+            rows.rejected
+        ));
+    }
+    for (file, period) in &map_info.periods {
+        warnings.push(format!(
+            "{file} has no date column: datum is the first day of {period}"
+        ));
+    }
+    for (name, n) in &map_info.lookup_misses {
+        warnings.push(format!("{n} rows had a key not found in lookup {name}"));
+    }
+    let is_municipality = parts
+        .published
+        .column("kopare_id")?
+        .str()?
+        .iter()
+        .flatten()
+        .any(|id| id.starts_with("212"));
+    if is_municipality
+        && opts.overrides.kommun_id.is_none()
+        && map_info
+            .sources
+            .get("kommun_id")
+            .is_none_or(|s| s == "none")
+    {
+        warnings.push("the buyer looks like a municipality or region: give --kommun-id (the spec says it should be given)".into());
+    }
+
+    let report_dir = opts.out.clone();
+    let mut inputs = Vec::new();
+    for (path, role, header_line) in &roles {
+        let (rel, sha, bytes) = file_entry(path, &report_dir)?;
+        inputs.push(InputEntry {
+            path: rel,
+            sha256: sha,
+            bytes,
+            role: role.clone(),
+            format: formats_of.get(path).cloned().unwrap_or_default(),
+            header_line: *header_line,
+            period: map_info.periods.get(&file_name(path)).cloned(),
+        });
+    }
+    let policy = match &opts.policy_path {
+        Some(p) => {
+            let (path, sha256, _) = file_entry(p, &report_dir)?;
+            Some(InputRef { path, sha256 })
+        }
+        None => None,
+    };
+    let report = Report {
+        tool: "reskontra".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        specification: "leverantorsreskontra 1.1".into(),
+        layout: LayoutEntry {
+            name: layout.name.clone(),
+            reason: assignment.reason.clone(),
+            sources: map_info.sources.clone(),
+        },
+        options: OptionsEntry {
+            layout: opts.layout.clone(),
+            buyer_id: opts.overrides.buyer_id.clone(),
+            buyer_name: opts.overrides.buyer_name.clone(),
+            kommun_id: opts.overrides.kommun_id.clone(),
+            period: opts.overrides.period.map(|p| p.to_string()),
+            encoding: opts.read.encoding.clone(),
+            sheet: opts.read.sheet.clone(),
+            formats: opts
+                .formats
+                .iter()
+                .map(|f| f.extension().to_string())
+                .collect(),
+            policy,
+            formula_guard: opts.formula_guard,
+        },
+        inputs,
+        outputs,
+        skipped_lines: skipped,
+        rows,
+        amount: sums.into(),
+        rejected_by_reason,
+        privacy,
+        normalise: norm_info,
+        lookup_misses: map_info.lookup_misses.clone(),
+        formula_guarded_cells: guarded,
+        warnings,
+    };
+    let report_path = staging.path("report.json")?;
+    let written = write::write_file(&report_path, |f| {
+        use std::io::Write;
+        f.write_all(report.to_json().as_bytes())
+    });
+    if let Err(e) = written {
+        staging.abandon();
+        return Err(e);
+    }
+    staging.commit()?;
+    Ok(report)
+}
+
+/// Write the published files and the internal review files into staging, check the published
+/// files for personal numbers, and describe them.
+fn write_all(
+    staging: &mut Staging,
+    opts: &ConvertOptions,
+    stem: &str,
+    table: &SpecTable,
+    parts: &Split,
+    all: &DataFrame,
+) -> Result<Vec<OutputEntry>> {
+    let mut outputs = Vec::new();
+    let mut formats = opts.formats.clone();
+    formats.sort();
+    formats.dedup();
+    for format in formats {
+        let rel = format!("{stem}.{}", format.extension());
+        let path = staging.path(&rel)?;
+        match format {
+            Format::Csv => write::write_file(&path, |f| {
+                let mut w = std::io::BufWriter::new(f);
+                write::write_csv(table, &mut w)?;
+                std::io::Write::flush(&mut w)
+            })?,
+            Format::Json => write::write_file(&path, |f| {
+                let mut w = std::io::BufWriter::new(f);
+                write::write_json(table, &mut w)?;
+                std::io::Write::flush(&mut w)
+            })?,
+            Format::Parquet => {
+                let mut frame = write::parquet_frame(table, &parts.published)?;
+                write::write_parquet(&path, &mut frame)?;
+            }
+        }
+        let hits = crate::validate::personal_number_hits(&path)?;
+        if hits > 0 {
+            return Err(Error::Privacy(format!(
+                "{rel} would contain {hits} cells with a personal identity number"
+            )));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        outputs.push(OutputEntry {
+            path: rel,
+            sha256: sha256_hex(&bytes),
+            rows: table.height() as u64,
+            published: true,
+        });
+    }
+    let internal = [
+        (
+            "internal/README.txt",
+            INTERNAL_README.as_bytes().to_vec(),
+            0,
+        ),
+        ("internal/review.csv", review_csv(all)?, 0),
+        (
+            "internal/rejected.csv",
+            rejected_csv(&parts.rejected)?,
+            parts.rejected.height(),
+        ),
+    ];
+    for (rel, bytes, rows) in internal {
+        let path = staging.path(rel)?;
+        write::write_file(&path, |f| std::io::Write::write_all(f, &bytes))?;
+        let rows = if rel.ends_with("review.csv") {
+            bytes
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                .saturating_sub(1)
+        } else {
+            rows
+        };
+        outputs.push(OutputEntry {
+            path: rel.to_string(),
+            sha256: sha256_hex(&bytes),
+            rows: rows as u64,
+            published: false,
+        });
+    }
+    Ok(outputs)
+}
+
+fn csv_line(fields: &[&str]) -> String {
+    let mut s: String = fields
+        .iter()
+        .map(|f| write::csv_field(f).into_owned())
+        .collect::<Vec<_>>()
+        .join(",");
+    s.push('\n');
+    s
+}
+
+/// `internal/review.csv`: each distinct masked or withheld supplier with its raw name and id,
+/// the reason, the rows and the sum.
+fn review_csv(df: &DataFrame) -> Result<Vec<u8>> {
+    let reasons = df.column(cols::REASON)?.str()?;
+    let actions = df.column(cols::ACTION)?.str()?;
+    let names = df.column(cols::RAW_NAME)?.str()?;
+    let ids = df.column(cols::RAW_ID)?.str()?;
+    let cents = normalise::cents(df)?;
+    let mut groups: BTreeMap<(String, String, String, String), (u64, i128)> = BTreeMap::new();
+    for i in 0..df.height() {
+        let Some(reason) = reasons.get(i) else {
+            continue;
+        };
+        let action = if actions.get(i) == Some("withhold") {
+            "withheld"
+        } else {
+            "masked"
+        };
+        let key = (
+            reason.to_string(),
+            action.to_string(),
+            names.get(i).unwrap_or("").to_string(),
+            ids.get(i).unwrap_or("").to_string(),
+        );
+        let entry = groups.entry(key).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += cents[i].unwrap_or(0);
+    }
+    let mut out = csv_line(&[
+        "reason",
+        "action",
+        "leverantor_raw",
+        "leverantor_id_raw",
+        "rows",
+        "belopp",
+    ]);
+    for ((reason, action, name, id), (rows, sum)) in groups {
+        out.push_str(&csv_line(&[
+            &reason,
+            &action,
+            &name,
+            &id,
+            &rows.to_string(),
+            &crate::report::ore_to_string(sum),
+        ]));
+    }
+    Ok(out.into_bytes())
+}
+
+/// `internal/rejected.csv`: every rejected row with its source, reason and raw cells.
+fn rejected_csv(df: &DataFrame) -> Result<Vec<u8>> {
+    let files = df.column(meta::FILE)?.str()?;
+    let rows = df.column(meta::ROW)?.u64()?;
+    let reasons = df.column(meta::REJECT)?.str()?;
+    let raws = df.column(meta::RAW)?.str()?;
+    let mut out = csv_line(&["source_file", "source_row", "reason", "raw_values"]);
+    for i in 0..df.height() {
+        out.push_str(&csv_line(&[
+            files.get(i).unwrap_or(""),
+            &rows.get(i).unwrap_or(0).to_string(),
+            reasons.get(i).unwrap_or(""),
+            raws.get(i).unwrap_or(""),
+        ]));
+    }
+    Ok(out.into_bytes())
+}

@@ -1,0 +1,28 @@
+//! reskontra: turn Swedish municipal supplier-ledger exports (leverantörsreskontra) into the
+//! national open-data format 1.1, safely, and check published files.
+//!
+//! The pipeline flows one way, one module per stage:
+//! [`read`] → [`table`] → [`map`] → [`normalise`] → [`protect`] → [`write`] → [`report`],
+//! orchestrated by [`convert`]. [`validate`] checks published files. The parsers
+//! ([`amount`], [`date`], [`ident`]) do no I/O.
+
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![warn(missing_docs)]
+
+pub mod amount;
+pub mod convert;
+pub mod date;
+pub mod error;
+pub mod ident;
+pub mod layout;
+pub mod map;
+pub mod normalise;
+pub mod protect;
+pub mod read;
+pub mod report;
+pub mod spec;
+pub mod table;
+pub mod validate;
+pub mod write;
+
+pub use error::{Error, Result};

@@ -1,0 +1,239 @@
+//! The `reskontra` command line: a thin layer over the library.
+
+use clap::{Args, Parser, Subcommand};
+use reskontra::convert::{check_buyer_id, check_kommun_id, check_period, convert, ConvertOptions};
+use reskontra::layout::{detect, Layout};
+use reskontra::map::Overrides;
+use reskontra::protect::Policy;
+use reskontra::read::{read_table, ReadOptions};
+use reskontra::write::Format;
+use reskontra::{Error, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Convert Swedish supplier-ledger exports (leverantörsreskontra) to the national open-data
+/// format 1.1 without publishing personal data, and check published files.
+#[derive(Parser)]
+#[command(name = "reskontra", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert ERP exports to the files to publish (CSV, Parquet, JSON) plus report.json.
+    Convert(ConvertArgs),
+    /// Check published files against the specification (exit 0 valid, 1 invalid, 2 unreadable).
+    Validate(ValidateArgs),
+    /// List the built-in layouts.
+    Layouts,
+    /// Show how an input would be read: encoding, delimiter, header row, layout and why.
+    Detect(DetectArgs),
+}
+
+#[derive(Args)]
+struct ConvertArgs {
+    /// The export(s) to convert, and any lookup tables the layout joins (e.g. a supplier table).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    out: PathBuf,
+    /// A built-in layout name or a layout TOML file (default: detected from the header).
+    #[arg(long)]
+    layout: Option<String>,
+    /// The buyer's organisation number (kopare_id); its check digit is verified.
+    #[arg(long)]
+    buyer_id: Option<String>,
+    /// The buyer's name (kopare).
+    #[arg(long)]
+    buyer_name: Option<String>,
+    /// The SCB municipality code (kommun_id), one of the 290, e.g. 0180.
+    #[arg(long)]
+    kommun_id: Option<String>,
+    /// The month of inputs without dates, YYYY-MM (else taken from the file name).
+    #[arg(long)]
+    period: Option<String>,
+    /// Formats to publish, comma separated: csv, parquet, json.
+    #[arg(long, default_value = "csv,parquet", value_delimiter = ',')]
+    formats: Vec<String>,
+    /// Force the text encoding: utf-8, utf-16le, utf-16be, windows-1252, cp437, cp850.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Read this sheet of a workbook (default: the first sheet holding data).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// The publisher's policy file (TOML): allow/deny lists, markers, buyer defaults.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Do not prefix formula-like text cells with a quote.
+    #[arg(long)]
+    no_formula_guard: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Published files (CSV or JSON).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print a machine-readable JSON report instead of the summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct DetectArgs {
+    /// The file to inspect.
+    input: PathBuf,
+    /// Force the text encoding.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Read this sheet of a workbook.
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Convert(args) => run_convert(args).map(|()| 0),
+        Command::Validate(args) => run_validate(args),
+        Command::Layouts => run_layouts().map(|()| 0),
+        Command::Detect(args) => run_detect(args).map(|()| 0),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
+    let policy = match &args.policy {
+        Some(p) => Policy::load(p)?,
+        None => Policy::default(),
+    };
+    let buyer_id = args
+        .buyer_id
+        .clone()
+        .or_else(|| policy.publisher.buyer_id.clone())
+        .map(|b| check_buyer_id(&b))
+        .transpose()?;
+    let kommun_id = args
+        .kommun_id
+        .clone()
+        .or_else(|| policy.publisher.kommun_id.clone())
+        .map(|k| check_kommun_id(&k))
+        .transpose()?;
+    let buyer_name = args
+        .buyer_name
+        .clone()
+        .or_else(|| policy.publisher.buyer_name.clone());
+    if buyer_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(Error::Usage("--buyer-name is empty".into()));
+    }
+    let period = args.period.as_deref().map(check_period).transpose()?;
+    let mut formats = Vec::new();
+    for f in &args.formats {
+        formats.push(Format::parse(f).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown format '{f}' in --formats; use csv, parquet, json"
+            ))
+        })?);
+    }
+    let mut opts = ConvertOptions::new(args.inputs, args.out);
+    opts.layout = args.layout;
+    opts.overrides = Overrides {
+        buyer_id,
+        buyer_name,
+        kommun_id,
+        period,
+    };
+    opts.read = ReadOptions {
+        encoding: args.encoding,
+        sheet: args.sheet,
+    };
+    opts.formats = formats;
+    opts.policy = policy;
+    opts.policy_path = args.policy;
+    opts.formula_guard = !args.no_formula_guard;
+    Ok(opts)
+}
+
+fn run_convert(args: ConvertArgs) -> Result<()> {
+    let quiet = args.quiet;
+    let opts = convert_options(args)?;
+    let report = convert(&opts)?;
+    if !quiet {
+        eprint!("{}", report.summary());
+    }
+    Ok(())
+}
+
+fn run_validate(args: ValidateArgs) -> Result<u8> {
+    let outcome = reskontra::validate::validate_files(&args.files)?;
+    if args.json {
+        println!("{}", outcome.to_json());
+    } else {
+        print!("{}", outcome.summary());
+    }
+    Ok(outcome.exit_code())
+}
+
+fn run_layouts() -> Result<()> {
+    for layout in Layout::builtin() {
+        println!("{:<28} {}", layout.name, layout.description);
+    }
+    Ok(())
+}
+
+fn run_detect(args: DetectArgs) -> Result<()> {
+    let table = read_table(
+        &args.input,
+        &ReadOptions {
+            encoding: args.encoding,
+            sheet: args.sheet,
+        },
+    )?;
+    let f = &table.format;
+    println!("file:         {}", args.input.display());
+    println!("kind:         {}", f.kind);
+    if let Some(e) = &f.encoding {
+        println!(
+            "encoding:     {e}{}",
+            if f.bom { " (with BOM)" } else { "" }
+        );
+    }
+    if let Some(d) = &f.delimiter {
+        println!("delimiter:    {d}");
+    }
+    if let Some(l) = &f.line_endings {
+        println!("line endings: {l}");
+    }
+    if let Some(s) = &f.sheet {
+        println!("sheet:        {s}");
+    }
+    match detect(&table.rows, &Layout::builtin()) {
+        Ok(d) => {
+            println!("header row:   {}", table.rows[d.header_index].line);
+            println!("layout:       {}", d.layout.name);
+            println!("why:          {}", d.reason);
+            for n in &d.near_misses {
+                println!("near miss:    {n}");
+            }
+        }
+        Err(near) => {
+            println!("layout:       none of the built-in layouts matches");
+            for n in &near {
+                println!("near miss:    {n}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,493 @@
+//! Stage 3: map source columns to the 15 spec columns by a layout, into a polars DataFrame
+//! of raw text (typing happens in the normalise stage).
+
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::layout::{find_column, ColumnRule, Layout, SplitPart};
+use crate::read::{file_name, RawRow};
+use crate::spec::COLUMNS;
+use crate::table::SourceTable;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Names of the bookkeeping columns that travel with the data through the stages.
+pub mod meta {
+    /// Source file name.
+    pub const FILE: &str = "_file";
+    /// Source line or sheet row.
+    pub const ROW: &str = "_row";
+    /// Whether the row is flagged secret in the source.
+    pub const SECRET: &str = "_secret";
+    /// Why a row is rejected (null when it is not).
+    pub const REJECT: &str = "_reject";
+    /// The raw cells of a row, for `internal/rejected.csv`.
+    pub const RAW: &str = "_raw";
+}
+
+/// Values that come from options (or the policy file) rather than from the data.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--buyer-id`.
+    pub buyer_id: Option<String>,
+    /// `--buyer-name`.
+    pub buyer_name: Option<String>,
+    /// `--kommun-id`.
+    pub kommun_id: Option<String>,
+    /// `--period`.
+    pub period: Option<Period>,
+}
+
+/// Where one target column's values come from, for one input.
+#[derive(Debug, Clone)]
+enum Source {
+    Column {
+        index: usize,
+        fallback: Option<usize>,
+        split: Option<SplitPart>,
+    },
+    Constant(String),
+    Lookup {
+        table: String,
+        main_key: usize,
+        value: usize,
+    },
+    Missing,
+}
+
+/// What the map stage tells the report.
+#[derive(Debug, Clone, Default)]
+pub struct MapInfo {
+    /// Where each target column came from, in words.
+    pub sources: BTreeMap<String, String>,
+    /// Periods used for inputs without a date column, by file.
+    pub periods: BTreeMap<String, String>,
+    /// Lookup keys not found, by lookup name (counts only, never values).
+    pub lookup_misses: BTreeMap<String, u64>,
+}
+
+/// A lookup table: key → row cells.
+struct LookupTable {
+    header: Vec<String>,
+    rows: HashMap<String, Vec<String>>,
+}
+
+fn build_lookup(table: &SourceTable, rule_key: &[String], name: &str) -> Result<LookupTable> {
+    let key = find_column(&table.header, rule_key).ok_or_else(|| {
+        Error::input(
+            &table.path,
+            format!("lookup {name}: no key column ({})", rule_key.join(", ")),
+        )
+    })?;
+    let mut rows = HashMap::new();
+    for row in &table.rows {
+        if let Some(k) = row.cells.get(key) {
+            rows.entry(k.trim().to_string())
+                .or_insert_with(|| row.cells.clone());
+        }
+    }
+    Ok(LookupTable {
+        header: table.header.clone(),
+        rows,
+    })
+}
+
+fn rule_for<'a>(layout: &'a Layout, target: &str) -> Option<&'a ColumnRule> {
+    layout.columns.get(target)
+}
+
+/// Resolve the source of every target for one input table.
+fn resolve_sources(
+    table: &SourceTable,
+    layout: &Layout,
+    lookups: &BTreeMap<String, LookupTable>,
+    info: &mut MapInfo,
+) -> Result<Vec<(Source, Option<&'static str>)>> {
+    let mut out = Vec::with_capacity(COLUMNS.len());
+    for target in COLUMNS {
+        let Some(rule) = rule_for(layout, target) else {
+            out.push((Source::Missing, None));
+            continue;
+        };
+        let source = if let Some(c) = &rule.constant {
+            Source::Constant(c.clone())
+        } else if let Some(lname) = &rule.lookup {
+            let lrule = &layout.lookup[lname];
+            match lookups.get(lname) {
+                Some(lt) => {
+                    let main_key =
+                        find_column(&table.header, &lrule.main_key).ok_or_else(|| {
+                            Error::input(
+                                &table.path,
+                                format!(
+                                    "no column for the {lname} key ({})",
+                                    lrule.main_key.join(", ")
+                                ),
+                            )
+                        })?;
+                    let value = find_column(&lt.header, &rule.names).ok_or_else(|| {
+                        Error::input(
+                            &table.path,
+                            format!(
+                                "lookup {lname} has no column for {target} ({})",
+                                rule.names.join(", ")
+                            ),
+                        )
+                    })?;
+                    Source::Lookup {
+                        table: lname.clone(),
+                        main_key,
+                        value,
+                    }
+                }
+                None => Source::Missing,
+            }
+        } else {
+            match find_column(&table.header, &rule.names) {
+                Some(index) => Source::Column {
+                    index,
+                    fallback: find_column(&table.header, &rule.fallback),
+                    split: rule.split,
+                },
+                None => Source::Missing,
+            }
+        };
+        let describe = match &source {
+            Source::Column { index, split, .. } => {
+                let mut s = format!("column '{}'", table.header[*index]);
+                if let Some(p) = split {
+                    s.push_str(match p {
+                        SplitPart::Code => " (leading code)",
+                        SplitPart::Text => " (text after the code)",
+                    });
+                }
+                s
+            }
+            Source::Constant(_) => "layout constant".to_string(),
+            Source::Lookup { table, value, .. } => {
+                format!("lookup {table}: column '{}'", lookups[table].header[*value])
+            }
+            Source::Missing if rule.from_period => "period (first day of the month)".to_string(),
+            Source::Missing => "none".to_string(),
+        };
+        info.sources.entry(target.to_string()).or_insert(describe);
+        out.push((source, Some(target)));
+    }
+    Ok(out)
+}
+
+fn is_empty_value(value: &str, column_empty: &[String], global_empty: &[String]) -> bool {
+    let v = value.trim();
+    v.is_empty()
+        || column_empty
+            .iter()
+            .chain(global_empty)
+            .any(|e| e.eq_ignore_ascii_case(v))
+}
+
+/// Split `46362 Köp medicinskt material` into code and text.
+pub fn split_code_text(cell: &str) -> (Option<String>, Option<String>) {
+    let t = cell.trim();
+    let code_len = t.bytes().take_while(u8::is_ascii_digit).count();
+    if code_len == 0 {
+        return (None, (!t.is_empty()).then(|| t.to_string()));
+    }
+    let code = t[..code_len].to_string();
+    let rest = t[code_len..]
+        .trim_start_matches([' ', '-', '–', ':', '.', '\t'])
+        .trim();
+    (Some(code), (!rest.is_empty()).then(|| rest.to_string()))
+}
+
+fn cell_value(
+    row: &RawRow,
+    source: &Source,
+    rule: Option<&ColumnRule>,
+    global_empty: &[String],
+    lookups: &BTreeMap<String, LookupTable>,
+    misses: &mut BTreeMap<String, u64>,
+) -> Option<String> {
+    let column_empty: &[String] = rule.map_or(&[], |r| r.empty_values.as_slice());
+    let get = |i: usize| {
+        row.cells
+            .get(i)
+            .filter(|v| !is_empty_value(v, column_empty, global_empty))
+            .cloned()
+    };
+    match source {
+        Source::Column {
+            index,
+            fallback,
+            split,
+        } => {
+            let v = get(*index).or_else(|| fallback.and_then(get))?;
+            match split {
+                None => Some(v),
+                Some(SplitPart::Code) => split_code_text(&v).0,
+                Some(SplitPart::Text) => split_code_text(&v).1,
+            }
+        }
+        Source::Constant(c) => Some(c.clone()),
+        Source::Lookup {
+            table,
+            main_key,
+            value,
+        } => {
+            let key = row.cells.get(*main_key)?.trim();
+            if key.is_empty() {
+                return None;
+            }
+            match lookups.get(table).and_then(|t| t.rows.get(key)) {
+                Some(cells) => cells
+                    .get(*value)
+                    .filter(|v| !is_empty_value(v, column_empty, global_empty))
+                    .cloned(),
+                None => {
+                    *misses.entry(table.clone()).or_insert(0) += 1;
+                    None
+                }
+            }
+        }
+        Source::Missing => None,
+    }
+}
+
+/// Where the period for an input comes from: the option, else the file name.
+fn period_for(table: &SourceTable, overrides: &Overrides) -> Result<Period> {
+    overrides
+        .period
+        .or_else(|| Period::from_file_name(&file_name(&table.path)))
+        .ok_or_else(|| {
+            Error::input(
+                &table.path,
+                "the layout has no date column and no period was found: give --period YYYY-MM \
+                 or put YYYY-MM (or YYYYMM) in the file name",
+            )
+        })
+}
+
+/// Columns being built, one vector per output column.
+#[derive(Default)]
+struct Builder {
+    targets: Vec<Vec<Option<String>>>,
+    file: Vec<String>,
+    row: Vec<u64>,
+    secret: Vec<bool>,
+    reject: Vec<Option<String>>,
+    raw: Vec<String>,
+}
+
+impl Builder {
+    fn new() -> Builder {
+        Builder {
+            targets: vec![Vec::new(); COLUMNS.len()],
+            ..Builder::default()
+        }
+    }
+
+    fn push_meta(&mut self, file: &str, row: &RawRow, secret: bool, reject: Option<String>) {
+        self.file.push(file.to_string());
+        self.row.push(row.line);
+        self.secret.push(secret);
+        self.reject.push(reject);
+        self.raw.push(raw_line(&row.cells));
+    }
+
+    fn finish(self) -> Result<DataFrame> {
+        let height = self.file.len();
+        let mut columns: Vec<Column> = Vec::with_capacity(COLUMNS.len() + 5);
+        columns.push(Column::new(meta::FILE.into(), &self.file));
+        columns.push(Column::new(meta::ROW.into(), &self.row));
+        for (name, values) in COLUMNS.iter().zip(&self.targets) {
+            columns.push(Column::new((*name).into(), values));
+        }
+        columns.push(Column::new(meta::SECRET.into(), &self.secret));
+        columns.push(Column::new(meta::REJECT.into(), &self.reject));
+        columns.push(Column::new(meta::RAW.into(), &self.raw));
+        Ok(DataFrame::new(height, columns)?)
+    }
+}
+
+/// The raw cells of a row joined for review files.
+fn raw_line(cells: &[String]) -> String {
+    cells.join(" | ")
+}
+
+fn secrecy_index(table: &SourceTable, layout: &Layout) -> Option<(usize, Vec<String>)> {
+    let rule = layout.secrecy.as_ref()?;
+    let idx = find_column(&table.header, &rule.names)?;
+    Some((idx, rule.secret_values.clone()))
+}
+
+fn filter_indexes(table: &SourceTable, layout: &Layout) -> Vec<(usize, String, Vec<String>)> {
+    layout
+        .filter
+        .iter()
+        .filter_map(|f| {
+            let idx = find_column(&table.header, &f.names)?;
+            Some((idx, table.header[idx].clone(), f.keep.clone()))
+        })
+        .collect()
+}
+
+/// Map the main tables to a DataFrame with the 15 columns (raw text) and bookkeeping columns.
+pub fn map_tables(
+    tables: &[SourceTable],
+    lookup_tables: &BTreeMap<String, SourceTable>,
+    layout: &Layout,
+    overrides: &Overrides,
+) -> Result<(DataFrame, MapInfo)> {
+    let mut info = MapInfo::default();
+    let mut lookups = BTreeMap::new();
+    for (name, rule) in &layout.lookup {
+        match lookup_tables.get(name) {
+            Some(t) => {
+                lookups.insert(name.clone(), build_lookup(t, &rule.key, name)?);
+            }
+            None if rule.mandatory => return Err(Error::Usage(format!(
+                "layout {} needs a second input for lookup '{name}' (a file with the columns {}); \
+                     give it as another INPUT",
+                layout.name,
+                rule.required.join(", ")
+            ))),
+            None => {}
+        }
+    }
+    let mut b = Builder::new();
+    for table in tables {
+        let sources = resolve_sources(table, layout, &lookups, &mut info)?;
+        check_mandatory_sources(table, layout, &sources, overrides)?;
+        let period = needs_period(layout, &sources)
+            .then(|| period_for(table, overrides))
+            .transpose()?;
+        if let Some(p) = period {
+            info.periods.insert(file_name(&table.path), p.to_string());
+        }
+        let file = file_name(&table.path);
+        let secrecy = secrecy_index(table, layout);
+        let filters = filter_indexes(table, layout);
+        for row in &table.rows {
+            let secret = secrecy.as_ref().is_some_and(|(i, values)| {
+                row.cells
+                    .get(*i)
+                    .is_some_and(|v| values.iter().any(|s| s.eq_ignore_ascii_case(v.trim())))
+            });
+            let reject = filters.iter().find_map(|(i, name, keep)| {
+                let v = row.cells.get(*i).map_or("", |v| v.trim());
+                (!keep.iter().any(|k| k.eq_ignore_ascii_case(v)))
+                    .then(|| format!("{name} is not {}", keep.join("/")))
+            });
+            for (ti, (source, target)) in sources.iter().enumerate() {
+                let rule = target.and_then(|t| rule_for(layout, t));
+                let mut value = cell_value(
+                    row,
+                    source,
+                    rule,
+                    &layout.read.empty_values,
+                    &lookups,
+                    &mut info.lookup_misses,
+                );
+                if value.is_none() && COLUMNS[ti] == "datum" {
+                    value = period.map(|p| p.first_day().to_string());
+                }
+                b.targets[ti].push(value);
+            }
+            b.push_meta(&file, row, secret, reject);
+        }
+        for broken in &table.broken {
+            for column in &mut b.targets {
+                column.push(None);
+            }
+            b.push_meta(&file, &broken.row, false, Some(broken.reason.clone()));
+        }
+    }
+    apply_overrides(&mut b, overrides, &mut info);
+    Ok((b.finish()?, info))
+}
+
+fn needs_period(layout: &Layout, sources: &[(Source, Option<&'static str>)]) -> bool {
+    let idx = COLUMNS.iter().position(|c| *c == "datum").unwrap_or(8);
+    matches!(sources[idx].0, Source::Missing)
+        && rule_for(layout, "datum").is_some_and(|r| r.from_period)
+}
+
+fn apply_overrides(b: &mut Builder, overrides: &Overrides, info: &mut MapInfo) {
+    let set = [
+        ("kopare_id", &overrides.buyer_id, "option --buyer-id"),
+        ("kopare", &overrides.buyer_name, "option --buyer-name"),
+        ("kommun_id", &overrides.kommun_id, "option --kommun-id"),
+    ];
+    for (target, value, how) in set {
+        if let (Some(v), Some(i)) = (value, COLUMNS.iter().position(|c| *c == target)) {
+            for cell in &mut b.targets[i] {
+                *cell = Some(v.clone());
+            }
+            info.sources.insert(target.to_string(), how.to_string());
+        }
+    }
+}
+
+/// Every mandatory target needs a source: a column, a lookup, a period or an option.
+fn check_mandatory_sources(
+    table: &SourceTable,
+    layout: &Layout,
+    sources: &[(Source, Option<&'static str>)],
+    overrides: &Overrides,
+) -> Result<()> {
+    for (i, (source, _)) in sources.iter().enumerate() {
+        let target = COLUMNS[i];
+        if !matches!(source, Source::Missing) || !crate::spec::is_mandatory(target) {
+            continue;
+        }
+        let rule = rule_for(layout, target);
+        let covered = match target {
+            "kopare_id" => overrides.buyer_id.is_some(),
+            "kopare" => overrides.buyer_name.is_some(),
+            "datum" => rule.is_some_and(|r| r.from_period),
+            // lookups that were not given are reported in map_tables
+            _ => rule.is_some_and(|r| r.lookup.is_some()),
+        };
+        if covered {
+            continue;
+        }
+        let message = match (target, rule) {
+            ("kopare_id", _) => {
+                "the buyer's organisation number (kopare_id) is not in the data: give --buyer-id"
+                    .to_string()
+            }
+            ("kopare", _) => {
+                "the buyer's name (kopare) is not in the data: give --buyer-name".to_string()
+            }
+            (_, Some(r)) if !r.names.is_empty() => format!(
+                "no column for {target} (layout {} accepts: {})",
+                layout.name,
+                r.names.join(", ")
+            ),
+            _ => format!(
+                "layout {} gives no source for the mandatory column {target}",
+                layout.name
+            ),
+        };
+        return Err(Error::input(&table.path, message));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composite_account_cells() {
+        assert_eq!(
+            split_code_text("46362 Köp medicinskt material"),
+            (Some("46362".into()), Some("Köp medicinskt material".into()))
+        );
+        assert_eq!(
+            split_code_text("4010 - Inköp"),
+            (Some("4010".into()), Some("Inköp".into()))
+        );
+        assert_eq!(split_code_text("4010"), (Some("4010".into()), None));
+        assert_eq!(split_code_text("Inköp"), (None, Some("Inköp".into())));
+        assert_eq!(split_code_text(""), (None, None));
+    }
+}

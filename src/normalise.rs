@@ -1,0 +1,207 @@
+//! Stage 4: normalise the mapped columns in polars: text trimmed and inner white space
+//! collapsed (lazy string expressions), amounts to `Decimal(38, 2)`, dates to `Date`,
+//! identifiers and codes to their spec forms. Rows that cannot be typed get a reject reason;
+//! nothing is dropped here.
+
+use crate::amount::{parse_amount, DecimalMark};
+use crate::date::parse_date;
+use crate::error::Result;
+use crate::ident::{classify_id, IdKind};
+use crate::map::meta;
+use crate::spec::{self, COLUMNS};
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+/// Scale of the `belopp` decimal column.
+pub const AMOUNT_SCALE: usize = 2;
+/// Precision of the `belopp` decimal column.
+pub const AMOUNT_PRECISION: usize = 38;
+
+/// Counts the normalise stage reports (never values).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct NormaliseInfo {
+    /// Amounts that had more than two decimals and were rounded.
+    pub amounts_rounded: u64,
+    /// Dates given as a month only (`YYYYMM`), set to the first day.
+    pub month_only_dates: u64,
+    /// `kommun_id` values that were no municipality code and were left empty.
+    pub invalid_kommun_id: u64,
+}
+
+/// The days from 1970-01-01 to a date (polars' `Date` representation).
+pub fn days_since_epoch(date: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    i32::try_from((date - epoch).num_days()).unwrap_or(i32::MIN)
+}
+
+/// The date of a polars `Date` value.
+pub fn date_from_days(days: i32) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    epoch + chrono::Duration::days(i64::from(days))
+}
+
+/// Trim and collapse white space in every text column, as one lazy polars pass.
+fn clean_text(df: DataFrame) -> Result<DataFrame> {
+    let exprs: Vec<Expr> = COLUMNS
+        .iter()
+        .map(|c| {
+            col(*c)
+                .str()
+                .replace_all(lit(r"[\s\u{feff}]+"), lit(" "), false)
+                .str()
+                .replace_all(lit(r"^ | $"), lit(""), false)
+                .alias(*c)
+        })
+        .collect();
+    Ok(df.lazy().with_columns(exprs).collect()?)
+}
+
+fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.filter(|s| !s.is_empty()).map(str::to_string))
+        .collect())
+}
+
+/// Record the first reason a row is rejected.
+fn reject(reasons: &mut [Option<String>], row: usize, reason: impl FnOnce() -> String) {
+    if reasons[row].is_none() {
+        reasons[row] = Some(reason());
+    }
+}
+
+/// Normalise a mapped frame. Returns the frame with `belopp` as `Decimal(38, 2)`, `datum` as
+/// `Date`, and reject reasons filled in.
+pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, NormaliseInfo)> {
+    let mut df = clean_text(df)?;
+    let height = df.height();
+    let mut info = NormaliseInfo::default();
+    let mut reasons: Vec<Option<String>> = df
+        .column(meta::REJECT)?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect();
+
+    // amounts: exact decimals, rounded half away from zero
+    let mut cents: Vec<Option<i128>> = Vec::with_capacity(height);
+    for (i, v) in strings(&df, "belopp")?.into_iter().enumerate() {
+        match v.as_deref().map(|s| parse_amount(s, mark)) {
+            Some(Ok(a)) => {
+                info.amounts_rounded += u64::from(a.rounded);
+                let mut value = a.value;
+                value.rescale(AMOUNT_SCALE as u32);
+                cents.push(Some(value.mantissa()));
+            }
+            Some(Err(e)) => {
+                reject(&mut reasons, i, || format!("belopp: {e}"));
+                cents.push(None);
+            }
+            None => {
+                reject(&mut reasons, i, || "belopp: empty amount".into());
+                cents.push(None);
+            }
+        }
+    }
+
+    // dates
+    let mut days: Vec<Option<i32>> = Vec::with_capacity(height);
+    for (i, v) in strings(&df, "datum")?.into_iter().enumerate() {
+        match v.as_deref().map(parse_date) {
+            Some(Ok(d)) => {
+                info.month_only_dates += u64::from(d.month_only);
+                days.push(Some(days_since_epoch(d.date)));
+            }
+            Some(Err(e)) => {
+                reject(&mut reasons, i, || format!("datum: {e}"));
+                days.push(None);
+            }
+            None => {
+                reject(&mut reasons, i, || "datum: empty date".into());
+                days.push(None);
+            }
+        }
+    }
+
+    // the buyer's organisation number
+    let mut buyer: Vec<Option<String>> = Vec::with_capacity(height);
+    for (i, v) in strings(&df, "kopare_id")?.into_iter().enumerate() {
+        match v.as_deref().map(classify_id) {
+            Some(IdKind::Organisation(ten)) => buyer.push(Some(ten)),
+            Some(_) => {
+                reject(&mut reasons, i, || {
+                    "kopare_id: not a valid organisation number".into()
+                });
+                buyer.push(None);
+            }
+            None => buyer.push(None),
+        }
+    }
+
+    // municipality code: four digits, one of the 290
+    let mut kommun: Vec<Option<String>> = Vec::with_capacity(height);
+    for v in strings(&df, "kommun_id")? {
+        match v {
+            Some(raw) => {
+                let code = spec::normalise_municipality_code(&raw);
+                info.invalid_kommun_id += u64::from(code.is_none());
+                kommun.push(code);
+            }
+            None => kommun.push(None),
+        }
+    }
+
+    // account numbers: digits kept as text, spaces removed
+    let konto: Vec<Option<String>> = strings(&df, "konto_nr")?
+        .into_iter()
+        .map(|v| v.map(|s| s.chars().filter(|c| !c.is_whitespace()).collect()))
+        .collect();
+
+    // mandatory values (leverantor and leverantor_id are the protect stage's business)
+    for name in [
+        "kopare_id",
+        "kopare",
+        "verifikationsnummer",
+        "konto_nr",
+        "konto_text",
+    ] {
+        let values = df.column(name)?.str()?;
+        for (i, v) in values.iter().enumerate() {
+            if v.is_none_or(str::is_empty) {
+                reject(&mut reasons, i, || format!("{name}: empty mandatory value"));
+            }
+        }
+    }
+
+    let belopp = Int128Chunked::from_slice_options("belopp".into(), &cents)
+        .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
+        .into_series();
+    let datum = Int32Chunked::from_slice_options("datum".into(), &days)
+        .into_date()
+        .into_series();
+    df.with_column(belopp.into_column())?;
+    df.with_column(datum.into_column())?;
+    df.with_column(Column::new("kopare_id".into(), &buyer))?;
+    df.with_column(Column::new("kommun_id".into(), &kommun))?;
+    df.with_column(Column::new("konto_nr".into(), &konto))?;
+    df.with_column(Column::new(meta::REJECT.into(), &reasons))?;
+    Ok((df, info))
+}
+
+/// The amounts of a frame's `belopp` column in öre (hundredths), null for missing.
+pub fn cents(df: &DataFrame) -> Result<Vec<Option<i128>>> {
+    let col = df.column("belopp")?.decimal()?;
+    Ok(col.physical().iter().collect())
+}
+
+/// The dates of a frame's `datum` column.
+pub fn dates(df: &DataFrame) -> Result<Vec<Option<NaiveDate>>> {
+    let col = df.column("datum")?.date()?;
+    Ok(col
+        .physical()
+        .iter()
+        .map(|d| d.map(date_from_days))
+        .collect())
+}

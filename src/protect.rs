@@ -1,0 +1,622 @@
+//! Stage 5: the privacy rules. Every row's supplier is classified and published, masked or
+//! withheld; every free-text cell is scanned for personal identity numbers.
+//!
+//! The rules are in `SPEC.md` (Privacy); the decisions for each case are in [`decide`].
+
+use crate::error::{Error, Result};
+use crate::ident::{classify_id, redact_personal_numbers, IdKind, PersonalKind};
+use crate::map::meta;
+use crate::spec::TEXT_COLUMNS;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+/// Bookkeeping columns added by this stage.
+pub mod cols {
+    /// `publish` or `withhold`.
+    pub const ACTION: &str = "_action";
+    /// Why a supplier was masked or withheld (null when published as is).
+    pub const REASON: &str = "_privacy";
+    /// The supplier name as read (for internal review only).
+    pub const RAW_NAME: &str = "_raw_leverantor";
+    /// The supplier id as read (for internal review only).
+    pub const RAW_ID: &str = "_raw_leverantor_id";
+}
+
+/// The default marker for a masked supplier name.
+pub const PERSON_MARKER: &str = "[innehåller personuppgifter]";
+/// The default marker for a personal number removed from text.
+pub const NUMBER_MARKER: &str = "[personnummer borttaget]";
+
+/// A list of suppliers by id or by exact name.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SupplierList {
+    /// Identifiers (compared without separators, ignoring case).
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// Names (compared after trimming and collapsing white space, ignoring case).
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+impl SupplierList {
+    fn contains(&self, name: Option<&str>, id: Option<&str>) -> bool {
+        let id_key = id.map(compact_id);
+        let name_key = name.map(name_key);
+        self.ids.iter().any(|i| {
+            id_key
+                .as_deref()
+                .is_some_and(|k| !k.is_empty() && compact_id(i) == k)
+        }) || self.names.iter().any(|n| {
+            name_key
+                .as_deref()
+                .is_some_and(|k| !k.is_empty() && self::name_key(n) == k)
+        })
+    }
+}
+
+fn compact_id(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Who the buyer is, so a monthly run needs no options (`[publisher]` in the policy file).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// The buyer's organisation number.
+    pub buyer_id: Option<String>,
+    /// The buyer's name.
+    pub buyer_name: Option<String>,
+    /// The SCB municipality code.
+    pub kommun_id: Option<String>,
+}
+
+/// The publisher's policy (`--policy FILE`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// Mask suppliers with no usable id whose name shows no legal form (default true).
+    pub mask_unidentified: bool,
+    /// The text that replaces a masked supplier's name.
+    pub person_marker: String,
+    /// The text that replaces a personal number in free text.
+    pub number_marker: String,
+    /// Suppliers without a usable id that may be published by name.
+    pub allow: SupplierList,
+    /// Suppliers withheld from every published file (e.g. protected identities).
+    pub deny: SupplierList,
+    /// Buyer defaults.
+    pub publisher: Publisher,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            mask_unidentified: true,
+            person_marker: PERSON_MARKER.to_string(),
+            number_marker: NUMBER_MARKER.to_string(),
+            allow: SupplierList::default(),
+            deny: SupplierList::default(),
+            publisher: Publisher::default(),
+        }
+    }
+}
+
+impl Policy {
+    /// Read a policy file.
+    pub fn load(path: &Path) -> Result<Policy> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let policy: Policy = toml::from_str(&text).map_err(|e| Error::Policy {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        for (what, marker) in [
+            ("person_marker", &policy.person_marker),
+            ("number_marker", &policy.number_marker),
+        ] {
+            if marker.trim().is_empty() || marker.chars().any(|c| c.is_ascii_digit()) {
+                return Err(Error::Policy {
+                    path: path.to_path_buf(),
+                    message: format!("{what} must be a non-empty text without digits"),
+                });
+            }
+        }
+        Ok(policy)
+    }
+}
+
+/// Why a supplier was masked or withheld. The names are the report's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// The id is a personnummer.
+    Personnummer,
+    /// The id is a samordningsnummer.
+    Samordningsnummer,
+    /// The name shows an estate of a deceased person (dödsbo).
+    Estate,
+    /// The name shows a sole trader (enskild firma).
+    SoleTrader,
+    /// The name is written as a person's (`SURNAME;FIRSTNAME`, `Surname, Firstname`).
+    PersonName,
+    /// No usable id and no legal form in the name.
+    Unidentified,
+    /// Already anonymised in the source (`*`).
+    MaskedInSource,
+    /// On the policy's deny-list: withheld.
+    DenyList,
+    /// Flagged secret in the source: withheld.
+    Secret,
+}
+
+impl Reason {
+    /// The report key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::Personnummer => "personnummer",
+            Reason::Samordningsnummer => "samordningsnummer",
+            Reason::Estate => "estate",
+            Reason::SoleTrader => "sole_trader",
+            Reason::PersonName => "person_name",
+            Reason::Unidentified => "unidentified",
+            Reason::MaskedInSource => "masked_in_source",
+            Reason::DenyList => "deny_list",
+            Reason::Secret => "secret",
+        }
+    }
+
+    /// Whether rows with this reason are withheld (not published at all).
+    pub fn withholds(self) -> bool {
+        matches!(self, Reason::DenyList | Reason::Secret)
+    }
+}
+
+/// What happens to one supplier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Published with this name and id (id empty when the source had no usable one).
+    Publish {
+        /// Name to publish.
+        name: String,
+        /// Id to publish (10 digits, or a normalised foreign id, or empty).
+        id: String,
+    },
+    /// Published with the marker as name and an empty id.
+    Mask(Reason),
+    /// Left out of every published file.
+    Withhold(Reason),
+}
+
+/// Legal forms that show a supplier is not a natural person (compared as lower-case words).
+const LEGAL_FORM_WORDS: &[&str] = &[
+    "ab",
+    "(publ)",
+    "publ",
+    "hb",
+    "kb",
+    "aktiebolag",
+    "aktiebolaget",
+    "handelsbolag",
+    "handelsbolaget",
+    "kommanditbolag",
+    "kommanditbolaget",
+    "ek",
+    "ekonomisk",
+    "förening",
+    "föreningen",
+    "ef",
+    "ideell",
+    "stiftelse",
+    "stiftelsen",
+    "kommun",
+    "kommuns",
+    "region",
+    "regionen",
+    "landsting",
+    "landstinget",
+    "myndighet",
+    "myndigheten",
+    "verket",
+    "styrelse",
+    "styrelsen",
+    "universitet",
+    "universitetet",
+    "högskola",
+    "högskolan",
+    "brf",
+    "bostadsrättsförening",
+    "bostadsrättsföreningen",
+    "samfällighetsförening",
+    "församling",
+    "församlingen",
+    "kyrka",
+    "kyrkan",
+    "akademi",
+    "akademin",
+    "förbund",
+    "förbundet",
+    "kooperativ",
+    "sällskap",
+    "sällskapet",
+    "trossamfund",
+    "klubb",
+    "klubben",
+    "idrottsförening",
+    // foreign forms
+    "ltd",
+    "limited",
+    "gmbh",
+    "mbh",
+    "oy",
+    "oyj",
+    "as",
+    "asa",
+    "a/s",
+    "aps",
+    "bv",
+    "b.v",
+    "nv",
+    "n.v",
+    "sa",
+    "s.a",
+    "sarl",
+    "srl",
+    "spa",
+    "s.p.a",
+    "inc",
+    "incorporated",
+    "llc",
+    "llp",
+    "plc",
+    "ag",
+    "kg",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "sas",
+    "oü",
+    "uab",
+    "sia",
+    "kft",
+    "zrt",
+    "sp",
+    "z",
+    "o.o",
+    "sro",
+    "s.r.o",
+    "ehf",
+    "hf",
+    "pty",
+    "gbr",
+    "ug",
+    "ohg",
+    "se",
+];
+
+fn words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '(' | ')' | '&'))
+        .map(|w| {
+            w.trim_matches(|c: char| c == '.' || c == ':')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether a name shows a legal form (Swedish or common foreign), also after a `;`.
+pub fn has_legal_form(name: &str) -> bool {
+    words(name).any(|w| LEGAL_FORM_WORDS.contains(&w.as_str()))
+        || name.to_lowercase().contains("ekonomisk förening")
+        || name.to_lowercase().contains("ek. för")
+        || name.to_lowercase().contains("ek för")
+}
+
+/// Whether a name is written as a person's: `SURNAME;FIRSTNAME` or `Surname, Firstname`,
+/// with no legal form.
+pub fn is_person_shaped(name: &str) -> bool {
+    if has_legal_form(name) {
+        return false;
+    }
+    let split = name.split_once(';').or_else(|| name.split_once(','));
+    match split {
+        Some((a, b)) => {
+            let is_name_part = |s: &str| {
+                let t = s.trim();
+                !t.is_empty()
+                    && t.split_whitespace().count() <= 3
+                    && t.chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == ' ' || c == '\'')
+            };
+            is_name_part(a) && is_name_part(b)
+        }
+        None => false,
+    }
+}
+
+/// Tidy a published company name: the ERP's `;` between name parts becomes a space.
+fn published_name(name: &str) -> String {
+    name.replace(';', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Decide what happens to one supplier (a name and an id cell as read).
+pub fn decide(name: Option<&str>, id: Option<&str>, policy: &Policy) -> Decision {
+    if policy.deny.contains(name, id) {
+        return Decision::Withhold(Reason::DenyList);
+    }
+    let name = name.map(str::trim).unwrap_or("");
+    let kind = id.map_or(IdKind::Missing, classify_id);
+    match kind {
+        IdKind::Personal(PersonalKind::Personnummer) => Decision::Mask(Reason::Personnummer),
+        IdKind::Personal(PersonalKind::Samordningsnummer) => {
+            Decision::Mask(Reason::Samordningsnummer)
+        }
+        IdKind::Organisation(ten) => Decision::Publish {
+            name: published_name(name),
+            id: ten,
+        },
+        IdKind::Foreign(foreign) => Decision::Publish {
+            name: published_name(name),
+            id: foreign,
+        },
+        IdKind::Missing | IdKind::Internal | IdKind::InvalidNumber | IdKind::Text => {
+            decide_by_name(name, id, policy)
+        }
+    }
+}
+
+fn decide_by_name(name: &str, id: Option<&str>, policy: &Policy) -> Decision {
+    let lower = name.to_lowercase();
+    if name.is_empty() {
+        return Decision::Mask(Reason::Unidentified);
+    }
+    if name.chars().all(|c| c == '*' || c.is_whitespace()) {
+        return Decision::Mask(Reason::MaskedInSource);
+    }
+    if lower.contains("dödsbo") || lower.contains("dodsbo") {
+        return Decision::Mask(Reason::Estate);
+    }
+    if lower.contains("enskild firma") || lower.contains("enskild näringsidkare") {
+        return Decision::Mask(Reason::SoleTrader);
+    }
+    if policy.allow.contains(Some(name), id) {
+        return Decision::Publish {
+            name: published_name(name),
+            id: String::new(),
+        };
+    }
+    if is_person_shaped(name) {
+        return Decision::Mask(Reason::PersonName);
+    }
+    if has_legal_form(name) || !policy.mask_unidentified {
+        return Decision::Publish {
+            name: published_name(name),
+            id: String::new(),
+        };
+    }
+    Decision::Mask(Reason::Unidentified)
+}
+
+/// Counts the protect stage reports (never values).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PrivacyInfo {
+    /// Rows and distinct suppliers per reason.
+    pub by_reason: BTreeMap<String, ReasonCount>,
+    /// Free-text cells in which personal numbers were replaced, by column.
+    pub numbers_removed_from_text: BTreeMap<String, u64>,
+}
+
+/// Rows and distinct suppliers for one reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReasonCount {
+    /// Rows.
+    pub rows: u64,
+    /// Distinct suppliers (name and id as read).
+    pub suppliers: u64,
+}
+
+/// Apply the privacy rules to a normalised frame.
+pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, PrivacyInfo)> {
+    let names: Vec<Option<String>> = string_column(&df, "leverantor")?;
+    let ids: Vec<Option<String>> = string_column(&df, "leverantor_id")?;
+    let secret: Vec<bool> = df
+        .column(meta::SECRET)?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    let mut cache: HashMap<(Option<String>, Option<String>), Decision> = HashMap::new();
+    let mut out_names = Vec::with_capacity(names.len());
+    let mut out_ids = Vec::with_capacity(names.len());
+    let mut actions = Vec::with_capacity(names.len());
+    let mut reasons: Vec<Option<&'static str>> = Vec::with_capacity(names.len());
+    let mut distinct: BTreeMap<&'static str, BTreeSet<(Option<String>, Option<String>)>> =
+        BTreeMap::new();
+    let mut info = PrivacyInfo::default();
+    for i in 0..names.len() {
+        let key = (names[i].clone(), ids[i].clone());
+        let decision = cache
+            .entry(key.clone())
+            .or_insert_with(|| decide(key.0.as_deref(), key.1.as_deref(), policy))
+            .clone();
+        let decision = match decision {
+            Decision::Withhold(r) => Decision::Withhold(r),
+            _ if secret[i] => Decision::Withhold(Reason::Secret),
+            d => d,
+        };
+        let (name, id, action, reason) = match decision {
+            Decision::Publish { name, id } => (Some(name), Some(id), "publish", None),
+            Decision::Mask(r) => (
+                Some(policy.person_marker.clone()),
+                Some(String::new()),
+                "publish",
+                Some(r),
+            ),
+            Decision::Withhold(r) => (None, None, "withhold", Some(r)),
+        };
+        if let Some(r) = reason {
+            let count = info.by_reason.entry(r.key().to_string()).or_default();
+            count.rows += 1;
+            distinct.entry(r.key()).or_default().insert(key);
+        }
+        out_names.push(name);
+        out_ids.push(id);
+        actions.push(action);
+        reasons.push(reason.map(Reason::key));
+    }
+    for (k, set) in distinct {
+        if let Some(c) = info.by_reason.get_mut(k) {
+            c.suppliers = set.len() as u64;
+        }
+    }
+    df.with_column(Column::new(cols::RAW_NAME.into(), &names))?;
+    df.with_column(Column::new(cols::RAW_ID.into(), &ids))?;
+    df.with_column(Column::new("leverantor".into(), &out_names))?;
+    df.with_column(Column::new("leverantor_id".into(), &out_ids))?;
+    df.with_column(Column::new(cols::ACTION.into(), &actions))?;
+    df.with_column(Column::new(cols::REASON.into(), &reasons))?;
+    for column in TEXT_COLUMNS {
+        let (values, replaced) = redact_column(&df, column, &policy.number_marker)?;
+        if replaced > 0 {
+            info.numbers_removed_from_text
+                .insert(column.to_string(), replaced);
+            df.with_column(Column::new(column.into(), &values))?;
+        }
+    }
+    Ok((df, info))
+}
+
+fn string_column(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
+    Ok(df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| v.filter(|s| !s.is_empty()).map(str::to_string))
+        .collect())
+}
+
+/// Replace personal numbers in one text column; returns the values and the cells changed.
+fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<(Vec<Option<String>>, u64)> {
+    let mut replaced = 0u64;
+    let values = df
+        .column(name)?
+        .str()?
+        .iter()
+        .map(|v| {
+            v.map(|s| {
+                // fast path: a personal number needs at least ten digits
+                if s.bytes().filter(u8::is_ascii_digit).count() < 10 {
+                    return s.to_string();
+                }
+                let (out, n) = redact_personal_numbers(s, marker);
+                replaced += u64::from(n > 0);
+                out
+            })
+        })
+        .collect();
+    Ok((values, replaced))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ident::luhn_check_digit;
+
+    fn with_check(nine: &str) -> String {
+        format!("{nine}{}", luhn_check_digit(nine.as_bytes()) as char)
+    }
+
+    fn d(name: &str, id: &str) -> Decision {
+        decide(Some(name), Some(id), &Policy::default())
+    }
+
+    #[test]
+    fn id_decides_first() {
+        let org = with_check("969612345");
+        assert_eq!(
+            d("ANDERSSON;SVEN", &org),
+            Decision::Publish {
+                name: "ANDERSSON SVEN".into(),
+                id: org.clone()
+            }
+        );
+        let pnr = with_check("750102123");
+        assert_eq!(d("Byggare AB", &pnr), Decision::Mask(Reason::Personnummer));
+        let snr = with_check("750162123");
+        assert_eq!(d("X AB", &snr), Decision::Mask(Reason::Samordningsnummer));
+    }
+
+    #[test]
+    fn names_without_ids() {
+        assert!(matches!(
+            d("Bygg & Måleri AB", ""),
+            Decision::Publish { .. }
+        ));
+        assert!(matches!(d("STÄDAB;AB", "NULL"), Decision::Publish { .. }));
+        assert!(matches!(
+            d("Nordic Supplies Ltd", "SAKNAS"),
+            Decision::Publish { .. }
+        ));
+        assert_eq!(d("ANDERSSON;SVEN", ""), Decision::Mask(Reason::PersonName));
+        assert_eq!(d("Svensson, Anna", ""), Decision::Mask(Reason::PersonName));
+        assert_eq!(
+            d("Anna Svensson", "1234"),
+            Decision::Mask(Reason::Unidentified)
+        );
+        assert_eq!(
+            d("Dödsbo efter Karl Berg", ""),
+            Decision::Mask(Reason::Estate)
+        );
+        assert_eq!(d("*", "*"), Decision::Mask(Reason::MaskedInSource));
+        assert_eq!(d("", ""), Decision::Mask(Reason::Unidentified));
+    }
+
+    #[test]
+    fn foreign_ids_publish() {
+        assert_eq!(
+            d("Dansk Leverandør ApS", "dk 1234 5678"),
+            Decision::Publish {
+                name: "Dansk Leverandør ApS".into(),
+                id: "DK12345678".into()
+            }
+        );
+    }
+
+    #[test]
+    fn policy_lists() {
+        let mut policy = Policy::default();
+        policy.allow.names.push("Kalles Kiosk".into());
+        policy.deny.ids.push("556677-8899".into());
+        assert!(matches!(
+            decide(Some("kalles  kiosk"), None, &policy),
+            Decision::Publish { .. }
+        ));
+        assert_eq!(
+            decide(Some("Vad som helst AB"), Some("5566778899"), &policy),
+            Decision::Withhold(Reason::DenyList)
+        );
+        policy.mask_unidentified = false;
+        assert!(matches!(
+            decide(Some("Anna Svensson"), None, &policy),
+            Decision::Publish { .. }
+        ));
+        // a person-shaped name is still masked
+        assert_eq!(
+            decide(Some("SVENSSON;ANNA"), None, &policy),
+            Decision::Mask(Reason::PersonName)
+        );
+    }
+}

@@ -1,0 +1,411 @@
+//! Delimited text: encoding and delimiter detection, then RFC 4180 parsing with the csv crate.
+
+use super::{RawRow, RawTable, ReadOptions, SourceFormat};
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// Delimiters tried, in order of preference on a tie.
+pub const DELIMITERS: [u8; 4] = [b';', b',', b'\t', b'|'];
+
+/// A text encoding this tool reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-8.
+    Utf8,
+    /// UTF-16 little endian.
+    Utf16Le,
+    /// UTF-16 big endian.
+    Utf16Be,
+    /// Windows-1252 (a superset of ISO-8859-1 for printable text).
+    Windows1252,
+    /// IBM PC code page 437 (`#FORMAT PC8` in SIE files).
+    Cp437,
+    /// IBM PC code page 850.
+    Cp850,
+}
+
+impl TextEncoding {
+    /// Parse a user-given encoding name.
+    pub fn from_label(label: &str) -> Option<TextEncoding> {
+        let l = label.trim().to_lowercase().replace('_', "-");
+        Some(match l.as_str() {
+            "utf-8" | "utf8" => TextEncoding::Utf8,
+            "utf-16le" | "utf-16" | "utf16le" | "utf16" => TextEncoding::Utf16Le,
+            "utf-16be" | "utf16be" => TextEncoding::Utf16Be,
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1"
+            | "ansi" => TextEncoding::Windows1252,
+            "cp437" | "ibm437" | "pc8" | "ibm-pc" => TextEncoding::Cp437,
+            "cp850" | "ibm850" => TextEncoding::Cp850,
+            _ => return None,
+        })
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+            TextEncoding::Windows1252 => "Windows-1252",
+            TextEncoding::Cp437 => "CP437",
+            TextEncoding::Cp850 => "CP850",
+        }
+    }
+}
+
+/// The names accepted by `--encoding`, for messages.
+pub const ENCODING_NAMES: &str =
+    "utf-8, utf-16le, utf-16be, windows-1252 (iso-8859-1), cp437, cp850";
+
+/// Detect a byte-order mark; returns the encoding and the BOM's length.
+fn sniff_bom(bytes: &[u8]) -> Option<(TextEncoding, usize)> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        Some((TextEncoding::Utf8, 3))
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some((TextEncoding::Utf16Le, 2))
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some((TextEncoding::Utf16Be, 2))
+    } else {
+        None
+    }
+}
+
+/// Guess UTF-16 without a BOM from the share of NUL bytes at even or odd positions.
+fn sniff_utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
+    let sample = &bytes[..bytes.len().min(4096)];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let odd_nuls = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
+    let even_nuls = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    if odd_nuls * 10 > pairs * 8 && even_nuls * 10 < pairs {
+        Some(TextEncoding::Utf16Le)
+    } else if even_nuls * 10 > pairs * 8 && odd_nuls * 10 < pairs {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Whether bytes look like binary data rather than text in a single-byte or UTF-8 encoding.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    let controls = sample
+        .iter()
+        .filter(|b| matches!(**b, 0..=8 | 14..=26 | 28..=31))
+        .count();
+    sample.contains(&0) || controls * 20 > sample.len()
+}
+
+/// Decode bytes (after any BOM) with an encoding.
+pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::result::Result<String, String> {
+    match encoding {
+        TextEncoding::Utf8 => String::from_utf8(bytes.to_vec()).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            format!("not valid UTF-8 at byte {at} (line {line})")
+        }),
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+            if bytes.len() % 2 != 0 {
+                return Err(format!(
+                    "not valid {}: odd number of bytes",
+                    encoding.name()
+                ));
+            }
+            let enc = if encoding == TextEncoding::Utf16Le {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+            if had_errors {
+                return Err(format!("not valid {}", encoding.name()));
+            }
+            Ok(text.into_owned())
+        }
+        TextEncoding::Windows1252 => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            Ok(text.into_owned())
+        }
+        TextEncoding::Cp437 => Ok(decode_oem(bytes, &oem_cp::code_table::DECODING_TABLE_CP437)),
+        TextEncoding::Cp850 => Ok(decode_oem(bytes, &oem_cp::code_table::DECODING_TABLE_CP850)),
+    }
+}
+
+fn decode_oem(bytes: &[u8], table: &[char; 128]) -> String {
+    bytes
+        .iter()
+        .map(|b| {
+            if *b < 128 {
+                char::from(*b)
+            } else {
+                table[usize::from(*b - 128)]
+            }
+        })
+        .collect()
+}
+
+/// Text decoded from a file, with what was detected.
+#[derive(Debug, Clone)]
+pub struct DecodedText {
+    /// The text, without BOM.
+    pub text: String,
+    /// The encoding used.
+    pub encoding: TextEncoding,
+    /// Whether a BOM was present.
+    pub bom: bool,
+}
+
+/// Decode a file's bytes: a forced encoding, else the BOM, else UTF-8 when valid, else
+/// Windows-1252.
+pub fn decode_file(path: &Path, bytes: &[u8], forced: Option<&str>) -> Result<DecodedText> {
+    let bom = sniff_bom(bytes);
+    let forced = match forced {
+        Some(label) => Some(TextEncoding::from_label(label).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown encoding '{label}'; use one of: {ENCODING_NAMES}"
+            ))
+        })?),
+        None => None,
+    };
+    let (encoding, body) = match (forced, bom) {
+        (Some(enc), Some((bom_enc, len))) if enc == bom_enc => (enc, &bytes[len..]),
+        (Some(enc), _) => (enc, bytes),
+        (None, Some((enc, len))) => (enc, &bytes[len..]),
+        (None, None) => match sniff_utf16_without_bom(bytes) {
+            Some(enc) => (enc, bytes),
+            None => {
+                if looks_binary(bytes) {
+                    return Err(Error::unreadable(
+                        path,
+                        "this is not a text file or workbook (binary content); \
+                         give a CSV, TSV, xlsx, xls or ods file",
+                    ));
+                }
+                if std::str::from_utf8(bytes).is_ok() {
+                    (TextEncoding::Utf8, bytes)
+                } else {
+                    (TextEncoding::Windows1252, bytes)
+                }
+            }
+        },
+    };
+    let text = decode(body, encoding).map_err(|m| {
+        Error::unreadable(
+            path,
+            format!(
+                "{m}; the file is not in {}: try another --encoding ({ENCODING_NAMES})",
+                encoding.name()
+            ),
+        )
+    })?;
+    if forced.is_some() && text.contains('\0') {
+        return Err(Error::unreadable(
+            path,
+            format!(
+                "decoding as {} gives NUL characters: wrong --encoding? ({ENCODING_NAMES})",
+                encoding.name()
+            ),
+        ));
+    }
+    // a BOM may also be glued inside the text (e.g. a second BOM in a header name)
+    Ok(DecodedText {
+        text,
+        encoding,
+        bom: bom.is_some(),
+    })
+}
+
+/// Count `delim` outside double-quoted stretches of a line.
+fn count_outside_quotes(line: &str, delim: u8) -> usize {
+    let mut in_quotes = false;
+    let mut n = 0;
+    for b in line.bytes() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delim && !in_quotes {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Detect the delimiter from the first lines: the candidate whose most common per-line count
+/// is highest, weighted by how many lines share it.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .split(['\n', '\r'])
+        .filter(|l| !l.trim().is_empty())
+        .take(100)
+        .collect();
+    let mut best = (0usize, b';');
+    for delim in DELIMITERS {
+        let mut counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, delim))
+            .filter(|n| *n > 0)
+            .collect();
+        counts.sort_unstable();
+        let mut mode = (0usize, 0usize); // (lines, count)
+        let mut i = 0;
+        while i < counts.len() {
+            let j = counts[i..].iter().take_while(|c| **c == counts[i]).count();
+            if j >= mode.0 {
+                mode = (j, counts[i]);
+            }
+            i += j;
+        }
+        let score = mode.0 * mode.1;
+        if score > best.0 {
+            best = (score, delim);
+        }
+    }
+    best.1
+}
+
+/// Which line endings a text uses.
+pub fn line_endings(text: &str) -> &'static str {
+    let crlf = text.matches("\r\n").count();
+    let lf = text.matches('\n').count() - crlf;
+    let cr = text.matches('\r').count() - crlf;
+    match (crlf > 0, lf > 0, cr > 0) {
+        (false, false, false) => "none",
+        (true, false, false) => "CRLF",
+        (false, true, false) => "LF",
+        (false, false, true) => "CR",
+        _ => "mixed",
+    }
+}
+
+/// Printable name of a delimiter.
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_string(),
+        other => char::from(other).to_string(),
+    }
+}
+
+/// Parse decoded text into rows. Bare CR line endings are turned into LF first so line
+/// numbers count as an editor shows them.
+pub fn parse_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<RawRow>> {
+    let normalised;
+    let text = if line_endings(text) == "CR" {
+        normalised = text.replace('\r', "\n");
+        &normalised
+    } else {
+        text
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .double_quote(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let cells = record
+                    .iter()
+                    .map(|c| c.trim_start_matches('\u{feff}').to_string())
+                    .collect();
+                rows.push(RawRow { line, cells });
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Err(Error::input(
+                    path,
+                    format!("line {line}: cannot parse the delimited text: {e}"),
+                ));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Read a delimited text file.
+pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
+    let decoded = decode_file(path, bytes, options.encoding.as_deref())?;
+    if decoded.text.trim().is_empty() {
+        return Err(Error::unreadable(path, "the file holds no text"));
+    }
+    let delimiter = detect_delimiter(&decoded.text);
+    let rows = parse_rows(path, &decoded.text, delimiter)?;
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        format: SourceFormat {
+            kind: "delimited".into(),
+            encoding: Some(decoded.encoding.name().into()),
+            bom: decoded.bom,
+            delimiter: Some(delimiter_name(delimiter)),
+            line_endings: Some(line_endings(&decoded.text).into()),
+            sheet: None,
+        },
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter("a;b;c\n1;2,5;3\n"), b';');
+        assert_eq!(detect_delimiter("a,b,c\n1,2.5,3\n"), b',');
+        assert_eq!(detect_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
+        assert_eq!(detect_delimiter("a|b|c\n1|2|3\n"), b'|');
+        assert_eq!(
+            detect_delimiter("Rapport, mars\na;b;c\n\"x;y\";2,5;3\n"),
+            b';'
+        );
+    }
+
+    #[test]
+    fn line_ending_kinds() {
+        assert_eq!(line_endings("a\r\nb\r\n"), "CRLF");
+        assert_eq!(line_endings("a\nb\n"), "LF");
+        assert_eq!(line_endings("a\rb\r"), "CR");
+        assert_eq!(line_endings("a\rb\n"), "mixed");
+    }
+
+    #[test]
+    fn bare_cr_rows_and_quotes() {
+        let rows = parse_rows(Path::new("x"), "a;b\r\"x;y\";2\r3;4\r", b';').unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].cells, vec!["x;y", "2"]);
+        assert_eq!(rows[2].line, 3);
+    }
+
+    #[test]
+    fn encodings() {
+        let p = Path::new("x");
+        let latin = b"a;\xe5\xe4\xf6\n";
+        assert_eq!(decode_file(p, latin, None).unwrap().text, "a;åäö\n");
+        let bom = b"\xef\xbb\xbfa;b\n";
+        let d = decode_file(p, bom, None).unwrap();
+        assert!(d.bom);
+        assert_eq!(d.text, "a;b\n");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a;ö\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode_file(p, &utf16, None).unwrap().text, "a;ö\n");
+        let cp437 = b"#FNAMN \x84\x94\x86\n";
+        assert_eq!(
+            decode_file(p, cp437, Some("cp437")).unwrap().text,
+            "#FNAMN äöå\n"
+        );
+        assert!(decode_file(p, latin, Some("utf-8")).is_err());
+        assert!(decode_file(p, b"\x00\x01\x02\x03binary", None).is_err());
+    }
+}

@@ -1,0 +1,121 @@
+//! Stage 1: read an input file into a grid of text cells.
+//!
+//! Delimited text is decoded and parsed with the csv crate (never polars' reader: raw ERP
+//! exports have bare-CR line endings, title lines and ragged rows); workbooks are read through
+//! calamine. Every cell becomes text here; typing happens in the normalise stage.
+
+pub mod delimited;
+pub mod workbook;
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// One line of an input, before the header row is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    /// 1-based line (delimited text) or sheet row (workbooks).
+    pub line: u64,
+    /// Cell texts.
+    pub cells: Vec<String>,
+}
+
+impl RawRow {
+    /// Whether every cell is empty or white space.
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+}
+
+/// How a file was read, for `detect` and the run report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceFormat {
+    /// `delimited` or `workbook`.
+    pub kind: String,
+    /// Encoding name (delimited text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Whether the file started with a byte-order mark.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub bom: bool,
+    /// The field delimiter (delimited text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// `CRLF`, `LF`, `CR` or `none` (delimited text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_endings: Option<String>,
+    /// The sheet read (workbooks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+}
+
+/// A file read into rows of text cells.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    /// The file.
+    pub path: PathBuf,
+    /// How it was read.
+    pub format: SourceFormat,
+    /// Every line, title lines and blank lines included.
+    pub rows: Vec<RawRow>,
+}
+
+impl RawTable {
+    /// The file name, for messages and reports.
+    pub fn file_name(&self) -> String {
+        file_name(&self.path)
+    }
+}
+
+/// The last component of a path, as text.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Options that change how files are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Force an encoding instead of detecting it.
+    pub encoding: Option<String>,
+    /// Read this sheet of a workbook instead of the first one holding data.
+    pub sheet: Option<String>,
+}
+
+/// Which reader a file needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Excel or ODS.
+    Workbook,
+    /// CSV, TSV or any delimited text.
+    Delimited,
+}
+
+/// Decide the reader from the file's first bytes (and its extension as a tie-breaker).
+pub fn input_kind(path: &Path, head: &[u8]) -> InputKind {
+    let zip = head.starts_with(b"PK\x03\x04");
+    let ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let workbook_ext = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
+    if zip || ole || (workbook_ext && head.is_empty()) {
+        InputKind::Workbook
+    } else {
+        InputKind::Delimited
+    }
+}
+
+/// Read any supported file.
+pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if bytes.is_empty() {
+        return Err(Error::unreadable(path, "the file is empty"));
+    }
+    match input_kind(path, &bytes[..bytes.len().min(8)]) {
+        InputKind::Workbook => workbook::read_workbook(path, bytes, options),
+        InputKind::Delimited => delimited::read_delimited(path, &bytes, options),
+    }
+}

@@ -1,0 +1,661 @@
+//! `reskontra validate`: check published files against the specification, and the privacy
+//! scan that `convert` runs on every file it is about to publish.
+//!
+//! Any encoding and delimiter can be read; every deviation from `SPEC.md` is reported as an
+//! error (the file does not follow the spec) or a warning (it does, but something needs a look).
+//! Messages carry row numbers and never the offending values, since those may be personal.
+
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::ident::{classify_id, find_personal_numbers, IdKind};
+use crate::protect::is_person_shaped;
+use crate::read::delimited::{
+    decode_file, delimiter_name, detect_delimiter, line_endings, parse_rows,
+};
+use crate::spec::{self, COLUMNS, HEADER};
+use crate::write::is_formula_like;
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Count the cells of a published file (CSV, JSON or Parquet) holding a personal number.
+pub fn personal_number_hits(path: &Path) -> Result<u64> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "parquet" => parquet_hits(path),
+        "json" => json_hits(path),
+        _ => csv_hits(path),
+    }
+}
+
+fn has_personal_number(s: &str) -> bool {
+    s.bytes().filter(u8::is_ascii_digit).count() >= 10 && !find_personal_numbers(s).is_empty()
+}
+
+fn csv_hits(path: &Path) -> Result<u64> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| Error::unreadable(path, e.to_string()))?;
+    let mut hits = 0;
+    for record in reader.byte_records() {
+        let record = record.map_err(|e| Error::unreadable(path, e.to_string()))?;
+        hits += record
+            .iter()
+            .filter(|cell| has_personal_number(&String::from_utf8_lossy(cell)))
+            .count() as u64;
+    }
+    Ok(hits)
+}
+
+fn json_value_hits(value: &serde_json::Value) -> u64 {
+    match value {
+        serde_json::Value::String(s) => u64::from(has_personal_number(s)),
+        serde_json::Value::Array(items) => items.iter().map(json_value_hits).sum(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| u64::from(has_personal_number(k)) + json_value_hits(v))
+            .sum(),
+        serde_json::Value::Number(n) => u64::from(has_personal_number(&n.to_string())),
+        _ => 0,
+    }
+}
+
+fn json_hits(path: &Path) -> Result<u64> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::unreadable(path, format!("not valid JSON: {e}")))?;
+    Ok(json_value_hits(&value))
+}
+
+fn parquet_hits(path: &Path) -> Result<u64> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| Error::unreadable(path, e.to_string()))?;
+    let mut hits = 0;
+    for column in df.columns() {
+        if let Ok(strings) = column.str() {
+            hits += strings
+                .iter()
+                .flatten()
+                .filter(|s| has_personal_number(s))
+                .count() as u64;
+        }
+    }
+    Ok(hits)
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The file does not follow the specification.
+    Error,
+    /// The file follows it, but something needs a look.
+    Warning,
+}
+
+/// How many row numbers are kept per finding.
+pub const ROWS_SHOWN: usize = 10;
+
+/// One kind of problem, with its count and the first rows where it occurs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable key (`belopp_format`, `personal_number`, ...).
+    pub check: String,
+    /// What is wrong, in words.
+    pub message: String,
+    /// How many rows (or 1 for a file-level finding).
+    pub count: u64,
+    /// The first rows (CSV: line numbers; JSON: object numbers), at most [`ROWS_SHOWN`].
+    pub rows: Vec<u64>,
+}
+
+/// The result for one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The file.
+    pub file: PathBuf,
+    /// Data rows checked.
+    pub rows: u64,
+    /// `valid` or `invalid` or `unreadable`.
+    pub status: String,
+    /// Why it could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+    /// Findings, errors first.
+    pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// The result for all files.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// One per file.
+    pub files: Vec<FileReport>,
+}
+
+impl Outcome {
+    /// 0 when every file is valid, 2 when one could not be read, else 1.
+    pub fn exit_code(&self) -> u8 {
+        if self.files.iter().any(|f| f.unreadable.is_some()) {
+            2
+        } else if self.files.iter().any(|f| f.errors() > 0) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The machine report.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The human summary, grouped by problem.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        for f in &self.files {
+            let warnings = f.findings.len() - f.errors();
+            s.push_str(&format!(
+                "{}: {} ({} rows, {} errors, {} warnings)\n",
+                f.file.display(),
+                f.status,
+                f.rows,
+                f.errors(),
+                warnings
+            ));
+            if let Some(u) = &f.unreadable {
+                s.push_str(&format!("  error: {u}\n"));
+            }
+            for finding in &f.findings {
+                let level = match finding.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                let rows = if finding.rows.is_empty() {
+                    String::new()
+                } else {
+                    let list: Vec<String> = finding.rows.iter().map(u64::to_string).collect();
+                    let more = if finding.count as usize > finding.rows.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    };
+                    format!(" (rows {}{more})", list.join(", "))
+                };
+                s.push_str(&format!(
+                    "  {level}: {} [{}]: {} x{}\n",
+                    finding.message, finding.check, finding.count, rows
+                ));
+            }
+        }
+        s
+    }
+}
+
+/// Collects findings by check.
+#[derive(Default)]
+struct Findings {
+    by_check: BTreeMap<(Severity, String), Finding>,
+}
+
+impl Findings {
+    fn add(&mut self, severity: Severity, check: &str, message: &str, row: Option<u64>) {
+        let f = self
+            .by_check
+            .entry((severity, check.to_string()))
+            .or_insert_with(|| Finding {
+                severity,
+                check: check.to_string(),
+                message: message.to_string(),
+                count: 0,
+                rows: Vec::new(),
+            });
+        f.count += 1;
+        if let Some(r) = row {
+            if f.rows.len() < ROWS_SHOWN {
+                f.rows.push(r);
+            }
+        }
+    }
+
+    fn error(&mut self, check: &str, message: &str, row: Option<u64>) {
+        self.add(Severity::Error, check, message, row);
+    }
+
+    fn warning(&mut self, check: &str, message: &str, row: Option<u64>) {
+        self.add(Severity::Warning, check, message, row);
+    }
+
+    fn into_vec(self) -> Vec<Finding> {
+        self.by_check.into_values().collect()
+    }
+}
+
+/// Validate files; a file that cannot be read is reported, not an error.
+pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
+    let mut out = Vec::new();
+    for file in files {
+        out.push(match validate_file(file) {
+            Ok(r) => r,
+            Err(e) => FileReport {
+                file: file.clone(),
+                rows: 0,
+                status: "unreadable".into(),
+                unreadable: Some(e.to_string()),
+                findings: Vec::new(),
+            },
+        });
+    }
+    Ok(Outcome { files: out })
+}
+
+/// Validate one file (CSV or JSON by extension or content).
+pub fn validate_file(path: &Path) -> Result<FileReport> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if bytes.is_empty() {
+        return Err(Error::unreadable(path, "the file is empty"));
+    }
+    let mut findings = Findings::default();
+    let decoded = decode_file(path, &bytes, None)?;
+    if decoded.bom {
+        findings.error(
+            "bom",
+            "the file starts with a byte-order mark (the spec wants UTF-8 without BOM)",
+            None,
+        );
+    }
+    if decoded.encoding != crate::read::delimited::TextEncoding::Utf8 {
+        findings.error(
+            "encoding",
+            &format!(
+                "the file is {} (the spec wants UTF-8)",
+                decoded.encoding.name()
+            ),
+            None,
+        );
+    }
+    let first = decoded.text.trim_start().chars().next();
+    let rows = if matches!(first, Some('[') | Some('{')) {
+        json_rows(path, &decoded.text, &mut findings)?
+    } else {
+        csv_rows(path, &decoded.text, &mut findings)?
+    };
+    let period = Period::from_file_name(&crate::read::file_name(path));
+    let period_span = period_span(&crate::read::file_name(path)).or(period.map(|p| (p, p)));
+    check_rows(&rows, period_span, &mut findings);
+    let findings = findings.into_vec();
+    let invalid = findings.iter().any(|f| f.severity == Severity::Error);
+    Ok(FileReport {
+        file: path.to_path_buf(),
+        rows: rows.len() as u64,
+        status: if invalid { "invalid" } else { "valid" }.into(),
+        unreadable: None,
+        findings,
+    })
+}
+
+/// `...-YYYY-MM_YYYY-MM...` in a file name.
+fn period_span(name: &str) -> Option<(Period, Period)> {
+    let (a, b) = name.split_once('_')?;
+    let first = Period::from_file_name(a)?;
+    let last = Period::from_file_name(b)?;
+    Some((first, last))
+}
+
+/// A data row: its number for messages and its 15 values (missing ones `None`).
+struct Row {
+    number: u64,
+    values: Vec<Option<String>>,
+}
+
+fn csv_rows(path: &Path, text: &str, findings: &mut Findings) -> Result<Vec<Row>> {
+    let delimiter = detect_delimiter(text);
+    if delimiter != b',' {
+        findings.error(
+            "delimiter",
+            &format!(
+                "the delimiter is {} (the spec wants a comma)",
+                delimiter_name(delimiter)
+            ),
+            None,
+        );
+    }
+    match line_endings(text) {
+        "LF" | "none" => {}
+        "CRLF" => findings.warning(
+            "line_endings",
+            "CRLF line endings (the spec wants LF)",
+            None,
+        ),
+        other => findings.error(
+            "line_endings",
+            &format!("{other} line endings (the spec wants LF)"),
+            None,
+        ),
+    }
+    let raw = parse_rows(path, text, delimiter)?;
+    let Some((header, data)) = raw.split_first() else {
+        return Err(Error::unreadable(path, "the file holds no rows"));
+    };
+    let header_cells: Vec<&str> = header.cells.iter().map(String::as_str).collect();
+    let positions = check_header(&header_cells, findings);
+    let mut rows = Vec::with_capacity(data.len());
+    for r in data {
+        if r.is_blank() {
+            findings.error("blank_line", "blank line", Some(r.line));
+            continue;
+        }
+        if r.cells.len() != header.cells.len() {
+            findings.error(
+                "field_count",
+                &format!(
+                    "the row does not have as many fields as the header ({})",
+                    header.cells.len()
+                ),
+                Some(r.line),
+            );
+        }
+        let values = positions
+            .iter()
+            .map(|p| p.and_then(|i| r.cells.get(i).cloned()))
+            .collect();
+        rows.push(Row {
+            number: r.line,
+            values,
+        });
+    }
+    Ok(rows)
+}
+
+/// Check the header; returns, per spec column, its position in the file (if present).
+fn check_header(header: &[&str], findings: &mut Findings) -> Vec<Option<usize>> {
+    let joined = header.join(",");
+    if joined != HEADER {
+        let missing: Vec<&str> = COLUMNS
+            .iter()
+            .filter(|c| !header.contains(c))
+            .copied()
+            .collect();
+        let extra: Vec<&str> = header
+            .iter()
+            .filter(|h| !COLUMNS.contains(h))
+            .copied()
+            .collect();
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("missing {}", missing.join(", ")));
+        }
+        if !extra.is_empty() {
+            parts.push(format!("unknown {}", extra.join(", ")));
+        }
+        if missing.is_empty() && extra.is_empty() {
+            parts.push("columns out of order or repeated".to_string());
+        }
+        findings.error(
+            "header",
+            &format!(
+                "the header is not exactly the spec's 15 columns: {}",
+                parts.join("; ")
+            ),
+            Some(1),
+        );
+    }
+    COLUMNS
+        .iter()
+        .map(|c| header.iter().position(|h| h == c))
+        .collect()
+}
+
+fn json_rows(path: &Path, text: &str, findings: &mut Findings) -> Result<Vec<Row>> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| Error::unreadable(path, format!("not valid JSON: {e}")))?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(mut map) => match map.remove("results") {
+            Some(serde_json::Value::Array(items)) => {
+                findings.error(
+                    "json_shape",
+                    "a row-store envelope, not a top-level array",
+                    None,
+                );
+                items
+            }
+            _ => {
+                return Err(Error::unreadable(
+                    path,
+                    "JSON is neither an array nor an envelope with results",
+                ))
+            }
+        },
+        _ => return Err(Error::unreadable(path, "JSON is not an array of objects")),
+    };
+    let mut rows = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let number = i as u64 + 1;
+        let serde_json::Value::Object(map) = item else {
+            findings.error("json_shape", "an element is not an object", Some(number));
+            continue;
+        };
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        if keys.len() != COLUMNS.len() || keys.iter().any(|k| !COLUMNS.contains(k)) {
+            findings.error(
+                "json_keys",
+                "the object does not have exactly the 15 spec keys",
+                Some(number),
+            );
+        }
+        let values = COLUMNS
+            .iter()
+            .map(|c| match map.get(*c) {
+                Some(serde_json::Value::String(s)) => Some(s.clone()),
+                Some(serde_json::Value::Null) | None => None,
+                Some(other) => {
+                    findings.error("json_type", "a value is not a string", Some(number));
+                    Some(other.to_string())
+                }
+            })
+            .collect();
+        rows.push(Row { number, values });
+    }
+    Ok(rows)
+}
+
+fn is_amount(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    match body.split_once('.') {
+        Some((int, dec)) => {
+            !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && dec.len() == 2
+                && dec.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn has_many_decimals(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    body.split_once('.').is_some_and(|(int, dec)| {
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && dec.len() > 2
+            && dec.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+fn is_iso_date(s: &str) -> Option<chrono::NaiveDate> {
+    if s.len() != 10 || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn check_rows(rows: &[Row], period: Option<(Period, Period)>, findings: &mut Findings) {
+    let idx = |name: &str| spec::column_index(name).unwrap_or(0);
+    let mut buyer: Option<(String, String)> = None;
+    let mut seen: HashSet<u64> = HashSet::with_capacity(rows.len());
+    for row in rows {
+        let n = Some(row.number);
+        let get = |name: &str| row.values[idx(name)].as_deref().unwrap_or("");
+        for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
+            if row.values[i].as_deref().is_none_or(|v| v.trim().is_empty()) {
+                if *column == "leverantor_id" {
+                    findings.warning(
+                        "leverantor_id_empty",
+                        "leverantor_id is empty (a masked supplier, or none in the source)",
+                        n,
+                    );
+                } else {
+                    findings.error(
+                        &format!("{column}_missing"),
+                        &format!("mandatory {column} is empty"),
+                        n,
+                    );
+                }
+            }
+        }
+        let kopare_id = get("kopare_id");
+        if !kopare_id.is_empty()
+            && !matches!(classify_id(kopare_id), IdKind::Organisation(ref t) if t == kopare_id)
+        {
+            findings.error(
+                "kopare_id_format",
+                "kopare_id is not a valid 10-digit organisation number",
+                n,
+            );
+        }
+        let lev_id = get("leverantor_id");
+        if !lev_id.is_empty() {
+            match classify_id(lev_id) {
+                IdKind::Organisation(ref t) if t == lev_id => {}
+                IdKind::Foreign(ref f) if f == lev_id => {}
+                IdKind::Personal(_) => {} // reported by the privacy check below
+                _ => findings.error(
+                    "leverantor_id_format",
+                    "leverantor_id is not a valid 10-digit organisation number or foreign id",
+                    n,
+                ),
+            }
+        }
+        let belopp = get("belopp");
+        if !belopp.is_empty() {
+            if has_many_decimals(belopp) {
+                findings.warning("belopp_decimals", "belopp has more than 2 decimals", n);
+            } else if !is_amount(belopp) {
+                findings.error(
+                    "belopp_format",
+                    "belopp is not a point-decimal amount with 2 decimals (-?digits.dd)",
+                    n,
+                );
+            }
+        }
+        let datum = get("datum");
+        if !datum.is_empty() {
+            match is_iso_date(datum) {
+                None => findings.error("datum_format", "datum is not a real date YYYY-MM-DD", n),
+                Some(d) => {
+                    if let Some((first, last)) = period {
+                        let p = Period::of(d);
+                        if p < first || p > last {
+                            findings.warning(
+                                "datum_outside_period",
+                                "datum is outside the period in the file name",
+                                n,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let kommun = get("kommun_id");
+        if !kommun.is_empty() && !spec::is_municipality_code(kommun) {
+            findings.error(
+                "kommun_id",
+                "kommun_id is not one of the 290 municipality codes",
+                n,
+            );
+        }
+        let this_buyer = (kopare_id.to_string(), get("kopare").to_string());
+        match &buyer {
+            None => buyer = Some(this_buyer),
+            Some(b) if *b != this_buyer => findings.error(
+                "buyer_not_constant",
+                "kopare_id/kopare differ from the first row",
+                n,
+            ),
+            Some(_) => {}
+        }
+        for (i, value) in row.values.iter().enumerate() {
+            let Some(v) = value else { continue };
+            if has_personal_number(v) {
+                findings.error(
+                    "personal_number",
+                    &format!("a personal identity number in {}", COLUMNS[i]),
+                    n,
+                );
+            }
+            let is_text = spec::TEXT_COLUMNS.contains(&COLUMNS[i]) || COLUMNS[i] == "kopare";
+            if is_text && is_formula_like(v) {
+                findings.warning(
+                    "formula_like",
+                    &format!("{} starts with =, +, -, @ or a control character (spreadsheet formula risk)", COLUMNS[i]),
+                    n,
+                );
+            }
+        }
+        let name = get("leverantor");
+        if lev_id.is_empty() && is_person_shaped(name) {
+            findings.error(
+                "person_name",
+                "leverantor is written as a person's name (SURNAME;FIRSTNAME or Surname, Firstname)",
+                n,
+            );
+        }
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&row.values, &mut hasher);
+        if !seen.insert(std::hash::Hasher::finish(&hasher)) {
+            findings.warning("duplicate_row", "the row repeats an earlier row exactly", n);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amount_forms() {
+        assert!(is_amount("0.00"));
+        assert!(is_amount("-12.50"));
+        assert!(!is_amount("12,50"));
+        assert!(!is_amount("12.5"));
+        assert!(!is_amount(".50"));
+        assert!(!is_amount("1 200.00"));
+        assert!(has_many_decimals("1.005"));
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_iso_date("2024-02-29").is_some());
+        assert!(is_iso_date("2023-02-29").is_none());
+        assert!(is_iso_date("20240229").is_none());
+    }
+}

@@ -1,0 +1,301 @@
+//! Stage 6: write the published files exactly as `SPEC.md` says (CSV dialect, JSON shape,
+//! Parquet types), into a staging folder that is moved into place only when the whole run
+//! has succeeded.
+
+use crate::amount::format_amount;
+use crate::error::{Error, Result};
+use crate::normalise::{date_from_days, AMOUNT_PRECISION, AMOUNT_SCALE};
+use crate::spec::{COLUMNS, HEADER, TEXT_COLUMNS};
+use polars::prelude::*;
+use rust_decimal::Decimal;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Spec CSV.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+    /// JSON array of objects.
+    Json,
+}
+
+impl Format {
+    /// Parse `csv`, `parquet` or `json`.
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "parquet" | "pq" => Some(Format::Parquet),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// The published rows as the 15 texts the spec wants, column by column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpecTable {
+    /// One vector per spec column, all the same length.
+    pub columns: Vec<Vec<String>>,
+}
+
+impl SpecTable {
+    /// Number of rows.
+    pub fn height(&self) -> usize {
+        self.columns.first().map_or(0, Vec::len)
+    }
+
+    /// One row's texts.
+    pub fn row(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(move |c| c[i].as_str())
+    }
+}
+
+/// Whether a text would be read as a formula by a spreadsheet (OWASP CSV injection).
+pub fn is_formula_like(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Turn a published frame into spec texts; with `formula_guard`, text cells that a
+/// spreadsheet would run as formulas get a leading `'`. Returns the table and how many cells
+/// were guarded.
+pub fn spec_table(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable, u64)> {
+    let mut guarded = 0u64;
+    let mut columns = Vec::with_capacity(COLUMNS.len());
+    for name in COLUMNS {
+        let column = df.column(name)?;
+        let texts: Vec<String> = match name {
+            "belopp" => column
+                .decimal()?
+                .physical()
+                .iter()
+                .map(|v| {
+                    v.map(|cents| {
+                        Decimal::try_from_i128_with_scale(cents, AMOUNT_SCALE as u32)
+                            .map(format_amount)
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default()
+                })
+                .collect(),
+            "datum" => column
+                .date()?
+                .physical()
+                .iter()
+                .map(|v| v.map(|d| date_from_days(d).to_string()).unwrap_or_default())
+                .collect(),
+            _ => {
+                let guard = formula_guard && (TEXT_COLUMNS.contains(&name) || name == "kopare");
+                column
+                    .str()?
+                    .iter()
+                    .map(|v| {
+                        let s = v.unwrap_or("");
+                        if guard && is_formula_like(s) {
+                            guarded += 1;
+                            format!("'{s}")
+                        } else {
+                            s.to_string()
+                        }
+                    })
+                    .collect()
+            }
+        };
+        columns.push(texts);
+    }
+    Ok((SpecTable { columns }, guarded))
+}
+
+/// Quote a CSV field only when it holds a comma, a quote or a line break (RFC 4180).
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// The spec CSV: UTF-8 without BOM, LF, the exact header.
+pub fn write_csv(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
+    out.write_all(HEADER.as_bytes())?;
+    out.write_all(b"\n")?;
+    let mut line = String::new();
+    for i in 0..table.height() {
+        line.clear();
+        for (j, v) in table.row(i).enumerate() {
+            if j > 0 {
+                line.push(',');
+            }
+            line.push_str(&csv_field(v));
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The spec JSON: an array of objects with the 15 keys in order, one object per line.
+pub fn write_json(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
+    if table.height() == 0 {
+        return out.write_all(b"[]\n");
+    }
+    out.write_all(b"[\n")?;
+    let mut line = String::new();
+    for i in 0..table.height() {
+        line.clear();
+        line.push('{');
+        for (j, (key, v)) in COLUMNS.iter().zip(table.row(i)).enumerate() {
+            if j > 0 {
+                line.push(',');
+            }
+            line.push('"');
+            line.push_str(key);
+            line.push_str("\":");
+            line.push_str(&serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into()));
+        }
+        line.push('}');
+        if i + 1 < table.height() {
+            line.push(',');
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    out.write_all(b"]\n")
+}
+
+/// The Parquet frame: the 15 columns, `belopp` Decimal(38, 2), `datum` Date, the rest strings.
+pub fn parquet_frame(table: &SpecTable, df: &DataFrame) -> Result<DataFrame> {
+    let mut columns = Vec::with_capacity(COLUMNS.len());
+    for (name, texts) in COLUMNS.iter().zip(&table.columns) {
+        let column = match *name {
+            "belopp" => {
+                let cents = df.column("belopp")?.decimal()?.physical().clone();
+                cents
+                    .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
+                    .into_series()
+                    .into_column()
+            }
+            "datum" => df.column("datum")?.clone(),
+            _ => Column::new((*name).into(), texts),
+        };
+        columns.push(column);
+    }
+    Ok(DataFrame::new(table.height(), columns)?)
+}
+
+/// Write one file, mapping I/O errors to the path.
+pub fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    write(&mut file).map_err(|e| Error::io(path, e))?;
+    file.sync_all().map_err(|e| Error::io(path, e))
+}
+
+/// Write the Parquet file.
+pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
+    let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    ParquetWriter::new(file).finish(frame)?;
+    Ok(())
+}
+
+/// A staging folder inside the output folder; files are moved into place by [`Staging::commit`].
+pub struct Staging {
+    dir: tempfile::TempDir,
+    out: PathBuf,
+    created_out: bool,
+    files: Vec<PathBuf>,
+}
+
+impl Staging {
+    /// Create the output folder if needed and a hidden staging folder in it.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let created_out = !out.exists();
+        fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".reskontra-staging-")
+            .tempdir_in(out)
+            .map_err(|e| {
+                if created_out {
+                    let _ = fs::remove_dir(out);
+                }
+                Error::io(out, e)
+            })?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            created_out,
+            files: Vec::new(),
+        })
+    }
+
+    /// The staging path for a file relative to the output folder (e.g. `internal/review.csv`).
+    pub fn path(&mut self, relative: &str) -> Result<PathBuf> {
+        let p = self.dir.path().join(relative);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        self.files.push(PathBuf::from(relative));
+        Ok(p)
+    }
+
+    /// Move every staged file into the output folder.
+    pub fn commit(self) -> Result<Vec<PathBuf>> {
+        let mut moved = Vec::new();
+        for rel in &self.files {
+            let from = self.dir.path().join(rel);
+            let to = self.out.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+            moved.push(to);
+        }
+        Ok(moved)
+    }
+
+    /// Give up: remove the staging folder, and the output folder if this run created it.
+    pub fn abandon(self) {
+        let out = self.out.clone();
+        let created = self.created_out;
+        drop(self.dir);
+        if created {
+            let _ = fs::remove_dir(&out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("a;b"), "a;b");
+    }
+
+    #[test]
+    fn formula_like() {
+        for s in ["=SUM(A1)", "+46", "-x", "@cmd", "\tx"] {
+            assert!(is_formula_like(s));
+        }
+        assert!(!is_formula_like("AB"));
+    }
+}
