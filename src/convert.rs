@@ -185,8 +185,18 @@ fn detect_layout(tables: &[RawTable]) -> Result<(Layout, String)> {
                 ..
             }) => {
                 let mut why = format!("detected from {}: {reason}", table.file_name());
-                if !near_misses.is_empty() {
-                    why.push_str(&format!(" (other candidates: {})", near_misses.join("; ")));
+                let also: Vec<&String> = near_misses
+                    .iter()
+                    .filter(|n| n.contains("also matches"))
+                    .collect();
+                if !also.is_empty() {
+                    why.push_str(&format!(
+                        " (other candidates: {})",
+                        also.iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
                 }
                 return Ok((layout, why));
             }

@@ -328,6 +328,10 @@ fn is_foreign_id(compact: &str) -> bool {
 /// a cell with a personal number anywhere in it is personal; otherwise the first organisation
 /// number wins, then the first foreign id.
 pub fn classify_id(cell: &str) -> IdKind {
+    let whole = classify_single(cell);
+    if matches!(whole, IdKind::Organisation(_) | IdKind::Personal(_)) {
+        return whole;
+    }
     // The free-text scan is the safety net: any personal number anywhere wins.
     if let Some(kind) = find_personal_numbers(cell)
         .into_iter()
@@ -336,7 +340,6 @@ pub fn classify_id(cell: &str) -> IdKind {
     {
         return IdKind::Personal(kind);
     }
-    let whole = classify_single(cell);
     if !matches!(whole, IdKind::Text) {
         return whole;
     }
@@ -438,11 +441,12 @@ fn digit_groups(text: &str) -> Vec<DigitGroup> {
     groups
 }
 
-/// Whether the text between two digit groups is one separator of a written number.
+/// Whether the text between two digit groups is one separator of a written personal number
+/// (`-`, `+` or a space; not `.`, so that amounts like `85010112.34` are not joined).
 fn joins(text: &str, a: &DigitGroup, b: &DigitGroup) -> bool {
     let between = &text[a.end..b.start];
     let mut chars = between.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if is_number_separator(c))
+    matches!((chars.next(), chars.next()), (Some(c), None) if c != '.' && is_number_separator(c))
 }
 
 /// Whether the digits of a candidate are a personal number in any accepted form.

@@ -266,9 +266,24 @@ pub fn normalise_name(name: &str) -> String {
         .collect()
 }
 
+/// Normalise the cells of a candidate header row; long cells (data, not names) become empty
+/// so that scanning rows for a header stays cheap.
+pub fn normalise_header(cells: &[String]) -> Vec<String> {
+    cells
+        .iter()
+        .map(|c| {
+            if c.len() <= 120 {
+                normalise_name(c)
+            } else {
+                String::new()
+            }
+        })
+        .collect()
+}
+
 /// Find the index of the first header cell matching any of `names`.
 pub fn find_column(header: &[String], names: &[String]) -> Option<usize> {
-    let normalised: Vec<String> = header.iter().map(|h| normalise_name(h)).collect();
+    let normalised = normalise_header(header);
     names.iter().find_map(|n| {
         let want = normalise_name(n);
         normalised.iter().position(|h| *h == want)
@@ -302,7 +317,7 @@ impl Fit {
 
 /// Check a header row against a detection rule.
 pub fn fit(rule: &DetectRule, header: &[String]) -> Fit {
-    let normalised: Vec<String> = header.iter().map(|h| normalise_name(h)).collect();
+    let normalised = normalise_header(header);
     let (present, missing) = rule
         .required
         .iter()

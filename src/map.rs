@@ -8,7 +8,7 @@ use crate::read::{file_name, RawRow};
 use crate::spec::COLUMNS;
 use crate::table::SourceTable;
 use polars::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Names of the bookkeeping columns that travel with the data through the stages.
 pub mod meta {
@@ -204,7 +204,7 @@ fn cell_value(
     rule: Option<&ColumnRule>,
     global_empty: &[String],
     lookups: &BTreeMap<String, LookupTable>,
-    misses: &mut BTreeMap<String, u64>,
+    misses: &mut BTreeSet<String>,
 ) -> Option<String> {
     let column_empty: &[String] = rule.map_or(&[], |r| r.empty_values.as_slice());
     let get = |i: usize| {
@@ -220,6 +220,12 @@ fn cell_value(
             split,
         } => {
             let v = get(*index).or_else(|| fallback.and_then(get))?;
+            // a personal number must not be cut in two by the split
+            let v = if split.is_some() {
+                crate::ident::redact_personal_numbers(&v, crate::protect::NUMBER_MARKER).0
+            } else {
+                v
+            };
             match split {
                 None => Some(v),
                 Some(SplitPart::Code) => split_code_text(&v).0,
@@ -242,7 +248,7 @@ fn cell_value(
                     .filter(|v| !is_empty_value(v, column_empty, global_empty))
                     .cloned(),
                 None => {
-                    *misses.entry(table.clone()).or_insert(0) += 1;
+                    misses.insert(table.clone());
                     None
                 }
             }
@@ -343,12 +349,14 @@ pub fn map_tables(
             Some(t) => {
                 lookups.insert(name.clone(), build_lookup(t, &rule.key, name)?);
             }
-            None if rule.mandatory => return Err(Error::Usage(format!(
+            None if rule.mandatory => {
+                return Err(Error::Usage(format!(
                 "layout {} needs a second input for lookup '{name}' (a file with the columns {}); \
                      give it as another INPUT",
                 layout.name,
                 rule.required.join(", ")
-            ))),
+            )))
+            }
             None => {}
         }
     }
@@ -376,6 +384,7 @@ pub fn map_tables(
                 (!keep.iter().any(|k| k.eq_ignore_ascii_case(v)))
                     .then(|| format!("{name} is not {}", keep.join("/")))
             });
+            let mut row_misses = BTreeSet::new();
             for (ti, (source, target)) in sources.iter().enumerate() {
                 let rule = target.and_then(|t| rule_for(layout, t));
                 let mut value = cell_value(
@@ -384,12 +393,15 @@ pub fn map_tables(
                     rule,
                     &layout.read.empty_values,
                     &lookups,
-                    &mut info.lookup_misses,
+                    &mut row_misses,
                 );
                 if value.is_none() && COLUMNS[ti] == "datum" {
                     value = period.map(|p| p.first_day().to_string());
                 }
                 b.targets[ti].push(value);
+            }
+            for name in row_misses {
+                *info.lookup_misses.entry(name).or_insert(0) += 1;
             }
             b.push_meta(&file, row, secret, reject);
         }
@@ -435,7 +447,11 @@ fn check_mandatory_sources(
 ) -> Result<()> {
     for (i, (source, _)) in sources.iter().enumerate() {
         let target = COLUMNS[i];
-        if !matches!(source, Source::Missing) || !crate::spec::is_mandatory(target) {
+        // leverantor_id may be absent: the privacy rules decide from the name
+        if !matches!(source, Source::Missing)
+            || !crate::spec::is_mandatory(target)
+            || target == "leverantor_id"
+        {
             continue;
         }
         let rule = rule_for(layout, target);

@@ -6,7 +6,7 @@
 use crate::amount::{parse_amount, DecimalMark};
 use crate::date::parse_date;
 use crate::error::Result;
-use crate::ident::{classify_id, IdKind};
+use crate::ident::{classify_id, find_personal_numbers, IdKind};
 use crate::map::meta;
 use crate::spec::{self, COLUMNS};
 use chrono::NaiveDate;
@@ -89,6 +89,16 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
     let mut cents: Vec<Option<i128>> = Vec::with_capacity(height);
     for (i, v) in strings(&df, "belopp")?.into_iter().enumerate() {
         match v.as_deref().map(|s| parse_amount(s, mark)) {
+            Some(Ok(_))
+                if v.as_deref()
+                    .is_some_and(|s| !find_personal_numbers(s).is_empty()) =>
+            {
+                // an amount whose digits form a personal number is not published as money
+                reject(&mut reasons, i, || {
+                    "belopp: looks like a personal identity number".into()
+                });
+                cents.push(None);
+            }
             Some(Ok(a)) => {
                 info.amounts_rounded += u64::from(a.rounded);
                 let mut value = a.value;

@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, redact_personal_numbers, IdKind, PersonalKind};
 use crate::map::meta;
-use crate::spec::TEXT_COLUMNS;
+use crate::spec::SCANNED_COLUMNS;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -488,7 +488,7 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
     df.with_column(Column::new("leverantor_id".into(), &out_ids))?;
     df.with_column(Column::new(cols::ACTION.into(), &actions))?;
     df.with_column(Column::new(cols::REASON.into(), &reasons))?;
-    for column in TEXT_COLUMNS {
+    for column in SCANNED_COLUMNS {
         let (values, replaced) = redact_column(&df, column, &policy.number_marker)?;
         if replaced > 0 {
             info.numbers_removed_from_text

@@ -38,6 +38,22 @@ pub const TEXT_COLUMNS: [&str; 8] = [
     "verifikationsnummer",
 ];
 
+/// Every column whose published text is scanned for personal numbers: the free-text columns
+/// and the other columns kept as given (`kopare_id`, `leverantor_id` and `kommun_id` are
+/// checked by their own rules).
+pub const SCANNED_COLUMNS: [&str; 10] = [
+    "kopare",
+    "verifikationsnummer",
+    "leverantor",
+    "konto_nr",
+    "konto_text",
+    "forvaltning",
+    "fakturanummer",
+    "grund",
+    "avtal",
+    "s_kod_nr",
+];
+
 /// The specification's address, for metadata.
 pub const SPEC_URL: &str = "https://lankadedata.se/spec/leverantorsreskontra/";
 

@@ -57,6 +57,10 @@ const TOTAL_WORDS: [&str; 9] = [
 ];
 
 fn is_total_word(cell: &str) -> bool {
+    // a totals label is short; never lower-case a long text cell just to find out
+    if cell.len() > 100 {
+        return false;
+    }
     let lower = cell.trim().to_lowercase();
     TOTAL_WORDS.iter().any(|w| {
         lower == *w
@@ -81,6 +85,18 @@ fn is_total_row(row: &RawRow, name_col: Option<usize>, id_col: Option<usize>) ->
         (None, None) => filled <= 3,
         _ => name_ok && empty(id_col),
     }
+}
+
+/// Whether a row repeats the header (as in concatenated exports). Cheap for data rows: long
+/// cells are never normalised.
+fn is_repeated_header(row: &RawRow, normalised_header: &[String]) -> bool {
+    row.cells.len() == normalised_header.len()
+        && row.cells.iter().all(|c| c.len() <= 200)
+        && row
+            .cells
+            .iter()
+            .zip(normalised_header)
+            .all(|(c, h)| crate::layout::normalise_name(c) == *h)
 }
 
 /// Split a read file into header, data rows and skipped lines, given the header's index.
@@ -128,10 +144,7 @@ pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceT
     };
     let name_col = find_column(&header, &rule_names("leverantor"));
     let id_col = find_column(&header, &rule_names("leverantor_id"));
-    let normalised_header: Vec<String> = header
-        .iter()
-        .map(|h| crate::layout::normalise_name(h))
-        .collect();
+    let normalised_header = crate::layout::normalise_header(&header);
 
     let mut data = Vec::new();
     let mut broken = Vec::new();
@@ -140,12 +153,7 @@ pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceT
             bump(skip::BLANK);
             continue;
         }
-        let normalised: Vec<String> = row
-            .cells
-            .iter()
-            .map(|h| crate::layout::normalise_name(h))
-            .collect();
-        if normalised == normalised_header {
+        if is_repeated_header(&row, &normalised_header) {
             bump(skip::REPEATED_HEADER);
             continue;
         }

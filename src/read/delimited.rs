@@ -307,13 +307,37 @@ pub fn parse_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<RawRow>>
         .flexible(true)
         .double_quote(true)
         .from_reader(text.as_bytes());
+    // the csv crate skips blank lines and reports a record's position before them, so line
+    // numbers are counted here from byte offsets, and blank lines are kept as empty rows
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |byte: usize| line_starts.partition_point(|s| *s <= byte) as u64;
+    let bytes = text.as_bytes();
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let mut start = record
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+                // the position may point at the '\n' left of the previous record's CRLF;
+                // every further line break before the record ends a blank line
+                if start > 0 && bytes.get(start) == Some(&b'\n') && bytes[start - 1] == b'\r' {
+                    start += 1;
+                }
+                while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                    if bytes[start] == b'\n' {
+                        rows.push(RawRow {
+                            line: line_of(start),
+                            cells: Vec::new(),
+                        });
+                    }
+                    start += 1;
+                }
+                let line = line_of(start.min(bytes.len().saturating_sub(1)));
                 let cells = record
                     .iter()
                     .map(|c| c.trim_start_matches('\u{feff}').to_string())
@@ -407,5 +431,29 @@ mod tests {
         );
         assert!(decode_file(p, latin, Some("utf-8")).is_err());
         assert!(decode_file(p, b"\x00\x01\x02\x03binary", None).is_err());
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<(u64, usize)> {
+        parse_rows(Path::new("x"), text, b';')
+            .unwrap()
+            .iter()
+            .map(|r| (r.line, r.cells.len()))
+            .collect()
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines() {
+        let want = vec![(1, 1), (2, 1), (3, 0), (4, 2), (5, 2)];
+        assert_eq!(lines("a\nb\n\nc;d\n1;2\n"), want);
+        assert_eq!(lines("a\r\nb\r\n\r\nc;d\r\n1;2\r\n"), want);
+        assert_eq!(lines("a\rb\r\rc;d\r1;2\r"), want);
+        assert_eq!(lines("\n\na;b\n"), vec![(1, 0), (2, 0), (3, 2)]);
+        // a quoted line break: the next record starts two lines later
+        assert_eq!(lines("\"x\ny\";1\nz;2\n"), vec![(1, 2), (3, 2)]);
     }
 }

@@ -1,2 +1,7 @@
-#[test]
-fn t() {}
+//! Integration tests: one binary, one module per concern.
+
+mod common;
+mod errors;
+mod golden;
+mod privacy;
+mod quirks;

@@ -1,0 +1,257 @@
+//! The export quirks of LAYOUTS.md, each on a small hand-made file.
+
+use crate::common::*;
+use std::path::Path;
+
+/// Write `bytes` as `name` in `dir` and convert it; returns (success, stderr, out folder).
+fn convert_bytes(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    args: &[&str],
+) -> (bool, String, std::path::PathBuf) {
+    let input = dir.join(name);
+    std::fs::write(&input, bytes).expect("write input");
+    let out = dir.join("out");
+    let run = reskontra()
+        .arg("convert")
+        .arg(&input)
+        .args([
+            "--buyer-id",
+            "2120000142",
+            "--buyer-name",
+            "Testkommun",
+            "-o",
+        ])
+        .arg(&out)
+        .args(["--formats", "csv", "--quiet"])
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        run.status.success(),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+        out,
+    )
+}
+
+fn published_csv(out: &Path) -> String {
+    std::fs::read_to_string(published(out, "csv")).expect("csv")
+}
+
+const CITY_HEADER: &str =
+    "forvaltning;leverantor;leverantor_id;faktura_nr;konto_nr;konto_text;belopp";
+
+#[test]
+fn period_from_option_when_the_file_name_has_none() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\nKS;Kontor AB;5566101233;1;6110;Kontor;10,00\n");
+    let (ok, err, out) = convert_bytes(
+        dir.path(),
+        "export.csv",
+        text.as_bytes(),
+        &["--period", "2024-11"],
+    );
+    assert!(ok, "{err}");
+    assert!(published_csv(&out).contains(",10.00,2024-11-01,"));
+    assert!(out.join("leverantorsreskontra-2024-11.csv").exists());
+}
+
+#[test]
+fn no_period_anywhere_is_a_clear_error() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\nKS;Kontor AB;5566101233;1;6110;Kontor;10,00\n");
+    let (ok, err, out) = convert_bytes(dir.path(), "export.csv", text.as_bytes(), &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("export.csv") && err.contains("--period"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no output folder after a failed run");
+}
+
+#[test]
+fn utf16_big_endian_with_bom() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\nKS;Kåre Möbler AB;5566101233;1;6110;Möbler;1 000,50\n");
+    let mut bytes = vec![0xFE, 0xFF];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_be_bytes());
+    }
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", &bytes, &[]);
+    assert!(ok, "{err}");
+    assert!(published_csv(&out).contains("Kåre Möbler AB,5566101233,6110,Möbler,1000.50"));
+    assert_eq!(report(&out)["inputs"][0]["format"]["encoding"], "UTF-16BE");
+}
+
+#[test]
+fn bom_glued_to_the_first_header_name() {
+    let dir = temp();
+    // a BOM, then a second BOM that ends up inside the first header name
+    let text =
+        format!("\u{feff}\u{feff}{CITY_HEADER}\nKS;Kontor AB;5566101233;1;6110;Kontor;10,00\n");
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    assert!(published_csv(&out).contains("Kontor AB"));
+    assert_eq!(report(&out)["layout"]["name"], "city-csv");
+}
+
+#[test]
+fn semicolon_inside_a_quoted_name_and_bare_cr() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\r\"KS;X\";\"MÅLERI NORD;AB\";5566101233;1;6110;Måleri;5,5\r");
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    let csv = published_csv(&out);
+    assert!(
+        csv.contains("MÅLERI NORD AB,5566101233,6110,Måleri,5.50"),
+        "{csv}"
+    );
+    assert!(csv.contains("KS;X"), "{csv}");
+    assert_eq!(report(&out)["inputs"][0]["format"]["line_endings"], "CR");
+}
+
+#[test]
+fn windows_1252_and_forced_encoding() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\nKS;Åkeri Öst AB;5566101233;1;6110;Frakt;10,00\n");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    let (ok, err, out) = convert_bytes(
+        dir.path(),
+        "lev-2024-01.csv",
+        &bytes,
+        &["--encoding", "iso-8859-1"],
+    );
+    assert!(ok, "{err}");
+    assert!(published_csv(&out).contains("Åkeri Öst AB"));
+}
+
+#[test]
+fn amounts_in_every_written_form() {
+    let dir = temp();
+    let rows = [
+        ("3270,50", "3270.50"),
+        ("3 214,32", "3214.32"),
+        ("3\u{a0}214,32", "3214.32"),
+        ("-1 234,5", "-1234.50"),
+        ("0,005", "0.01"),
+        ("12", "12.00"),
+    ];
+    let mut text = format!("{CITY_HEADER}\n");
+    for (i, (raw, _)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "KS;Kontor AB;5566101233;{i};6110;Kontor;\"{raw}\"\n"
+        ));
+    }
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    let csv = published_csv(&out);
+    for (raw, want) in rows {
+        assert!(csv.contains(&format!(",{want},")), "{raw} -> {want}\n{csv}");
+    }
+    assert_eq!(report(&out)["normalise"]["amounts_rounded"], 1);
+}
+
+#[test]
+fn title_lines_blank_rows_and_sum_row_are_counted() {
+    let dir = temp();
+    let text = format!(
+        "Leverantörsfakturor\nUtskrivet 2024-02-01\n\n{CITY_HEADER}\nKS;Kontor AB;5566101233;1;6110;Kontor;10,00\n\nKS;Kontor AB;5566101233;2;6110;Kontor;5,00\nSumma;;;;;;15,00\n"
+    );
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    let r = report(&out);
+    assert_eq!(r["rows"]["read"], 2);
+    assert_eq!(r["amount"]["read"], "15.00");
+    assert_eq!(r["skipped_lines"]["title line above the header"], 2);
+    assert_eq!(r["skipped_lines"]["blank line"], 2);
+    assert_eq!(r["skipped_lines"]["totals or subtotal line"], 1);
+    assert_eq!(r["inputs"][0]["header_line"], 4);
+}
+
+#[test]
+fn a_supplier_named_like_a_total_is_kept() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\nKS;Summa Konsult AB;5566101233;1;6110;Kontor;10,00\n");
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    assert!(published_csv(&out).contains("Summa Konsult AB"));
+}
+
+#[test]
+fn layout_from_a_toml_file() {
+    let dir = temp();
+    let layout = r#"
+name = "my-erp"
+description = "test"
+[detect]
+required = ["Lev", "Belopp SEK"]
+[columns]
+leverantor = { names = ["Lev"] }
+leverantor_id = { names = ["Orgnr"] }
+verifikationsnummer = { names = ["Ver"] }
+konto_nr = { constant = "4010" }
+konto_text = { constant = "Inköp" }
+belopp = { names = ["Belopp SEK"] }
+datum = { names = ["Datum"], from_period = true }
+"#;
+    std::fs::write(dir.path().join("my.toml"), layout).expect("layout");
+    let text = "Lev,Orgnr,Ver,Belopp SEK\nKontor AB,5566101233,V1,99.5\n";
+    let layout_path = dir.path().join("my.toml");
+    let (ok, err, out) = convert_bytes(
+        dir.path(),
+        "x-2024-02.csv",
+        text.as_bytes(),
+        &["--layout", layout_path.to_str().expect("utf8")],
+    );
+    assert!(ok, "{err}");
+    let csv = published_csv(&out);
+    assert!(
+        csv.contains("V1,Kontor AB,5566101233,4010,Inköp,99.50,2024-02-01"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn formula_guard_and_its_switch() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\nKS;=cmd|' /C calc'!A0 AB;5566101233;1;6110;@SUM(1);10,00\n");
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    let csv = published_csv(&out);
+    assert!(csv.contains(",'=cmd|' /C calc'!A0 AB,"), "{csv}");
+    assert!(csv.contains(",'@SUM(1),"), "{csv}");
+    assert_eq!(report(&out)["formula_guarded_cells"], 2);
+    let dir = temp();
+    let (ok, _, out) = convert_bytes(
+        dir.path(),
+        "lev-2024-01.csv",
+        text.as_bytes(),
+        &["--no-formula-guard"],
+    );
+    assert!(ok);
+    assert!(published_csv(&out).contains(",=cmd|' /C calc'!A0 AB,"));
+}
+
+#[test]
+fn detect_explains_the_choice() {
+    let run = reskontra()
+        .args(["detect", "samples/unit4-levstat/levstat-2024-06.txt"])
+        .output()
+        .expect("run");
+    assert!(run.status.success());
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("encoding:     Windows-1252"), "{text}");
+    assert!(text.contains("delimiter:    tab"), "{text}");
+    assert!(text.contains("header row:   4"), "{text}");
+    assert!(text.contains("layout:       unit4-levstat"), "{text}");
+}
+
+#[test]
+fn layouts_lists_every_builtin() {
+    let run = reskontra().arg("layouts").output().expect("run");
+    let text = String::from_utf8_lossy(&run.stdout);
+    for sample in SAMPLES {
+        assert!(text.contains(sample.layout), "{} listed", sample.layout);
+    }
+}
