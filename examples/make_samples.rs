@@ -163,7 +163,8 @@ fn municipality_report(i: &Ids) {
         ws.write(3, c as u16, *h).expect("cell");
     }
     let kontor_num: f64 = i.kontor.parse().expect("digits");
-    let rows: Vec<(&str, &str, Option<f64>, Option<String>, &str, f64)> = vec![
+    type ReportRow<'a> = (&'a str, &'a str, Option<f64>, Option<String>, &'a str, f64);
+    let rows: Vec<ReportRow> = vec![
         (
             "KS Kommunstyrelsen",
             "NORDISK KONTORSVAROR;AB",

@@ -614,7 +614,7 @@ fn review_csv(df: &DataFrame) -> Result<Vec<u8>> {
     let ids = df.column(cols::RAW_ID)?.str()?;
     let cents = normalise::cents(df)?;
     let mut groups: BTreeMap<(String, String, String, String), (u64, i128)> = BTreeMap::new();
-    for i in 0..df.height() {
+    for (i, amount) in cents.iter().enumerate() {
         let Some(reason) = reasons.get(i) else {
             continue;
         };
@@ -631,7 +631,7 @@ fn review_csv(df: &DataFrame) -> Result<Vec<u8>> {
         );
         let entry = groups.entry(key).or_insert((0, 0));
         entry.0 += 1;
-        entry.1 += cents[i].unwrap_or(0);
+        entry.1 += amount.unwrap_or(0);
     }
     let mut out = csv_line(&[
         "reason",

@@ -428,6 +428,9 @@ pub struct ReasonCount {
     pub suppliers: u64,
 }
 
+/// A supplier as read: name and id cells.
+type SupplierKey = (Option<String>, Option<String>);
+
 /// Apply the privacy rules to a normalised frame.
 pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, PrivacyInfo)> {
     let names: Vec<Option<String>> = string_column(&df, "leverantor")?;
@@ -438,13 +441,12 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         .iter()
         .map(|v| v.unwrap_or(false))
         .collect();
-    let mut cache: HashMap<(Option<String>, Option<String>), Decision> = HashMap::new();
+    let mut cache: HashMap<SupplierKey, Decision> = HashMap::new();
     let mut out_names = Vec::with_capacity(names.len());
     let mut out_ids = Vec::with_capacity(names.len());
     let mut actions = Vec::with_capacity(names.len());
     let mut reasons: Vec<Option<&'static str>> = Vec::with_capacity(names.len());
-    let mut distinct: BTreeMap<&'static str, BTreeSet<(Option<String>, Option<String>)>> =
-        BTreeMap::new();
+    let mut distinct: BTreeMap<&'static str, BTreeSet<SupplierKey>> = BTreeMap::new();
     let mut info = PrivacyInfo::default();
     for i in 0..names.len() {
         let key = (names[i].clone(), ids[i].clone());

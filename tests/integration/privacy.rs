@@ -151,7 +151,7 @@ proptest! {
         let all = baselines();
         let b = which.get(&all);
         let col = col.index(b.header.len());
-        let value = written_personal(&p, form, &century);
+        let value = written_personal(&p, form, century);
         let dir = temp();
         let out = convert_injected(b, col, &value, dir.path())
             .unwrap_or_else(|e| panic!("{} column {}: {e}", b.sample.name, b.header[col]));
