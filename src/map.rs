@@ -143,11 +143,14 @@ fn resolve_sources(
             }
         } else {
             match find_column(&table.header, &rule.names) {
-                Some(index) => Source::Column {
-                    index,
-                    fallback: find_column(&table.header, &rule.fallback),
-                    split: rule.split,
-                },
+                Some(index) => {
+                    check_unique(table, index)?;
+                    Source::Column {
+                        index,
+                        fallback: find_column(&table.header, &rule.fallback),
+                        split: rule.split,
+                    }
+                }
                 None => Source::Missing,
             }
         };
@@ -173,6 +176,18 @@ fn resolve_sources(
         out.push((source, Some(target)));
     }
     Ok(out)
+}
+
+/// A column the layout uses must appear once in the header.
+fn check_unique(table: &SourceTable, index: usize) -> Result<()> {
+    let names = crate::layout::normalise_header(&table.header);
+    if names.iter().filter(|n| **n == names[index]).count() > 1 {
+        return Err(Error::input(
+            &table.path,
+            format!("the header has the column '{}' twice", table.header[index]),
+        ));
+    }
+    Ok(())
 }
 
 fn is_empty_value(value: &str, column_empty: &[String], global_empty: &[String]) -> bool {

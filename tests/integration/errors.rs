@@ -360,3 +360,158 @@ fn error_messages_never_carry_personal_numbers() {
     assert!(stderr.contains("personal identity number"), "{stderr}");
     assert!(!stderr.contains("780312"), "{stderr}");
 }
+
+/// Run one case of docs/errors.md by its name; returns (exit code, stderr, input path).
+fn run_doc_case(case: &str, dir: &Path) -> (i32, String, String) {
+    let good = format!("{HEADER}\nKS;A AB;5566101233;1;6110;x;1,00\n");
+    let mut args: Vec<String> = vec!["convert".into()];
+    let mut defaults = true;
+    let input: PathBuf = match case {
+        "missing file" => dir.join("missing.csv"),
+        "empty file" => write(dir, "empty.csv", b""),
+        "header only" => write(dir, "h.csv", format!("{HEADER}\n").as_bytes()),
+        "binary garbage" => write(
+            dir,
+            "g.csv",
+            &(0..4096u32)
+                .map(|i| (i * 7919 % 251) as u8)
+                .collect::<Vec<u8>>(),
+        ),
+        "truncated xlsx" => {
+            let full = std::fs::read(
+                root().join("samples/municipality-report-dated/leverantorsfakturor-2024-04.xlsx"),
+            )
+            .expect("sample");
+            write(dir, "cut.xlsx", &full[..full.len() / 2])
+        }
+        "encrypted or OLE xlsx" => {
+            let mut b = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+            b.extend(std::iter::repeat_n(0u8, 1024));
+            write(dir, "locked.xlsx", &b)
+        }
+        "wrong --encoding" => {
+            let text = format!("{HEADER}\nKS;Åkeri AB;5566101233;1;6110;x;1,00\n");
+            let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+            args.extend(["--encoding".into(), "utf-8".into()]);
+            write(dir, "latin.csv", &latin)
+        }
+        "unknown --encoding" => {
+            args.extend(["--encoding".into(), "klingon".into()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        "no layout matches" => write(dir, "odd.csv", b"foo;bar\n1;2\n"),
+        "missing mandatory source column" => {
+            let layout = "name = \"t\"\ndescription = \"t\"\n[detect]\nrequired = [\"lev\"]\n[columns]\nleverantor = { names = [\"lev\"] }\nbelopp = { names = [\"belopp\"] }\ndatum = { from_period = true }\nverifikationsnummer = { names = [\"ver\"] }\nkonto_nr = { names = [\"konto\"] }\nkonto_text = { names = [\"kontotext\"] }\n";
+            let lp = write(dir, "t.toml", layout.as_bytes());
+            args.extend(["--layout".into(), lp.display().to_string()]);
+            write(dir, "m.csv", b"lev;ver;konto;kontotext\nA AB;1;2;x\n")
+        }
+        "duplicate source columns" => write(
+            dir,
+            "dup.csv",
+            format!("{HEADER};belopp\nKS;A AB;5566101233;1;6110;x;1,00;2,00\n").as_bytes(),
+        ),
+        "no date and no period" => {
+            defaults = false;
+            args.extend([
+                "--buyer-id".into(),
+                "2120000142".into(),
+                "--buyer-name".into(),
+                "T".into(),
+            ]);
+            write(dir, "export.csv", good.as_bytes())
+        }
+        "no buyer" => {
+            defaults = false;
+            args.extend(["--period".into(), "2024-01".into()]);
+            write(dir, "export.csv", good.as_bytes())
+        }
+        "invalid --buyer-id" => {
+            defaults = false;
+            args.extend(["--buyer-id".into(), "2120000143".into()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        "personal number as --buyer-id" => {
+            defaults = false;
+            args.extend(["--buyer-id".into(), "780312-1230".into()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        "invalid --kommun-id" => {
+            args.extend(["--kommun-id".into(), "9999".into()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        "invalid --period" => {
+            defaults = false;
+            args.extend(["--period".into(), "2024-13".into()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        "unknown --formats" => {
+            args.extend(["--formats".into(), "xml".into()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        "unknown --layout" => {
+            args.extend(["--layout".into(), "nope".into()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        "lookup table missing" => {
+            root().join("samples/raindance/rk-fakta-levfakt-verifikat-2024-08.csv")
+        }
+        "unwritable output folder" => {
+            let blocker = write(dir, "blocker", b"");
+            args.extend(["-o".into(), blocker.join("out").display().to_string()]);
+            write(dir, "x.csv", good.as_bytes())
+        }
+        other => panic!("docs/errors.md names a case the test does not know: {other}"),
+    };
+    args.insert(1, input.display().to_string());
+    if defaults {
+        args.extend(
+            [
+                "--buyer-id",
+                "2120000142",
+                "--buyer-name",
+                "T",
+                "--period",
+                "2024-01",
+            ]
+            .map(String::from),
+        );
+    }
+    if !args.iter().any(|a| a == "-o") {
+        args.extend(["-o".into(), dir.join("out").display().to_string()]);
+    }
+    let run = reskontra().args(&args).output().expect("run");
+    (
+        run.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+        input.display().to_string(),
+    )
+}
+
+#[test]
+fn docs_error_table_is_true() {
+    let doc = std::fs::read_to_string(root().join("docs/errors.md")).expect("docs/errors.md");
+    let table = doc
+        .split("| case | exit | message (excerpt) |")
+        .nth(1)
+        .expect("table");
+    let mut checked = 0;
+    for line in table.lines().skip(2) {
+        if !line.starts_with('|') {
+            break;
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let (case, code, message) = (cells[0], cells[1], cells[2].trim_matches('`'));
+        let dir = temp();
+        let (got_code, stderr, input) = run_doc_case(case, dir.path());
+        assert_eq!(got_code.to_string(), code, "{case}: {stderr}");
+        let expected = message.replace("FILE", &input);
+        assert!(
+            stderr.contains(&expected),
+            "{case}: expected `{expected}` in: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{case}");
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} cases checked");
+}

@@ -3,5 +3,7 @@
 mod common;
 mod errors;
 mod golden;
+mod loss;
 mod privacy;
 mod quirks;
+mod validate;

@@ -1,0 +1,251 @@
+//! `reskontra validate` on small hand-made files, good and bad, asserting the reported rows.
+
+use crate::common::*;
+use std::path::Path;
+
+const HEADER: &str = reskontra::spec::HEADER;
+
+/// A valid data row; `f` edits its fields before joining.
+fn row(f: impl FnOnce(&mut Vec<String>)) -> String {
+    let mut fields: Vec<String> = [
+        "2120000142",
+        "Exempelby kommun",
+        "V1",
+        "Kontor AB",
+        "5566101233",
+        "6110",
+        "Kontor",
+        "100.00",
+        "2024-01-05",
+        "KS",
+        "F1",
+        "",
+        "",
+        "0180",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    f(&mut fields);
+    fields.join(",")
+}
+
+fn validate_json(dir: &Path, name: &str, content: &[u8]) -> (i32, serde_json::Value) {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write");
+    let run = reskontra()
+        .arg("validate")
+        .arg("--json")
+        .arg(&p)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json report");
+    (run.status.code().unwrap_or(-1), v)
+}
+
+/// The finding with this check key: (severity, count, rows).
+fn finding(report: &serde_json::Value, check: &str) -> Option<(String, u64, Vec<u64>)> {
+    report["files"][0]["findings"]
+        .as_array()?
+        .iter()
+        .find(|f| f["check"] == check)
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["count"].as_u64().unwrap_or(0),
+                f["rows"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|v| v.as_u64()).collect())
+                    .unwrap_or_default(),
+            )
+        })
+}
+
+fn file(rows: &[String]) -> Vec<u8> {
+    let mut s = format!("{HEADER}\n");
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn a_valid_file_exits_zero() {
+    let dir = temp();
+    let (code, r) = validate_json(
+        dir.path(),
+        "ok-2024-01.csv",
+        &file(&[row(|_| {}), row(|f| f[2] = "V2".into())]),
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["files"][0]["status"], "valid");
+}
+
+#[test]
+fn every_sample_output_validates() {
+    for sample in SAMPLES {
+        let dir = temp();
+        let out = dir.path().join("out");
+        assert!(convert_sample(sample, &out).status.success());
+        for ext in ["csv", "json"] {
+            let run = reskontra()
+                .arg("validate")
+                .arg(published(&out, ext))
+                .output()
+                .expect("run");
+            assert_eq!(
+                run.status.code(),
+                Some(0),
+                "{} .{ext}: {}",
+                sample.name,
+                String::from_utf8_lossy(&run.stdout)
+            );
+        }
+    }
+}
+
+#[test]
+fn one_field_fewer_than_the_header_is_invalid_with_line_numbers() {
+    let dir = temp();
+    let short = |f: &mut Vec<String>| {
+        f.pop();
+    };
+    let content = file(&[row(|_| {}), row(short), row(|_| {}), row(short)]);
+    let (code, r) = validate_json(dir.path(), "short.csv", &content);
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding(&r, "field_count"),
+        Some(("error".into(), 2, vec![3, 5]))
+    );
+    let p = dir.path().join("short.csv");
+    let run = reskontra().arg("validate").arg(&p).output().expect("run");
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("rows 3, 5"), "{text}");
+}
+
+#[test]
+fn row_level_errors_name_their_rows() {
+    let dir = temp();
+    let cases: Vec<(&str, String)> = vec![
+        ("belopp_format", row(|f| f[7] = "100,00".into())),
+        ("datum_format", row(|f| f[8] = "2024-02-30".into())),
+        ("kopare_id_format", row(|f| f[0] = "2120000143".into())),
+        ("leverantor_id_format", row(|f| f[4] = "5566101234".into())),
+        ("kommun_id", row(|f| f[13] = "180".into())),
+        ("konto_nr_missing", row(|f| f[5] = String::new())),
+        ("buyer_not_constant", row(|f| f[1] = "Annan kommun".into())),
+        (
+            "personal_number",
+            row(|f| f[10] = "Avser 780312-1230".into()),
+        ),
+        (
+            "person_name",
+            row(|f| {
+                f[3] = "\"Svensson, Anna\"".into();
+                f[4] = String::new();
+            }),
+        ),
+    ];
+    let mut rows = vec![row(|_| {})];
+    rows.extend(cases.iter().map(|(_, r)| r.clone()));
+    let (code, r) = validate_json(dir.path(), "bad.csv", &file(&rows));
+    assert_eq!(code, 1);
+    for (i, (check, _)) in cases.iter().enumerate() {
+        let line = i as u64 + 3; // header is line 1, the good row line 2
+        let f = finding(&r, check).unwrap_or_else(|| panic!("{check} reported: {r}"));
+        assert_eq!(f.0, "error", "{check}");
+        assert!(f.2.contains(&line), "{check} on line {line}: {f:?}");
+    }
+    // values are never echoed
+    assert!(!r.to_string().contains("780312"));
+}
+
+#[test]
+fn warnings_do_not_make_a_file_invalid() {
+    let dir = temp();
+    let rows = [
+        row(|_| {}),
+        row(|_| {}),                         // duplicate of line 2
+        row(|f| f[4] = String::new()),       // masked supplier: empty id
+        row(|f| f[6] = "=SUM(A1)".into()),   // formula-like
+        row(|f| f[7] = "1.005".into()),      // more than 2 decimals
+        row(|f| f[8] = "2024-03-01".into()), // outside 2024-01
+    ];
+    let (code, r) = validate_json(dir.path(), "leverantorsreskontra-2024-01.csv", &file(&rows));
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(finding(&r, "duplicate_row").map(|f| f.2), Some(vec![3]));
+    assert_eq!(
+        finding(&r, "leverantor_id_empty").map(|f| (f.0, f.2)),
+        Some(("warning".into(), vec![4]))
+    );
+    assert_eq!(finding(&r, "formula_like").map(|f| f.2), Some(vec![5]));
+    assert_eq!(finding(&r, "belopp_decimals").map(|f| f.2), Some(vec![6]));
+    assert_eq!(
+        finding(&r, "datum_outside_period").map(|f| f.2),
+        Some(vec![7])
+    );
+}
+
+#[test]
+fn file_level_deviations() {
+    let dir = temp();
+    // BOM, semicolons, CRLF, Windows-1252, renamed columns: the region file
+    let text = "kopare_id;kopare;verifikationsnummer;leverantor;leverantor_id;konto_nr;konto_text;bokforingsdatum;forvaltning;fakturanummer;nettobelopp;grund;avtal;kommun_id;s_kod_nr\r\n2120000142;Åby;V1;Kontor AB;5566101233;6110;Kontor;2024-01-05;KS;F1;100.00;;;0180;\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+    with_bom.extend_from_slice(text.as_bytes());
+    let (code, r) = validate_json(dir.path(), "region.csv", &bytes);
+    assert_eq!(code, 1);
+    for check in ["encoding", "delimiter", "header"] {
+        assert!(
+            finding(&r, check).is_some_and(|f| f.0 == "error"),
+            "{check}: {r}"
+        );
+    }
+    assert!(finding(&r, "line_endings").is_some_and(|f| f.0 == "warning"));
+    let (code, r) = validate_json(dir.path(), "bom.csv", &with_bom);
+    assert_eq!(code, 1);
+    assert!(finding(&r, "bom").is_some(), "{r}");
+    let bare_cr = file(&[row(|_| {})])
+        .iter()
+        .map(|b| if *b == b'\n' { b'\r' } else { *b })
+        .collect::<Vec<u8>>();
+    let (code, r) = validate_json(dir.path(), "cr.csv", &bare_cr);
+    assert_eq!(code, 1);
+    assert!(
+        finding(&r, "line_endings").is_some_and(|f| f.0 == "error"),
+        "{r}"
+    );
+}
+
+#[test]
+fn json_files_are_checked_too() {
+    let dir = temp();
+    let good = format!(
+        "[\n{{{}}}\n]\n",
+        reskontra::spec::COLUMNS
+            .iter()
+            .zip(row(|_| {}).split(','))
+            .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let (code, r) = validate_json(dir.path(), "ok.json", good.as_bytes());
+    assert_eq!(code, 0, "{r}");
+    let bad = good.replace("\"100.00\"", "\"100,00\"");
+    let (code, r) = validate_json(dir.path(), "bad.json", bad.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(finding(&r, "belopp_format").map(|f| f.2), Some(vec![1]));
+}
+
+#[test]
+fn unreadable_files_exit_two() {
+    let dir = temp();
+    let (code, r) = validate_json(dir.path(), "empty.csv", b"");
+    assert_eq!(code, 2);
+    assert_eq!(r["files"][0]["status"], "unreadable");
+    let (code, _) = validate_json(dir.path(), "broken.json", b"[{\"kopare_id\": ");
+    assert_eq!(code, 2);
+}
