@@ -487,6 +487,228 @@ fn raindance(i: &Ids) {
     );
 }
 
+fn sie(i: &Ids) {
+    use reskontra::read::sie::{format_record, ksumma, tokenize_line, Record};
+    let sole = pnr("790505", "321");
+    let lines = [
+        "#FLAGGA 0",
+        "#PROGRAM \"Exempel Ekonomi\" 4.2",
+        "#FORMAT PC8",
+        "#GEN 20240901",
+        "#SIETYP 4",
+        "#FNAMN \"Exempelby kommun\"",
+        "#ORGNR {buyer}",
+        "#RAR 0 20240101 20241231",
+        "#KONTO 1930 \"Bank\"",
+        "#KONTO 2440 \"Leverantörsskulder\"",
+        "#KONTO 2641 \"Debiterad ingående moms\"",
+        "#KONTO 4010 \"Inköp material och varor\"",
+        "#KONTO 4020 \"Förbrukningsinventarier\"",
+        "#KONTO 7010 \"Löner och entreprenad\"",
+        "#DIM 1 \"Kostnadsställe\"",
+        "#DIM 9 \"Leverantör\"",
+        "#DIM 10 \"Faktura\"",
+        "#OBJEKT 1 \"100\" \"Kommunstyrelsen\"",
+        "#OBJEKT 1 \"200\" \"Tekniska nämnden\"",
+        "#OBJEKT 9 \"1001\" \"Nordisk Kontorsvaror AB\"",
+        "#OBJEKT 9 \"1002\" \"Snickare Holm\"",
+        "#OBJEKT 9 \"1003\" \"Bygg, Mark & Anläggning AB\"",
+        "#OBJEKT 9 \"1004\" \"Okänd Leverantör\"",
+        "#VER A 1 20240902 \"Faktura F-1 Nordisk Kontorsvaror\" 20240903",
+        "{",
+        "#TRANS 2440 {9 \"1001\" 10 \"F-1\"} -15625.00",
+        "#TRANS 4010 {1 \"100\" 9 \"1001\" 10 \"F-1\"} 8000.00 20240902 \"Papper och pärmar\"",
+        "#TRANS 4020 {1 \"100\"} 4500.00",
+        "#BTRANS 4020 {1 \"200\"} 4500.00 20240902 \"Fel kostnadsställe\" 0 \"Anna\"",
+        "#TRANS 2641 {} 3125.00",
+        "}",
+        "#VER A 2 20240910 \"Kreditnota K-9\"",
+        "{",
+        "#TRANS 2440 {9 \"1001\" 10 \"K-9\"} 1250.00",
+        "#TRANS 4010 {1 \"100\"} -1000.00",
+        "#TRANS 2641 {} -250.00",
+        "}",
+        "#VER A 3 20240915 \"Faktura 17 Snickare Holm\"",
+        "{",
+        "#TRANS 2440 {9 \"1002\" 10 \"17\"} -5000.00",
+        "#RTRANS 7010 {1 \"200\" 9 \"1002\"} 5000.00 20240914",
+        "#TRANS 7010 {1 \"200\" 9 \"1002\"} 5000.00 20240914",
+        "}",
+        "#VER A 4 20240920 \"Faktura 88 (obalanserad)\"",
+        "{",
+        "#TRANS 2440 {9 \"1003\" 10 \"88\"} -1000.00",
+        "#TRANS 4010 {1 \"200\"} 900.00",
+        "}",
+        "#VER A 5 20240925 \"Faktura 5 Okänd\"",
+        "{",
+        "#TRANS\t2440\t{9 \"1004\" 10 \"5\"}\t-300.00",
+        "#TRANS\t4010\t{1 \"100\"}\t300.00",
+        "}",
+        "#VER B 1 20240930 \"Betalning F-1\"",
+        "{",
+        "#TRANS 2440 {9 \"1001\"} 15625.00",
+        "#TRANS 1930 {} -15625.00",
+        "}",
+        "#VER L 1 20240925 \"Löner september\"",
+        "{",
+        "#TRANS 7010 {1 \"100\"} 30000.00",
+        "#TRANS 1930 {} -30000.00",
+        "}",
+    ];
+    let records: Vec<Record> = lines
+        .iter()
+        .map(|l| tokenize_line(&l.replace("{buyer}", &hyphen(&i.buyer))).expect("record"))
+        .collect();
+    let sum = ksumma(&records);
+    let mut text = String::from("#KSUMMA\r\n");
+    for (r, l) in records.iter().zip(lines) {
+        // keep the hand-written spacing (tabs) but the generated quoting of the buyer number
+        if l.contains("{buyer}") {
+            text.push_str(&format_record(r));
+        } else {
+            text.push_str(l);
+        }
+        text.push_str("\r\n");
+    }
+    text.push_str(&format!("#KSUMMA {sum}\r\n"));
+    let bytes = oem_cp::encode_string_checked(&text, &oem_cp::code_table::ENCODING_TABLE_CP437)
+        .expect("CP437 text");
+    write("samples/sie4/exempelby-2024-09.se", &bytes);
+    let register = format!(
+        "leverantorsnummer;namn;organisationsnummer\n1001;Nordisk Kontorsvaror AB;{}\n1002;Snickare Holm;{}\n1003;Bygg, Mark & Anläggning AB;{}\n",
+        hyphen(&i.kontor),
+        hyphen(&sole),
+        i.bygg
+    );
+    write("samples/sie4/leverantorsregister.csv", register.as_bytes());
+}
+
+fn rowstore(i: &Ids) {
+    let keys = reskontra::spec::COLUMNS;
+    let row = |vals: [&str; 15]| {
+        let pairs: Vec<String> = keys
+            .iter()
+            .zip(vals)
+            .map(|(k, v)| format!("\"{k}\":{}", serde_json::to_string(v).expect("json")))
+            .collect();
+        format!("{{{}}}", pairs.join(","))
+    };
+    let b = i.buyer.as_str();
+    let r1 = [
+        b,
+        "Exempelby kommun",
+        "V-501",
+        "Nordisk Kontorsvaror AB",
+        "10000017",
+        "6110",
+        "Kontorsmateriel",
+        "1250,00",
+        "2024-10-03",
+        "Kommunstyrelsen",
+        "F-31",
+        "",
+        "",
+        "0180",
+        "",
+    ];
+    let r2 = [
+        b,
+        "Exempelby kommun",
+        "V-502",
+        "Bygg, Mark & Anläggning AB",
+        "10000025",
+        "7010",
+        "Entreprenad",
+        "48 000,50",
+        "2024-10-09",
+        "Tekniska nämnden",
+        "F-32",
+        "Upphandling",
+        "",
+        "0180",
+        "",
+    ];
+    let r3 = [
+        b,
+        "Exempelby kommun",
+        "V-503",
+        "Ekonomikonsult Lind",
+        "10000033",
+        "6590",
+        "Konsulttjänster",
+        "3 600,00",
+        "2024-10-15",
+        "Kommunstyrelsen",
+        "F-33",
+        "",
+        "",
+        "0180",
+        "",
+    ];
+    let r4 = [
+        b,
+        "Exempelby kommun",
+        "V-504",
+        "Okänd mottagare",
+        "10000041",
+        "4590",
+        "Ersättningar",
+        "900,00",
+        "2024-10-20",
+        "Socialnämnden",
+        "F-34",
+        "",
+        "",
+        "0180",
+        "",
+    ];
+    let r5 = [
+        b,
+        "Exempelby kommun",
+        "V-505",
+        "IT-Drift Norr AB",
+        "10000058",
+        "6540",
+        "IT-tjänster",
+        "-200,00",
+        "2024-10-31",
+        "Kommunstyrelsen",
+        "F-35",
+        "",
+        "",
+        "0180",
+        "",
+    ];
+    let page1 = format!(
+        "{{\"next\":\"https://example.invalid/store/1/rows?offset=3\",\"resultCount\":5,\"offset\":0,\"limit\":3,\"results\":[{},{},{}]}}",
+        row(r1).replacen("\"kopare_id\"", "\"\u{feff}kopare_id\"", 1),
+        row(r2),
+        row(r3)
+    );
+    let page2 = format!(
+        "{{\"next\":null,\"resultCount\":5,\"offset\":3,\"limit\":3,\"results\":[{},{}]}}",
+        row(r4),
+        row(r5)
+    );
+    write(
+        "samples/rowstore/leverantorsreskontra-2024-10-sida1.json",
+        page1.as_bytes(),
+    );
+    write(
+        "samples/rowstore/leverantorsreskontra-2024-10-sida2.json",
+        page2.as_bytes(),
+    );
+    let consultant = pnr("700707", "070");
+    let register = format!(
+        "Leverantörsnummer,Namn,Orgnr\n10000017,Nordisk Kontorsvaror AB,{}\n10000025,\"Bygg, Mark & Anläggning AB\",{}\n10000033,Ekonomikonsult Lind,{}\n10000058,IT-Drift Norr AB,{}\n",
+        i.kontor, hyphen(&i.bygg), hyphen(&consultant), i.it
+    );
+    write(
+        "samples/rowstore/leverantorsregister.csv",
+        register.as_bytes(),
+    );
+}
+
 fn policy(i: &Ids) {
     let text = format!(
         "# Example publisher policy for the fictional Exempelby kommun (see README).\n\
@@ -524,5 +746,7 @@ fn main() {
     unit4(&i);
     proceedo(&i);
     raindance(&i);
+    sie(&i);
+    rowstore(&i);
     policy(&i);
 }

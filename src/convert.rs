@@ -44,6 +44,8 @@ pub struct ConvertOptions {
     pub policy_path: Option<PathBuf>,
     /// Guard text cells against formula injection.
     pub formula_guard: bool,
+    /// A supplier register joined on the supplier number (`--suppliers`).
+    pub suppliers: Option<PathBuf>,
 }
 
 impl ConvertOptions {
@@ -59,6 +61,7 @@ impl ConvertOptions {
             policy: Policy::default(),
             policy_path: None,
             formula_guard: true,
+            suppliers: None,
         }
     }
 }
@@ -317,10 +320,23 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
             "--formats needs at least one of csv, parquet, json".into(),
         ));
     }
+    let mut read_options = opts.read.clone();
+    if let Some(name) = &opts.layout {
+        if let Some(sie) = Layout::load(name)?.sie {
+            read_options.sie = sie;
+        }
+    }
     let mut tables = Vec::with_capacity(opts.inputs.len());
     for path in &opts.inputs {
-        tables.push(read_table(path, &opts.read)?);
+        tables.push(read_table(path, &read_options)?);
     }
+    let register = match &opts.suppliers {
+        Some(p) => Some(crate::map::SupplierRegister::load(
+            p,
+            &ReadOptions::default(),
+        )?),
+        None => None,
+    };
     let formats_of: BTreeMap<PathBuf, crate::read::SourceFormat> = tables
         .iter()
         .map(|t| (t.path.clone(), t.format.clone()))
@@ -357,7 +373,13 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         }
     }
 
-    let (df, map_info) = map_tables(&main_tables, &lookup_tables, &layout, &opts.overrides)?;
+    let (df, map_info) = map_tables(
+        &main_tables,
+        &lookup_tables,
+        &layout,
+        &opts.overrides,
+        register.as_ref(),
+    )?;
     let (df, norm_info) = normalise(df, layout.read.decimal_mark)?;
     let (df, privacy) = protect(df, &opts.policy)?;
     let parts = split(&df)?;
@@ -422,6 +444,14 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
             "{file} has no date column: datum is the first day of {period}"
         ));
     }
+    if let Some(r) = map_info.register {
+        if r.unmatched > 0 {
+            warnings.push(format!(
+                "{} rows had a supplier number not found in the supplier register",
+                r.unmatched
+            ));
+        }
+    }
     for (name, n) in &map_info.lookup_misses {
         warnings.push(format!("{n} rows had a key not found in lookup {name}"));
     }
@@ -454,6 +484,18 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
             format: formats_of.get(path).cloned().unwrap_or_default(),
             header_line: *header_line,
             period: map_info.periods.get(&file_name(path)).cloned(),
+        });
+    }
+    if let Some(p) = &opts.suppliers {
+        let (rel, sha, bytes) = file_entry(p, &report_dir)?;
+        inputs.push(InputEntry {
+            path: rel,
+            sha256: sha,
+            bytes,
+            role: "suppliers".into(),
+            format: crate::read::SourceFormat::default(),
+            header_line: 0,
+            period: None,
         });
     }
     let policy = match &opts.policy_path {
@@ -497,6 +539,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         privacy,
         normalise: norm_info,
         lookup_misses: map_info.lookup_misses.clone(),
+        supplier_register: map_info.register,
         formula_guarded_cells: guarded,
         warnings,
     };

@@ -106,6 +106,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "pipeline")]
 impl From<polars::prelude::PolarsError> for Error {
     fn from(e: polars::prelude::PolarsError) -> Self {
         Error::Internal(e.to_string())

@@ -144,6 +144,8 @@ pub struct Layout {
     /// Lookup tables by name.
     #[serde(default)]
     pub lookup: BTreeMap<String, LookupRule>,
+    /// Account ranges for SIE files.
+    pub sie: Option<crate::read::sie::SieAccounts>,
 }
 
 /// The built-in layouts: (file name, TOML text).
@@ -169,6 +171,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("proceedo.toml", include_str!("../mappings/proceedo.toml")),
     ("raindance.toml", include_str!("../mappings/raindance.toml")),
+    ("sie4.toml", include_str!("../mappings/sie4.toml")),
 ];
 
 impl Layout {

@@ -13,19 +13,26 @@
 #![warn(missing_docs)]
 
 pub mod amount;
+#[cfg(feature = "pipeline")]
 pub mod convert;
 pub mod date;
 pub mod error;
 pub mod ident;
 pub mod layout;
+#[cfg(feature = "pipeline")]
 pub mod map;
+#[cfg(feature = "pipeline")]
 pub mod normalise;
+#[cfg(feature = "pipeline")]
 pub mod protect;
 pub mod read;
+#[cfg(feature = "pipeline")]
 pub mod report;
 pub mod spec;
 pub mod table;
+#[cfg(feature = "pipeline")]
 pub mod validate;
+#[cfg(feature = "pipeline")]
 pub mod write;
 
 pub use error::{Error, Result};

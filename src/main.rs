@@ -23,7 +23,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Convert ERP exports to the files to publish (CSV, Parquet, JSON) plus report.json.
-    Convert(ConvertArgs),
+    Convert(Box<ConvertArgs>),
     /// Check published files against the specification (exit 0 valid, 1 invalid, 2 unreadable).
     Validate(ValidateArgs),
     /// List the built-in layouts.
@@ -67,6 +67,10 @@ struct ConvertArgs {
     /// The publisher's policy file (TOML): allow/deny lists, markers, buyer defaults.
     #[arg(long)]
     policy: Option<PathBuf>,
+    /// A supplier register (CSV or Excel: supplier number, name, organisation number) joined on
+    /// the supplier number, for SIE files and exports that carry internal numbers only.
+    #[arg(long)]
+    suppliers: Option<PathBuf>,
     /// Do not prefix formula-like text cells with a quote.
     #[arg(long)]
     no_formula_guard: bool,
@@ -100,7 +104,7 @@ struct DetectArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Convert(args) => run_convert(args).map(|()| 0),
+        Command::Convert(args) => run_convert(*args).map(|()| 0),
         Command::Validate(args) => run_validate(args),
         Command::Layouts => run_layouts().map(|()| 0),
         Command::Detect(args) => run_detect(args).map(|()| 0),
@@ -158,11 +162,13 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     opts.read = ReadOptions {
         encoding: args.encoding,
         sheet: args.sheet,
+        ..ReadOptions::default()
     };
     opts.formats = formats;
     opts.policy = policy;
     opts.policy_path = args.policy;
     opts.formula_guard = !args.no_formula_guard;
+    opts.suppliers = args.suppliers;
     Ok(opts)
 }
 
@@ -199,6 +205,7 @@ fn run_detect(args: DetectArgs) -> Result<()> {
         &ReadOptions {
             encoding: args.encoding,
             sheet: args.sheet,
+            ..ReadOptions::default()
         },
     )?;
     let f = &table.format;

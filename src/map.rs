@@ -54,9 +54,125 @@ enum Source {
     Missing,
 }
 
+/// A supplier register (`--suppliers`): supplier number → (name, organisation number).
+#[derive(Debug, Clone, Default)]
+pub struct SupplierRegister {
+    entries: HashMap<String, (String, String)>,
+}
+
+const REGISTER_NUMBER: &[&str] = &[
+    "leverantorsnummer",
+    "leverantor_nr",
+    "leverantorsnr",
+    "levnr",
+    "lev_nr",
+    "levid",
+    "supplier_id",
+    "supplier_number",
+    "supplier_no",
+    "nummer",
+    "nr",
+    "id",
+    "objekt",
+];
+const REGISTER_NAME: &[&str] = &[
+    "namn",
+    "name",
+    "leverantor",
+    "leverantorsnamn",
+    "supplier_name",
+    "levid_text",
+];
+const REGISTER_ORGNR: &[&str] = &[
+    "organisationsnummer",
+    "orgnr",
+    "org_nr",
+    "organisation_number",
+    "organization_number",
+    "leverantor_id",
+];
+
+impl SupplierRegister {
+    /// Read a register (CSV or Excel) with a supplier-number column and a name and/or
+    /// organisation-number column.
+    pub fn load(
+        path: &std::path::Path,
+        options: &crate::read::ReadOptions,
+    ) -> Result<SupplierRegister> {
+        let table = crate::read::read_table(path, options)?;
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let (number, name, orgnr) = (
+            names(REGISTER_NUMBER),
+            names(REGISTER_NAME),
+            names(REGISTER_ORGNR),
+        );
+        let header_at = table
+            .rows
+            .iter()
+            .take(crate::layout::HEADER_SEARCH_ROWS)
+            .position(|r| {
+                find_column(&r.cells, &number).is_some()
+                    && (find_column(&r.cells, &name).is_some()
+                        || find_column(&r.cells, &orgnr).is_some())
+            });
+        let Some(h) = header_at else {
+            return Err(Error::input(
+                path,
+                format!(
+                    "not a supplier register: need a supplier-number column ({}) and a name ({}) or organisation-number ({}) column",
+                    REGISTER_NUMBER.join(", "),
+                    REGISTER_NAME.join(", "),
+                    REGISTER_ORGNR.join(", ")
+                ),
+            ));
+        };
+        let header = &table.rows[h].cells;
+        let number_col = find_column(header, &number);
+        let name_col = find_column(header, &name);
+        let orgnr_col = find_column(header, &orgnr);
+        let cell = |r: &RawRow, c: Option<usize>| {
+            c.and_then(|i| r.cells.get(i))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let mut entries = HashMap::new();
+        for r in &table.rows[h + 1..] {
+            let key = cell(r, number_col);
+            if !key.is_empty() {
+                entries
+                    .entry(key)
+                    .or_insert_with(|| (cell(r, name_col), cell(r, orgnr_col)));
+            }
+        }
+        Ok(SupplierRegister { entries })
+    }
+
+    /// Number of suppliers in the register.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the register is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// How the supplier register matched (counts only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RegisterCounts {
+    /// Rows whose supplier number was found.
+    pub matched: u64,
+    /// Rows whose supplier number was not found (they follow the rules for suppliers
+    /// without a usable id).
+    pub unmatched: u64,
+}
+
 /// What the map stage tells the report.
 #[derive(Debug, Clone, Default)]
 pub struct MapInfo {
+    /// Supplier register matches, when a register was given.
+    pub register: Option<RegisterCounts>,
     /// Where each target column came from, in words.
     pub sources: BTreeMap<String, String>,
     /// Periods used for inputs without a date column, by file.
@@ -356,6 +472,7 @@ pub fn map_tables(
     lookup_tables: &BTreeMap<String, SourceTable>,
     layout: &Layout,
     overrides: &Overrides,
+    register: Option<&SupplierRegister>,
 ) -> Result<(DataFrame, MapInfo)> {
     let mut info = MapInfo::default();
     let mut lookups = BTreeMap::new();
@@ -396,8 +513,15 @@ pub fn map_tables(
             });
             let reject = filters.iter().find_map(|(i, name, keep)| {
                 let v = row.cells.get(*i).map_or("", |v| v.trim());
-                (!keep.iter().any(|k| k.eq_ignore_ascii_case(v)))
-                    .then(|| format!("{name} is not {}", keep.join("/")))
+                (!keep.iter().any(|k| k.eq_ignore_ascii_case(v))).then(|| {
+                    // a status value is shown, but never a personal number in it
+                    let shown: String = v.chars().take(40).collect();
+                    let (shown, _) = crate::ident::redact_personal_numbers(
+                        &shown,
+                        crate::protect::NUMBER_MARKER,
+                    );
+                    format!("{name} is '{shown}', not {}", keep.join("/"))
+                })
             });
             let mut row_misses = BTreeSet::new();
             for (ti, (source, target)) in sources.iter().enumerate() {
@@ -427,8 +551,41 @@ pub fn map_tables(
             b.push_meta(&file, &broken.row, false, Some(broken.reason.clone()));
         }
     }
+    if let Some(register) = register {
+        info.register = Some(apply_register(&mut b, register));
+    }
     apply_overrides(&mut b, overrides, &mut info);
     Ok((b.finish()?, info))
+}
+
+/// Replace internal supplier numbers by the register's name and organisation number.
+fn apply_register(b: &mut Builder, register: &SupplierRegister) -> RegisterCounts {
+    let id_col = COLUMNS
+        .iter()
+        .position(|c| *c == "leverantor_id")
+        .unwrap_or(4);
+    let name_col = COLUMNS.iter().position(|c| *c == "leverantor").unwrap_or(3);
+    let mut counts = RegisterCounts::default();
+    for row in 0..b.file.len() {
+        let Some(key) = b.targets[id_col][row]
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        else {
+            continue;
+        };
+        match register.entries.get(key) {
+            Some((name, orgnr)) => {
+                counts.matched += 1;
+                if !name.is_empty() {
+                    b.targets[name_col][row] = Some(name.clone());
+                }
+                b.targets[id_col][row] = Some(orgnr.clone());
+            }
+            None => counts.unmatched += 1,
+        }
+    }
+    counts
 }
 
 fn needs_period(layout: &Layout, sources: &[(Source, Option<&'static str>)]) -> bool {

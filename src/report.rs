@@ -180,6 +180,9 @@ pub struct Report {
     pub normalise: crate::normalise::NormaliseInfo,
     /// Lookup keys not found, by lookup.
     pub lookup_misses: BTreeMap<String, u64>,
+    /// Supplier register matches (`--suppliers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supplier_register: Option<crate::map::RegisterCounts>,
     /// Text cells guarded against formula injection.
     pub formula_guarded_cells: u64,
     /// Things a publisher should look at.

@@ -102,7 +102,7 @@ fn is_repeated_header(row: &RawRow, normalised_header: &[String]) -> bool {
 /// Split a read file into header, data rows and skipped lines, given the header's index.
 pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceTable {
     let mut rows = table.rows.into_iter();
-    let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
+    let mut skipped: BTreeMap<String, u64> = table.pre_skipped;
     let mut bump = |reason: &str| *skipped.entry(reason.to_string()).or_insert(0) += 1;
     let mut header_row = None;
     for (i, row) in rows.by_ref().enumerate() {

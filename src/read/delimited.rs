@@ -375,6 +375,7 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             sheet: None,
         },
         rows,
+        pre_skipped: Default::default(),
     })
 }
 

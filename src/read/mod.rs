@@ -5,6 +5,8 @@
 //! calamine. Every cell becomes text here; typing happens in the normalise stage.
 
 pub mod delimited;
+pub mod json;
+pub mod sie;
 pub mod workbook;
 
 use crate::error::{Error, Result};
@@ -58,6 +60,9 @@ pub struct RawTable {
     pub format: SourceFormat,
     /// Every line, title lines and blank lines included.
     pub rows: Vec<RawRow>,
+    /// Source records the reader itself left out, by reason (e.g. SIE vouchers that are not
+    /// supplier invoices).
+    pub pre_skipped: std::collections::BTreeMap<String, u64>,
 }
 
 impl RawTable {
@@ -81,6 +86,8 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
     /// Read this sheet of a workbook instead of the first one holding data.
     pub sheet: Option<String>,
+    /// Account ranges for SIE files.
+    pub sie: sie::SieAccounts,
 }
 
 /// Which reader a file needs.
@@ -88,6 +95,10 @@ pub struct ReadOptions {
 pub enum InputKind {
     /// Excel or ODS.
     Workbook,
+    /// An SIE 4 file.
+    Sie,
+    /// A JSON array of objects, or a row-store envelope.
+    Json,
     /// CSV, TSV or any delimited text.
     Delimited,
 }
@@ -103,6 +114,10 @@ pub fn input_kind(path: &Path, head: &[u8]) -> InputKind {
     let workbook_ext = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
     if zip || ole || (workbook_ext && head.is_empty()) {
         InputKind::Workbook
+    } else if sie::looks_like_sie(head) {
+        InputKind::Sie
+    } else if json::looks_like_json(head) {
+        InputKind::Json
     } else {
         InputKind::Delimited
     }
@@ -114,8 +129,10 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     if bytes.is_empty() {
         return Err(Error::unreadable(path, "the file is empty"));
     }
-    match input_kind(path, &bytes[..bytes.len().min(8)]) {
+    match input_kind(path, &bytes[..bytes.len().min(4096)]) {
         InputKind::Workbook => workbook::read_workbook(path, bytes, options),
+        InputKind::Sie => sie::read_sie(path, &bytes, &options.sie),
+        InputKind::Json => json::read_json(path, &bytes),
         InputKind::Delimited => delimited::read_delimited(path, &bytes, options),
     }
 }

@@ -128,6 +128,7 @@ fn read_workbook_inner(path: &Path, bytes: Vec<u8>, sheet: Option<String>) -> Re
                     ..SourceFormat::default()
                 },
                 rows,
+                pre_skipped: Default::default(),
             });
         }
     }

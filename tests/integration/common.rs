@@ -88,6 +88,26 @@ pub const SAMPLES: &[Sample] = &[
         ],
         args: POLICY,
     },
+    Sample {
+        name: "sie4",
+        layout: "sie4",
+        inputs: &["samples/sie4/exempelby-2024-09.se"],
+        args: &[
+            "--suppliers",
+            "samples/sie4/leverantorsregister.csv",
+            "--kommun-id",
+            "0180",
+        ],
+    },
+    Sample {
+        name: "rowstore",
+        layout: "spec-1.1",
+        inputs: &[
+            "samples/rowstore/leverantorsreskontra-2024-10-sida1.json",
+            "samples/rowstore/leverantorsreskontra-2024-10-sida2.json",
+        ],
+        args: &["--suppliers", "samples/rowstore/leverantorsregister.csv"],
+    },
 ];
 
 /// The binary, run from the repository root.

@@ -91,6 +91,8 @@ golden_tests! {
     golden_unit4_levstat => 7,
     golden_proceedo => 8,
     golden_raindance_join => 9,
+    golden_sie4_with_supplier_register => 10,
+    golden_rowstore_json_pages => 11,
 }
 
 #[test]

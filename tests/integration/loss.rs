@@ -1,6 +1,6 @@
-//! Nothing is lost: over every sample and a set of hostile inputs, read = published + withheld
-//! + rejected for rows and for the sum of amounts, to the öre, and every rejected row is in
-//! internal/rejected.csv with a reason.
+//! Nothing is lost: over every sample and a set of hostile inputs, read equals published plus
+//! withheld plus rejected for rows and for the sum of amounts, to the öre, and every rejected row
+//! is in internal/rejected.csv with a reason.
 
 use crate::common::*;
 use rust_decimal::Decimal;

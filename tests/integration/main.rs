@@ -6,4 +6,5 @@ mod golden;
 mod loss;
 mod privacy;
 mod quirks;
+mod sie;
 mod validate;

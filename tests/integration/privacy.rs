@@ -58,7 +58,10 @@ fn convert_injected(
     let input = dir.join("injected-2024-01.csv");
     std::fs::write(&input, text).expect("write");
     let mut inputs = vec![input];
-    inputs.extend(b.sample.inputs[1..].iter().map(|p| root().join(p)));
+    // lookup tables (not further pages of the same export) go along
+    if b.sample.layout == "raindance" {
+        inputs.extend(b.sample.inputs[1..].iter().map(|p| root().join(p)));
+    }
     let out = dir.join("out");
     let mut opts = ConvertOptions::new(inputs, out.clone());
     opts.formats = vec![
