@@ -15,6 +15,8 @@
 pub mod amount;
 #[cfg(feature = "pipeline")]
 pub mod convert;
+#[cfg(feature = "pipeline")]
+pub mod dataset;
 pub mod date;
 pub mod error;
 pub mod ident;
@@ -32,6 +34,8 @@ pub mod spec;
 pub mod table;
 #[cfg(feature = "pipeline")]
 pub mod validate;
+#[cfg(feature = "pipeline")]
+pub mod verify;
 #[cfg(feature = "pipeline")]
 pub mod write;
 

@@ -26,6 +26,11 @@ enum Command {
     Convert(Box<ConvertArgs>),
     /// Check published files against the specification (exit 0 valid, 1 invalid, 2 unreadable).
     Validate(ValidateArgs),
+    /// Re-run a conversion from what its report.json recorded and compare the outputs.
+    Verify(VerifyArgs),
+    /// Calendar-year datasets.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
     /// List the built-in layouts.
     Layouts,
     /// Show how an input would be read: encoding, delimiter, header row, layout and why.
@@ -90,6 +95,43 @@ struct ValidateArgs {
 }
 
 #[derive(Args)]
+struct VerifyArgs {
+    /// The report.json of the run to reproduce.
+    report: PathBuf,
+    /// Look for the inputs in this folder (by file name) instead of the recorded paths.
+    #[arg(long)]
+    inputs: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum DatasetCommand {
+    /// Gather one buyer's monthly files into the calendar-year dataset.
+    Build(DatasetArgs),
+}
+
+#[derive(Args)]
+struct DatasetArgs {
+    /// Monthly outputs (or any spec 1.1 CSV files), or folders holding them.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The calendar year.
+    #[arg(long)]
+    year: i32,
+    /// Output folder.
+    #[arg(short, long, default_value = "dataset")]
+    out: PathBuf,
+    /// When a month is delivered twice, let the later input win (else it is an error).
+    #[arg(long)]
+    replace_months: bool,
+    /// Licence URI for the metadata.
+    #[arg(long, default_value = reskontra::dataset::CC0)]
+    licence: String,
+    /// Base URL where the files will be published (for the DCAT metadata).
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(Args)]
 struct DetectArgs {
     /// The file to inspect.
     input: PathBuf,
@@ -106,6 +148,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => run_convert(*args).map(|()| 0),
         Command::Validate(args) => run_validate(args),
+        Command::Verify(args) => run_verify(args),
+        Command::Dataset(DatasetCommand::Build(args)) => run_dataset(args).map(|()| 0),
         Command::Layouts => run_layouts().map(|()| 0),
         Command::Detect(args) => run_detect(args).map(|()| 0),
     };
@@ -190,6 +234,26 @@ fn run_validate(args: ValidateArgs) -> Result<u8> {
         print!("{}", outcome.summary());
     }
     Ok(outcome.exit_code())
+}
+
+fn run_verify(args: VerifyArgs) -> Result<u8> {
+    let v = reskontra::verify::verify(&args.report, args.inputs.as_deref())?;
+    print!("{}", v.summary());
+    Ok(if v.identical() { 0 } else { 1 })
+}
+
+fn run_dataset(args: DatasetArgs) -> Result<()> {
+    let opts = reskontra::dataset::DatasetOptions {
+        inputs: args.inputs,
+        year: args.year,
+        out: args.out,
+        replace_months: args.replace_months,
+        licence: args.licence,
+        base_url: args.base_url,
+    };
+    let report = reskontra::dataset::build(&opts)?;
+    eprint!("{}", report.summary());
+    Ok(())
 }
 
 fn run_layouts() -> Result<()> {

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern.
 
 mod common;
+mod dataset;
 mod errors;
 mod golden;
 mod loss;

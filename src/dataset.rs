@@ -1,0 +1,551 @@
+//! `reskontra dataset build`: one buyer's monthly files into the calendar-year dataset — a spec
+//! CSV for the year, Hive-partitioned Parquet (`kopare_id=<id>/ar=<YYYY>/manad=<MM>/`), a
+//! Frictionless `datapackage.json`, DCAT-AP-SE metadata in Turtle, and a report.
+
+use crate::amount::{parse_amount, DecimalMark};
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
+use crate::read::{file_name, read_table, ReadOptions};
+use crate::report::{ore_to_string, sha256_hex};
+use crate::spec::{self, COLUMNS};
+use crate::write::{self, SpecTable, Staging};
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// CC0 1.0, the default licence.
+pub const CC0: &str = "http://creativecommons.org/publicdomain/zero/1.0/";
+
+/// What `dataset build` needs.
+#[derive(Debug, Clone)]
+pub struct DatasetOptions {
+    /// Files or folders of monthly spec CSV files.
+    pub inputs: Vec<PathBuf>,
+    /// The calendar year.
+    pub year: i32,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Let a later delivery of a month replace an earlier one.
+    pub replace_months: bool,
+    /// Licence URI.
+    pub licence: String,
+    /// Where the files will be published (for DCAT download URLs).
+    pub base_url: Option<String>,
+}
+
+/// One month of the dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthSummary {
+    /// Rows.
+    pub rows: u64,
+    /// Sum of `belopp`.
+    pub amount: String,
+    /// The input the month comes from.
+    pub source: String,
+}
+
+/// An input of the dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetInput {
+    /// File name.
+    pub path: String,
+    /// SHA-256.
+    pub sha256: String,
+}
+
+/// An output of the dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetOutput {
+    /// Path relative to the output folder.
+    pub path: String,
+    /// SHA-256.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Rows.
+    pub rows: u64,
+}
+
+/// The dataset report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetReport {
+    /// `reskontra`.
+    pub tool: String,
+    /// The tool's version.
+    pub version: String,
+    /// The buyer's organisation number.
+    pub kopare_id: String,
+    /// The buyer's name.
+    pub kopare: String,
+    /// The year.
+    pub year: i32,
+    /// Inputs.
+    pub inputs: Vec<DatasetInput>,
+    /// Per month `MM`.
+    pub months: BTreeMap<String, MonthSummary>,
+    /// Months delivered more than once, with the inputs (the last one won).
+    pub replaced_months: BTreeMap<String, Vec<String>>,
+    /// Rows in the inputs dated in another year (left out).
+    pub rows_outside_year: u64,
+    /// Total rows.
+    pub rows: u64,
+    /// Total amount.
+    pub amount: String,
+    /// Outputs.
+    pub outputs: Vec<DatasetOutput>,
+}
+
+impl DatasetReport {
+    /// A short summary.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "dataset {} {} ({}): {} rows, {} SEK in {} months\n",
+            self.kopare,
+            self.year,
+            self.kopare_id,
+            self.rows,
+            self.amount,
+            self.months.len()
+        );
+        for (m, sources) in &self.replaced_months {
+            s.push_str(&format!(
+                "month {m} delivered {} times; used {}\n",
+                sources.len(),
+                sources.last().map_or("", String::as_str)
+            ));
+        }
+        if self.rows_outside_year > 0 {
+            s.push_str(&format!(
+                "warning: {} rows dated outside {} were left out\n",
+                self.rows_outside_year, self.year
+            ));
+        }
+        for o in &self.outputs {
+            s.push_str(&format!("wrote {} ({} rows)\n", o.path, o.rows));
+        }
+        s
+    }
+}
+
+/// The spec CSV files among the inputs, folders expanded (sorted by name).
+fn collect_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
+                .map_err(|e| Error::io(input, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    if files.is_empty() {
+        return Err(Error::Usage("no CSV files among the inputs".into()));
+    }
+    Ok(files)
+}
+
+struct MonthlyFile {
+    name: String,
+    sha256: String,
+    rows_by_month: BTreeMap<u32, Vec<Vec<String>>>,
+}
+
+fn read_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFile> {
+    let report = crate::validate::validate_file(path)?;
+    if report.status != "valid" {
+        let checks: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::validate::Severity::Error)
+            .map(|f| f.check.clone())
+            .collect();
+        return Err(Error::input(
+            path,
+            format!(
+                "not a valid spec 1.1 file ({}): run reskontra validate on it",
+                checks.join(", ")
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let table = read_table(path, &ReadOptions::default())?;
+    let mut rows_by_month: BTreeMap<u32, Vec<Vec<String>>> = BTreeMap::new();
+    for row in table.rows.iter().skip(1).filter(|r| !r.is_blank()) {
+        let datum = row.cells.get(8).map_or("", String::as_str);
+        let Some(p) = Period::parse(datum.get(..7).unwrap_or("")) else {
+            continue;
+        };
+        if p.year != year {
+            *outside += 1;
+            continue;
+        }
+        rows_by_month
+            .entry(p.month)
+            .or_default()
+            .push(row.cells.clone());
+    }
+    Ok(MonthlyFile {
+        name: file_name(path),
+        sha256: sha256_hex(&bytes),
+        rows_by_month,
+    })
+}
+
+fn cents(belopp: &str) -> i128 {
+    parse_amount(belopp, DecimalMark::Point)
+        .map(|a| {
+            let mut v = a.value;
+            v.rescale(AMOUNT_SCALE as u32);
+            v.mantissa()
+        })
+        .unwrap_or(0)
+}
+
+/// The Parquet frame of one month: every spec column but `kopare_id` (a partition key).
+fn month_frame(rows: &[Vec<String>]) -> Result<DataFrame> {
+    let mut columns = Vec::new();
+    for (i, name) in COLUMNS.iter().enumerate() {
+        if *name == "kopare_id" {
+            continue;
+        }
+        let values: Vec<&str> = rows.iter().map(|r| r[i].as_str()).collect();
+        let column = match *name {
+            "belopp" => {
+                let c: Vec<Option<i128>> = values.iter().map(|v| Some(cents(v))).collect();
+                Int128Chunked::from_slice_options("belopp".into(), &c)
+                    .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
+                    .into_series()
+                    .into_column()
+            }
+            "datum" => {
+                let d: Vec<Option<i32>> = values
+                    .iter()
+                    .map(|v| {
+                        crate::date::parse_date(v)
+                            .ok()
+                            .map(|p| days_since_epoch(p.date))
+                    })
+                    .collect();
+                Int32Chunked::from_slice_options("datum".into(), &d)
+                    .into_date()
+                    .into_series()
+                    .into_column()
+            }
+            _ => {
+                let owned: Vec<String> = values.iter().map(|s| s.to_string()).collect();
+                Column::new((*name).into(), &owned)
+            }
+        };
+        columns.push(column);
+    }
+    Ok(DataFrame::new(rows.len(), columns)?)
+}
+
+/// The Frictionless Table Schema field of a spec column.
+fn schema_field(name: &str) -> serde_json::Value {
+    let required = spec::is_mandatory(name) && name != "leverantor_id";
+    let (kind, pattern): (&str, Option<&str>) = match name {
+        "kopare_id" => ("string", Some("^[0-9]{10}$")),
+        "leverantor_id" => ("string", Some("^([0-9]{10}|[A-Z]{2}[0-9A-Z]+)?$")),
+        "konto_nr" => ("string", Some("^[0-9]+$")),
+        "belopp" => ("number", None),
+        "datum" => ("date", None),
+        "kommun_id" => ("string", Some("^([0-9]{4})?$")),
+        _ => ("string", None),
+    };
+    let mut constraints = serde_json::Map::new();
+    constraints.insert("required".into(), required.into());
+    if let Some(p) = pattern {
+        constraints.insert("pattern".into(), p.into());
+    }
+    let mut field = serde_json::json!({ "name": name, "type": kind, "constraints": constraints });
+    if name == "belopp" {
+        field["decimalChar"] = ".".into();
+        field["groupChar"] = "".into();
+    }
+    if name == "datum" {
+        field["format"] = "default".into();
+    }
+    field
+}
+
+fn datapackage(report: &DatasetReport, csv: &DatasetOutput, licence: &str) -> String {
+    let value = serde_json::json!({
+        "profile": "tabular-data-package",
+        "name": format!("leverantorsreskontra-{}-{}", report.kopare_id, report.year),
+        "title": format!("Leverantörsreskontra {} {}", report.kopare, report.year),
+        "licenses": [{ "path": licence }],
+        "sources": [{ "title": "Specifikation för leverantörsreskontra 1.1", "path": spec::SPEC_URL }],
+        "resources": [{
+            "name": format!("leverantorsreskontra-{}", report.year),
+            "path": csv.path,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": csv.bytes,
+            "hash": format!("sha256:{}", csv.sha256),
+            "dialect": { "delimiter": ",", "header": true, "lineTerminator": "\n", "quoteChar": "\"", "doubleQuote": true },
+            "schema": {
+                "fields": COLUMNS.iter().map(|c| schema_field(c)).collect::<Vec<_>>(),
+                "missingValues": [""],
+            },
+        }],
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+fn turtle_string(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r");
+    format!("\"{escaped}\"")
+}
+
+fn dcat(report: &DatasetReport, outputs: &[DatasetOutput], opts: &DatasetOptions) -> String {
+    let base = opts.base_url.clone().unwrap_or_default();
+    let iri = |rel: &str| format!("<{base}{rel}>");
+    let year = report.year;
+    let mut t = String::new();
+    t.push_str("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n");
+    t.push_str("@prefix dct: <http://purl.org/dc/terms/> .\n");
+    t.push_str("@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n");
+    t.push_str("@prefix spdx: <http://spdx.org/rdf/terms#> .\n");
+    t.push_str("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n");
+    t.push_str(&format!("{} a dcat:Dataset ;\n", iri("dataset")));
+    t.push_str(&format!(
+        "    dct:title {}@sv ;\n",
+        turtle_string(&format!("Leverantörsreskontra {} {year}", report.kopare))
+    ));
+    t.push_str(&format!(
+        "    dct:description {}@sv ;\n",
+        turtle_string(&format!(
+            "Leverantörsfakturor för {} under {year}, en rad per kontering, enligt specifikationen för leverantörsreskontra 1.1.",
+            report.kopare
+        ))
+    ));
+    t.push_str(&format!("    dct:publisher {} ;\n", iri("publisher")));
+    t.push_str(&format!("    dct:conformsTo <{}> ;\n", spec::SPEC_URL));
+    t.push_str(&format!("    dct:license <{}> ;\n", opts.licence));
+    t.push_str("    dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/MONTHLY> ;\n");
+    t.push_str(&format!(
+        "    dct:temporal [ a dct:PeriodOfTime ; dcat:startDate \"{year}-01-01\"^^xsd:date ; dcat:endDate \"{year}-12-31\"^^xsd:date ] ;\n"
+    ));
+    let names: Vec<String> = outputs
+        .iter()
+        .map(|o| iri(&format!("distribution/{}", o.path)))
+        .collect();
+    t.push_str(&format!("    dcat:distribution {} .\n\n", names.join(", ")));
+    t.push_str(&format!(
+        "{} a foaf:Agent ;\n    foaf:name {} ;\n    dct:identifier {} .\n\n",
+        iri("publisher"),
+        turtle_string(&report.kopare),
+        turtle_string(&report.kopare_id)
+    ));
+    for o in outputs {
+        let (format, media) = if o.path.ends_with(".csv") {
+            ("CSV", "text/csv")
+        } else {
+            ("PARQUET", "application/vnd.apache.parquet")
+        };
+        t.push_str(&format!(
+            "{} a dcat:Distribution ;\n",
+            iri(&format!("distribution/{}", o.path))
+        ));
+        t.push_str(&format!("    dct:title {} ;\n", turtle_string(&o.path)));
+        t.push_str(&format!("    dcat:accessURL {} ;\n", iri(&o.path)));
+        t.push_str(&format!("    dcat:downloadURL {} ;\n", iri(&o.path)));
+        t.push_str(&format!(
+            "    dct:format <http://publications.europa.eu/resource/authority/file-type/{format}> ;\n"
+        ));
+        t.push_str(&format!("    dcat:mediaType {} ;\n", turtle_string(media)));
+        t.push_str(&format!("    dct:license <{}> ;\n", opts.licence));
+        t.push_str(&format!("    dct:conformsTo <{}> ;\n", spec::SPEC_URL));
+        t.push_str(&format!(
+            "    dcat:byteSize \"{}\"^^xsd:nonNegativeInteger ;\n",
+            o.bytes
+        ));
+        t.push_str(&format!(
+            "    spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue \"{}\"^^xsd:hexBinary ] .\n\n",
+            o.sha256
+        ));
+    }
+    t
+}
+
+fn output_entry(staged: &Path, rel: &str, rows: u64) -> Result<DatasetOutput> {
+    let bytes = std::fs::read(staged).map_err(|e| Error::io(staged, e))?;
+    Ok(DatasetOutput {
+        path: rel.to_string(),
+        sha256: sha256_hex(&bytes),
+        bytes: bytes.len() as u64,
+        rows,
+    })
+}
+
+/// Build the dataset.
+pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
+    let files = collect_files(&opts.inputs)?;
+    let mut outside = 0u64;
+    let mut monthly = Vec::new();
+    for f in &files {
+        monthly.push(read_spec_file(f, opts.year, &mut outside)?);
+    }
+    // one buyer
+    let mut buyer: Option<(String, String)> = None;
+    for m in &monthly {
+        for row in m.rows_by_month.values().flatten() {
+            let this = (row[0].clone(), row[1].clone());
+            match &buyer {
+                None => buyer = Some(this),
+                Some(b) if b.0 != this.0 => {
+                    return Err(Error::Usage(format!(
+                        "the inputs hold more than one buyer ({} and {}, in {}): a dataset is one buyer's",
+                        b.0, this.0, m.name
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let Some((kopare_id, kopare)) = buyer else {
+        return Err(Error::Usage(format!(
+            "no rows dated {} in the inputs",
+            opts.year
+        )));
+    };
+    // which input each month comes from
+    let mut owner: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut replaced: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, m) in monthly.iter().enumerate() {
+        for month in m.rows_by_month.keys() {
+            if let Some(prev) = owner.insert(*month, i) {
+                let key = format!("{:02}", month);
+                if !opts.replace_months {
+                    return Err(Error::Usage(format!(
+                        "month {}-{key} is delivered twice, in {} and in {}: give --replace-months to let the later input win",
+                        opts.year, monthly[prev].name, m.name
+                    )));
+                }
+                let list = replaced
+                    .entry(key)
+                    .or_insert_with(|| vec![monthly[prev].name.clone()]);
+                list.push(m.name.clone());
+            }
+        }
+    }
+    let mut table = SpecTable {
+        columns: vec![Vec::new(); COLUMNS.len()],
+    };
+    let mut months = BTreeMap::new();
+    let mut total = 0i128;
+    for (month, i) in &owner {
+        let rows = &monthly[*i].rows_by_month[month];
+        let sum: i128 = rows.iter().map(|r| cents(&r[7])).sum();
+        total += sum;
+        months.insert(
+            format!("{month:02}"),
+            MonthSummary {
+                rows: rows.len() as u64,
+                amount: ore_to_string(sum),
+                source: monthly[*i].name.clone(),
+            },
+        );
+        for r in rows {
+            for (c, v) in r.iter().enumerate().take(COLUMNS.len()) {
+                table.columns[c].push(v.clone());
+            }
+        }
+    }
+
+    let mut staging = Staging::new(&opts.out)?;
+    let result = (|| -> Result<Vec<DatasetOutput>> {
+        let mut outputs = Vec::new();
+        let csv_rel = format!("leverantorsreskontra-{}.csv", opts.year);
+        let csv_path = staging.path(&csv_rel)?;
+        write::write_file(&csv_path, |f| {
+            let mut w = std::io::BufWriter::new(f);
+            write::write_csv(&table, &mut w)?;
+            std::io::Write::flush(&mut w)
+        })?;
+        outputs.push(output_entry(&csv_path, &csv_rel, table.height() as u64)?);
+        for (month, i) in &owner {
+            let rows = &monthly[*i].rows_by_month[month];
+            let rel = format!(
+                "parquet/kopare_id={kopare_id}/ar={}/manad={month:02}/data.parquet",
+                opts.year
+            );
+            let path = staging.path(&rel)?;
+            let mut frame = month_frame(rows)?;
+            write::write_parquet(&path, &mut frame)?;
+            outputs.push(output_entry(&path, &rel, rows.len() as u64)?);
+        }
+        Ok(outputs)
+    })();
+    let outputs = match result {
+        Ok(o) => o,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    };
+    let mut report = DatasetReport {
+        tool: "reskontra".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        kopare_id,
+        kopare,
+        year: opts.year,
+        inputs: monthly
+            .iter()
+            .map(|m| DatasetInput {
+                path: m.name.clone(),
+                sha256: m.sha256.clone(),
+            })
+            .collect(),
+        months,
+        replaced_months: replaced,
+        rows_outside_year: outside,
+        rows: table.height() as u64,
+        amount: ore_to_string(total),
+        outputs: Vec::new(),
+    };
+    let metadata = (|| -> Result<Vec<DatasetOutput>> {
+        let mut extra = Vec::new();
+        let dp = datapackage(&report, &outputs[0], &opts.licence);
+        let dp_path = staging.path("datapackage.json")?;
+        write::write_file(&dp_path, |f| std::io::Write::write_all(f, dp.as_bytes()))?;
+        extra.push(output_entry(&dp_path, "datapackage.json", 0)?);
+        let ttl = dcat(&report, &outputs, opts);
+        let ttl_path = staging.path("dcat.ttl")?;
+        write::write_file(&ttl_path, |f| std::io::Write::write_all(f, ttl.as_bytes()))?;
+        extra.push(output_entry(&ttl_path, "dcat.ttl", 0)?);
+        Ok(extra)
+    })();
+    let extra = match metadata {
+        Ok(e) => e,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    };
+    report.outputs = outputs.into_iter().chain(extra).collect();
+    let json = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
+    let report_path = staging.path("report.json")?;
+    if let Err(e) = write::write_file(&report_path, |f| {
+        std::io::Write::write_all(f, json.as_bytes())
+    }) {
+        staging.abandon();
+        return Err(e);
+    }
+    staging.commit()?;
+    Ok(report)
+}

@@ -1,0 +1,158 @@
+//! `reskontra verify <report.json>`: re-run a conversion from the inputs and options a report
+//! recorded, and say for each output whether the bytes are identical.
+
+use crate::convert::{check_period, convert, ConvertOptions};
+use crate::error::{Error, Result};
+use crate::map::Overrides;
+use crate::protect::Policy;
+use crate::report::sha256_hex;
+use crate::write::Format;
+use serde::Serialize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The verdict for one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileVerdict {
+    /// Path as recorded.
+    pub path: String,
+    /// `identical`, `different`, `missing` (inputs: `unchanged`, `changed`, `missing`).
+    pub status: String,
+}
+
+/// The outcome of a verification.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// Inputs: whether each still has its recorded hash.
+    pub inputs: Vec<FileVerdict>,
+    /// Outputs: whether the re-run gives the recorded bytes.
+    pub outputs: Vec<FileVerdict>,
+}
+
+impl Verification {
+    /// Whether every output is identical.
+    pub fn identical(&self) -> bool {
+        self.outputs.iter().all(|o| o.status == "identical")
+    }
+
+    /// A human summary.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        for i in &self.inputs {
+            s.push_str(&format!("input  {:<10} {}\n", i.status, i.path));
+        }
+        for o in &self.outputs {
+            s.push_str(&format!("output {:<10} {}\n", o.status, o.path));
+        }
+        s.push_str(if self.identical() {
+            "verified: every output is identical\n"
+        } else {
+            "NOT verified: some outputs differ\n"
+        });
+        s
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+fn resolve(recorded: &str, report_dir: &Path, inputs_dir: Option<&Path>) -> PathBuf {
+    match inputs_dir {
+        Some(dir) => dir.join(recorded.rsplit('/').next().unwrap_or(recorded)),
+        None => report_dir.join(recorded),
+    }
+}
+
+/// Verify a report.
+pub fn verify(report_path: &Path, inputs_dir: Option<&Path>) -> Result<Verification> {
+    let bytes = std::fs::read(report_path).map_err(|e| Error::io(report_path, e))?;
+    let report: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::unreadable(report_path, format!("not a report (invalid JSON): {e}")))?;
+    if report["tool"] != "reskontra" {
+        return Err(Error::input(report_path, "not a reskontra report.json"));
+    }
+    let report_dir = report_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut verdicts = Vec::new();
+    let mut main_inputs = Vec::new();
+    let mut suppliers = None;
+    for input in report["inputs"].as_array().cloned().unwrap_or_default() {
+        let recorded = text(&input["path"]).unwrap_or_default();
+        let path = resolve(&recorded, &report_dir, inputs_dir);
+        let status = match std::fs::read(&path) {
+            Ok(b) if Some(sha256_hex(&b)) == text(&input["sha256"]) => "unchanged",
+            Ok(_) => "changed",
+            Err(_) => "missing",
+        };
+        verdicts.push(FileVerdict {
+            path: recorded.clone(),
+            status: status.into(),
+        });
+        if status == "missing" {
+            return Err(Error::input(
+                &path,
+                "a recorded input is missing: give --inputs DIR with the original files",
+            ));
+        }
+        if input["role"] == "suppliers" {
+            suppliers = Some(path);
+        } else {
+            main_inputs.push(path);
+        }
+    }
+    let options = &report["options"];
+    let work = tempfile::tempdir().map_err(|e| Error::io(Path::new("temporary folder"), e))?;
+    let out = work.path().join("out");
+    let mut opts = ConvertOptions::new(main_inputs, out.clone());
+    opts.layout = text(&options["layout"]).map(|l| {
+        // a layout file is looked for beside the report (or in --inputs) by its name
+        if crate::layout::Layout::builtin().iter().any(|b| b.name == l) {
+            l
+        } else {
+            resolve(&l, &report_dir, inputs_dir).display().to_string()
+        }
+    });
+    opts.overrides = Overrides {
+        buyer_id: text(&options["buyer_id"]),
+        buyer_name: text(&options["buyer_name"]),
+        kommun_id: text(&options["kommun_id"]),
+        period: text(&options["period"])
+            .map(|p| check_period(&p))
+            .transpose()?,
+    };
+    opts.read.encoding = text(&options["encoding"]);
+    opts.read.sheet = text(&options["sheet"]);
+    opts.formats = options["formats"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().and_then(Format::parse))
+                .collect()
+        })
+        .unwrap_or_default();
+    opts.formula_guard = options["formula_guard"].as_bool().unwrap_or(true);
+    if let Some(policy) = text(&options["policy"]["path"]) {
+        let path = resolve(&policy, &report_dir, inputs_dir);
+        opts.policy = Policy::load(&path)?;
+        opts.policy_path = Some(path);
+    }
+    opts.suppliers = suppliers;
+    convert(&opts)?;
+    let mut outputs = Vec::new();
+    for output in report["outputs"].as_array().cloned().unwrap_or_default() {
+        let rel = text(&output["path"]).unwrap_or_default();
+        let status = match std::fs::read(out.join(&rel)) {
+            Ok(b) if Some(sha256_hex(&b)) == text(&output["sha256"]) => "identical",
+            Ok(_) => "different",
+            Err(_) => "missing",
+        };
+        outputs.push(FileVerdict {
+            path: rel,
+            status: status.into(),
+        });
+    }
+    Ok(Verification {
+        inputs: verdicts,
+        outputs,
+    })
+}

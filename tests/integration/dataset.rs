@@ -1,0 +1,305 @@
+//! Year datasets and reproducibility: `dataset build` and `verify`.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+
+/// Convert the city sample twelve times, once per month of 2024; returns the monthly CSVs' folder.
+fn twelve_months(dir: &Path) -> PathBuf {
+    let monthly = dir.join("monthly");
+    std::fs::create_dir_all(&monthly).expect("mkdir");
+    for m in 1..=12 {
+        let out = dir.join(format!("run-{m:02}"));
+        let run = reskontra()
+            .args([
+                "convert",
+                "samples/city-csv/leverantorsfakturor-202405.csv",
+                "--policy",
+                "samples/policy.toml",
+            ])
+            .args([
+                "--period",
+                &format!("2024-{m:02}"),
+                "--formats",
+                "csv",
+                "-q",
+                "-o",
+            ])
+            .arg(&out)
+            .output()
+            .expect("run");
+        assert!(run.status.success());
+        let name = format!("leverantorsreskontra-2024-{m:02}.csv");
+        std::fs::copy(out.join(&name), monthly.join(&name)).expect("copy");
+    }
+    monthly
+}
+
+fn build(inputs: &[&Path], out: &Path, extra: &[&str]) -> std::process::Output {
+    reskontra()
+        .args(["dataset", "build"])
+        .args(inputs)
+        .args(["--year", "2024", "-o"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run")
+}
+
+fn sha256(path: &Path) -> String {
+    reskontra::report::sha256_hex(&std::fs::read(path).expect("read"))
+}
+
+#[test]
+fn twelve_months_build_a_year_dataset() {
+    let dir = temp();
+    let monthly = twelve_months(dir.path());
+    let out = dir.path().join("year");
+    let run = build(&[&monthly], &out, &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r = report(&out);
+    assert_eq!(r["months"].as_object().expect("months").len(), 12);
+    assert_eq!(r["rows"], 12 * 9);
+    // the year CSV is a valid spec file
+    let csv = out.join("leverantorsreskontra-2024.csv");
+    let v = reskontra()
+        .arg("validate")
+        .arg(&csv)
+        .output()
+        .expect("validate");
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+    // Hive partitions, one per month
+    for m in 1..=12 {
+        let p = out.join(format!(
+            "parquet/kopare_id=2120000142/ar=2024/manad={m:02}/data.parquet"
+        ));
+        assert!(p.exists(), "{}", p.display());
+    }
+    // datapackage.json: a tabular data package whose resource matches the CSV
+    let dp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("datapackage.json")).expect("dp"))
+            .expect("json");
+    assert_eq!(dp["profile"], "tabular-data-package");
+    let res = &dp["resources"][0];
+    assert_eq!(res["path"], "leverantorsreskontra-2024.csv");
+    assert_eq!(res["hash"], format!("sha256:{}", sha256(&csv)));
+    assert_eq!(res["bytes"], std::fs::metadata(&csv).expect("meta").len());
+    let fields = res["schema"]["fields"].as_array().expect("fields");
+    let names: Vec<&str> = fields
+        .iter()
+        .map(|f| f["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, reskontra::spec::COLUMNS.to_vec());
+    assert_eq!(fields[7]["type"], "number");
+    assert_eq!(fields[8]["type"], "date");
+    assert_eq!(fields[0]["constraints"]["required"], true);
+    assert_eq!(
+        fields[4]["constraints"]["required"], false,
+        "masked suppliers have no id"
+    );
+    // DCAT: required statements, and every checksum and size matches its file
+    let ttl = std::fs::read_to_string(out.join("dcat.ttl")).expect("ttl");
+    for needle in [
+        "a dcat:Dataset",
+        "dct:conformsTo <https://lankadedata.se/spec/leverantorsreskontra/>",
+        "dct:license <http://creativecommons.org/publicdomain/zero/1.0/>",
+        "dct:publisher",
+        "foaf:name \"Exempelby kommun\"",
+        "dcat:startDate \"2024-01-01\"^^xsd:date",
+    ] {
+        assert!(ttl.contains(needle), "dcat.ttl lacks {needle}");
+    }
+    for output in r["outputs"].as_array().expect("outputs") {
+        let path = output["path"].as_str().expect("path");
+        if path.ends_with(".csv") || path.ends_with(".parquet") {
+            let file = out.join(path);
+            assert!(
+                ttl.contains(&format!("spdx:checksumValue \"{}\"", sha256(&file))),
+                "{path} checksum"
+            );
+            assert!(ttl.contains(&format!(
+                "dcat:byteSize \"{}\"",
+                std::fs::metadata(&file).expect("meta").len()
+            )));
+        }
+    }
+    // and a second build gives the same bytes
+    let again = dir.path().join("again");
+    assert!(build(&[&monthly], &again, &[]).status.success());
+    assert_eq!(files_below(&out), files_below(&again));
+}
+
+#[test]
+fn duckdb_reads_the_partitions_with_the_same_totals() {
+    let has_duckdb = std::process::Command::new("python3")
+        .args(["-c", "import duckdb"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_duckdb {
+        eprintln!("skipped: python3 with duckdb is not installed (.ci/run installs it)");
+        return;
+    }
+    let dir = temp();
+    let monthly = twelve_months(dir.path());
+    let out = dir.path().join("year");
+    assert!(build(&[&monthly], &out, &[]).status.success());
+    let check = std::process::Command::new("python3")
+        .arg(root().join("scripts/check_duckdb.py"))
+        .arg(&out)
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(text.contains(" 0 failed"), "{text}");
+}
+
+#[test]
+fn a_month_delivered_twice_needs_replace_months() {
+    let dir = temp();
+    let monthly = twelve_months(dir.path());
+    let again = dir.path().join("leverantorsreskontra-2024-03-ny.csv");
+    std::fs::copy(monthly.join("leverantorsreskontra-2024-03.csv"), &again).expect("copy");
+    let out = dir.path().join("year");
+    let run = build(&[&monthly, &again], &out, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("month 2024-03 is delivered twice"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--replace-months"), "{stderr}");
+    assert!(!out.exists());
+    let run = build(&[&monthly, &again], &out, &["--replace-months"]);
+    assert!(run.status.success());
+    let r = report(&out);
+    assert_eq!(
+        r["months"]["03"]["source"],
+        "leverantorsreskontra-2024-03-ny.csv"
+    );
+    assert_eq!(
+        r["replaced_months"]["03"].as_array().expect("list").len(),
+        2
+    );
+    assert_eq!(r["rows"], 12 * 9);
+}
+
+#[test]
+fn invalid_inputs_are_refused() {
+    let dir = temp();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{}\n2120000142,K,V1,A AB,5566101233,1,x,1,00,2024-01-01,,,,,\n",
+            reskontra::spec::HEADER
+        ),
+    )
+    .expect("write");
+    let run = build(&[&bad], &dir.path().join("o"), &[]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("not a valid spec 1.1 file"));
+}
+
+#[test]
+fn verify_says_identical_for_every_sample() {
+    for sample in SAMPLES {
+        let dir = temp();
+        let out = dir.path().join("out");
+        assert!(convert_sample(sample, &out).status.success());
+        let run = reskontra()
+            .arg("verify")
+            .arg(out.join("report.json"))
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&run.stdout);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}: {text}{}",
+            sample.name,
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(
+            text.contains("verified: every output is identical"),
+            "{text}"
+        );
+        assert!(!text.contains("different"), "{text}");
+    }
+}
+
+#[test]
+fn verify_says_different_when_one_input_byte_changes() {
+    let dir = temp();
+    let input = dir.path().join("leverantorsfakturor-202405.csv");
+    std::fs::copy(
+        root().join("samples/city-csv/leverantorsfakturor-202405.csv"),
+        &input,
+    )
+    .expect("copy");
+    let out = dir.path().join("out");
+    let run = reskontra()
+        .arg("convert")
+        .arg(&input)
+        .args(["--policy", "samples/policy.toml", "-q", "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(run.status.success());
+    let mut bytes = std::fs::read(&input).expect("read");
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"3 214")
+        .expect("an amount");
+    bytes[at] = b'4'; // 3 214,32 -> 4 214,32
+    std::fs::write(&input, &bytes).expect("write");
+    let run = reskontra()
+        .arg("verify")
+        .arg(out.join("report.json"))
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{text}");
+    assert!(text.contains("input  changed"), "{text}");
+    assert!(
+        text.contains("output different  leverantorsreskontra-2024-05.csv"),
+        "{text}"
+    );
+    // the inputs can also be found by name in another folder
+    let moved = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&moved).expect("mkdir");
+    std::fs::copy(
+        root().join("samples/city-csv/leverantorsfakturor-202405.csv"),
+        moved.join("leverantorsfakturor-202405.csv"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        root().join("samples/policy.toml"),
+        moved.join("policy.toml"),
+    )
+    .expect("copy");
+    let run = reskontra()
+        .arg("verify")
+        .arg(out.join("report.json"))
+        .arg("--inputs")
+        .arg(&moved)
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+}
