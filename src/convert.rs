@@ -23,6 +23,29 @@ use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+/// A callback told the name of each stage as the run reaches it (for a progress display).
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(&str) + Send + Sync>>);
+
+impl Progress {
+    /// A progress callback.
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+
+    fn stage(&self, name: &str) {
+        if let Some(f) = &self.0 {
+            f(name);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(on)" } else { "Progress(off)" })
+    }
+}
+
 /// Everything `convert` needs.
 #[derive(Debug, Clone)]
 pub struct ConvertOptions {
@@ -46,6 +69,8 @@ pub struct ConvertOptions {
     pub formula_guard: bool,
     /// A supplier register joined on the supplier number (`--suppliers`).
     pub suppliers: Option<PathBuf>,
+    /// Stage names for a progress display.
+    pub progress: Progress,
 }
 
 impl ConvertOptions {
@@ -62,6 +87,7 @@ impl ConvertOptions {
             policy_path: None,
             formula_guard: true,
             suppliers: None,
+            progress: Progress::default(),
         }
     }
 }
@@ -328,6 +354,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     }
     let mut tables = Vec::with_capacity(opts.inputs.len());
     for path in &opts.inputs {
+        opts.progress.stage(&format!("reading {}", file_name(path)));
         tables.push(read_table(path, &read_options)?);
     }
     let register = match &opts.suppliers {
@@ -373,6 +400,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         }
     }
 
+    opts.progress.stage("mapping columns");
     let (df, map_info) = map_tables(
         &main_tables,
         &lookup_tables,
@@ -380,7 +408,9 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         &opts.overrides,
         register.as_ref(),
     )?;
+    opts.progress.stage("normalising");
     let (df, norm_info) = normalise(df, layout.read.decimal_mark)?;
+    opts.progress.stage("applying the privacy rules");
     let (df, privacy) = protect(df, &opts.policy)?;
     let parts = split(&df)?;
 
@@ -416,6 +446,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     let (spec_table, guarded) = write::spec_table(&parts.published, opts.formula_guard)?;
     let stem = output_stem(&parts.published, &df)?;
 
+    opts.progress.stage("writing and checking the outputs");
     let mut staging = Staging::new(&opts.out)?;
     let result = write_all(&mut staging, opts, &stem, &spec_table, &parts, &df);
     let outputs = match result {

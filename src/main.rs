@@ -216,10 +216,35 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     Ok(opts)
 }
 
+/// A spinner naming the stage, on a terminal, for inputs big enough to take a while.
+fn progress_bar(opts: &ConvertOptions, quiet: bool) -> Option<indicatif::ProgressBar> {
+    let bytes: u64 = opts
+        .inputs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    if quiet || bytes < 8 * 1024 * 1024 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
 fn run_convert(args: ConvertArgs) -> Result<()> {
     let quiet = args.quiet;
-    let opts = convert_options(args)?;
-    let report = convert(&opts)?;
+    let mut opts = convert_options(args)?;
+    let bar = progress_bar(&opts, quiet);
+    if let Some(bar) = &bar {
+        let b = bar.clone();
+        opts.progress = reskontra::convert::Progress::new(move |stage| b.set_message(stage.to_string()));
+    }
+    let result = convert(&opts);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let report = result?;
     if !quiet {
         eprint!("{}", report.summary());
     }
