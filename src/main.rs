@@ -238,7 +238,8 @@ fn run_convert(args: ConvertArgs) -> Result<()> {
     let bar = progress_bar(&opts, quiet);
     if let Some(bar) = &bar {
         let b = bar.clone();
-        opts.progress = reskontra::convert::Progress::new(move |stage| b.set_message(stage.to_string()));
+        opts.progress =
+            reskontra::convert::Progress::new(move |stage| b.set_message(stage.to_string()));
     }
     let result = convert(&opts);
     if let Some(bar) = bar {

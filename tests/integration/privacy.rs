@@ -225,3 +225,34 @@ fn review_lists_every_masked_and_withheld_supplier_but_published_files_do_not() 
         }
     }
 }
+
+#[test]
+fn the_final_scan_finds_personal_numbers_in_every_format() {
+    use polars::prelude::*;
+    let dir = temp();
+    let p = with_check("640823323");
+    let csv = dir.path().join("x.csv");
+    std::fs::write(&csv, format!("a,b\nx,\"Avser {}-{}\"\n", &p[..6], &p[6..])).expect("csv");
+    let json = dir.path().join("x.json");
+    std::fs::write(&json, format!("[{{\"a\":\"x\",\"b\":\"19{p}\"}}]")).expect("json");
+    let parquet = dir.path().join("x.parquet");
+    let mut df =
+        DataFrame::new(1, vec![Column::new("b".into(), &[format!("SE{p}01")])]).expect("df");
+    ParquetWriter::new(std::fs::File::create(&parquet).expect("file"))
+        .finish(&mut df)
+        .expect("parquet");
+    for f in [&csv, &json, &parquet] {
+        assert_eq!(
+            reskontra::validate::personal_number_hits(f).expect("scan"),
+            1,
+            "{}",
+            f.display()
+        );
+    }
+    let clean = dir.path().join("clean.csv");
+    std::fs::write(&clean, "a,b\n5566101233,85010112.34\n").expect("csv");
+    assert_eq!(
+        reskontra::validate::personal_number_hits(&clean).expect("scan"),
+        0
+    );
+}

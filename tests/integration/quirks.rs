@@ -255,3 +255,67 @@ fn layouts_lists_every_builtin() {
         assert!(text.contains(sample.layout), "{} listed", sample.layout);
     }
 }
+
+#[test]
+fn sheet_option_picks_a_sheet_or_names_the_sheets() {
+    let dir = temp();
+    let out = dir.path().join("out");
+    let input = "samples/municipality-report/Leverantörsfakturor 2024-03.xlsx";
+    let run = reskontra()
+        .args([
+            "convert",
+            input,
+            "--sheet",
+            "Rapport",
+            "--policy",
+            "samples/policy.toml",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(report(&out)["inputs"][0]["format"]["sheet"], "Rapport");
+    let run = reskontra()
+        .args([
+            "convert",
+            input,
+            "--sheet",
+            "Blad9",
+            "--policy",
+            "samples/policy.toml",
+            "-o",
+        ])
+        .arg(dir.path().join("out2"))
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("no sheet named 'Blad9'; the sheets are: Rapport"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn excel_float_amounts_are_exact() {
+    let dir = temp();
+    let out = dir.path().join("out");
+    let sample = SAMPLES
+        .iter()
+        .find(|s| s.name == "municipality-report")
+        .expect("sample");
+    assert!(convert_sample(sample, &out).status.success());
+    let csv = published_csv(&out);
+    // 0.1 + 0.2 as an Excel float is 0.30000000000000004: 0.30, not 0.31 or 0.29
+    assert!(csv.contains(",Trycksaker,0.30,"), "{csv}");
+    // 15400.255 rounds half away from zero on its decimal text, not on the binary float
+    assert!(csv.contains(",Städtjänster,15400.26,"), "{csv}");
+    // account number and text split from one cell
+    assert!(csv.contains(",61100,Kontorsmateriel,3270.50,"), "{csv}");
+}

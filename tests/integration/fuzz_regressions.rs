@@ -1,0 +1,76 @@
+//! Every input kept in fuzz/regressions/<target>/ (crashes the fuzzers found, and tricky seeds)
+//! runs through its parser here: none may panic, and the parsers' invariants hold.
+
+use crate::common::root;
+use reskontra::amount::{format_amount, parse_amount, DecimalMark};
+use reskontra::ident::{find_personal_numbers, redact_personal_numbers};
+use reskontra::read::{
+    delimited::read_delimited, sie::read_sie, sie::SieAccounts, workbook::read_workbook,
+    ReadOptions,
+};
+use std::path::Path;
+
+fn inputs(target: &str) -> Vec<Vec<u8>> {
+    let dir = root().join("fuzz/regressions").join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("regressions folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{target}: no regression inputs");
+    files
+        .iter()
+        .map(|f| std::fs::read(f).expect("read"))
+        .collect()
+}
+
+#[test]
+fn delimited_regressions() {
+    for data in inputs("delimited") {
+        let _ = read_delimited(Path::new("r.csv"), &data, &ReadOptions::default());
+    }
+}
+
+#[test]
+fn workbook_regressions() {
+    for data in inputs("workbook") {
+        for name in ["r.xlsx", "r.xls", "r.ods"] {
+            assert!(read_workbook(Path::new(name), data.clone(), &ReadOptions::default()).is_err());
+        }
+    }
+}
+
+#[test]
+fn amount_regressions() {
+    for data in inputs("amount") {
+        let text = String::from_utf8_lossy(&data);
+        if let Ok(a) = parse_amount(&text, DecimalMark::Auto) {
+            let again =
+                parse_amount(&format_amount(a.value), DecimalMark::Point).expect("re-parses");
+            assert_eq!(again.value, a.value);
+        }
+    }
+}
+
+#[test]
+fn date_regressions() {
+    for data in inputs("date") {
+        let _ = reskontra::date::parse_date(&String::from_utf8_lossy(&data));
+    }
+}
+
+#[test]
+fn ident_regressions() {
+    for data in inputs("ident") {
+        let text = String::from_utf8_lossy(&data);
+        let (clean, _) = redact_personal_numbers(&text, "[X]");
+        assert!(find_personal_numbers(&clean).is_empty());
+    }
+}
+
+#[test]
+fn sie_regressions() {
+    for data in inputs("sie") {
+        let _ = read_sie(Path::new("r.se"), &data, &SieAccounts::default());
+    }
+}
