@@ -452,7 +452,15 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
 
     opts.progress.stage("writing and checking the outputs");
     let mut staging = Staging::new(&opts.out)?;
-    let result = write_all(&mut staging, opts, &stem, &spec_table, &parts, &df);
+    let result = write_all(
+        &mut staging,
+        opts,
+        &stem,
+        &spec_table,
+        &parts,
+        &df,
+        &main_tables,
+    );
     let outputs = match result {
         Ok(o) => o,
         Err(e) => {
@@ -600,6 +608,7 @@ fn write_all(
     table: &SpecTable,
     parts: &Split,
     all: &DataFrame,
+    tables: &[SourceTable],
 ) -> Result<Vec<OutputEntry>> {
     let mut outputs = Vec::new();
     let mut formats = opts.formats.clone();
@@ -647,7 +656,7 @@ fn write_all(
         ("internal/review.csv", review_csv(all)?, 0),
         (
             "internal/rejected.csv",
-            rejected_csv(&parts.rejected)?,
+            rejected_csv(&parts.rejected, tables)?,
             parts.rejected.height(),
         ),
     ];
@@ -732,19 +741,34 @@ fn review_csv(df: &DataFrame) -> Result<Vec<u8>> {
     Ok(out.into_bytes())
 }
 
-/// `internal/rejected.csv`: every rejected row with its source, reason and raw cells.
-fn rejected_csv(df: &DataFrame) -> Result<Vec<u8>> {
+/// `internal/rejected.csv`: every rejected row with its source, reason and raw cells (taken
+/// from the source tables, so that the pipeline carries no copy of every raw row).
+fn rejected_csv(df: &DataFrame, tables: &[SourceTable]) -> Result<Vec<u8>> {
     let files = df.column(meta::FILE)?.str()?;
     let rows = df.column(meta::ROW)?.u64()?;
     let reasons = df.column(meta::REJECT)?.str()?;
-    let raws = df.column(meta::RAW)?.str()?;
+    let mut by_source: std::collections::HashMap<(String, u64), &[String]> = Default::default();
+    if df.height() > 0 {
+        for t in tables {
+            let name = file_name(&t.path);
+            for r in t.rows.iter().chain(t.broken.iter().map(|b| &b.row)) {
+                by_source.insert((name.clone(), r.line), &r.cells);
+            }
+        }
+    }
     let mut out = csv_line(&["source_file", "source_row", "reason", "raw_values"]);
     for i in 0..df.height() {
+        let file = files.get(i).unwrap_or("");
+        let row = rows.get(i).unwrap_or(0);
+        let raw = by_source
+            .get(&(file.to_string(), row))
+            .map(|cells| crate::map::raw_line(cells))
+            .unwrap_or_default();
         out.push_str(&csv_line(&[
-            files.get(i).unwrap_or(""),
-            &rows.get(i).unwrap_or(0).to_string(),
+            file,
+            &row.to_string(),
             reasons.get(i).unwrap_or(""),
-            raws.get(i).unwrap_or(""),
+            &raw,
         ]));
     }
     Ok(out.into_bytes())

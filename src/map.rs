@@ -20,8 +20,6 @@ pub mod meta {
     pub const SECRET: &str = "_secret";
     /// Why a row is rejected (null when it is not).
     pub const REJECT: &str = "_reject";
-    /// The raw cells of a row, for `internal/rejected.csv`.
-    pub const RAW: &str = "_raw";
 }
 
 /// Values that come from options (or the policy file) rather than from the data.
@@ -410,7 +408,6 @@ struct Builder {
     row: Vec<u64>,
     secret: Vec<bool>,
     reject: Vec<Option<String>>,
-    raw: Vec<String>,
 }
 
 impl Builder {
@@ -426,7 +423,6 @@ impl Builder {
         self.row.push(row.line);
         self.secret.push(secret);
         self.reject.push(reject);
-        self.raw.push(raw_line(&row.cells));
     }
 
     fn finish(self) -> Result<DataFrame> {
@@ -439,13 +435,12 @@ impl Builder {
         }
         columns.push(Column::new(meta::SECRET.into(), &self.secret));
         columns.push(Column::new(meta::REJECT.into(), &self.reject));
-        columns.push(Column::new(meta::RAW.into(), &self.raw));
         Ok(DataFrame::new(height, columns)?)
     }
 }
 
 /// The raw cells of a row joined for review files.
-fn raw_line(cells: &[String]) -> String {
+pub fn raw_line(cells: &[String]) -> String {
     cells.join(" | ")
 }
 

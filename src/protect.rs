@@ -433,26 +433,35 @@ type SupplierKey = (Option<String>, Option<String>);
 
 /// Apply the privacy rules to a normalised frame.
 pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, PrivacyInfo)> {
-    let names: Vec<Option<String>> = string_column(&df, "leverantor")?;
-    let ids: Vec<Option<String>> = string_column(&df, "leverantor_id")?;
+    let raw_names = df
+        .column("leverantor")?
+        .clone()
+        .with_name(cols::RAW_NAME.into());
+    let raw_ids = df
+        .column("leverantor_id")?
+        .clone()
+        .with_name(cols::RAW_ID.into());
+    let names = raw_names.str()?.clone();
+    let ids = raw_ids.str()?.clone();
     let secret: Vec<bool> = df
         .column(meta::SECRET)?
         .bool()?
         .iter()
         .map(|v| v.unwrap_or(false))
         .collect();
-    let mut cache: HashMap<SupplierKey, Decision> = HashMap::new();
-    let mut out_names = Vec::with_capacity(names.len());
-    let mut out_ids = Vec::with_capacity(names.len());
-    let mut actions = Vec::with_capacity(names.len());
-    let mut reasons: Vec<Option<&'static str>> = Vec::with_capacity(names.len());
+    let height = df.height();
+    let mut cache: HashMap<(Option<&str>, Option<&str>), Decision> = HashMap::new();
+    let mut out_names: Vec<Option<String>> = Vec::with_capacity(height);
+    let mut out_ids: Vec<Option<String>> = Vec::with_capacity(height);
+    let mut actions = Vec::with_capacity(height);
+    let mut reasons: Vec<Option<&'static str>> = Vec::with_capacity(height);
     let mut distinct: BTreeMap<&'static str, BTreeSet<SupplierKey>> = BTreeMap::new();
     let mut info = PrivacyInfo::default();
-    for i in 0..names.len() {
-        let key = (names[i].clone(), ids[i].clone());
+    for (i, (name, id)) in names.iter().zip(ids.iter()).enumerate() {
+        let key = (name.filter(|s| !s.is_empty()), id.filter(|s| !s.is_empty()));
         let decision = cache
-            .entry(key.clone())
-            .or_insert_with(|| decide(key.0.as_deref(), key.1.as_deref(), policy))
+            .entry(key)
+            .or_insert_with(|| decide(key.0, key.1, policy))
             .clone();
         let decision = match decision {
             Decision::Withhold(r) => Decision::Withhold(r),
@@ -472,7 +481,10 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         if let Some(r) = reason {
             let count = info.by_reason.entry(r.key().to_string()).or_default();
             count.rows += 1;
-            distinct.entry(r.key()).or_default().insert(key);
+            distinct
+                .entry(r.key())
+                .or_default()
+                .insert((key.0.map(str::to_string), key.1.map(str::to_string)));
         }
         out_names.push(name);
         out_ids.push(id);
@@ -484,15 +496,14 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
             c.suppliers = set.len() as u64;
         }
     }
-    df.with_column(Column::new(cols::RAW_NAME.into(), &names))?;
-    df.with_column(Column::new(cols::RAW_ID.into(), &ids))?;
+    df.with_column(raw_names)?;
+    df.with_column(raw_ids)?;
     df.with_column(Column::new("leverantor".into(), &out_names))?;
     df.with_column(Column::new("leverantor_id".into(), &out_ids))?;
     df.with_column(Column::new(cols::ACTION.into(), &actions))?;
     df.with_column(Column::new(cols::REASON.into(), &reasons))?;
     for column in SCANNED_COLUMNS {
-        let (values, replaced) = redact_column(&df, column, &policy.number_marker)?;
-        if replaced > 0 {
+        if let Some((values, replaced)) = redact_column(&df, column, &policy.number_marker)? {
             info.numbers_removed_from_text
                 .insert(column.to_string(), replaced);
             df.with_column(Column::new(column.into(), &values))?;
@@ -501,26 +512,32 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
     Ok((df, info))
 }
 
-fn string_column(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|v| v.filter(|s| !s.is_empty()).map(str::to_string))
-        .collect())
+fn may_hold_personal_number(s: &str) -> bool {
+    // a personal number needs at least ten digits
+    s.bytes().filter(u8::is_ascii_digit).count() >= 10
 }
 
-/// Replace personal numbers in one text column; returns the values and the cells changed.
-fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<(Vec<Option<String>>, u64)> {
+/// Replace personal numbers in one text column; returns the new values and the cells changed,
+/// or `None` when no cell holds one (the column is then left as it is, without a copy).
+fn redact_column(
+    df: &DataFrame,
+    name: &str,
+    marker: &str,
+) -> Result<Option<(Vec<Option<String>>, u64)>> {
+    let column = df.column(name)?.str()?;
+    let any = column
+        .iter()
+        .flatten()
+        .any(|s| may_hold_personal_number(s) && !crate::ident::find_personal_numbers(s).is_empty());
+    if !any {
+        return Ok(None);
+    }
     let mut replaced = 0u64;
-    let values = df
-        .column(name)?
-        .str()?
+    let values = column
         .iter()
         .map(|v| {
             v.map(|s| {
-                // fast path: a personal number needs at least ten digits
-                if s.bytes().filter(u8::is_ascii_digit).count() < 10 {
+                if !may_hold_personal_number(s) {
                     return s.to_string();
                 }
                 let (out, n) = redact_personal_numbers(s, marker);
@@ -529,7 +546,7 @@ fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<(Vec<Option
             })
         })
         .collect();
-    Ok((values, replaced))
+    Ok(Some((values, replaced)))
 }
 
 #[cfg(test)]

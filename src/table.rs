@@ -57,8 +57,13 @@ const TOTAL_WORDS: [&str; 9] = [
 ];
 
 fn is_total_word(cell: &str) -> bool {
-    // a totals label is short; never lower-case a long text cell just to find out
-    if cell.len() > 100 {
+    // a totals label is short and starts with one of a few letters: most cells are ruled out
+    // without lower-casing them
+    if cell.len() > 100
+        || !cell
+            .trim_start()
+            .starts_with(['s', 'S', 't', 'T', 'd', 'D', 'g', 'G'])
+    {
         return false;
     }
     let lower = cell.trim().to_lowercase();
