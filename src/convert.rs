@@ -25,7 +25,10 @@ use std::path::{Component, Path, PathBuf};
 
 /// A callback told the name of each stage as the run reaches it (for a progress display).
 #[derive(Clone, Default)]
-pub struct Progress(Option<std::sync::Arc<dyn Fn(&str) + Send + Sync>>);
+pub struct Progress(Option<std::sync::Arc<StageCallback>>);
+
+/// The function a [`Progress`] calls with each stage's name.
+pub type StageCallback = dyn Fn(&str) + Send + Sync;
 
 impl Progress {
     /// A progress callback.
