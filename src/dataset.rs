@@ -445,6 +445,7 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
     }
     let mut table = SpecTable {
         columns: vec![Vec::new(); COLUMNS.len()],
+        changed: vec![false; COLUMNS.len()],
     };
     let mut months = BTreeMap::new();
     let mut total = 0i128;
@@ -462,7 +463,7 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
         );
         for r in rows {
             for (c, v) in r.iter().enumerate().take(COLUMNS.len()) {
-                table.columns[c].push(v.clone());
+                table.columns[c].push(std::borrow::Cow::Owned(v.clone()));
             }
         }
     }

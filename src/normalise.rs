@@ -40,19 +40,38 @@ pub fn date_from_days(days: i32) -> NaiveDate {
     epoch + chrono::Duration::days(i64::from(days))
 }
 
-/// Trim and collapse white space in every text column, as one lazy polars pass.
+/// Whether a text needs trimming or white-space collapsing.
+fn needs_cleaning(s: &str) -> bool {
+    let mut previous_space = true; // a leading space counts as "after a space"
+    for c in s.chars() {
+        let space = c.is_whitespace() || c == '\u{feff}';
+        if space && (previous_space || c != ' ') {
+            return true;
+        }
+        previous_space = space;
+    }
+    previous_space && !s.is_empty()
+}
+
+/// Trim and collapse white space in the text columns that need it, as one lazy polars pass.
 fn clean_text(df: DataFrame) -> Result<DataFrame> {
-    let exprs: Vec<Expr> = COLUMNS
-        .iter()
-        .map(|c| {
-            col(*c)
-                .str()
-                .replace_all(lit(r"[\s\u{feff}]+"), lit(" "), false)
-                .str()
-                .replace_all(lit(r"^ | $"), lit(""), false)
-                .alias(*c)
-        })
-        .collect();
+    let mut exprs: Vec<Expr> = Vec::new();
+    for c in COLUMNS {
+        let dirty = df.column(c)?.str()?.iter().flatten().any(needs_cleaning);
+        if dirty {
+            exprs.push(
+                col(c)
+                    .str()
+                    .replace_all(lit(r"[\s\u{feff}]+"), lit(" "), false)
+                    .str()
+                    .replace_all(lit(r"^ | $"), lit(""), false)
+                    .alias(c),
+            );
+        }
+    }
+    if exprs.is_empty() {
+        return Ok(df);
+    }
     Ok(df.lazy().with_columns(exprs).collect()?)
 }
 
@@ -137,8 +156,18 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
 
     // the buyer's organisation number
     let mut buyer: Vec<Option<String>> = Vec::with_capacity(height);
+    let mut last: Option<(String, IdKind)> = None;
     for (i, v) in strings(&df, "kopare_id")?.into_iter().enumerate() {
-        match v.as_deref().map(classify_id) {
+        // the buyer is the same on (nearly) every row: classify each value once
+        let kind = v.as_deref().map(|raw| match &last {
+            Some((seen, kind)) if seen == raw => kind.clone(),
+            _ => {
+                let kind = classify_id(raw);
+                last = Some((raw.to_string(), kind.clone()));
+                kind
+            }
+        });
+        match kind {
             Some(IdKind::Organisation(ten)) => buyer.push(Some(ten)),
             Some(_) => {
                 reject(&mut reasons, i, || {
@@ -214,4 +243,21 @@ pub fn dates(df: &DataFrame) -> Result<Vec<Option<NaiveDate>>> {
         .iter()
         .map(|d| d.map(date_from_days))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_cleaning;
+
+    #[test]
+    fn cleaning_is_needed_only_for_stray_white_space() {
+        assert!(!needs_cleaning("Kontor AB"));
+        assert!(!needs_cleaning(""));
+        assert!(needs_cleaning(" Kontor"));
+        assert!(needs_cleaning("Kontor "));
+        assert!(needs_cleaning("Kontor  AB"));
+        assert!(needs_cleaning("Kontor\tAB"));
+        assert!(needs_cleaning("Kontor\u{a0}AB"));
+        assert!(needs_cleaning("\u{feff}Kontor"));
+    }
 }

@@ -79,7 +79,12 @@ pub fn municipalities() -> impl Iterator<Item = (&'static str, &'static str)> {
 
 /// Whether `code` is one of the 290 municipality codes (exactly four digits).
 pub fn is_municipality_code(code: &str) -> bool {
-    code.len() == 4 && municipalities().any(|(c, _)| c == code)
+    static CODES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    code.len() == 4
+        && CODES
+            .get_or_init(|| municipalities().map(|(c, _)| c).collect())
+            .contains(code)
 }
 
 /// Normalise a municipality code: digits only, left-padded to four (`180` → `0180`).

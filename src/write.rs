@@ -4,10 +4,11 @@
 
 use crate::amount::format_amount;
 use crate::error::{Error, Result};
-use crate::normalise::{date_from_days, AMOUNT_PRECISION, AMOUNT_SCALE};
+use crate::normalise::{date_from_days, AMOUNT_SCALE};
 use crate::spec::{COLUMNS, HEADER, TEXT_COLUMNS};
 use polars::prelude::*;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -45,14 +46,17 @@ impl Format {
     }
 }
 
-/// The published rows as the 15 texts the spec wants, column by column.
+/// The published rows as the 15 texts the spec wants, column by column. Texts borrow from the
+/// frame where they can.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SpecTable {
+pub struct SpecTable<'a> {
     /// One vector per spec column, all the same length.
-    pub columns: Vec<Vec<String>>,
+    pub columns: Vec<Vec<Cow<'a, str>>>,
+    /// Per column, whether some text differs from the frame's (formula guard).
+    pub changed: Vec<bool>,
 }
 
-impl SpecTable {
+impl SpecTable<'_> {
     /// Number of rows.
     pub fn height(&self) -> usize {
         self.columns.first().map_or(0, Vec::len)
@@ -60,7 +64,7 @@ impl SpecTable {
 
     /// One row's texts.
     pub fn row(&self, i: usize) -> impl Iterator<Item = &str> {
-        self.columns.iter().map(move |c| c[i].as_str())
+        self.columns.iter().map(move |c| c[i].as_ref())
     }
 }
 
@@ -72,30 +76,33 @@ pub fn is_formula_like(s: &str) -> bool {
 /// Turn a published frame into spec texts; with `formula_guard`, text cells that a
 /// spreadsheet would run as formulas get a leading `'`. Returns the table and how many cells
 /// were guarded.
-pub fn spec_table(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable, u64)> {
+pub fn spec_table(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable<'_>, u64)> {
     let mut guarded = 0u64;
     let mut columns = Vec::with_capacity(COLUMNS.len());
+    let mut changed = Vec::with_capacity(COLUMNS.len());
     for name in COLUMNS {
         let column = df.column(name)?;
-        let texts: Vec<String> = match name {
+        let before = guarded;
+        let texts: Vec<Cow<'_, str>> = match name {
             "belopp" => column
                 .decimal()?
                 .physical()
                 .iter()
                 .map(|v| {
-                    v.map(|cents| {
-                        Decimal::try_from_i128_with_scale(cents, AMOUNT_SCALE as u32)
-                            .map(format_amount)
-                            .unwrap_or_default()
-                    })
-                    .unwrap_or_default()
+                    Cow::Owned(
+                        v.and_then(|cents| {
+                            Decimal::try_from_i128_with_scale(cents, AMOUNT_SCALE as u32).ok()
+                        })
+                        .map(format_amount)
+                        .unwrap_or_default(),
+                    )
                 })
                 .collect(),
             "datum" => column
                 .date()?
                 .physical()
                 .iter()
-                .map(|v| v.map(|d| date_from_days(d).to_string()).unwrap_or_default())
+                .map(|v| Cow::Owned(v.map(|d| date_from_days(d).to_string()).unwrap_or_default()))
                 .collect(),
             _ => {
                 let guard = formula_guard && (TEXT_COLUMNS.contains(&name) || name == "kopare");
@@ -106,17 +113,18 @@ pub fn spec_table(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable, u64
                         let s = v.unwrap_or("");
                         if guard && is_formula_like(s) {
                             guarded += 1;
-                            format!("'{s}")
+                            Cow::Owned(format!("'{s}"))
                         } else {
-                            s.to_string()
+                            Cow::Borrowed(s)
                         }
                     })
                     .collect()
             }
         };
+        changed.push(guarded > before);
         columns.push(texts);
     }
-    Ok((SpecTable { columns }, guarded))
+    Ok((SpecTable { columns, changed }, guarded))
 }
 
 /// Quote a CSV field only when it holds a comma, a quote or a line break (RFC 4180).
@@ -176,20 +184,21 @@ pub fn write_json(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()
     out.write_all(b"]\n")
 }
 
-/// The Parquet frame: the 15 columns, `belopp` Decimal(38, 2), `datum` Date, the rest strings.
-pub fn parquet_frame(table: &SpecTable, df: &DataFrame) -> Result<DataFrame> {
+/// The Parquet frame: the 15 columns, `belopp` Decimal(38, 2), `datum` Date, the rest strings
+/// (the frame's own columns, unless the formula guard changed some texts).
+pub fn parquet_frame(table: &SpecTable<'_>, df: &DataFrame) -> Result<DataFrame> {
     let mut columns = Vec::with_capacity(COLUMNS.len());
-    for (name, texts) in COLUMNS.iter().zip(&table.columns) {
+    for (i, name) in COLUMNS.iter().enumerate() {
         let column = match *name {
-            "belopp" => {
-                let cents = df.column("belopp")?.decimal()?.physical().clone();
-                cents
-                    .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
-                    .into_series()
-                    .into_column()
+            "belopp" | "datum" => df.column(name)?.clone(),
+            // unchanged and without nulls (nulls are written as empty texts, as in the CSV)
+            _ if !table.changed[i] && df.column(name)?.null_count() == 0 => {
+                df.column(name)?.clone()
             }
-            "datum" => df.column("datum")?.clone(),
-            _ => Column::new((*name).into(), texts),
+            _ => {
+                let texts: Vec<&str> = table.columns[i].iter().map(|c| c.as_ref()).collect();
+                Column::new((*name).into(), texts)
+            }
         };
         columns.push(column);
     }

