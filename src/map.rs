@@ -8,6 +8,7 @@ use crate::read::{file_name, RawRow};
 use crate::spec::COLUMNS;
 use crate::table::SourceTable;
 use polars::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Names of the bookkeeping columns that travel with the data through the stages.
@@ -327,20 +328,20 @@ pub fn split_code_text(cell: &str) -> (Option<String>, Option<String>) {
     (Some(code), (!rest.is_empty()).then(|| rest.to_string()))
 }
 
-fn cell_value(
-    row: &RawRow,
+fn cell_value<'a>(
+    row: &'a RawRow,
     source: &Source,
     rule: Option<&ColumnRule>,
     global_empty: &[String],
-    lookups: &BTreeMap<String, LookupTable>,
+    lookups: &'a BTreeMap<String, LookupTable>,
     misses: &mut BTreeSet<String>,
-) -> Option<String> {
+) -> Option<Cow<'a, str>> {
     let column_empty: &[String] = rule.map_or(&[], |r| r.empty_values.as_slice());
     let get = |i: usize| {
         row.cells
             .get(i)
             .filter(|v| !is_empty_value(v, column_empty, global_empty))
-            .cloned()
+            .map(|v| Cow::Borrowed(v.as_str()))
     };
     match source {
         Source::Column {
@@ -353,15 +354,15 @@ fn cell_value(
             let v = if split.is_some() {
                 crate::ident::redact_personal_numbers(&v, crate::protect::NUMBER_MARKER).0
             } else {
-                v
+                return Some(v);
             };
             match split {
-                None => Some(v),
-                Some(SplitPart::Code) => split_code_text(&v).0,
-                Some(SplitPart::Text) => split_code_text(&v).1,
+                None => Some(Cow::Owned(v)),
+                Some(SplitPart::Code) => split_code_text(&v).0.map(Cow::Owned),
+                Some(SplitPart::Text) => split_code_text(&v).1.map(Cow::Owned),
             }
         }
-        Source::Constant(c) => Some(c.clone()),
+        Source::Constant(c) => Some(Cow::Owned(c.clone())),
         Source::Lookup {
             table,
             main_key,
@@ -375,7 +376,7 @@ fn cell_value(
                 Some(cells) => cells
                     .get(*value)
                     .filter(|v| !is_empty_value(v, column_empty, global_empty))
-                    .cloned(),
+                    .map(|v| Cow::Borrowed(v.as_str())),
                 None => {
                     misses.insert(table.clone());
                     None
@@ -400,18 +401,18 @@ fn period_for(table: &SourceTable, overrides: &Overrides) -> Result<Period> {
         })
 }
 
-/// Columns being built, one vector per output column.
+/// Columns being built, one vector per output column; texts borrow from the read tables.
 #[derive(Default)]
-struct Builder {
-    targets: Vec<Vec<Option<String>>>,
+struct Builder<'a> {
+    targets: Vec<Vec<Option<Cow<'a, str>>>>,
     file: Vec<String>,
     row: Vec<u64>,
     secret: Vec<bool>,
     reject: Vec<Option<String>>,
 }
 
-impl Builder {
-    fn new() -> Builder {
+impl<'a> Builder<'a> {
+    fn new() -> Builder<'a> {
         Builder {
             targets: vec![Vec::new(); COLUMNS.len()],
             ..Builder::default()
@@ -431,7 +432,8 @@ impl Builder {
         columns.push(Column::new(meta::FILE.into(), &self.file));
         columns.push(Column::new(meta::ROW.into(), &self.row));
         for (name, values) in COLUMNS.iter().zip(&self.targets) {
-            columns.push(Column::new((*name).into(), values));
+            let texts: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
+            columns.push(Column::new((*name).into(), &texts));
         }
         columns.push(Column::new(meta::SECRET.into(), &self.secret));
         columns.push(Column::new(meta::REJECT.into(), &self.reject));
@@ -462,12 +464,12 @@ fn filter_indexes(table: &SourceTable, layout: &Layout) -> Vec<(usize, String, V
 }
 
 /// Map the main tables to a DataFrame with the 15 columns (raw text) and bookkeeping columns.
-pub fn map_tables(
-    tables: &[SourceTable],
+pub fn map_tables<'a>(
+    tables: &'a [SourceTable],
     lookup_tables: &BTreeMap<String, SourceTable>,
-    layout: &Layout,
-    overrides: &Overrides,
-    register: Option<&SupplierRegister>,
+    layout: &'a Layout,
+    overrides: &'a Overrides,
+    register: Option<&'a SupplierRegister>,
 ) -> Result<(DataFrame, MapInfo)> {
     let mut info = MapInfo::default();
     let mut lookups = BTreeMap::new();
@@ -530,7 +532,7 @@ pub fn map_tables(
                     &mut row_misses,
                 );
                 if value.is_none() && COLUMNS[ti] == "datum" {
-                    value = period.map(|p| p.first_day().to_string());
+                    value = period.map(|p| Cow::Owned(p.first_day().to_string()));
                 }
                 b.targets[ti].push(value);
             }
@@ -554,7 +556,7 @@ pub fn map_tables(
 }
 
 /// Replace internal supplier numbers by the register's name and organisation number.
-fn apply_register(b: &mut Builder, register: &SupplierRegister) -> RegisterCounts {
+fn apply_register<'a>(b: &mut Builder<'a>, register: &'a SupplierRegister) -> RegisterCounts {
     let id_col = COLUMNS
         .iter()
         .position(|c| *c == "leverantor_id")
@@ -573,9 +575,9 @@ fn apply_register(b: &mut Builder, register: &SupplierRegister) -> RegisterCount
             Some((name, orgnr)) => {
                 counts.matched += 1;
                 if !name.is_empty() {
-                    b.targets[name_col][row] = Some(name.clone());
+                    b.targets[name_col][row] = Some(Cow::Borrowed(name.as_str()));
                 }
-                b.targets[id_col][row] = Some(orgnr.clone());
+                b.targets[id_col][row] = Some(Cow::Borrowed(orgnr.as_str()));
             }
             None => counts.unmatched += 1,
         }
@@ -589,7 +591,7 @@ fn needs_period(layout: &Layout, sources: &[(Source, Option<&'static str>)]) -> 
         && rule_for(layout, "datum").is_some_and(|r| r.from_period)
 }
 
-fn apply_overrides(b: &mut Builder, overrides: &Overrides, info: &mut MapInfo) {
+fn apply_overrides<'a>(b: &mut Builder<'a>, overrides: &'a Overrides, info: &mut MapInfo) {
     let set = [
         ("kopare_id", &overrides.buyer_id, "option --buyer-id"),
         ("kopare", &overrides.buyer_name, "option --buyer-name"),
@@ -598,7 +600,7 @@ fn apply_overrides(b: &mut Builder, overrides: &Overrides, info: &mut MapInfo) {
     for (target, value, how) in set {
         if let (Some(v), Some(i)) = (value, COLUMNS.iter().position(|c| *c == target)) {
             for cell in &mut b.targets[i] {
-                *cell = Some(v.clone());
+                *cell = Some(Cow::Borrowed(v.as_str()));
             }
             info.sources.insert(target.to_string(), how.to_string());
         }

@@ -75,13 +75,13 @@ fn clean_text(df: DataFrame) -> Result<DataFrame> {
     Ok(df.lazy().with_columns(exprs).collect()?)
 }
 
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|v| v.filter(|s| !s.is_empty()).map(str::to_string))
-        .collect())
+/// A text column's values, borrowed, with empty texts as `None`.
+fn texts(df: &DataFrame, name: &str) -> Result<StringChunked> {
+    Ok(df.column(name)?.str()?.clone())
+}
+
+fn non_empty(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.is_empty())
 }
 
 /// Record the first reason a row is rejected.
@@ -106,12 +106,10 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
 
     // amounts: exact decimals, rounded half away from zero
     let mut cents: Vec<Option<i128>> = Vec::with_capacity(height);
-    for (i, v) in strings(&df, "belopp")?.into_iter().enumerate() {
-        match v.as_deref().map(|s| parse_amount(s, mark)) {
-            Some(Ok(_))
-                if v.as_deref()
-                    .is_some_and(|s| !find_personal_numbers(s).is_empty()) =>
-            {
+    let belopp_texts = texts(&df, "belopp")?;
+    for (i, v) in belopp_texts.iter().map(non_empty).enumerate() {
+        match v.map(|s| parse_amount(s, mark)) {
+            Some(Ok(_)) if v.is_some_and(|s| !find_personal_numbers(s).is_empty()) => {
                 // an amount whose digits form a personal number is not published as money
                 reject(&mut reasons, i, || {
                     "belopp: looks like a personal identity number".into()
@@ -137,8 +135,9 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
 
     // dates
     let mut days: Vec<Option<i32>> = Vec::with_capacity(height);
-    for (i, v) in strings(&df, "datum")?.into_iter().enumerate() {
-        match v.as_deref().map(parse_date) {
+    let datum_texts = texts(&df, "datum")?;
+    for (i, v) in datum_texts.iter().map(non_empty).enumerate() {
+        match v.map(parse_date) {
             Some(Ok(d)) => {
                 info.month_only_dates += u64::from(d.month_only);
                 days.push(Some(days_since_epoch(d.date)));
@@ -157,9 +156,10 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
     // the buyer's organisation number
     let mut buyer: Vec<Option<String>> = Vec::with_capacity(height);
     let mut last: Option<(String, IdKind)> = None;
-    for (i, v) in strings(&df, "kopare_id")?.into_iter().enumerate() {
+    let buyer_texts = texts(&df, "kopare_id")?;
+    for (i, v) in buyer_texts.iter().map(non_empty).enumerate() {
         // the buyer is the same on (nearly) every row: classify each value once
-        let kind = v.as_deref().map(|raw| match &last {
+        let kind = v.map(|raw| match &last {
             Some((seen, kind)) if seen == raw => kind.clone(),
             _ => {
                 let kind = classify_id(raw);
@@ -181,10 +181,11 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
 
     // municipality code: four digits, one of the 290
     let mut kommun: Vec<Option<String>> = Vec::with_capacity(height);
-    for v in strings(&df, "kommun_id")? {
+    let kommun_texts = texts(&df, "kommun_id")?;
+    for v in kommun_texts.iter().map(non_empty) {
         match v {
             Some(raw) => {
-                let code = spec::normalise_municipality_code(&raw);
+                let code = spec::normalise_municipality_code(raw);
                 info.invalid_kommun_id += u64::from(code.is_none());
                 kommun.push(code);
             }
@@ -193,10 +194,18 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
     }
 
     // account numbers: digits kept as text, spaces removed
-    let konto: Vec<Option<String>> = strings(&df, "konto_nr")?
-        .into_iter()
-        .map(|v| v.map(|s| s.chars().filter(|c| !c.is_whitespace()).collect()))
-        .collect();
+    let konto_texts = texts(&df, "konto_nr")?;
+    let konto_has_spaces = konto_texts
+        .iter()
+        .flatten()
+        .any(|s| s.contains(char::is_whitespace));
+    let konto: Option<Vec<Option<String>>> = konto_has_spaces.then(|| {
+        konto_texts
+            .iter()
+            .map(non_empty)
+            .map(|v| v.map(|s| s.chars().filter(|c| !c.is_whitespace()).collect()))
+            .collect()
+    });
 
     // mandatory values (leverantor and leverantor_id are the protect stage's business)
     for name in [
@@ -224,7 +233,9 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
     df.with_column(datum.into_column())?;
     df.with_column(Column::new("kopare_id".into(), &buyer))?;
     df.with_column(Column::new("kommun_id".into(), &kommun))?;
-    df.with_column(Column::new("konto_nr".into(), &konto))?;
+    if let Some(konto) = konto {
+        df.with_column(Column::new("konto_nr".into(), &konto))?;
+    }
     df.with_column(Column::new(meta::REJECT.into(), &reasons))?;
     Ok((df, info))
 }

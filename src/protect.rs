@@ -450,46 +450,49 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         .map(|v| v.unwrap_or(false))
         .collect();
     let height = df.height();
-    let mut cache: HashMap<(Option<&str>, Option<&str>), Decision> = HashMap::new();
-    let mut out_names: Vec<Option<String>> = Vec::with_capacity(height);
-    let mut out_ids: Vec<Option<String>> = Vec::with_capacity(height);
-    let mut actions = Vec::with_capacity(height);
+    // one decision per distinct supplier; rows refer to it by index
+    let mut decisions: Vec<Decision> = Vec::new();
+    let mut cache: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
+    let mut row_decision: Vec<usize> = Vec::with_capacity(height);
     let mut reasons: Vec<Option<&'static str>> = Vec::with_capacity(height);
+    let mut actions: Vec<&'static str> = Vec::with_capacity(height);
     let mut distinct: BTreeMap<&'static str, BTreeSet<SupplierKey>> = BTreeMap::new();
     let mut info = PrivacyInfo::default();
+    const SECRET: usize = usize::MAX;
     for (i, (name, id)) in names.iter().zip(ids.iter()).enumerate() {
         let key = (name.filter(|s| !s.is_empty()), id.filter(|s| !s.is_empty()));
-        let decision = cache
-            .entry(key)
-            .or_insert_with(|| decide(key.0, key.1, policy))
-            .clone();
-        let decision = match decision {
-            Decision::Withhold(r) => Decision::Withhold(r),
-            _ if secret[i] => Decision::Withhold(Reason::Secret),
-            d => d,
-        };
-        let (name, id, action, reason) = match decision {
-            Decision::Publish { name, id } => (Some(name), Some(id), "publish", None),
-            Decision::Mask(r) => (
-                Some(policy.person_marker.clone()),
-                Some(String::new()),
-                "publish",
-                Some(r),
-            ),
-            Decision::Withhold(r) => (None, None, "withhold", Some(r)),
+        let index = *cache.entry(key).or_insert_with(|| {
+            decisions.push(decide(key.0, key.1, policy));
+            decisions.len() - 1
+        });
+        let (index, action, reason) = match &decisions[index] {
+            Decision::Withhold(r) => (index, "withhold", Some(*r)),
+            _ if secret[i] => (SECRET, "withhold", Some(Reason::Secret)),
+            Decision::Mask(r) => (index, "publish", Some(*r)),
+            Decision::Publish { .. } => (index, "publish", None),
         };
         if let Some(r) = reason {
-            let count = info.by_reason.entry(r.key().to_string()).or_default();
-            count.rows += 1;
+            info.by_reason.entry(r.key().to_string()).or_default().rows += 1;
             distinct
                 .entry(r.key())
                 .or_default()
                 .insert((key.0.map(str::to_string), key.1.map(str::to_string)));
         }
-        out_names.push(name);
-        out_ids.push(id);
+        row_decision.push(index);
         actions.push(action);
         reasons.push(reason.map(Reason::key));
+    }
+    let marker = policy.person_marker.as_str();
+    let mut out_names: Vec<Option<&str>> = Vec::with_capacity(height);
+    let mut out_ids: Vec<Option<&str>> = Vec::with_capacity(height);
+    for index in &row_decision {
+        let (name, id) = match decisions.get(*index) {
+            Some(Decision::Publish { name, id }) => (Some(name.as_str()), Some(id.as_str())),
+            Some(Decision::Mask(_)) => (Some(marker), Some("")),
+            Some(Decision::Withhold(_)) | None => (None, None),
+        };
+        out_names.push(name);
+        out_ids.push(id);
     }
     for (k, set) in distinct {
         if let Some(c) = info.by_reason.get_mut(k) {
