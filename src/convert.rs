@@ -452,6 +452,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
 
     let (spec_table, guarded) = write::spec_table(&parts.published, opts.formula_guard)?;
     let stem = output_stem(&parts.published, &df)?;
+    opts.progress.stage("done computing; writing");
 
     opts.progress.stage("writing and checking the outputs");
     let mut staging = Staging::new(&opts.out)?;
@@ -518,6 +519,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         warnings.push("the buyer looks like a municipality or region: give --kommun-id (the spec says it should be given)".into());
     }
 
+    opts.progress.stage("hashing inputs");
     let report_dir = opts.out.clone();
     let mut inputs = Vec::new();
     for (path, role, header_line) in &roles {
@@ -636,6 +638,7 @@ fn write_all(
                 write::write_parquet(&path, &mut frame)?;
             }
         }
+        opts.progress.stage(&format!("scanning {rel}"));
         let hits = crate::validate::personal_number_hits(&path)?;
         if hits > 0 {
             return Err(Error::Privacy(format!(
@@ -650,6 +653,7 @@ fn write_all(
             published: true,
         });
     }
+    opts.progress.stage("writing internal review files");
     let internal = [
         (
             "internal/README.txt",

@@ -482,6 +482,16 @@ pub fn find_personal_numbers(text: &str) -> Vec<PersonalMatch> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
+    // fast path for a cell that is one number (an id column): no groups to build
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return match personal_in_digits(text.as_bytes()) {
+            Some(kind) => vec![PersonalMatch {
+                range: 0..text.len(),
+                kind,
+            }],
+            None => Vec::new(),
+        };
+    }
     let groups = digit_groups(text);
     let mut found: Vec<PersonalMatch> = Vec::new();
     let mut i = 0;

@@ -236,7 +236,13 @@ fn run_convert(args: ConvertArgs) -> Result<()> {
     let quiet = args.quiet;
     let mut opts = convert_options(args)?;
     let bar = progress_bar(&opts, quiet);
-    if let Some(bar) = &bar {
+    if std::env::var_os("RESKONTRA_TIMINGS").is_some() {
+        // for benchmarking: print how long each stage took
+        let start = std::time::Instant::now();
+        opts.progress = reskontra::convert::Progress::new(move |stage| {
+            eprintln!("{:>8.3} s  {stage}", start.elapsed().as_secs_f64());
+        });
+    } else if let Some(bar) = &bar {
         let b = bar.clone();
         opts.progress =
             reskontra::convert::Progress::new(move |stage| b.set_message(stage.to_string()));
