@@ -417,6 +417,9 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     )?;
     opts.progress.stage("normalising");
     let (df, norm_info) = normalise(df, layout.read.decimal_mark)?;
+    // every reject reason is known now: keep the raw cells of rejected rows, free the rest
+    let rejected_raw = raw_cells_of_rejected(&df, &main_tables)?;
+    drop(main_tables);
     opts.progress.stage("applying the privacy rules");
     let (df, privacy) = protect(df, &opts.policy)?;
     let parts = split(&df)?;
@@ -463,7 +466,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         &spec_table,
         &parts,
         &df,
-        &main_tables,
+        &rejected_raw,
     );
     let outputs = match result {
         Ok(o) => o,
@@ -613,7 +616,7 @@ fn write_all(
     table: &SpecTable,
     parts: &Split,
     all: &DataFrame,
-    tables: &[SourceTable],
+    rejected_raw: &RawCells,
 ) -> Result<Vec<OutputEntry>> {
     let mut outputs = Vec::new();
     let mut formats = opts.formats.clone();
@@ -663,7 +666,7 @@ fn write_all(
         ("internal/review.csv", review_csv(all)?, 0),
         (
             "internal/rejected.csv",
-            rejected_csv(&parts.rejected, tables)?,
+            rejected_csv(&parts.rejected, rejected_raw)?,
             parts.rejected.height(),
         ),
     ];
@@ -748,34 +751,48 @@ fn review_csv(df: &DataFrame) -> Result<Vec<u8>> {
     Ok(out.into_bytes())
 }
 
-/// `internal/rejected.csv`: every rejected row with its source, reason and raw cells (taken
-/// from the source tables, so that the pipeline carries no copy of every raw row).
-fn rejected_csv(df: &DataFrame, tables: &[SourceTable]) -> Result<Vec<u8>> {
+/// The raw cells of rejected rows, by (file name, line).
+type RawCells = std::collections::HashMap<(String, u64), String>;
+
+/// Collect the raw cells of the rows that are rejected, so that the source tables can be freed.
+fn raw_cells_of_rejected(df: &DataFrame, tables: &[SourceTable]) -> Result<RawCells> {
+    let reasons = df.column(meta::REJECT)?.str()?;
     let files = df.column(meta::FILE)?.str()?;
     let rows = df.column(meta::ROW)?.u64()?;
-    let reasons = df.column(meta::REJECT)?.str()?;
-    let mut by_source: std::collections::HashMap<(String, u64), &[String]> = Default::default();
-    if df.height() > 0 {
-        for t in tables {
-            let name = file_name(&t.path);
-            for r in t.rows.iter().chain(t.broken.iter().map(|b| &b.row)) {
-                by_source.insert((name.clone(), r.line), &r.cells);
+    let wanted: std::collections::HashSet<(&str, u64)> = (0..df.height())
+        .filter(|i| reasons.get(*i).is_some())
+        .map(|i| (files.get(i).unwrap_or(""), rows.get(i).unwrap_or(0)))
+        .collect();
+    let mut out = RawCells::new();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    for t in tables {
+        let name = file_name(&t.path);
+        for r in t.rows.iter().chain(t.broken.iter().map(|b| &b.row)) {
+            if wanted.contains(&(name.as_str(), r.line)) {
+                out.insert((name.clone(), r.line), crate::map::raw_line(&r.cells));
             }
         }
     }
+    Ok(out)
+}
+
+/// `internal/rejected.csv`: every rejected row with its source, reason and raw cells.
+fn rejected_csv(df: &DataFrame, raw: &RawCells) -> Result<Vec<u8>> {
+    let files = df.column(meta::FILE)?.str()?;
+    let rows = df.column(meta::ROW)?.u64()?;
+    let reasons = df.column(meta::REJECT)?.str()?;
     let mut out = csv_line(&["source_file", "source_row", "reason", "raw_values"]);
     for i in 0..df.height() {
         let file = files.get(i).unwrap_or("");
         let row = rows.get(i).unwrap_or(0);
-        let raw = by_source
-            .get(&(file.to_string(), row))
-            .map(|cells| crate::map::raw_line(cells))
-            .unwrap_or_default();
+        let raw_values = raw.get(&(file.to_string(), row)).map_or("", String::as_str);
         out.push_str(&csv_line(&[
             file,
             &row.to_string(),
             reasons.get(i).unwrap_or(""),
-            &raw,
+            raw_values,
         ]));
     }
     Ok(out.into_bytes())
