@@ -319,3 +319,100 @@ fn excel_float_amounts_are_exact() {
     // account number and text split from one cell
     assert!(csv.contains(",61100,Kontorsmateriel,3270.50,"), "{csv}");
 }
+
+/// Write a minimal OpenDocument spreadsheet with the given rows (floats where a cell parses).
+fn write_ods(path: &Path, rows: &[&[&str]]) {
+    use std::io::Write;
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Blad1">"#,
+    );
+    for row in rows {
+        xml.push_str("<table:table-row>");
+        for cell in *row {
+            match cell.parse::<f64>() {
+                Ok(v) if !cell.starts_with('0') => xml.push_str(&format!(
+                    r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{cell}</text:p></table:table-cell>"#
+                )),
+                _ => xml.push_str(&format!(
+                    r#"<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>"#
+                )),
+            }
+        }
+        xml.push_str("</table:table-row>");
+    }
+    xml.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let file = std::fs::File::create(path).expect("ods");
+    let mut zip = zip::ZipWriter::new(file);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("zip");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("zip");
+    zip.start_file("META-INF/manifest.xml", stored)
+        .expect("zip");
+    zip.write_all(manifest.as_bytes()).expect("zip");
+    zip.start_file("content.xml", stored).expect("zip");
+    zip.write_all(xml.as_bytes()).expect("zip");
+    zip.finish().expect("zip");
+}
+
+#[test]
+fn ods_workbooks_are_read() {
+    let dir = temp();
+    let input = dir.path().join("leverantorsfakturor-2024-02.ods");
+    write_ods(
+        &input,
+        &[
+            &["Leverantörsfakturor februari"],
+            &[
+                "RN1/FÖRVALTNING",
+                "LEVERANTÖR",
+                "ORGANISATIO",
+                "FAKT NR",
+                "KONTO",
+                "UTFALL",
+            ],
+            &[
+                "KS Kommunstyrelsen",
+                "Kontor AB",
+                "5566101233",
+                "501",
+                "61100 Kontorsmateriel",
+                "3270.5",
+            ],
+            &["Summa", "", "", "", "", "3270.5"],
+        ],
+    );
+    let out = dir.path().join("out");
+    let run = reskontra()
+        .arg("convert")
+        .arg(&input)
+        .args([
+            "--buyer-id",
+            "2120000142",
+            "--buyer-name",
+            "T",
+            "--formats",
+            "csv",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let csv = published_csv(&out);
+    assert!(
+        csv.contains("501,Kontor AB,5566101233,61100,Kontorsmateriel,3270.50,2024-02-01"),
+        "{csv}"
+    );
+    let r = report(&out);
+    assert_eq!(r["layout"]["name"], "municipality-report");
+    assert_eq!(r["skipped_lines"]["totals or subtotal line"], 1);
+    assert_eq!(r["inputs"][0]["format"]["kind"], "workbook");
+}
