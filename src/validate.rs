@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::ident::{classify_id, find_personal_numbers, IdKind};
 use crate::protect::is_person_shaped;
 use crate::read::delimited::{
-    decode_file, delimiter_name, detect_delimiter, line_endings, parse_rows,
+    decode_file, delimiter_name, detect_delimiter, for_each_row, line_endings,
 };
 use crate::spec::{self, COLUMNS, HEADER};
 use crate::write::is_formula_like;
@@ -295,19 +295,23 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
         );
     }
     let first = decoded.text.trim_start().chars().next();
-    let rows = if matches!(first, Some('[') | Some('{')) {
-        json_rows(path, &decoded.text, &mut findings)?
-    } else {
-        csv_rows(path, &decoded.text, &mut findings)?
-    };
     let period = Period::from_file_name(&crate::read::file_name(path));
     let period_span = period_span(&crate::read::file_name(path)).or(period.map(|p| (p, p)));
-    check_rows(&rows, period_span, &mut findings);
+    let mut checker = RowChecker::new(period_span);
+    let rows = if matches!(first, Some('[') | Some('{')) {
+        let rows = json_rows(path, &decoded.text, &mut findings)?;
+        for row in &rows {
+            checker.check(row, &mut findings);
+        }
+        rows.len() as u64
+    } else {
+        csv_rows(path, &decoded.text, &mut findings, &mut checker)?
+    };
     let findings = findings.into_vec();
     let invalid = findings.iter().any(|f| f.severity == Severity::Error);
     Ok(FileReport {
         file: path.to_path_buf(),
-        rows: rows.len() as u64,
+        rows,
         status: if invalid { "invalid" } else { "valid" }.into(),
         unreadable: None,
         findings,
@@ -328,7 +332,12 @@ struct Row {
     values: Vec<Option<String>>,
 }
 
-fn csv_rows(path: &Path, text: &str, findings: &mut Findings) -> Result<Vec<Row>> {
+fn csv_rows(
+    path: &Path,
+    text: &str,
+    findings: &mut Findings,
+    checker: &mut RowChecker,
+) -> Result<u64> {
     let delimiter = detect_delimiter(text);
     if delimiter != b',' {
         findings.error(
@@ -340,7 +349,8 @@ fn csv_rows(path: &Path, text: &str, findings: &mut Findings) -> Result<Vec<Row>
             None,
         );
     }
-    match line_endings(text) {
+    let endings = line_endings(text);
+    match endings {
         "LF" | "none" => {}
         "CRLF" => findings.warning(
             "line_endings",
@@ -353,25 +363,22 @@ fn csv_rows(path: &Path, text: &str, findings: &mut Findings) -> Result<Vec<Row>
             None,
         ),
     }
-    let raw = parse_rows(path, text, delimiter)?;
-    let Some((header, data)) = raw.split_first() else {
-        return Err(Error::unreadable(path, "the file holds no rows"));
-    };
-    let header_cells: Vec<&str> = header.cells.iter().map(String::as_str).collect();
-    let positions = check_header(&header_cells, findings);
-    let mut rows = Vec::with_capacity(data.len());
-    for r in data {
+    let mut header: Option<(usize, Vec<Option<usize>>)> = None;
+    let mut count = 0u64;
+    for_each_row(path, text, delimiter, endings, |r| {
+        let Some((width, positions)) = &header else {
+            let cells: Vec<&str> = r.cells.iter().map(String::as_str).collect();
+            header = Some((r.cells.len(), check_header(&cells, findings)));
+            return Ok(());
+        };
         if r.is_blank() {
             findings.error("blank_line", "blank line", Some(r.line));
-            continue;
+            return Ok(());
         }
-        if r.cells.len() != header.cells.len() {
+        if r.cells.len() != *width {
             findings.error(
                 "field_count",
-                &format!(
-                    "the row does not have as many fields as the header ({})",
-                    header.cells.len()
-                ),
+                &format!("the row does not have as many fields as the header ({width})"),
                 Some(r.line),
             );
         }
@@ -379,12 +386,20 @@ fn csv_rows(path: &Path, text: &str, findings: &mut Findings) -> Result<Vec<Row>
             .iter()
             .map(|p| p.and_then(|i| r.cells.get(i).cloned()))
             .collect();
-        rows.push(Row {
-            number: r.line,
-            values,
-        });
+        checker.check(
+            &Row {
+                number: r.line,
+                values,
+            },
+            findings,
+        );
+        count += 1;
+        Ok(())
+    })?;
+    if header.is_none() {
+        return Err(Error::unreadable(path, "the file holds no rows"));
     }
-    Ok(rows)
+    Ok(count)
 }
 
 /// Check the header; returns, per spec column, its position in the file (if present).
@@ -510,11 +525,27 @@ fn is_iso_date(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-fn check_rows(rows: &[Row], period: Option<(Period, Period)>, findings: &mut Findings) {
-    let idx = |name: &str| spec::column_index(name).unwrap_or(0);
-    let mut buyer: Option<(String, String)> = None;
-    let mut seen: HashSet<u64> = HashSet::with_capacity(rows.len());
-    for row in rows {
+/// Row-level checks, one row at a time (so that large files stream).
+struct RowChecker {
+    period: Option<(Period, Period)>,
+    buyer: Option<(String, String)>,
+    seen: HashSet<u64>,
+}
+
+impl RowChecker {
+    fn new(period: Option<(Period, Period)>) -> RowChecker {
+        RowChecker {
+            period,
+            buyer: None,
+            seen: HashSet::new(),
+        }
+    }
+
+    fn check(&mut self, row: &Row, findings: &mut Findings) {
+        let idx = |name: &str| spec::column_index(name).unwrap_or(0);
+        let period = self.period;
+        let buyer = &mut self.buyer;
+        let seen = &mut self.seen;
         let n = Some(row.number);
         let get = |name: &str| row.values[idx(name)].as_deref().unwrap_or("");
         for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
@@ -597,7 +628,7 @@ fn check_rows(rows: &[Row], period: Option<(Period, Period)>, findings: &mut Fin
         }
         let this_buyer = (kopare_id.to_string(), get("kopare").to_string());
         match &buyer {
-            None => buyer = Some(this_buyer),
+            None => *buyer = Some(this_buyer),
             Some(b) if *b != this_buyer => findings.error(
                 "buyer_not_constant",
                 "kopare_id/kopare differ from the first row",

@@ -318,6 +318,23 @@ pub fn parse_rows_with_endings(
     delimiter: u8,
     endings: &str,
 ) -> Result<Vec<RawRow>> {
+    let mut rows = Vec::new();
+    for_each_row(path, text, delimiter, endings, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Parse decoded text and hand each row (blank lines as rows without cells) to `f`, in order,
+/// without keeping them: for checks that stream over large files.
+pub fn for_each_row(
+    path: &Path,
+    text: &str,
+    delimiter: u8,
+    endings: &str,
+    mut f: impl FnMut(RawRow) -> Result<()>,
+) -> Result<()> {
     let normalised;
     let text = if endings == "CR" {
         normalised = text.replace('\r', "\n");
@@ -348,7 +365,6 @@ pub fn parse_rows_with_endings(
         }
         line_at_counted
     };
-    let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -364,10 +380,10 @@ pub fn parse_rows_with_endings(
                 }
                 while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                     if bytes[start] == b'\n' {
-                        rows.push(RawRow {
+                        f(RawRow {
                             line: line_of(start),
                             cells: Vec::new(),
-                        });
+                        })?;
                     }
                     start += 1;
                 }
@@ -376,7 +392,7 @@ pub fn parse_rows_with_endings(
                     .iter()
                     .map(|c| c.trim_start_matches('\u{feff}').to_string())
                     .collect();
-                rows.push(RawRow { line, cells });
+                f(RawRow { line, cells })?;
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -387,7 +403,7 @@ pub fn parse_rows_with_endings(
             }
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// Read a delimited text file.
