@@ -371,9 +371,9 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         )?),
         None => None,
     };
-    let formats_of: BTreeMap<PathBuf, crate::read::SourceFormat> = tables
+    let formats_of: BTreeMap<PathBuf, (crate::read::SourceFormat, String, u64)> = tables
         .iter()
-        .map(|t| (t.path.clone(), t.format.clone()))
+        .map(|t| (t.path.clone(), (t.format.clone(), t.sha256.clone(), t.size)))
         .collect();
     let assignment = assign(tables, opts.layout.as_deref())?;
     let layout = assignment.layout.clone();
@@ -526,13 +526,13 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     let report_dir = opts.out.clone();
     let mut inputs = Vec::new();
     for (path, role, header_line) in &roles {
-        let (rel, sha, bytes) = file_entry(path, &report_dir)?;
+        let (format, sha, bytes) = formats_of.get(path).cloned().unwrap_or_default();
         inputs.push(InputEntry {
-            path: rel,
+            path: relative_path(path, &report_dir),
             sha256: sha,
             bytes,
             role: role.clone(),
-            format: formats_of.get(path).cloned().unwrap_or_default(),
+            format,
             header_line: *header_line,
             period: map_info.periods.get(&file_name(path)).cloned(),
         });
@@ -622,6 +622,7 @@ fn write_all(
     let mut formats = opts.formats.clone();
     formats.sort();
     formats.dedup();
+    let mut text_hits: Option<u64> = None;
     for format in formats {
         let rel = format!("{stem}.{}", format.extension());
         let path = staging.path(&rel)?;
@@ -642,7 +643,12 @@ fn write_all(
             }
         }
         opts.progress.stage(&format!("scanning {rel}"));
-        let hits = crate::validate::personal_number_hits(&path)?;
+        let hits = match format {
+            // CSV and JSON carry exactly the table's texts: scan them once, in memory
+            Format::Csv | Format::Json => *text_hits.get_or_insert_with(|| table_hits(table)),
+            // the Parquet file is read back and scanned
+            Format::Parquet => crate::validate::personal_number_hits(&path)?,
+        };
         if hits > 0 {
             return Err(Error::Privacy(format!(
                 "{rel} would contain {hits} cells with a personal identity number"
@@ -690,6 +696,16 @@ fn write_all(
         });
     }
     Ok(outputs)
+}
+
+/// Cells of the published texts that hold a personal identity number.
+fn table_hits(table: &SpecTable<'_>) -> u64 {
+    table
+        .columns
+        .iter()
+        .flatten()
+        .filter(|cell| crate::validate::has_personal_number(cell))
+        .count() as u64
 }
 
 fn csv_line(fields: &[&str]) -> String {

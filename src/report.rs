@@ -5,14 +5,9 @@ use crate::amount::format_amount;
 use crate::read::SourceFormat;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// SHA-256 of bytes, as lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::read::sha256_hex;
 
 /// Rows in each outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

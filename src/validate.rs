@@ -32,7 +32,8 @@ pub fn personal_number_hits(path: &Path) -> Result<u64> {
     }
 }
 
-fn has_personal_number(s: &str) -> bool {
+/// Whether a text holds a Luhn-valid personal identity number in any written form.
+pub fn has_personal_number(s: &str) -> bool {
     s.bytes().filter(u8::is_ascii_digit).count() >= 10 && !find_personal_numbers(s).is_empty()
 }
 

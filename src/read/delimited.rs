@@ -427,6 +427,8 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
         },
         rows,
         pre_skipped: Default::default(),
+        sha256: String::new(),
+        size: 0,
     })
 }
 

@@ -103,6 +103,8 @@ pub fn read_json(path: &Path, bytes: &[u8]) -> Result<RawTable> {
         },
         rows,
         pre_skipped: Default::default(),
+        sha256: String::new(),
+        size: 0,
     })
 }
 

@@ -63,6 +63,10 @@ pub struct RawTable {
     /// Source records the reader itself left out, by reason (e.g. SIE vouchers that are not
     /// supplier invoices).
     pub pre_skipped: std::collections::BTreeMap<String, u64>,
+    /// SHA-256 of the file's bytes, taken while reading (so no second read is needed).
+    pub sha256: String,
+    /// The file's size in bytes.
+    pub size: u64,
 }
 
 impl RawTable {
@@ -129,10 +133,22 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     if bytes.is_empty() {
         return Err(Error::unreadable(path, "the file is empty"));
     }
-    match input_kind(path, &bytes[..bytes.len().min(4096)]) {
+    let sha256 = crate::read::sha256_hex(&bytes);
+    let size = bytes.len() as u64;
+    let mut table = match input_kind(path, &bytes[..bytes.len().min(4096)]) {
         InputKind::Workbook => workbook::read_workbook(path, bytes, options),
         InputKind::Sie => sie::read_sie(path, &bytes, &options.sie),
         InputKind::Json => json::read_json(path, &bytes),
         InputKind::Delimited => delimited::read_delimited(path, &bytes, options),
-    }
+    }?;
+    table.sha256 = sha256;
+    table.size = size;
+    Ok(table)
+}
+
+/// SHA-256 of bytes, as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -535,6 +535,8 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
         },
         rows,
         pre_skipped,
+        sha256: String::new(),
+        size: 0,
     })
 }
 

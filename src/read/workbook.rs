@@ -129,6 +129,8 @@ fn read_workbook_inner(path: &Path, bytes: Vec<u8>, sheet: Option<String>) -> Re
                 },
                 rows,
                 pre_skipped: Default::default(),
+                sha256: String::new(),
+                size: 0,
             });
         }
     }
