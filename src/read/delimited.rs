@@ -415,9 +415,9 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
     let delimiter = detect_delimiter(&decoded.text);
     let endings = line_endings(&decoded.text);
     let rows = parse_rows_with_endings(path, &decoded.text, delimiter, endings)?;
-    Ok(RawTable {
-        path: path.to_path_buf(),
-        format: SourceFormat {
+    Ok(RawTable::new(
+        path,
+        SourceFormat {
             kind: "delimited".into(),
             encoding: Some(decoded.encoding.name().into()),
             bom: decoded.bom,
@@ -426,10 +426,7 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
             sheet: None,
         },
         rows,
-        pre_skipped: Default::default(),
-        sha256: String::new(),
-        size: 0,
-    })
+    ))
 }
 
 #[cfg(test)]

@@ -93,19 +93,16 @@ pub fn read_json(path: &Path, bytes: &[u8]) -> Result<RawTable> {
             cells,
         });
     }
-    Ok(RawTable {
-        path: path.to_path_buf(),
-        format: SourceFormat {
+    Ok(RawTable::new(
+        path,
+        SourceFormat {
             kind: "json".into(),
             encoding: Some("UTF-8".into()),
             bom: bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
             ..SourceFormat::default()
         },
         rows,
-        pre_skipped: Default::default(),
-        sha256: String::new(),
-        size: 0,
-    })
+    ))
 }
 
 #[cfg(test)]

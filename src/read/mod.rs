@@ -70,6 +70,18 @@ pub struct RawTable {
 }
 
 impl RawTable {
+    /// A table read by a reader (the hash and size are filled in by [`read_table`]).
+    pub fn new(path: &Path, format: SourceFormat, rows: Vec<RawRow>) -> RawTable {
+        RawTable {
+            path: path.to_path_buf(),
+            format,
+            rows,
+            pre_skipped: Default::default(),
+            sha256: String::new(),
+            size: 0,
+        }
+    }
+
     /// The file name, for messages and reports.
     pub fn file_name(&self) -> String {
         file_name(&self.path)

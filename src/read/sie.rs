@@ -526,18 +526,17 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
             });
         }
     }
-    Ok(RawTable {
-        path: path.to_path_buf(),
-        format: SourceFormat {
+    let mut table = RawTable::new(
+        path,
+        SourceFormat {
             kind: "sie".into(),
             encoding: Some(encoding.name().into()),
             ..SourceFormat::default()
         },
         rows,
-        pre_skipped,
-        sha256: String::new(),
-        size: 0,
-    })
+    );
+    table.pre_skipped = pre_skipped;
+    Ok(table)
 }
 
 #[cfg(test)]

@@ -120,18 +120,15 @@ fn read_workbook_inner(path: &Path, bytes: Vec<u8>, sheet: Option<String>) -> Re
             })
             .collect();
         if rows.iter().any(|r| !r.is_blank()) || sheet.is_some() {
-            return Ok(RawTable {
-                path: path.to_path_buf(),
-                format: SourceFormat {
+            return Ok(RawTable::new(
+                path,
+                SourceFormat {
                     kind: "workbook".into(),
                     sheet: Some(name.clone()),
                     ..SourceFormat::default()
                 },
                 rows,
-                pre_skipped: Default::default(),
-                sha256: String::new(),
-                size: 0,
-            });
+            ));
         }
     }
     Err(Error::unreadable(
