@@ -42,6 +42,20 @@ pub fn date_from_days(days: i32) -> NaiveDate {
 
 /// Whether a text needs trimming or white-space collapsing.
 fn needs_cleaning(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        // the common case, on bytes: a leading or trailing space, a double space, or another
+        // white-space character
+        let mut previous_space = true;
+        for &b in bytes {
+            let space = b == b' ' || (b'\t'..=b'\r').contains(&b);
+            if space && (previous_space || b != b' ') {
+                return true;
+            }
+            previous_space = space;
+        }
+        return previous_space && !bytes.is_empty();
+    }
     let mut previous_space = true; // a leading space counts as "after a space"
     for c in s.chars() {
         let space = c.is_whitespace() || c == '\u{feff}';
@@ -84,6 +98,44 @@ fn non_empty(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.is_empty())
 }
 
+/// Each amount in öre (and whether it was rounded), or why it is rejected.
+fn parse_amounts(texts: &StringChunked, mark: DecimalMark) -> Vec<Result<(i128, bool), String>> {
+    texts
+        .iter()
+        .map(non_empty)
+        .map(|v| match v.map(|s| (s, parse_amount(s, mark))) {
+            // an amount whose digits form a personal number is not published as money
+            Some((s, Ok(_)))
+                if s.bytes().filter(u8::is_ascii_digit).count() >= 10
+                    && !find_personal_numbers(s).is_empty() =>
+            {
+                Err("belopp: looks like a personal identity number".into())
+            }
+            Some((_, Ok(a))) => {
+                let mut value = a.value;
+                value.rescale(AMOUNT_SCALE as u32);
+                Ok((value.mantissa(), a.rounded))
+            }
+            Some((_, Err(e))) => Err(format!("belopp: {e}")),
+            None => Err("belopp: empty amount".into()),
+        })
+        .collect()
+}
+
+/// Each date as days since 1970-01-01 (and whether only a month was given), or why it is
+/// rejected.
+fn parse_dates(texts: &StringChunked) -> Vec<Result<(i32, bool), String>> {
+    texts
+        .iter()
+        .map(non_empty)
+        .map(|v| match v.map(parse_date) {
+            Some(Ok(d)) => Ok((days_since_epoch(d.date), d.month_only)),
+            Some(Err(e)) => Err(format!("datum: {e}")),
+            None => Err("datum: empty date".into()),
+        })
+        .collect()
+}
+
 /// Record the first reason a row is rejected.
 fn reject(reasons: &mut [Option<String>], row: usize, reason: impl FnOnce() -> String) {
     if reasons[row].is_none() {
@@ -104,50 +156,39 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
         .map(|v| v.map(str::to_string))
         .collect();
 
-    // amounts: exact decimals, rounded half away from zero
-    let mut cents: Vec<Option<i128>> = Vec::with_capacity(height);
+    // amounts (exact decimals, rounded half away from zero) are parsed on a second thread while
+    // this one parses the dates; reasons are merged afterwards in the same order as before
     let belopp_texts = texts(&df, "belopp")?;
-    for (i, v) in belopp_texts.iter().map(non_empty).enumerate() {
-        match v.map(|s| parse_amount(s, mark)) {
-            Some(Ok(_)) if v.is_some_and(|s| !find_personal_numbers(s).is_empty()) => {
-                // an amount whose digits form a personal number is not published as money
-                reject(&mut reasons, i, || {
-                    "belopp: looks like a personal identity number".into()
-                });
-                cents.push(None);
+    let datum_texts = texts(&df, "datum")?;
+    let (amounts, dates) = std::thread::scope(|s| {
+        let amounts = s.spawn(|| parse_amounts(&belopp_texts, mark));
+        let dates = parse_dates(&datum_texts);
+        (amounts.join(), dates)
+    });
+    let amounts = amounts
+        .map_err(|_| crate::error::Error::Internal("the amount parser thread failed".into()))?;
+    let mut cents: Vec<Option<i128>> = Vec::with_capacity(height);
+    for (i, outcome) in amounts.into_iter().enumerate() {
+        match outcome {
+            Ok((value, rounded)) => {
+                info.amounts_rounded += u64::from(rounded);
+                cents.push(Some(value));
             }
-            Some(Ok(a)) => {
-                info.amounts_rounded += u64::from(a.rounded);
-                let mut value = a.value;
-                value.rescale(AMOUNT_SCALE as u32);
-                cents.push(Some(value.mantissa()));
-            }
-            Some(Err(e)) => {
-                reject(&mut reasons, i, || format!("belopp: {e}"));
-                cents.push(None);
-            }
-            None => {
-                reject(&mut reasons, i, || "belopp: empty amount".into());
+            Err(reason) => {
+                reject(&mut reasons, i, || reason);
                 cents.push(None);
             }
         }
     }
-
-    // dates
     let mut days: Vec<Option<i32>> = Vec::with_capacity(height);
-    let datum_texts = texts(&df, "datum")?;
-    for (i, v) in datum_texts.iter().map(non_empty).enumerate() {
-        match v.map(parse_date) {
-            Some(Ok(d)) => {
-                info.month_only_dates += u64::from(d.month_only);
-                days.push(Some(days_since_epoch(d.date)));
+    for (i, outcome) in dates.into_iter().enumerate() {
+        match outcome {
+            Ok((day, month_only)) => {
+                info.month_only_dates += u64::from(month_only);
+                days.push(Some(day));
             }
-            Some(Err(e)) => {
-                reject(&mut reasons, i, || format!("datum: {e}"));
-                days.push(None);
-            }
-            None => {
-                reject(&mut reasons, i, || "datum: empty date".into());
+            Err(reason) => {
+                reject(&mut reasons, i, || reason);
                 days.push(None);
             }
         }
