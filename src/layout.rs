@@ -381,9 +381,12 @@ pub fn detect(rows: &[RawRow], layouts: &[Layout]) -> std::result::Result<Detect
                             format!("{} (also matches, less specific)", prev.layout.name),
                         ));
                     }
+                    let at = match rows[idx].line {
+                        0 => "the column names".to_string(),
+                        line => format!("header on row {line}"),
+                    };
                     let reason = format!(
-                        "header on row {} has all {} required columns of layout {}: {}",
-                        rows[idx].line,
+                        "{at} has all {} required columns of layout {}: {}",
                         specificity,
                         layout.name,
                         layout.detect.required.join(", ")

@@ -234,7 +234,11 @@ impl Report {
             s.push_str(&format!("warning: {w}\n"));
         }
         for o in &self.outputs {
-            s.push_str(&format!("wrote {} ({} rows)\n", o.path, o.rows));
+            if o.path.ends_with(".txt") {
+                s.push_str(&format!("wrote {}\n", o.path));
+            } else {
+                s.push_str(&format!("wrote {} ({} rows)\n", o.path, o.rows));
+            }
         }
         s
     }
