@@ -382,11 +382,11 @@ pub fn detect(rows: &[RawRow], layouts: &[Layout]) -> std::result::Result<Detect
                         ));
                     }
                     let at = match rows[idx].line {
-                        0 => "the column names".to_string(),
-                        line => format!("header on row {line}"),
+                        0 => "the column names have".to_string(),
+                        line => format!("header on row {line} has"),
                     };
                     let reason = format!(
-                        "{at} has all {} required columns of layout {}: {}",
+                        "{at} all {} required columns of layout {}: {}",
                         specificity,
                         layout.name,
                         layout.detect.required.join(", ")
