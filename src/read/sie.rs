@@ -350,6 +350,21 @@ fn trans_of(r: &Record, line: u64) -> Trans {
     }
 }
 
+/// The dimension for a role: the reserved number when the file declares it (or declares no
+/// dimension by that name), else the first declared dimension whose name starts with one of
+/// `names`.
+fn dimension_by_name(dims: &BTreeMap<String, String>, reserved: &str, names: &[&str]) -> String {
+    if dims.contains_key(reserved) {
+        return reserved.to_string();
+    }
+    dims.iter()
+        .find(|(_, name)| {
+            let lower = name.to_lowercase();
+            names.iter().any(|n| lower.starts_with(n))
+        })
+        .map_or_else(|| reserved.to_string(), |(number, _)| number.clone())
+}
+
 /// Read an SIE 4 file into the table of supplier invoice cost lines.
 pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
     let (text, encoding) = decode_sie(bytes);
@@ -366,6 +381,7 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
     let mut company_id = String::new();
     let mut account_names: HashMap<String, String> = HashMap::new();
     let mut object_names: HashMap<(String, String), String> = HashMap::new();
+    let mut dimension_names: BTreeMap<String, String> = BTreeMap::new();
     let mut vouchers: Vec<Voucher> = Vec::new();
     let mut in_voucher = false;
     let mut skip_next_trans: Option<Record> = None;
@@ -399,6 +415,9 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
             }
             "#OBJEKT" => {
                 object_names.insert((f(0), f(1)), f(2));
+            }
+            "#DIM" => {
+                dimension_names.insert(f(0), f(1));
             }
             "#VER" => vouchers.push(Voucher {
                 series: f(0),
@@ -442,6 +461,15 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
                 .or_insert(0) += 1;
         }
     }
+    // the reserved dimensions (9 supplier, 10 invoice, 1 cost centre), unless the file declares
+    // them under other numbers by name
+    let supplier_dim = dimension_by_name(&dimension_names, "9", &["leverantör", "leverantor"]);
+    let invoice_dim = dimension_by_name(&dimension_names, "10", &["faktura"]);
+    let cost_dim = dimension_by_name(
+        &dimension_names,
+        "1",
+        &["kostnadsställe", "kostnadsstalle", "ansvar", "förvaltning"],
+    );
     let mut rows = vec![RawRow {
         line: 0,
         cells: SIE_HEADER.iter().map(|s| s.to_string()).collect(),
@@ -493,16 +521,16 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
                     .map(|(_, o)| o.clone())
                     .or_else(|| voucher_object(dim))
             };
-            let supplier = object("9").unwrap_or_default();
+            let supplier = object(&supplier_dim).unwrap_or_default();
             let supplier_name = object_names
-                .get(&("9".to_string(), supplier.clone()))
+                .get(&(supplier_dim.clone(), supplier.clone()))
                 .cloned()
                 .unwrap_or_default();
-            let invoice = object("10").unwrap_or_default();
-            let cost_centre = object("1")
+            let invoice = object(&invoice_dim).unwrap_or_default();
+            let cost_centre = object(&cost_dim)
                 .map(|o| {
                     object_names
-                        .get(&("1".to_string(), o.clone()))
+                        .get(&(cost_dim.clone(), o.clone()))
                         .cloned()
                         .unwrap_or(o)
                 })

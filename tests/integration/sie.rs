@@ -105,3 +105,35 @@ proptest! {
         let _ = tokenize_line(&line);
     }
 }
+
+#[test]
+fn a_supplier_dimension_declared_under_another_number_is_used() {
+    let text = "#FLAGGA 0\n#SIETYP 4\n#FNAMN \"Testkommun\"\n#ORGNR 212000-0142\n#KONTO 4010 \"Material\"\n\
+#DIM 20 \"Leverantor\"\n#DIM 30 \"Fakturanummer\"\n#OBJEKT 20 \"77\" \"Kontor AB\"\n\
+#VER A 1 20240105 \"Faktura\"\n{\n#TRANS 2440 {20 \"77\" 30 \"F-9\"} -100.00\n#TRANS 4010 {} 100.00\n}\n";
+    let dir = temp();
+    let input = dir.path().join("test-2024-01.se");
+    std::fs::write(&input, text).expect("write");
+    let register = dir.path().join("register.csv");
+    std::fs::write(&register, "levnr;namn;orgnr\n77;Kontor AB;5566101233\n").expect("write");
+    let out = dir.path().join("out");
+    let run = reskontra()
+        .arg("convert")
+        .arg(&input)
+        .arg("--suppliers")
+        .arg(&register)
+        .args(["-q", "--formats", "csv", "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let csv = std::fs::read_to_string(published(&out, "csv")).expect("csv");
+    assert!(
+        csv.contains("A1,Kontor AB,5566101233,4010,Material,100.00,2024-01-05,,F-9"),
+        "{csv}"
+    );
+}
