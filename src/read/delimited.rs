@@ -409,6 +409,43 @@ pub fn for_each_row(
 /// Read a delimited text file.
 pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
     let decoded = decode_file(path, bytes, options.encoding.as_deref())?;
+    read_decoded(path, decoded)
+}
+
+/// Read a delimited text file from owned bytes: UTF-8 text is not copied.
+pub fn read_delimited_owned(
+    path: &Path,
+    mut bytes: Vec<u8>,
+    options: &ReadOptions,
+) -> Result<RawTable> {
+    let forced_utf8 = options
+        .encoding
+        .as_deref()
+        .is_some_and(|e| TextEncoding::from_label(e) == Some(TextEncoding::Utf8));
+    let has_bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let plain_utf8 = (options.encoding.is_none() || forced_utf8)
+        && !bytes.starts_with(&[0xFF, 0xFE])
+        && !bytes.starts_with(&[0xFE, 0xFF])
+        && std::str::from_utf8(&bytes).is_ok()
+        && (has_bom || !looks_binary(&bytes));
+    if !plain_utf8 {
+        return read_delimited(path, &bytes, options);
+    }
+    if has_bom {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| Error::unreadable(path, "not valid UTF-8"))?;
+    read_decoded(
+        path,
+        DecodedText {
+            text,
+            encoding: TextEncoding::Utf8,
+            bom: has_bom,
+        },
+    )
+}
+
+fn read_decoded(path: &Path, decoded: DecodedText) -> Result<RawTable> {
     if decoded.text.trim().is_empty() {
         return Err(Error::unreadable(path, "the file holds no text"));
     }

@@ -151,7 +151,7 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
         InputKind::Workbook => workbook::read_workbook(path, bytes, options),
         InputKind::Sie => sie::read_sie(path, &bytes, &options.sie),
         InputKind::Json => json::read_json(path, &bytes),
-        InputKind::Delimited => delimited::read_delimited(path, &bytes, options),
+        InputKind::Delimited => delimited::read_delimited_owned(path, bytes, options),
     }?;
     table.sha256 = sha256;
     table.size = size;
