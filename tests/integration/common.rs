@@ -129,6 +129,23 @@ pub fn convert_sample(sample: &Sample, out: &Path) -> std::process::Output {
     cmd.output().expect("run reskontra")
 }
 
+/// Run `reskontra convert INPUT -q -o OUT ARGS...` and insist that it succeeds.
+pub fn convert_ok(input: &Path, out: &Path, args: &[&str]) {
+    let run = reskontra()
+        .arg("convert")
+        .arg(input)
+        .args(["-q", "-o"])
+        .arg(out)
+        .args(args)
+        .output()
+        .expect("run reskontra");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// Every file below `dir`, as (relative path, bytes), sorted.
 pub fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();

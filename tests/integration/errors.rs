@@ -24,14 +24,11 @@ fn rows_with_more_fields_than_the_header_are_rejected_with_their_line() {
         .as_bytes(),
     );
     let out = dir.path().join("out");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .args(["--buyer-id", "2120000142", "--buyer-name", "T", "-q", "-o"])
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert!(run.status.success());
+    convert_ok(
+        &input,
+        &out,
+        &["--buyer-id", "2120000142", "--buyer-name", "T"],
+    );
     let rejected = std::fs::read_to_string(out.join("internal/rejected.csv")).expect("rejected");
     assert!(
         rejected.contains("wide-2024-01.csv,3,row has 8 fields but the header has 7"),

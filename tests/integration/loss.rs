@@ -100,17 +100,10 @@ fn hostile_rows_balance() {
     let input = dir.path().join("hostile-2024-01.csv");
     std::fs::write(&input, format!("{HEADER}\n{}\n", rows.join("\n"))).expect("write");
     let out = dir.path().join("out");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .args(["--buyer-id", "2120000142", "--buyer-name", "T", "-q", "-o"])
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    convert_ok(
+        &input,
+        &out,
+        &["--buyer-id", "2120000142", "--buyer-name", "T"],
     );
     check_books(&out, "hostile");
     let r = report(&out);

@@ -49,18 +49,7 @@ fn an_altered_sie_file_fails_its_ksumma() {
     let input = dir.path().join("altered-2024-09.se");
     std::fs::write(&input, altered.as_bytes()).expect("write");
     let out = dir.path().join("out");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .args(["-q", "-o"])
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    convert_ok(&input, &out, &[]);
     let r = report(&out);
     assert_eq!(
         r["skipped_lines"]["SIE #KSUMMA does not match (the file may have been altered)"],
