@@ -173,6 +173,13 @@ pub fn parse_amount(text: &str, hint: DecimalMark) -> Result<Amount, AmountError
     })
 }
 
+/// An amount in öre (hundredths): the integer behind a `Decimal(38, 2)` column.
+pub fn to_ore(value: Decimal) -> i128 {
+    let mut v = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    v.rescale(2);
+    v.mantissa()
+}
+
 /// Format an amount as the spec wants it: point, exactly two decimals, minus for credits.
 pub fn format_amount(value: Decimal) -> String {
     let mut v = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
@@ -226,6 +233,14 @@ mod tests {
         assert!(parse_amount("1,005", DecimalMark::Auto).unwrap().rounded);
         assert!(!parse_amount("1,50", DecimalMark::Auto).unwrap().rounded);
         assert!(!parse_amount("1,500", DecimalMark::Auto).unwrap().rounded);
+    }
+
+    #[test]
+    fn ore() {
+        let v = |s| to_ore(parse_amount(s, DecimalMark::Auto).expect(s).value);
+        assert_eq!(v("3270,5"), 327_050);
+        assert_eq!(v("-0,01"), -1);
+        assert_eq!(v("12"), 1200);
     }
 
     #[test]

@@ -455,7 +455,6 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
 
     let (spec_table, guarded) = write::spec_table(&parts.published, opts.formula_guard)?;
     let stem = output_stem(&parts.published, &df)?;
-    opts.progress.stage("done computing; writing");
 
     opts.progress.stage("writing and checking the outputs");
     let mut staging = Staging::new(&opts.out)?;
@@ -704,7 +703,7 @@ fn table_hits(table: &SpecTable<'_>) -> u64 {
         .columns
         .iter()
         .flatten()
-        .filter(|cell| crate::validate::has_personal_number(cell))
+        .filter(|cell| crate::ident::contains_personal_number(cell))
         .count() as u64
 }
 

@@ -200,11 +200,7 @@ fn read_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFi
 
 fn cents(belopp: &str) -> i128 {
     parse_amount(belopp, DecimalMark::Point)
-        .map(|a| {
-            let mut v = a.value;
-            v.rescale(AMOUNT_SCALE as u32);
-            v.mantissa()
-        })
+        .map(|a| crate::amount::to_ore(a.value))
         .unwrap_or(0)
 }
 

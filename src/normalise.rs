@@ -6,7 +6,7 @@
 use crate::amount::{parse_amount, DecimalMark};
 use crate::date::parse_date;
 use crate::error::Result;
-use crate::ident::{classify_id, find_personal_numbers, IdKind};
+use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::map::meta;
 use crate::spec::{self, COLUMNS};
 use chrono::NaiveDate;
@@ -105,17 +105,10 @@ fn parse_amounts(texts: &StringChunked, mark: DecimalMark) -> Vec<Result<(i128, 
         .map(non_empty)
         .map(|v| match v.map(|s| (s, parse_amount(s, mark))) {
             // an amount whose digits form a personal number is not published as money
-            Some((s, Ok(_)))
-                if s.bytes().filter(u8::is_ascii_digit).count() >= 10
-                    && !find_personal_numbers(s).is_empty() =>
-            {
+            Some((s, Ok(_))) if contains_personal_number(s) => {
                 Err("belopp: looks like a personal identity number".into())
             }
-            Some((_, Ok(a))) => {
-                let mut value = a.value;
-                value.rescale(AMOUNT_SCALE as u32);
-                Ok((value.mantissa(), a.rounded))
-            }
+            Some((_, Ok(a))) => Ok((crate::amount::to_ore(a.value), a.rounded)),
             Some((_, Err(e))) => Err(format!("belopp: {e}")),
             None => Err("belopp: empty amount".into()),
         })

@@ -534,20 +534,15 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
 /// A redacted column: its new values and how many cells changed.
 type Redacted = (Vec<Option<String>>, u64);
 
-fn may_hold_personal_number(s: &str) -> bool {
-    // a personal number needs at least ten digits
-    s.bytes().filter(u8::is_ascii_digit).count() >= 10
-}
-
 /// Replace personal numbers in one text column; returns the new values and the cells changed,
 /// or `None` when no cell holds one (the column is then left as it is, without a copy).
 fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<Option<Redacted>> {
     let column = df.column(name)?.str()?;
-    let any = column
+    if !column
         .iter()
         .flatten()
-        .any(|s| may_hold_personal_number(s) && !crate::ident::find_personal_numbers(s).is_empty());
-    if !any {
+        .any(crate::ident::contains_personal_number)
+    {
         return Ok(None);
     }
     let mut replaced = 0u64;
@@ -555,9 +550,6 @@ fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<Option<Reda
         .iter()
         .map(|v| {
             v.map(|s| {
-                if !may_hold_personal_number(s) {
-                    return s.to_string();
-                }
                 let (out, n) = redact_personal_numbers(s, marker);
                 replaced += u64::from(n > 0);
                 out

@@ -7,7 +7,7 @@
 
 use crate::date::Period;
 use crate::error::{Error, Result};
-use crate::ident::{classify_id, find_personal_numbers, IdKind};
+use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::protect::is_person_shaped;
 use crate::read::delimited::{
     decode_file, delimiter_name, detect_delimiter, for_each_row, line_endings,
@@ -32,11 +32,6 @@ pub fn personal_number_hits(path: &Path) -> Result<u64> {
     }
 }
 
-/// Whether a text holds a Luhn-valid personal identity number in any written form.
-pub fn has_personal_number(s: &str) -> bool {
-    s.bytes().filter(u8::is_ascii_digit).count() >= 10 && !find_personal_numbers(s).is_empty()
-}
-
 fn csv_hits(path: &Path) -> Result<u64> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -50,7 +45,7 @@ fn csv_hits(path: &Path) -> Result<u64> {
             .iter()
             // most cells have fewer than ten digits: rule them out on the bytes
             .filter(|cell| cell.iter().filter(|b| b.is_ascii_digit()).count() >= 10)
-            .filter(|cell| has_personal_number(&String::from_utf8_lossy(cell)))
+            .filter(|cell| contains_personal_number(&String::from_utf8_lossy(cell)))
             .count() as u64;
     }
     Ok(hits)
@@ -58,13 +53,13 @@ fn csv_hits(path: &Path) -> Result<u64> {
 
 fn json_value_hits(value: &serde_json::Value) -> u64 {
     match value {
-        serde_json::Value::String(s) => u64::from(has_personal_number(s)),
+        serde_json::Value::String(s) => u64::from(contains_personal_number(s)),
         serde_json::Value::Array(items) => items.iter().map(json_value_hits).sum(),
         serde_json::Value::Object(map) => map
             .iter()
-            .map(|(k, v)| u64::from(has_personal_number(k)) + json_value_hits(v))
+            .map(|(k, v)| u64::from(contains_personal_number(k)) + json_value_hits(v))
             .sum(),
-        serde_json::Value::Number(n) => u64::from(has_personal_number(&n.to_string())),
+        serde_json::Value::Number(n) => u64::from(contains_personal_number(&n.to_string())),
         _ => 0,
     }
 }
@@ -87,7 +82,7 @@ fn parquet_hits(path: &Path) -> Result<u64> {
             hits += strings
                 .iter()
                 .flatten()
-                .filter(|s| has_personal_number(s))
+                .filter(|s| contains_personal_number(s))
                 .count() as u64;
         }
     }
@@ -639,7 +634,7 @@ impl RowChecker {
         }
         for (i, value) in row.values.iter().enumerate() {
             let Some(v) = value else { continue };
-            if has_personal_number(v) {
+            if contains_personal_number(v) {
                 findings.error(
                     "personal_number",
                     &format!("a personal identity number in {}", COLUMNS[i]),

@@ -261,24 +261,10 @@ fn sheet_option_picks_a_sheet_or_names_the_sheets() {
     let dir = temp();
     let out = dir.path().join("out");
     let input = "samples/municipality-report/Leverantörsfakturor 2024-03.xlsx";
-    let run = reskontra()
-        .args([
-            "convert",
-            input,
-            "--sheet",
-            "Rapport",
-            "--policy",
-            "samples/policy.toml",
-            "-q",
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    convert_ok(
+        Path::new(input),
+        &out,
+        &["--sheet", "Rapport", "--policy", "samples/policy.toml"],
     );
     assert_eq!(report(&out)["inputs"][0]["format"]["sheet"], "Rapport");
     let run = reskontra()
@@ -385,26 +371,17 @@ fn ods_workbooks_are_read() {
         ],
     );
     let out = dir.path().join("out");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .args([
+    convert_ok(
+        &input,
+        &out,
+        &[
             "--buyer-id",
             "2120000142",
             "--buyer-name",
             "T",
             "--formats",
             "csv",
-            "-q",
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+        ],
     );
     let csv = published_csv(&out);
     assert!(

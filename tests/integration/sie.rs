@@ -106,20 +106,8 @@ fn a_supplier_dimension_declared_under_another_number_is_used() {
     let register = dir.path().join("register.csv");
     std::fs::write(&register, "levnr;namn;orgnr\n77;Kontor AB;5566101233\n").expect("write");
     let out = dir.path().join("out");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .arg("--suppliers")
-        .arg(&register)
-        .args(["-q", "--formats", "csv", "-o"])
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let register = register.to_str().expect("utf-8 path");
+    convert_ok(&input, &out, &["--suppliers", register, "--formats", "csv"]);
     let csv = std::fs::read_to_string(published(&out, "csv")).expect("csv");
     assert!(
         csv.contains("A1,Kontor AB,5566101233,4010,Material,100.00,2024-01-05,,F-9"),
