@@ -149,11 +149,11 @@ fn near_miss_text(near: &[String]) -> String {
 }
 
 /// Choose the layout (given or detected) and sort the inputs into main and lookup tables.
-pub fn assign(tables: Vec<RawTable>, layout: Option<&str>) -> Result<Assignment> {
-    let (layout, reason) = match layout {
-        Some(name) => {
-            let l = Layout::load(name)?;
-            (l, format!("chosen with --layout {name}"))
+pub fn assign(tables: Vec<RawTable>, chosen: Option<Layout>) -> Result<Assignment> {
+    let (layout, reason) = match chosen {
+        Some(l) => {
+            let reason = format!("chosen with --layout ({})", l.name);
+            (l, reason)
         }
         None => detect_layout(&tables)?,
     };
@@ -353,11 +353,10 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
             "--formats needs at least one of csv, parquet, json".into(),
         ));
     }
+    let chosen = opts.layout.as_deref().map(Layout::load).transpose()?;
     let mut read_options = opts.read.clone();
-    if let Some(name) = &opts.layout {
-        if let Some(sie) = Layout::load(name)?.sie {
-            read_options.sie = sie;
-        }
+    if let Some(sie) = chosen.as_ref().and_then(|l| l.sie.clone()) {
+        read_options.sie = sie;
     }
     let mut tables = Vec::with_capacity(opts.inputs.len());
     for path in &opts.inputs {
@@ -375,7 +374,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         .iter()
         .map(|t| (t.path.clone(), (t.format.clone(), t.sha256.clone(), t.size)))
         .collect();
-    let assignment = assign(tables, opts.layout.as_deref())?;
+    let assignment = assign(tables, chosen)?;
     let layout = assignment.layout.clone();
 
     let mut roles: Vec<(PathBuf, String, u64)> = Vec::new();
@@ -518,7 +517,10 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
             .get("kommun_id")
             .is_none_or(|s| s == "none")
     {
-        warnings.push("the buyer looks like a municipality or region: give --kommun-id (the spec says it should be given)".into());
+        warnings.push(
+            "the buyer looks like a municipality: give --kommun-id (the spec says it should be given)"
+                .into(),
+        );
     }
 
     opts.progress.stage("hashing inputs");

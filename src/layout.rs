@@ -223,10 +223,15 @@ impl Layout {
 
     /// All built-in layouts, in a fixed order.
     pub fn builtin() -> Vec<Layout> {
-        BUILTIN
-            .iter()
-            .filter_map(|(file, text)| Layout::from_toml(file, text).ok())
-            .collect()
+        static PARSED: std::sync::OnceLock<Vec<Layout>> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                BUILTIN
+                    .iter()
+                    .filter_map(|(file, text)| Layout::from_toml(file, text).ok())
+                    .collect()
+            })
+            .clone()
     }
 
     /// A built-in layout by name, or a layout file by path.
