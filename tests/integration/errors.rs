@@ -231,3 +231,82 @@ fn docs_error_table_is_true() {
     }
     assert!(checked >= 20, "only {checked} cases checked");
 }
+
+#[test]
+fn docs_rejection_table_is_true() {
+    let dir = temp();
+    // one file holding every rejected-row case of the table (the yearly layout has dates)
+    let header = "datum;forvaltning;leverantor;leverantor_id;konto_nr;konto_text;belopp;faktura_nr";
+    let rows = [
+        "202401;KS;A AB;5566101233;6110;x;1,00;1",
+        "202401;KS;A AB;5566101233;6110;x;;4",
+        "202401;KS;A AB;5566101233;6110;x;tusen;5",
+        "202401;KS;A AB;5566101233;6110;x;7803121230;6",
+        "20240230;KS;A AB;5566101233;6110;x;1,00;7",
+        "igår;KS;A AB;5566101233;6110;x;1,00;8",
+        "202401;KS;A AB;5566101233;6110;;1,00;9",
+    ];
+    let yearly = write(
+        dir.path(),
+        "hostile-2024.csv",
+        format!("{header}\n{}\n", rows.join("\n")).as_bytes(),
+    );
+    let spec_file = write(
+        dir.path(),
+        "bad-buyer-2024-01.csv",
+        format!(
+            "{}\n2120000143,K,V1,A AB,5566101233,6110,x,1.00,2024-01-05,,,,,,\n",
+            reskontra::spec::HEADER
+        )
+        .as_bytes(),
+    );
+    // the field counts of the table are those of the 7-column city layout
+    let city = write(
+        dir.path(),
+        "ragged-2024-01.csv",
+        format!(
+            "{HEADER}\nKS;A AB;5566101233;1;6110;x;1,00\nKS;A AB;5566101233;2;6110;x;1,00;extra\nKS;A AB;5566101233;3;6110;x\n"
+        )
+        .as_bytes(),
+    );
+    let mut reasons = String::new();
+    for (input, args) in [
+        (
+            yearly,
+            vec!["--buyer-id", "2120000142", "--buyer-name", "T"],
+        ),
+        (city, vec!["--buyer-id", "2120000142", "--buyer-name", "T"]),
+        (spec_file, vec![]),
+        (
+            root().join("samples/proceedo/proceedo-fakturor-2024-07.txt"),
+            vec!["--policy", "samples/policy.toml"],
+        ),
+    ] {
+        let out = dir.path().join(format!("out-{}", reasons.len()));
+        convert_ok(&input, &out, &args);
+        reasons.push_str(
+            &std::fs::read_to_string(out.join("internal/rejected.csv")).expect("rejected"),
+        );
+    }
+    let doc = std::fs::read_to_string(root().join("docs/errors.md")).expect("docs/errors.md");
+    let table = doc
+        .split("| row | reason in `rejected.csv` |")
+        .nth(1)
+        .expect("table");
+    let mut checked = 0;
+    for line in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let reason = line
+            .trim_matches('|')
+            .split(" | ")
+            .nth(1)
+            .expect("reason")
+            .trim()
+            .trim_matches('`');
+        assert!(
+            reasons.contains(reason),
+            "documented reason not produced: {reason}\n{reasons}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 10);
+}

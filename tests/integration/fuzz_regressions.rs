@@ -27,7 +27,9 @@ fn inputs(target: &str) -> Vec<Vec<u8>> {
 #[test]
 fn delimited_regressions() {
     for data in inputs("delimited") {
-        let _ = read_delimited(Path::new("r.csv"), &data, &ReadOptions::default());
+        if let Ok(table) = read_delimited(Path::new("r.csv"), &data, &ReadOptions::default()) {
+            assert!(table.rows.windows(2).all(|w| w[0].line <= w[1].line));
+        }
     }
 }
 
@@ -55,7 +57,13 @@ fn amount_regressions() {
 #[test]
 fn date_regressions() {
     for data in inputs("date") {
-        let _ = reskontra::date::parse_date(&String::from_utf8_lossy(&data));
+        if let Ok(d) = reskontra::date::parse_date(&String::from_utf8_lossy(&data)) {
+            let iso = d.date.to_string();
+            assert_eq!(
+                reskontra::date::parse_date(&iso).expect("re-parses").date,
+                d.date
+            );
+        }
     }
 }
 
