@@ -178,7 +178,7 @@ fn read_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFi
     let table = read_table(path, &ReadOptions::default())?;
     let mut rows_by_month: BTreeMap<u32, Vec<Vec<String>>> = BTreeMap::new();
     for row in table.rows.iter().skip(1).filter(|r| !r.is_blank()) {
-        let datum = row.cells.get(8).map_or("", String::as_str);
+        let datum = row.cells.get(8).unwrap_or("");
         let Some(p) = Period::parse(datum.get(..7).unwrap_or("")) else {
             continue;
         };
@@ -189,7 +189,7 @@ fn read_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFi
         rows_by_month
             .entry(p.month)
             .or_default()
-            .push(row.cells.clone());
+            .push(row.cells.to_vec());
     }
     Ok(MonthlyFile {
         name: file_name(path),

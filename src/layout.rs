@@ -364,7 +364,7 @@ pub struct Detection {
 pub fn find_header(rows: &[RawRow], rule: &DetectRule) -> Option<usize> {
     rows.iter()
         .take(HEADER_SEARCH_ROWS)
-        .position(|r| !r.is_blank() && fit(rule, &r.cells).matches())
+        .position(|r| !r.is_blank() && fit(rule, &r.cells.to_vec()).matches())
 }
 
 /// Detect the layout of a table among `layouts`: the most specific layout (most required
@@ -411,7 +411,7 @@ pub fn detect(rows: &[RawRow], layouts: &[Layout]) -> std::result::Result<Detect
                 let closest = rows
                     .iter()
                     .take(HEADER_SEARCH_ROWS)
-                    .map(|r| fit(&layout.detect, &r.cells))
+                    .map(|r| fit(&layout.detect, &r.cells.to_vec()))
                     .max_by_key(|f| f.present.len());
                 if let Some(f) = closest {
                     if !f.present.is_empty() {

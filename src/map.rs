@@ -4,7 +4,7 @@
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::layout::{find_column, ColumnRule, Layout, SplitPart};
-use crate::read::{file_name, RawRow};
+use crate::read::{file_name, Cells, RawRow};
 use crate::spec::COLUMNS;
 use crate::table::SourceTable;
 use polars::prelude::*;
@@ -110,9 +110,10 @@ impl SupplierRegister {
             .iter()
             .take(crate::layout::HEADER_SEARCH_ROWS)
             .position(|r| {
-                find_column(&r.cells, &number).is_some()
-                    && (find_column(&r.cells, &name).is_some()
-                        || find_column(&r.cells, &orgnr).is_some())
+                let cells = r.cells.to_vec();
+                find_column(&cells, &number).is_some()
+                    && (find_column(&cells, &name).is_some()
+                        || find_column(&cells, &orgnr).is_some())
             });
         let Some(h) = header_at else {
             return Err(Error::input(
@@ -125,7 +126,7 @@ impl SupplierRegister {
                 ),
             ));
         };
-        let header = &table.rows[h].cells;
+        let header = &table.rows[h].cells.to_vec();
         let number_col = find_column(header, &number);
         let name_col = find_column(header, &name);
         let orgnr_col = find_column(header, &orgnr);
@@ -183,7 +184,7 @@ pub struct MapInfo {
 /// A lookup table: key → row cells.
 struct LookupTable {
     header: Vec<String>,
-    rows: HashMap<String, Vec<String>>,
+    rows: HashMap<String, Cells>,
 }
 
 fn build_lookup(table: &SourceTable, rule_key: &[String], name: &str) -> Result<LookupTable> {
@@ -341,7 +342,7 @@ fn cell_value<'a>(
         row.cells
             .get(i)
             .filter(|v| !is_empty_value(v, column_empty, global_empty))
-            .map(|v| Cow::Borrowed(v.as_str()))
+            .map(Cow::Borrowed)
     };
     match source {
         Source::Column {
@@ -376,7 +377,7 @@ fn cell_value<'a>(
                 Some(cells) => cells
                     .get(*value)
                     .filter(|v| !is_empty_value(v, column_empty, global_empty))
-                    .map(|v| Cow::Borrowed(v.as_str())),
+                    .map(Cow::Borrowed),
                 None => {
                     misses.insert(table.clone());
                     None
@@ -401,39 +402,70 @@ fn period_for(table: &SourceTable, overrides: &Overrides) -> Result<Period> {
         })
 }
 
-/// Columns being built, one vector per output column; texts borrow from the read tables.
-#[derive(Default)]
-struct Builder<'a> {
-    targets: Vec<Vec<Option<Cow<'a, str>>>>,
-    file: Vec<String>,
+/// Columns being built: the 15 text columns straight into polars' string builders, the
+/// bookkeeping columns as vectors.
+struct Builder {
+    targets: Vec<StringChunkedBuilder>,
+    /// Index into `files` per row.
+    file: Vec<u32>,
+    files: Vec<String>,
     row: Vec<u64>,
     secret: Vec<bool>,
     reject: Vec<Option<String>>,
 }
 
-impl<'a> Builder<'a> {
-    fn new() -> Builder<'a> {
+impl Builder {
+    fn new(capacity: usize) -> Builder {
         Builder {
-            targets: vec![Vec::new(); COLUMNS.len()],
-            ..Builder::default()
+            targets: COLUMNS
+                .iter()
+                .map(|c| StringChunkedBuilder::new((*c).into(), capacity))
+                .collect(),
+            file: Vec::with_capacity(capacity),
+            files: Vec::new(),
+            row: Vec::with_capacity(capacity),
+            secret: Vec::with_capacity(capacity),
+            reject: Vec::with_capacity(capacity),
         }
     }
 
-    fn push_meta(&mut self, file: &str, row: &RawRow, secret: bool, reject: Option<String>) {
-        self.file.push(file.to_string());
-        self.row.push(row.line);
+    /// Rows from now on come from this file.
+    fn start_file(&mut self, name: String) {
+        self.files.push(name);
+    }
+
+    fn push_values(&mut self, values: &[Option<Cow<'_, str>>]) {
+        for (builder, value) in self.targets.iter_mut().zip(values) {
+            builder.append_option(value.as_deref());
+        }
+    }
+
+    fn push_meta(&mut self, line: u64, secret: bool, reject: Option<String>) {
+        let file = u32::try_from(self.files.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        self.file.push(file);
+        self.row.push(line);
         self.secret.push(secret);
         self.reject.push(reject);
     }
 
-    fn finish(self) -> Result<DataFrame> {
-        let height = self.file.len();
+    /// The frame; `constants` replace whole columns (options such as `--buyer-id`).
+    fn finish(self, constants: &[(usize, &str)]) -> Result<DataFrame> {
+        let height = self.row.len();
+        let files = &self.files;
+        let file: StringChunked = self
+            .file
+            .iter()
+            .map(|i| files.get(*i as usize).map(String::as_str))
+            .collect();
         let mut columns: Vec<Column> = Vec::with_capacity(COLUMNS.len() + 5);
-        columns.push(Column::new(meta::FILE.into(), &self.file));
+        columns.push(file.with_name(meta::FILE.into()).into_column());
         columns.push(Column::new(meta::ROW.into(), &self.row));
-        for (name, values) in COLUMNS.iter().zip(&self.targets) {
-            let texts: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
-            columns.push(Column::new((*name).into(), &texts));
+        for (i, builder) in self.targets.into_iter().enumerate() {
+            let column = match constants.iter().find(|(at, _)| *at == i) {
+                Some((_, value)) => StringChunked::full(COLUMNS[i].into(), value, height),
+                None => builder.finish(),
+            };
+            columns.push(column.into_column());
         }
         columns.push(Column::new(meta::SECRET.into(), &self.secret));
         columns.push(Column::new(meta::REJECT.into(), &self.reject));
@@ -442,8 +474,8 @@ impl<'a> Builder<'a> {
 }
 
 /// The raw cells of a row joined for review files.
-pub fn raw_line(cells: &[String]) -> String {
-    cells.join(" | ")
+pub fn raw_line(cells: &Cells) -> String {
+    cells.iter().collect::<Vec<_>>().join(" | ")
 }
 
 fn secrecy_index(table: &SourceTable, layout: &Layout) -> Option<(usize, Vec<String>)> {
@@ -489,7 +521,11 @@ pub fn map_tables<'a>(
             None => {}
         }
     }
-    let mut b = Builder::new();
+    let capacity = tables.iter().map(|t| t.rows.len() + t.broken.len()).sum();
+    let mut b = Builder::new(capacity);
+    let constants = override_constants(overrides, &mut info);
+    let mut register_counts = register.map(|_| RegisterCounts::default());
+    let mut values: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(COLUMNS.len());
     for table in tables {
         let sources = resolve_sources(table, layout, &lookups, &mut info)?;
         check_mandatory_sources(table, layout, &sources, overrides)?;
@@ -499,7 +535,7 @@ pub fn map_tables<'a>(
         if let Some(p) = period {
             info.periods.insert(file_name(&table.path), p.to_string());
         }
-        let file = file_name(&table.path);
+        b.start_file(file_name(&table.path));
         let secrecy = secrecy_index(table, layout);
         let filters = filter_indexes(table, layout);
         for row in &table.rows {
@@ -521,7 +557,12 @@ pub fn map_tables<'a>(
                 })
             });
             let mut row_misses = BTreeSet::new();
+            values.clear();
             for (ti, (source, target)) in sources.iter().enumerate() {
+                if constants.iter().any(|(at, _)| *at == ti) {
+                    values.push(None);
+                    continue;
+                }
                 let rule = target.and_then(|t| rule_for(layout, t));
                 let mut value = cell_value(
                     row,
@@ -534,55 +575,56 @@ pub fn map_tables<'a>(
                 if value.is_none() && COLUMNS[ti] == "datum" {
                     value = period.map(|p| Cow::Owned(p.first_day().to_string()));
                 }
-                b.targets[ti].push(value);
+                values.push(value);
             }
             for name in row_misses {
                 *info.lookup_misses.entry(name).or_insert(0) += 1;
             }
-            b.push_meta(&file, row, secret, reject);
-        }
-        for broken in &table.broken {
-            for column in &mut b.targets {
-                column.push(None);
+            if let (Some(register), Some(counts)) = (register, register_counts.as_mut()) {
+                apply_register(&mut values, register, counts);
             }
-            b.push_meta(&file, &broken.row, false, Some(broken.reason.clone()));
+            b.push_values(&values);
+            b.push_meta(row.line, secret, reject);
+        }
+        values.clear();
+        values.resize(COLUMNS.len(), None);
+        for broken in &table.broken {
+            b.push_values(&values);
+            b.push_meta(broken.row.line, false, Some(broken.reason.clone()));
         }
     }
-    if let Some(register) = register {
-        info.register = Some(apply_register(&mut b, register));
-    }
-    apply_overrides(&mut b, overrides, &mut info);
-    Ok((b.finish()?, info))
+    info.register = register_counts;
+    Ok((b.finish(&constants)?, info))
 }
 
-/// Replace internal supplier numbers by the register's name and organisation number.
-fn apply_register<'a>(b: &mut Builder<'a>, register: &'a SupplierRegister) -> RegisterCounts {
+/// Replace an internal supplier number by the register's name and organisation number.
+fn apply_register<'a>(
+    values: &mut [Option<Cow<'a, str>>],
+    register: &'a SupplierRegister,
+    counts: &mut RegisterCounts,
+) {
     let id_col = COLUMNS
         .iter()
         .position(|c| *c == "leverantor_id")
         .unwrap_or(4);
     let name_col = COLUMNS.iter().position(|c| *c == "leverantor").unwrap_or(3);
-    let mut counts = RegisterCounts::default();
-    for row in 0..b.file.len() {
-        let Some(key) = b.targets[id_col][row]
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-        else {
-            continue;
-        };
-        match register.entries.get(key) {
-            Some((name, orgnr)) => {
-                counts.matched += 1;
-                if !name.is_empty() {
-                    b.targets[name_col][row] = Some(Cow::Borrowed(name.as_str()));
-                }
-                b.targets[id_col][row] = Some(Cow::Borrowed(orgnr.as_str()));
+    let Some(key) = values[id_col]
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    else {
+        return;
+    };
+    match register.entries.get(key) {
+        Some((name, orgnr)) => {
+            counts.matched += 1;
+            if !name.is_empty() {
+                values[name_col] = Some(Cow::Borrowed(name.as_str()));
             }
-            None => counts.unmatched += 1,
+            values[id_col] = Some(Cow::Borrowed(orgnr.as_str()));
         }
+        None => counts.unmatched += 1,
     }
-    counts
 }
 
 fn needs_period(layout: &Layout, sources: &[(Source, Option<&'static str>)]) -> bool {
@@ -591,20 +633,21 @@ fn needs_period(layout: &Layout, sources: &[(Source, Option<&'static str>)]) -> 
         && rule_for(layout, "datum").is_some_and(|r| r.from_period)
 }
 
-fn apply_overrides<'a>(b: &mut Builder<'a>, overrides: &'a Overrides, info: &mut MapInfo) {
+/// The columns that options set for every row, by column index.
+fn override_constants<'a>(overrides: &'a Overrides, info: &mut MapInfo) -> Vec<(usize, &'a str)> {
     let set = [
         ("kopare_id", &overrides.buyer_id, "option --buyer-id"),
         ("kopare", &overrides.buyer_name, "option --buyer-name"),
         ("kommun_id", &overrides.kommun_id, "option --kommun-id"),
     ];
+    let mut constants = Vec::new();
     for (target, value, how) in set {
         if let (Some(v), Some(i)) = (value, COLUMNS.iter().position(|c| *c == target)) {
-            for cell in &mut b.targets[i] {
-                *cell = Some(Cow::Borrowed(v.as_str()));
-            }
+            constants.push((i, v.as_str()));
             info.sources.insert(target.to_string(), how.to_string());
         }
     }
+    constants
 }
 
 /// Every mandatory target needs a source: a column, a lookup, a period or an option.

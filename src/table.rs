@@ -78,7 +78,7 @@ fn is_total_word(cell: &str) -> bool {
 /// Whether a row is a totals row: a cell starts with a totals word and the row names no
 /// supplier (its supplier name is empty or is that word, its supplier id is empty).
 fn is_total_row(row: &RawRow, name_col: Option<usize>, id_col: Option<usize>) -> bool {
-    let Some(word_at) = row.cells.iter().position(|c| is_total_word(c)) else {
+    let Some(word_at) = row.cells.iter().position(is_total_word) else {
         return false;
     };
     let empty = |col: Option<usize>| {
@@ -123,7 +123,7 @@ pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceT
     }
     let header_row = header_row.unwrap_or(RawRow {
         line: 0,
-        cells: Vec::new(),
+        cells: crate::read::Cells::new(),
     });
     let header: Vec<String> = header_row
         .cells

@@ -363,7 +363,7 @@ fn csv_rows(
     let mut count = 0u64;
     for_each_row(path, text, delimiter, endings, |r| {
         let Some((width, positions)) = &header else {
-            let cells: Vec<&str> = r.cells.iter().map(String::as_str).collect();
+            let cells: Vec<&str> = r.cells.iter().collect();
             header = Some((r.cells.len(), check_header(&cells, findings)));
             return Ok(());
         };
@@ -380,7 +380,7 @@ fn csv_rows(
         }
         let values = positions
             .iter()
-            .map(|p| p.and_then(|i| r.cells.get(i).cloned()))
+            .map(|p| p.and_then(|i| r.cells.get(i).map(str::to_string)))
             .collect();
         checker.check(
             &Row {

@@ -1,7 +1,8 @@
 //! Delimited text: encoding and delimiter detection, then RFC 4180 parsing with the csv crate.
 
-use super::{RawRow, RawTable, ReadOptions, SourceFormat};
+use super::{Cells, RawRow, RawTable, ReadOptions, SourceFormat};
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Delimiters tried, in order of preference on a tie.
@@ -103,11 +104,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
     sample.contains(&0) || controls * 20 > sample.len()
 }
 
-/// Decode bytes (after any BOM) with an encoding.
-pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::result::Result<String, String> {
+/// Decode bytes (after any BOM) with an encoding; UTF-8 (and ASCII-only Windows-1252) text is
+/// borrowed, not copied.
+pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::result::Result<Cow<'_, str>, String> {
     match encoding {
-        TextEncoding::Utf8 => String::from_utf8(bytes.to_vec()).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
+        TextEncoding::Utf8 => std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
+            let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
             format!("not valid UTF-8 at byte {at} (line {line})")
         }),
@@ -127,14 +129,20 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::result::Result<Strin
             if had_errors {
                 return Err(format!("not valid {}", encoding.name()));
             }
-            Ok(text.into_owned())
+            Ok(text)
         }
         TextEncoding::Windows1252 => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            Ok(text.into_owned())
+            Ok(text)
         }
-        TextEncoding::Cp437 => Ok(decode_oem(bytes, &oem_cp::code_table::DECODING_TABLE_CP437)),
-        TextEncoding::Cp850 => Ok(decode_oem(bytes, &oem_cp::code_table::DECODING_TABLE_CP850)),
+        TextEncoding::Cp437 => Ok(Cow::Owned(decode_oem(
+            bytes,
+            &oem_cp::code_table::DECODING_TABLE_CP437,
+        ))),
+        TextEncoding::Cp850 => Ok(Cow::Owned(decode_oem(
+            bytes,
+            &oem_cp::code_table::DECODING_TABLE_CP850,
+        ))),
     }
 }
 
@@ -153,9 +161,9 @@ fn decode_oem(bytes: &[u8], table: &[char; 128]) -> String {
 
 /// Text decoded from a file, with what was detected.
 #[derive(Debug, Clone)]
-pub struct DecodedText {
-    /// The text, without BOM.
-    pub text: String,
+pub struct DecodedText<'a> {
+    /// The text, without BOM (borrowed from the file's bytes when they are UTF-8).
+    pub text: Cow<'a, str>,
     /// The encoding used.
     pub encoding: TextEncoding,
     /// Whether a BOM was present.
@@ -164,7 +172,11 @@ pub struct DecodedText {
 
 /// Decode a file's bytes: a forced encoding, else the BOM, else UTF-8 when valid, else
 /// Windows-1252.
-pub fn decode_file(path: &Path, bytes: &[u8], forced: Option<&str>) -> Result<DecodedText> {
+pub fn decode_file<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    forced: Option<&str>,
+) -> Result<DecodedText<'a>> {
     let bom = sniff_bom(bytes);
     let forced = match forced {
         Some(label) => Some(TextEncoding::from_label(label).ok_or_else(|| {
@@ -188,11 +200,15 @@ pub fn decode_file(path: &Path, bytes: &[u8], forced: Option<&str>) -> Result<De
                          give a CSV, TSV, xlsx, xls or ods file",
                     ));
                 }
-                if std::str::from_utf8(bytes).is_ok() {
-                    (TextEncoding::Utf8, bytes)
-                } else {
-                    (TextEncoding::Windows1252, bytes)
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    // checked once: no second decoding pass
+                    return Ok(DecodedText {
+                        text: Cow::Borrowed(text),
+                        encoding: TextEncoding::Utf8,
+                        bom: false,
+                    });
                 }
+                (TextEncoding::Windows1252, bytes)
             }
         },
     };
@@ -365,11 +381,18 @@ pub fn for_each_row(
         }
         line_at_counted
     };
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
+                let Some(cells) = cells_of(&record) else {
+                    let line = line_of(record.position().map_or(0, |p| p.byte() as usize));
+                    return Err(Error::input(
+                        path,
+                        format!("line {line}: a field is not valid text"),
+                    ));
+                };
                 let mut start = record
                     .position()
                     .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
@@ -382,16 +405,12 @@ pub fn for_each_row(
                     if bytes[start] == b'\n' {
                         f(RawRow {
                             line: line_of(start),
-                            cells: Vec::new(),
+                            cells: Cells::new(),
                         })?;
                     }
                     start += 1;
                 }
                 let line = line_of(start.min(bytes.len().saturating_sub(1)));
-                let cells = record
-                    .iter()
-                    .map(|c| c.trim_start_matches('\u{feff}').to_string())
-                    .collect();
                 f(RawRow { line, cells })?;
             }
             Err(e) => {
@@ -406,46 +425,27 @@ pub fn for_each_row(
     Ok(())
 }
 
+/// The cells of a parsed record, with any byte-order mark at a cell's start removed. The
+/// record's bytes are checked as UTF-8 once, not cell by cell.
+fn cells_of(record: &csv::ByteRecord) -> Option<Cells> {
+    let joined = std::str::from_utf8(record.as_slice()).ok()?;
+    let mut cells = Cells::with_capacity(record.len(), joined.len());
+    let mut at = 0;
+    for field in record {
+        let end = at + field.len();
+        cells.push(joined.get(at..end)?.trim_start_matches('\u{feff}'));
+        at = end;
+    }
+    Some(cells)
+}
+
 /// Read a delimited text file.
 pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
     let decoded = decode_file(path, bytes, options.encoding.as_deref())?;
     read_decoded(path, decoded)
 }
 
-/// Read a delimited text file from owned bytes: UTF-8 text is not copied.
-pub fn read_delimited_owned(
-    path: &Path,
-    mut bytes: Vec<u8>,
-    options: &ReadOptions,
-) -> Result<RawTable> {
-    let forced_utf8 = options
-        .encoding
-        .as_deref()
-        .is_some_and(|e| TextEncoding::from_label(e) == Some(TextEncoding::Utf8));
-    let has_bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
-    let plain_utf8 = (options.encoding.is_none() || forced_utf8)
-        && !bytes.starts_with(&[0xFF, 0xFE])
-        && !bytes.starts_with(&[0xFE, 0xFF])
-        && std::str::from_utf8(&bytes).is_ok()
-        && (has_bom || !looks_binary(&bytes));
-    if !plain_utf8 {
-        return read_delimited(path, &bytes, options);
-    }
-    if has_bom {
-        bytes.drain(..3);
-    }
-    let text = String::from_utf8(bytes).map_err(|_| Error::unreadable(path, "not valid UTF-8"))?;
-    read_decoded(
-        path,
-        DecodedText {
-            text,
-            encoding: TextEncoding::Utf8,
-            bom: has_bom,
-        },
-    )
-}
-
-fn read_decoded(path: &Path, decoded: DecodedText) -> Result<RawTable> {
+fn read_decoded(path: &Path, decoded: DecodedText<'_>) -> Result<RawTable> {
     if decoded.text.trim().is_empty() {
         return Err(Error::unreadable(path, "the file holds no text"));
     }

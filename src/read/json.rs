@@ -79,7 +79,7 @@ pub fn read_json(path: &Path, bytes: &[u8]) -> Result<RawTable> {
     let mut rows = Vec::with_capacity(objects.len() + 1);
     rows.push(RawRow {
         line: 0,
-        cells: header.clone(),
+        cells: header.iter().collect(),
     });
     for (i, pairs) in objects.into_iter().enumerate() {
         let mut cells = vec![String::new(); header.len()];
@@ -90,7 +90,7 @@ pub fn read_json(path: &Path, bytes: &[u8]) -> Result<RawTable> {
         }
         rows.push(RawRow {
             line: i as u64 + 1,
-            cells,
+            cells: cells.into(),
         });
     }
     Ok(RawTable::new(

@@ -4,10 +4,13 @@
 //! exports have bare-CR line endings, title lines and ragged rows); workbooks are read through
 //! calamine. Every cell becomes text here; typing happens in the normalise stage.
 
+pub mod cells;
 pub mod delimited;
 pub mod json;
 pub mod sie;
 pub mod workbook;
+
+pub use cells::Cells;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -19,13 +22,13 @@ pub struct RawRow {
     /// 1-based line (delimited text) or sheet row (workbooks).
     pub line: u64,
     /// Cell texts.
-    pub cells: Vec<String>,
+    pub cells: Cells,
 }
 
 impl RawRow {
     /// Whether every cell is empty or white space.
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim().is_empty())
+        self.cells.is_blank()
     }
 }
 
@@ -145,14 +148,27 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     if bytes.is_empty() {
         return Err(Error::unreadable(path, "the file is empty"));
     }
-    let sha256 = crate::read::sha256_hex(&bytes);
     let size = bytes.len() as u64;
-    let mut table = match input_kind(path, &bytes[..bytes.len().min(4096)]) {
-        InputKind::Workbook => workbook::read_workbook(path, bytes, options),
-        InputKind::Sie => sie::read_sie(path, &bytes, &options.sie),
-        InputKind::Json => json::read_json(path, &bytes),
-        InputKind::Delimited => delimited::read_delimited_owned(path, bytes, options),
-    }?;
+    let kind = input_kind(path, &bytes[..bytes.len().min(4096)]);
+    let (mut table, sha256) = if kind == InputKind::Workbook {
+        // calamine takes the bytes
+        let sha256 = sha256_hex(&bytes);
+        (workbook::read_workbook(path, bytes, options)?, sha256)
+    } else {
+        // the text readers borrow the bytes: hash them on a second thread meanwhile
+        std::thread::scope(|s| {
+            let hasher = s.spawn(|| sha256_hex(&bytes));
+            let table = match kind {
+                InputKind::Sie => sie::read_sie(path, &bytes, &options.sie),
+                InputKind::Json => json::read_json(path, &bytes),
+                _ => delimited::read_delimited(path, &bytes, options),
+            };
+            let sha256 = hasher
+                .join()
+                .map_err(|_| Error::Internal("the hashing thread failed".into()))?;
+            Ok::<_, Error>((table?, sha256))
+        })?
+    };
     table.sha256 = sha256;
     table.size = size;
     Ok(table)

@@ -246,8 +246,10 @@ pub fn decode_sie(bytes: &[u8]) -> (String, TextEncoding) {
     } else {
         TextEncoding::Cp437
     };
-    let text =
-        decode(body, encoding).unwrap_or_else(|_| String::from_utf8_lossy(body).into_owned());
+    let text = decode(body, encoding).map_or_else(
+        |_| String::from_utf8_lossy(body).into_owned(),
+        std::borrow::Cow::into_owned,
+    );
     (text, encoding)
 }
 
@@ -550,7 +552,8 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
                     company_id.clone(),
                     company_name.clone(),
                     status.clone(),
-                ],
+                ]
+                .into(),
             });
         }
     }

@@ -21,8 +21,8 @@ fn baseline(sample: &'static Sample) -> Baseline {
     let path = root().join(sample.inputs[0]);
     let table = read_table(&path, &ReadOptions::default()).expect("sample reads");
     let d = detect(&table.rows, &Layout::builtin()).expect("layout");
-    let header = table.rows[d.header_index].cells.clone();
-    let row = table.rows[d.header_index + 1].cells.clone();
+    let header = table.rows[d.header_index].cells.to_vec();
+    let row = table.rows[d.header_index + 1].cells.to_vec();
     Baseline {
         sample,
         header,
