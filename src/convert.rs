@@ -623,42 +623,40 @@ fn write_all(
     let mut formats = opts.formats.clone();
     formats.sort();
     formats.dedup();
-    let mut text_hits: Option<u64> = None;
+    let mut targets = Vec::new();
     for format in formats {
         let rel = format!("{stem}.{}", format.extension());
         let path = staging.path(&rel)?;
-        match format {
-            Format::Csv => write::write_file(&path, |f| {
-                let mut w = std::io::BufWriter::new(f);
-                write::write_csv(table, &mut w)?;
-                std::io::Write::flush(&mut w)
-            })?,
-            Format::Json => write::write_file(&path, |f| {
-                let mut w = std::io::BufWriter::new(f);
-                write::write_json(table, &mut w)?;
-                std::io::Write::flush(&mut w)
-            })?,
-            Format::Parquet => {
-                let mut frame = write::parquet_frame(table, &parts.published)?;
-                write::write_parquet(&path, &mut frame)?;
-            }
-        }
-        opts.progress.stage(&format!("scanning {rel}"));
-        let hits = match format {
-            // CSV and JSON carry exactly the table's texts: scan them once, in memory
-            Format::Csv | Format::Json => *text_hits.get_or_insert_with(|| table_hits(table)),
-            // the Parquet file is read back and scanned
-            Format::Parquet => crate::validate::personal_number_hits(&path)?,
-        };
+        targets.push((format, rel, path));
+    }
+    // each published file is written (and the Parquet file read back and scanned) on its own
+    // thread, while this one scans the texts that the CSV and JSON files carry
+    let (written, text_hits) = std::thread::scope(|s| {
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|(format, _, path)| s.spawn(|| write_published(*format, path, table, parts)))
+            .collect();
+        let text_hits = table_hits(table);
+        let written: Vec<Result<(String, Option<u64>)>> = handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Internal("a writer thread failed".into())))
+            })
+            .collect();
+        (written, text_hits)
+    });
+    for ((_, rel, _), result) in targets.into_iter().zip(written) {
+        let (sha256, hits) = result?;
+        let hits = hits.unwrap_or(text_hits);
         if hits > 0 {
             return Err(Error::Privacy(format!(
                 "{rel} would contain {hits} cells with a personal identity number"
             )));
         }
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
         outputs.push(OutputEntry {
             path: rel,
-            sha256: sha256_hex(&bytes),
+            sha256,
             rows: table.height() as u64,
             published: true,
         });
@@ -697,6 +695,33 @@ fn write_all(
         });
     }
     Ok(outputs)
+}
+
+/// Write one published file; returns its SHA-256 and, for Parquet (read back from disk), the
+/// cells holding a personal number (CSV and JSON carry the table's texts, scanned in memory).
+fn write_published(
+    format: Format,
+    path: &Path,
+    table: &SpecTable,
+    parts: &Split,
+) -> Result<(String, Option<u64>)> {
+    match format {
+        Format::Csv => Ok((
+            write::write_file_hashed(path, |w| write::write_csv(table, w))?,
+            None,
+        )),
+        Format::Json => Ok((
+            write::write_file_hashed(path, |w| write::write_json(table, w))?,
+            None,
+        )),
+        Format::Parquet => {
+            let mut frame = write::parquet_frame(table, &parts.published)?;
+            write::write_parquet(path, &mut frame)?;
+            let hits = crate::validate::personal_number_hits(path)?;
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            Ok((sha256_hex(&bytes), Some(hits)))
+        }
+    }
 }
 
 /// Cells of the published texts that hold a personal identity number.

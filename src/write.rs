@@ -215,6 +215,48 @@ pub fn write_file(
     file.sync_all().map_err(|e| Error::io(path, e))
 }
 
+/// A writer that takes the SHA-256 of what passes through it.
+pub struct Sha256Writer<W> {
+    inner: W,
+    hasher: sha2::Sha256,
+}
+
+impl<W: Write> Write for Sha256Writer<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Write one file through a buffer, taking its SHA-256 on the way (no second read); returns
+/// the hash as lower-case hex.
+pub fn write_file_hashed(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<Sha256Writer<fs::File>>) -> std::io::Result<()>,
+) -> Result<String> {
+    use sha2::Digest;
+    let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut out = std::io::BufWriter::with_capacity(
+        1 << 16,
+        Sha256Writer {
+            inner: file,
+            hasher: sha2::Sha256::new(),
+        },
+    );
+    write(&mut out).map_err(|e| Error::io(path, e))?;
+    let hashing = out
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
+    hashing.inner.sync_all().map_err(|e| Error::io(path, e))?;
+    Ok(crate::read::hex(&hashing.hasher.finalize()))
+}
+
 /// Write the Parquet file.
 pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
     let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
