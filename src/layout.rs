@@ -257,21 +257,28 @@ impl Layout {
 
 /// Normalise a header name for matching: lower case, diacritics folded, only letters and digits.
 pub fn normalise_name(name: &str) -> String {
-    name.chars()
-        .flat_map(char::to_lowercase)
-        .filter_map(|c| {
-            Some(match c {
-                'å' | 'ä' | 'á' | 'à' | 'â' | 'ã' => 'a',
-                'ö' | 'ø' | 'ó' | 'ò' | 'ô' | 'õ' => 'o',
-                'é' | 'è' | 'ê' | 'ë' => 'e',
-                'ü' | 'ú' | 'ù' | 'û' => 'u',
-                'í' | 'ì' | 'î' | 'ï' => 'i',
-                'æ' => 'a',
-                c if c.is_alphanumeric() => c,
-                _ => return None,
-            })
+    normalised_chars(name).collect()
+}
+
+/// Whether a cell's normalised name is `normalised` (without building it).
+pub fn has_normalised_name(cell: &str, normalised: &str) -> bool {
+    normalised_chars(cell).eq(normalised.chars())
+}
+
+/// The characters of a normalised name.
+fn normalised_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().flat_map(char::to_lowercase).filter_map(|c| {
+        Some(match c {
+            'å' | 'ä' | 'á' | 'à' | 'â' | 'ã' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' | 'õ' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'æ' => 'a',
+            c if c.is_alphanumeric() => c,
+            _ => return None,
         })
-        .collect()
+    })
 }
 
 /// Normalise the cells of a candidate header row; long cells (data, not names) become empty

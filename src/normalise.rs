@@ -188,43 +188,44 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
     }
 
     // the buyer's organisation number
-    let mut buyer: Vec<Option<String>> = Vec::with_capacity(height);
-    let mut last: Option<(String, IdKind)> = None;
+    let mut buyer = StringChunkedBuilder::new("kopare_id".into(), height);
+    let mut last: Option<(&str, IdKind)> = None;
     let buyer_texts = texts(&df, "kopare_id")?;
     for (i, v) in buyer_texts.iter().map(non_empty).enumerate() {
+        let Some(raw) = v else {
+            buyer.append_null();
+            continue;
+        };
         // the buyer is the same on (nearly) every row: classify each value once
-        let kind = v.map(|raw| match &last {
-            Some((seen, kind)) if seen == raw => kind.clone(),
+        if last.as_ref().is_none_or(|(seen, _)| *seen != raw) {
+            last = Some((raw, classify_id(raw)));
+        }
+        match last.as_ref().map(|(_, kind)| kind) {
+            Some(IdKind::Organisation(ten)) => buyer.append_value(ten),
             _ => {
-                let kind = classify_id(raw);
-                last = Some((raw.to_string(), kind.clone()));
-                kind
-            }
-        });
-        match kind {
-            Some(IdKind::Organisation(ten)) => buyer.push(Some(ten)),
-            Some(_) => {
                 reject(&mut reasons, i, || {
                     "kopare_id: not a valid organisation number".into()
                 });
-                buyer.push(None);
+                buyer.append_null();
             }
-            None => buyer.push(None),
         }
     }
 
-    // municipality code: four digits, one of the 290
-    let mut kommun: Vec<Option<String>> = Vec::with_capacity(height);
+    // municipality code: four digits, one of the 290 (like the buyer, the same on most rows)
+    let mut kommun = StringChunkedBuilder::new("kommun_id".into(), height);
+    let mut last: Option<(&str, Option<String>)> = None;
     let kommun_texts = texts(&df, "kommun_id")?;
     for v in kommun_texts.iter().map(non_empty) {
-        match v {
-            Some(raw) => {
-                let code = spec::normalise_municipality_code(raw);
-                info.invalid_kommun_id += u64::from(code.is_none());
-                kommun.push(code);
-            }
-            None => kommun.push(None),
+        let Some(raw) = v else {
+            kommun.append_null();
+            continue;
+        };
+        if last.as_ref().is_none_or(|(seen, _)| *seen != raw) {
+            last = Some((raw, spec::normalise_municipality_code(raw)));
         }
+        let code = last.as_ref().and_then(|(_, code)| code.as_deref());
+        info.invalid_kommun_id += u64::from(code.is_none());
+        kommun.append_option(code);
     }
 
     // account numbers: digits kept as text, spaces removed
@@ -265,8 +266,8 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
         .into_series();
     df.with_column(belopp.into_column())?;
     df.with_column(datum.into_column())?;
-    df.with_column(Column::new("kopare_id".into(), &buyer))?;
-    df.with_column(Column::new("kommun_id".into(), &kommun))?;
+    df.with_column(buyer.finish().into_column())?;
+    df.with_column(kommun.finish().into_column())?;
     if let Some(konto) = konto {
         df.with_column(Column::new("konto_nr".into(), &konto))?;
     }

@@ -9,7 +9,7 @@ use crate::map::meta;
 use crate::spec::SCANNED_COLUMNS;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Bookkeeping columns added by this stage.
@@ -431,6 +431,9 @@ pub struct ReasonCount {
 /// A supplier as read: name and id cells.
 type SupplierKey = (Option<String>, Option<String>);
 
+/// A supplier as read, borrowed from the frame (empty cells as `None`).
+type SupplierRef<'a> = (Option<&'a str>, Option<&'a str>);
+
 /// Apply the privacy rules to a normalised frame.
 pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, PrivacyInfo)> {
     let raw_names = df
@@ -452,19 +455,25 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
     let height = df.height();
     // one decision per distinct supplier; rows refer to it by index
     let mut decisions: Vec<Decision> = Vec::new();
-    let mut cache: HashMap<(Option<&str>, Option<&str>), usize> = HashMap::new();
+    let mut cache: PlHashMap<SupplierRef<'_>, usize> = PlHashMap::default();
     let mut row_decision: Vec<usize> = Vec::with_capacity(height);
     let mut reasons: Vec<Option<&'static str>> = Vec::with_capacity(height);
     let mut actions: Vec<&'static str> = Vec::with_capacity(height);
     let mut distinct: BTreeMap<&'static str, BTreeSet<SupplierKey>> = BTreeMap::new();
     let mut info = PrivacyInfo::default();
+    let mut last: Option<(SupplierRef<'_>, usize)> = None;
     const SECRET: usize = usize::MAX;
     for (i, (name, id)) in names.iter().zip(ids.iter()).enumerate() {
         let key = (name.filter(|s| !s.is_empty()), id.filter(|s| !s.is_empty()));
-        let index = *cache.entry(key).or_insert_with(|| {
-            decisions.push(decide(key.0, key.1, policy));
-            decisions.len() - 1
-        });
+        // an invoice's lines usually follow each other: most rows repeat the last supplier
+        let index = match last {
+            Some((seen, index)) if seen == key => index,
+            _ => *cache.entry(key).or_insert_with(|| {
+                decisions.push(decide(key.0, key.1, policy));
+                decisions.len() - 1
+            }),
+        };
+        last = Some((key, index));
         let (index, action, reason) = match &decisions[index] {
             Decision::Withhold(r) => (index, "withhold", Some(*r)),
             _ if secret[i] => (SECRET, "withhold", Some(Reason::Secret)),

@@ -101,7 +101,7 @@ fn is_repeated_header(row: &RawRow, normalised_header: &[String]) -> bool {
             .cells
             .iter()
             .zip(normalised_header)
-            .all(|(c, h)| crate::layout::normalise_name(c) == *h)
+            .all(|(c, h)| crate::layout::has_normalised_name(c, h))
 }
 
 /// Split a read file into header, data rows and skipped lines, given the header's index.

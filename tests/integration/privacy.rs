@@ -133,6 +133,26 @@ fn written_organisation(o: &str, form: usize) -> String {
     }
 }
 
+/// report.json without its SHA-256 values: a hash's hex digits can happen to contain ten
+/// digits in a row that pass the Luhn check, which is not personal data.
+fn report_without_hashes(out: &Path) -> String {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("sha256");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let text = std::fs::read_to_string(out.join("report.json")).expect("report");
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("report json");
+    strip(&mut value);
+    assert!(!value.to_string().contains("sha256"));
+    value.to_string()
+}
+
 fn published_files(out: &Path) -> Vec<PathBuf> {
     ["csv", "json", "parquet"]
         .iter()
@@ -162,8 +182,8 @@ proptest! {
             let hits = reskontra::validate::personal_number_hits(&file).expect("scan");
             prop_assert_eq!(hits, 0, "{} column {} form {}: {}", b.sample.name, b.header[col], form, file.display());
         }
-        let report = std::fs::read_to_string(out.join("report.json")).expect("report");
-        prop_assert!(find_personal_numbers(&report).is_empty(), "report.json carries a personal number");
+        let report = report_without_hashes(&out);
+        prop_assert!(find_personal_numbers(&report).is_empty(), "report.json carries a personal number: {} column {}", b.sample.name, b.header[col]);
     }
 
     #[test]
