@@ -18,7 +18,7 @@ use crate::report::{
 };
 use crate::spec;
 use crate::table::{extract, SourceTable};
-use crate::write::{self, Format, SpecTable, Staging};
+use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -729,7 +729,7 @@ fn table_hits(table: &SpecTable<'_>) -> u64 {
     table
         .columns
         .iter()
-        .flatten()
+        .flat_map(SpecColumn::iter)
         .filter(|cell| crate::ident::contains_personal_number(cell))
         .count() as u64
 }
@@ -787,7 +787,7 @@ fn review_csv(df: &DataFrame) -> Result<Vec<u8>> {
             &name,
             &id,
             &rows.to_string(),
-            &crate::report::ore_to_string(sum),
+            &crate::amount::ore_text(sum),
         ]));
     }
     Ok(out.into_bytes())

@@ -2,12 +2,13 @@
 //! CSV for the year, Hive-partitioned Parquet (`kopare_id=<id>/ar=<YYYY>/manad=<MM>/`), a
 //! Frictionless `datapackage.json`, DCAT-AP-SE metadata in Turtle, and a report.
 
+use crate::amount::ore_text;
 use crate::amount::{parse_amount, DecimalMark};
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
 use crate::read::{file_name, read_table, ReadOptions};
-use crate::report::{ore_to_string, sha256_hex};
+use crate::report::sha256_hex;
 use crate::spec::{self, COLUMNS};
 use crate::write::{self, SpecTable, Staging};
 use polars::prelude::*;
@@ -439,10 +440,7 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
             }
         }
     }
-    let mut table = SpecTable {
-        columns: vec![Vec::new(); COLUMNS.len()],
-        changed: vec![false; COLUMNS.len()],
-    };
+    let mut table = SpecTable::empty();
     let mut months = BTreeMap::new();
     let mut total = 0i128;
     for (month, i) in &owner {
@@ -453,13 +451,13 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
             format!("{month:02}"),
             MonthSummary {
                 rows: rows.len() as u64,
-                amount: ore_to_string(sum),
+                amount: ore_text(sum),
                 source: monthly[*i].name.clone(),
             },
         );
         for r in rows {
             for (c, v) in r.iter().enumerate().take(COLUMNS.len()) {
-                table.columns[c].push(std::borrow::Cow::Owned(v.clone()));
+                table.columns[c].push(v);
             }
         }
     }
@@ -512,7 +510,7 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
         replaced_months: replaced,
         rows_outside_year: outside,
         rows: table.height() as u64,
-        amount: ore_to_string(total),
+        amount: ore_text(total),
         outputs: Vec::new(),
     };
     let metadata = (|| -> Result<Vec<DatasetOutput>> {

@@ -1,9 +1,8 @@
 //! Stage 7: the run report (`report.json`) and its short human summary. The report holds
 //! counts, sums, hashes and reasons, never a masked or withheld value.
 
-use crate::amount::format_amount;
+use crate::amount::ore_text;
 use crate::read::SourceFormat;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -48,20 +47,13 @@ pub struct AmountCounts {
     pub rejected: String,
 }
 
-/// Format öre as a decimal string.
-pub fn ore_to_string(ore: i128) -> String {
-    Decimal::try_from_i128_with_scale(ore, 2)
-        .map(format_amount)
-        .unwrap_or_else(|_| ore.to_string())
-}
-
 impl From<Sums> for AmountCounts {
     fn from(s: Sums) -> Self {
         AmountCounts {
-            read: ore_to_string(s.read),
-            published: ore_to_string(s.published),
-            withheld: ore_to_string(s.withheld),
-            rejected: ore_to_string(s.rejected),
+            read: ore_text(s.read),
+            published: ore_text(s.published),
+            withheld: ore_text(s.withheld),
+            rejected: ore_text(s.rejected),
         }
     }
 }

@@ -2,12 +2,11 @@
 //! Parquet types), into a staging folder that is moved into place only when the whole run
 //! has succeeded.
 
-use crate::amount::format_amount;
+use crate::amount::push_ore;
 use crate::error::{Error, Result};
-use crate::normalise::{date_from_days, AMOUNT_SCALE};
+use crate::normalise::date_from_days;
 use crate::spec::{COLUMNS, HEADER, TEXT_COLUMNS};
 use polars::prelude::*;
-use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::fs;
 use std::io::Write;
@@ -46,26 +45,159 @@ impl Format {
     }
 }
 
+/// The texts of one spec column.
+#[derive(Debug, Clone)]
+pub enum SpecColumn<'a> {
+    /// The frame's own texts (null written as empty): no copy.
+    Frame(StringChunked),
+    /// Texts borrowed from the frame, owned where the formula guard changed one.
+    Texts(Vec<Cow<'a, str>>),
+    /// Texts made here (amounts, dates), one after the other, with where each ends.
+    Made {
+        /// The texts.
+        text: String,
+        /// The end of each text in `text`.
+        ends: Vec<usize>,
+    },
+}
+
+impl Default for SpecColumn<'_> {
+    fn default() -> Self {
+        SpecColumn::Made {
+            text: String::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+impl SpecColumn<'_> {
+    /// Number of texts.
+    pub fn len(&self) -> usize {
+        match self {
+            SpecColumn::Frame(ca) => ca.len(),
+            SpecColumn::Texts(v) => v.len(),
+            SpecColumn::Made { ends, .. } => ends.len(),
+        }
+    }
+
+    /// Whether the column has no texts.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The texts in order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = &str> + Send + '_> {
+        match self {
+            SpecColumn::Frame(ca) => Box::new(ca.iter().map(Option::unwrap_or_default)),
+            SpecColumn::Texts(v) => Box::new(v.iter().map(AsRef::as_ref)),
+            SpecColumn::Made { text, ends } => {
+                let starts = std::iter::once(0).chain(ends.iter().copied());
+                Box::new(
+                    starts
+                        .zip(ends.iter())
+                        .map(|(start, end)| text.get(start..*end).unwrap_or_default()),
+                )
+            }
+        }
+    }
+
+    /// Append a text (to a made or owned column; a frame column becomes owned texts first).
+    pub fn push(&mut self, value: &str) {
+        if let SpecColumn::Frame(ca) = self {
+            let texts: Vec<Cow<'_, str>> = ca
+                .iter()
+                .map(|v| Cow::Owned(v.unwrap_or_default().to_string()))
+                .collect();
+            *self = SpecColumn::Texts(texts);
+        }
+        match self {
+            SpecColumn::Frame(_) => {}
+            SpecColumn::Texts(v) => v.push(Cow::Owned(value.to_string())),
+            SpecColumn::Made { text, ends } => {
+                text.push_str(value);
+                ends.push(text.len());
+            }
+        }
+    }
+
+    /// A made column: each value written by `write` into one shared text (null: empty).
+    fn made<T>(
+        values: impl ExactSizeIterator<Item = Option<T>>,
+        mut write: impl FnMut(&mut String, T),
+    ) -> Self {
+        let mut text = String::with_capacity(values.len() * 10);
+        let mut ends = Vec::with_capacity(values.len());
+        for value in values {
+            if let Some(v) = value {
+                write(&mut text, v);
+            }
+            ends.push(text.len());
+        }
+        SpecColumn::Made { text, ends }
+    }
+}
+
 /// The published rows as the 15 texts the spec wants, column by column. Texts borrow from the
 /// frame where they can.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct SpecTable<'a> {
-    /// One vector per spec column, all the same length.
-    pub columns: Vec<Vec<Cow<'a, str>>>,
+    /// One column per spec column, all the same length.
+    pub columns: Vec<SpecColumn<'a>>,
     /// Per column, whether some text differs from the frame's (formula guard).
     pub changed: Vec<bool>,
 }
 
 impl SpecTable<'_> {
-    /// Number of rows.
-    pub fn height(&self) -> usize {
-        self.columns.first().map_or(0, Vec::len)
+    /// An empty table to fill with [`SpecColumn::push`].
+    pub fn empty() -> Self {
+        SpecTable {
+            columns: vec![SpecColumn::default(); COLUMNS.len()],
+            changed: vec![false; COLUMNS.len()],
+        }
     }
 
-    /// One row's texts.
-    pub fn row(&self, i: usize) -> impl Iterator<Item = &str> {
-        self.columns.iter().map(move |c| c[i].as_ref())
+    /// Number of rows.
+    pub fn height(&self) -> usize {
+        self.columns.first().map_or(0, SpecColumn::len)
     }
+
+    /// Hand each row's texts to `f`, in order (the columns are walked side by side).
+    pub fn for_each_row<E>(
+        &self,
+        mut f: impl FnMut(&[&str]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut columns: Vec<_> = self.columns.iter().map(SpecColumn::iter).collect();
+        let mut row: Vec<&str> = Vec::with_capacity(columns.len());
+        for _ in 0..self.height() {
+            row.clear();
+            row.extend(columns.iter_mut().map(|c| c.next().unwrap_or_default()));
+            f(&row)?;
+        }
+        Ok(())
+    }
+}
+
+/// Append a date as `YYYY-MM-DD` (days since 1970-01-01), as chrono writes it.
+fn push_date(out: &mut String, days: i32) {
+    use chrono::Datelike;
+    let date = date_from_days(days);
+    if !(0..=9999).contains(&date.year()) {
+        out.push_str(&date.to_string());
+        return;
+    }
+    let year = date.year().unsigned_abs();
+    push_two_digits(out, year / 100);
+    push_two_digits(out, year % 100);
+    out.push('-');
+    push_two_digits(out, date.month());
+    out.push('-');
+    push_two_digits(out, date.day());
+}
+
+/// Append a number below 100 as two digits.
+fn push_two_digits(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Whether a text would be read as a formula by a spreadsheet (OWASP CSV injection).
@@ -83,42 +215,31 @@ pub fn spec_table(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable<'_>,
     for name in COLUMNS {
         let column = df.column(name)?;
         let before = guarded;
-        let texts: Vec<Cow<'_, str>> = match name {
-            "belopp" => column
-                .decimal()?
-                .physical()
-                .iter()
-                .map(|v| {
-                    Cow::Owned(
-                        v.and_then(|cents| {
-                            Decimal::try_from_i128_with_scale(cents, AMOUNT_SCALE as u32).ok()
-                        })
-                        .map(format_amount)
-                        .unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            "datum" => column
-                .date()?
-                .physical()
-                .iter()
-                .map(|v| Cow::Owned(v.map(|d| date_from_days(d).to_string()).unwrap_or_default()))
-                .collect(),
+        let texts = match name {
+            "belopp" => SpecColumn::made(column.decimal()?.physical().iter(), push_ore),
+            "datum" => SpecColumn::made(column.date()?.physical().iter(), push_date),
             _ => {
-                let guard = formula_guard && (TEXT_COLUMNS.contains(&name) || name == "kopare");
-                column
-                    .str()?
-                    .iter()
-                    .map(|v| {
-                        let s = v.unwrap_or("");
-                        if guard && is_formula_like(s) {
-                            guarded += 1;
-                            Cow::Owned(format!("'{s}"))
-                        } else {
-                            Cow::Borrowed(s)
-                        }
-                    })
-                    .collect()
+                let texts = column.str()?;
+                let guard = formula_guard
+                    && (TEXT_COLUMNS.contains(&name) || name == "kopare")
+                    && texts.iter().flatten().any(is_formula_like);
+                if guard {
+                    let guarded_texts: Vec<Cow<'_, str>> = texts
+                        .iter()
+                        .map(|v| {
+                            let s = v.unwrap_or("");
+                            if is_formula_like(s) {
+                                guarded += 1;
+                                Cow::Owned(format!("'{s}"))
+                            } else {
+                                Cow::Borrowed(s)
+                            }
+                        })
+                        .collect();
+                    SpecColumn::Texts(guarded_texts)
+                } else {
+                    SpecColumn::Frame(texts.clone())
+                }
             }
         };
         changed.push(guarded > before);
@@ -141,18 +262,17 @@ pub fn write_csv(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()>
     out.write_all(HEADER.as_bytes())?;
     out.write_all(b"\n")?;
     let mut line = String::new();
-    for i in 0..table.height() {
+    table.for_each_row(|row| {
         line.clear();
-        for (j, v) in table.row(i).enumerate() {
+        for (j, v) in row.iter().enumerate() {
             if j > 0 {
                 line.push(',');
             }
             line.push_str(&csv_field(v));
         }
         line.push('\n');
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
+        out.write_all(line.as_bytes())
+    })
 }
 
 /// The spec JSON: an array of objects with the 15 keys in order, one object per line.
@@ -162,10 +282,12 @@ pub fn write_json(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()
     }
     out.write_all(b"[\n")?;
     let mut line = String::new();
-    for i in 0..table.height() {
+    let mut i = 0;
+    table.for_each_row(|row| {
+        i += 1;
         line.clear();
         line.push('{');
-        for (j, (key, v)) in COLUMNS.iter().zip(table.row(i)).enumerate() {
+        for (j, (key, v)) in COLUMNS.iter().zip(row).enumerate() {
             if j > 0 {
                 line.push(',');
             }
@@ -175,12 +297,12 @@ pub fn write_json(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()
             line.push_str(&serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into()));
         }
         line.push('}');
-        if i + 1 < table.height() {
+        if i < table.height() {
             line.push(',');
         }
         line.push('\n');
-        out.write_all(line.as_bytes())?;
-    }
+        out.write_all(line.as_bytes())
+    })?;
     out.write_all(b"]\n")
 }
 
@@ -196,7 +318,7 @@ pub fn parquet_frame(table: &SpecTable<'_>, df: &DataFrame) -> Result<DataFrame>
                 df.column(name)?.clone()
             }
             _ => {
-                let texts: Vec<&str> = table.columns[i].iter().map(|c| c.as_ref()).collect();
+                let texts: Vec<&str> = table.columns[i].iter().collect();
                 Column::new((*name).into(), texts)
             }
         };
@@ -348,5 +470,38 @@ mod tests {
             assert!(is_formula_like(s));
         }
         assert!(!is_formula_like("AB"));
+    }
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        for days in (-800_000..3_000_000)
+            .step_by(997)
+            .chain([0, -1, 19_000, 2_932_896])
+        {
+            let mut s = String::new();
+            push_date(&mut s, days);
+            assert_eq!(s, date_from_days(days).to_string(), "{days}");
+        }
+    }
+
+    #[test]
+    fn made_columns() {
+        let mut table = SpecTable::empty();
+        table.columns[0].push("a");
+        table.columns[0].push("");
+        table.columns[0].push("åäö");
+        assert_eq!(
+            table.columns[0].iter().collect::<Vec<_>>(),
+            ["a", "", "åäö"]
+        );
+        assert_eq!(table.height(), 3);
+        let mut frame = SpecColumn::Frame(StringChunked::from_slice_options(
+            "x".into(),
+            &[Some("a"), None],
+        ));
+        assert_eq!(frame.iter().collect::<Vec<_>>(), ["a", ""]);
+        frame.push("b");
+        assert_eq!(frame.iter().collect::<Vec<_>>(), ["a", "", "b"]);
+        assert_eq!(frame.len(), 3);
     }
 }

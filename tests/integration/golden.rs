@@ -171,7 +171,7 @@ fn outputs_reconcile_and_parquet_has_spec_types() {
             .flatten()
             .sum();
         assert_eq!(
-            reskontra::report::ore_to_string(cents),
+            reskontra::amount::ore_text(cents),
             report["amount"]["published"].as_str().expect("amount")
         );
         // CSV and JSON carry the same texts
