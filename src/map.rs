@@ -329,13 +329,13 @@ pub fn split_code_text(cell: &str) -> (Option<String>, Option<String>) {
     (Some(code), (!rest.is_empty()).then(|| rest.to_string()))
 }
 
+/// The value of one target in one row, before the supplier register and the period.
 fn cell_value<'a>(
     row: &'a RawRow,
-    source: &Source,
+    source: &'a Source,
     rule: Option<&ColumnRule>,
     global_empty: &[String],
     lookups: &'a BTreeMap<String, LookupTable>,
-    misses: &mut BTreeSet<String>,
 ) -> Option<Cow<'a, str>> {
     let column_empty: &[String] = rule.map_or(&[], |r| r.empty_values.as_slice());
     let get = |i: usize| {
@@ -351,19 +351,17 @@ fn cell_value<'a>(
             split,
         } => {
             let v = get(*index).or_else(|| fallback.and_then(get))?;
-            // a personal number must not be cut in two by the split
-            let v = if split.is_some() {
-                crate::ident::redact_personal_numbers(&v, crate::protect::NUMBER_MARKER).0
-            } else {
+            let Some(split) = split else {
                 return Some(v);
             };
+            // a personal number must not be cut in two by the split
+            let v = crate::ident::redact_personal_numbers(&v, crate::protect::NUMBER_MARKER).0;
             match split {
-                None => Some(Cow::Owned(v)),
-                Some(SplitPart::Code) => split_code_text(&v).0.map(Cow::Owned),
-                Some(SplitPart::Text) => split_code_text(&v).1.map(Cow::Owned),
+                SplitPart::Code => split_code_text(&v).0.map(Cow::Owned),
+                SplitPart::Text => split_code_text(&v).1.map(Cow::Owned),
             }
         }
-        Source::Constant(c) => Some(Cow::Owned(c.clone())),
+        Source::Constant(c) => Some(Cow::Borrowed(c.as_str())),
         Source::Lookup {
             table,
             main_key,
@@ -373,16 +371,12 @@ fn cell_value<'a>(
             if key.is_empty() {
                 return None;
             }
-            match lookups.get(table).and_then(|t| t.rows.get(key)) {
-                Some(cells) => cells
-                    .get(*value)
-                    .filter(|v| !is_empty_value(v, column_empty, global_empty))
-                    .map(Cow::Borrowed),
-                None => {
-                    misses.insert(table.clone());
-                    None
-                }
-            }
+            lookups
+                .get(table)
+                .and_then(|t| t.rows.get(key))
+                .and_then(|cells| cells.get(*value))
+                .filter(|v| !is_empty_value(v, column_empty, global_empty))
+                .map(Cow::Borrowed)
         }
         Source::Missing => None,
     }
@@ -402,76 +396,120 @@ fn period_for(table: &SourceTable, overrides: &Overrides) -> Result<Period> {
         })
 }
 
-/// Columns being built: the 15 text columns straight into polars' string builders, the
-/// bookkeeping columns as vectors.
-struct Builder {
-    targets: Vec<StringChunkedBuilder>,
+/// How one input table fills the target columns.
+struct TablePlan<'a> {
+    table: &'a SourceTable,
+    /// Per target, its source and rule; `None` when an option sets the whole column.
+    targets: Vec<Option<(Source, Option<&'a ColumnRule>)>>,
+    /// The date for rows of a layout without a date column.
+    period_day: Option<String>,
+}
+
+impl TablePlan<'_> {
+    fn height(&self) -> usize {
+        self.table.rows.len() + self.table.broken.len()
+    }
+}
+
+/// The bookkeeping columns, filled row by row.
+#[derive(Default)]
+struct Meta<'a> {
     /// Index into `files` per row.
     file: Vec<u32>,
     files: Vec<String>,
     row: Vec<u64>,
     secret: Vec<bool>,
     reject: Vec<Option<String>>,
+    /// The register entry matched by each row's supplier number.
+    register_hit: Vec<Option<&'a (String, String)>>,
 }
 
-impl Builder {
-    fn new(capacity: usize) -> Builder {
-        Builder {
-            targets: COLUMNS
-                .iter()
-                .map(|c| StringChunkedBuilder::new((*c).into(), capacity))
-                .collect(),
-            file: Vec::with_capacity(capacity),
-            files: Vec::new(),
-            row: Vec::with_capacity(capacity),
-            secret: Vec::with_capacity(capacity),
-            reject: Vec::with_capacity(capacity),
-        }
-    }
-
-    /// Rows from now on come from this file.
-    fn start_file(&mut self, name: String) {
-        self.files.push(name);
-    }
-
-    fn push_values(&mut self, values: &[Option<Cow<'_, str>>]) {
-        for (builder, value) in self.targets.iter_mut().zip(values) {
-            builder.append_option(value.as_deref());
-        }
-    }
-
-    fn push_meta(&mut self, line: u64, secret: bool, reject: Option<String>) {
+impl Meta<'_> {
+    fn push(&mut self, line: u64, secret: bool, reject: Option<String>) {
         let file = u32::try_from(self.files.len().saturating_sub(1)).unwrap_or(u32::MAX);
         self.file.push(file);
         self.row.push(line);
         self.secret.push(secret);
         self.reject.push(reject);
     }
-
-    /// The frame; `constants` replace whole columns (options such as `--buyer-id`).
-    fn finish(self, constants: &[(usize, &str)]) -> Result<DataFrame> {
-        let height = self.row.len();
-        let files = &self.files;
-        let file: StringChunked = self
-            .file
-            .iter()
-            .map(|i| files.get(*i as usize).map(String::as_str))
-            .collect();
-        let mut columns: Vec<Column> = Vec::with_capacity(COLUMNS.len() + 5);
-        columns.push(file.with_name(meta::FILE.into()).into_column());
-        columns.push(Column::new(meta::ROW.into(), &self.row));
-        for (i, builder) in self.targets.into_iter().enumerate() {
-            let column = match constants.iter().find(|(at, _)| *at == i) {
-                Some((_, value)) => StringChunked::full(COLUMNS[i].into(), value, height),
-                None => builder.finish(),
-            };
-            columns.push(column.into_column());
-        }
-        columns.push(Column::new(meta::SECRET.into(), &self.secret));
-        columns.push(Column::new(meta::REJECT.into(), &self.reject));
-        Ok(DataFrame::new(height, columns)?)
-    }
 }
+
+/// Build one target column over every table's rows (broken rows get null).
+fn build_column(
+    ti: usize,
+    plans: &[TablePlan<'_>],
+    layout: &Layout,
+    lookups: &BTreeMap<String, LookupTable>,
+    register_hit: &[Option<&(String, String)>],
+) -> StringChunked {
+    let height = plans.iter().map(TablePlan::height).sum();
+    let mut builder = StringChunkedBuilder::new(COLUMNS[ti].into(), height);
+    let (is_date, is_id, is_name) = (ti == DATUM, ti == LEVERANTOR_ID, ti == LEVERANTOR);
+    let mut at = 0usize;
+    for plan in plans {
+        let Some((source, rule)) = &plan.targets[ti] else {
+            continue;
+        };
+        for row in &plan.table.rows {
+            let mut value = cell_value(row, source, *rule, &layout.read.empty_values, lookups);
+            if is_date && value.is_none() {
+                value = plan.period_day.as_deref().map(Cow::Borrowed);
+            }
+            if let Some(Some((name, orgnr))) = register_hit.get(at) {
+                if is_id {
+                    value = Some(Cow::Borrowed(orgnr.as_str()));
+                } else if is_name && !name.is_empty() {
+                    value = Some(Cow::Borrowed(name.as_str()));
+                }
+            }
+            builder.append_option(value.as_deref());
+            at += 1;
+        }
+        for _ in &plan.table.broken {
+            builder.append_null();
+            at += 1;
+        }
+    }
+    builder.finish()
+}
+
+/// Build the target columns, on two threads (each column is independent of the others);
+/// `constants` (options such as `--buyer-id`) fill whole columns.
+fn build_columns(
+    plans: &[TablePlan<'_>],
+    layout: &Layout,
+    lookups: &BTreeMap<String, LookupTable>,
+    register_hit: &[Option<&(String, String)>],
+    constants: &[(usize, &str)],
+) -> Result<Vec<Column>> {
+    let height: usize = plans.iter().map(TablePlan::height).sum();
+    let built: Vec<usize> = (0..COLUMNS.len())
+        .filter(|ti| !constants.iter().any(|(at, _)| at == ti))
+        .collect();
+    let build = |share: usize| -> Vec<(usize, StringChunked)> {
+        built
+            .iter()
+            .skip(share)
+            .step_by(2)
+            .map(|ti| (*ti, build_column(*ti, plans, layout, lookups, register_hit)))
+            .collect()
+    };
+    let (mine, other) = std::thread::scope(|s| {
+        let other = s.spawn(|| build(1));
+        (build(0), other.join())
+    });
+    let other = other.map_err(|_| Error::Internal("a column builder thread failed".into()))?;
+    let mut columns: BTreeMap<usize, StringChunked> = mine.into_iter().chain(other).collect();
+    for (ti, value) in constants {
+        columns.insert(*ti, StringChunked::full(COLUMNS[*ti].into(), value, height));
+    }
+    Ok(columns.into_values().map(IntoColumn::into_column).collect())
+}
+
+/// Positions of the targets that the map stage treats specially.
+const LEVERANTOR: usize = 3;
+const LEVERANTOR_ID: usize = 4;
+const DATUM: usize = 8;
 
 /// The raw cells of a row joined for review files.
 pub fn raw_line(cells: &Cells) -> String {
@@ -521,11 +559,8 @@ pub fn map_tables<'a>(
             None => {}
         }
     }
-    let capacity = tables.iter().map(|t| t.rows.len() + t.broken.len()).sum();
-    let mut b = Builder::new(capacity);
     let constants = override_constants(overrides, &mut info);
-    let mut register_counts = register.map(|_| RegisterCounts::default());
-    let mut values: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(COLUMNS.len());
+    let mut plans = Vec::with_capacity(tables.len());
     for table in tables {
         let sources = resolve_sources(table, layout, &lookups, &mut info)?;
         check_mandatory_sources(table, layout, &sources, overrides)?;
@@ -535,9 +570,71 @@ pub fn map_tables<'a>(
         if let Some(p) = period {
             info.periods.insert(file_name(&table.path), p.to_string());
         }
-        b.start_file(file_name(&table.path));
+        let targets = sources
+            .into_iter()
+            .enumerate()
+            .map(|(ti, (source, target))| {
+                let constant = constants.iter().any(|(at, _)| *at == ti);
+                (!constant).then(|| (source, target.and_then(|t| rule_for(layout, t))))
+            })
+            .collect();
+        plans.push(TablePlan {
+            table,
+            targets,
+            period_day: period.map(|p| p.first_day().to_string()),
+        });
+    }
+    let meta = row_meta(&plans, layout, &lookups, register, &mut info);
+    let mut columns: Vec<Column> = Vec::with_capacity(COLUMNS.len() + 4);
+    let files = &meta.files;
+    let file: StringChunked = meta
+        .file
+        .iter()
+        .map(|i| files.get(*i as usize).map(String::as_str))
+        .collect();
+    columns.push(file.with_name(meta::FILE.into()).into_column());
+    columns.push(Column::new(meta::ROW.into(), &meta.row));
+    columns.extend(build_columns(
+        &plans,
+        layout,
+        &lookups,
+        &meta.register_hit,
+        &constants,
+    )?);
+    columns.push(Column::new(meta::SECRET.into(), &meta.secret));
+    columns.push(Column::new(meta::REJECT.into(), &meta.reject));
+    Ok((DataFrame::new(meta.row.len(), columns)?, info))
+}
+
+/// The bookkeeping of every row (file, line, secrecy, filter rejections), the supplier
+/// register's matches, and the rows whose lookup key was not found.
+fn row_meta<'a>(
+    plans: &[TablePlan<'_>],
+    layout: &Layout,
+    lookups: &BTreeMap<String, LookupTable>,
+    register: Option<&'a SupplierRegister>,
+    info: &mut MapInfo,
+) -> Meta<'a> {
+    let mut meta = Meta::default();
+    let mut counts = RegisterCounts::default();
+    for plan in plans {
+        let table = plan.table;
+        meta.files.push(file_name(&table.path));
         let secrecy = secrecy_index(table, layout);
         let filters = filter_indexes(table, layout);
+        // the lookups the table's columns use, by table name and key column
+        let used: BTreeSet<(&str, usize)> = plan
+            .targets
+            .iter()
+            .flatten()
+            .filter_map(|(source, _)| match source {
+                Source::Lookup {
+                    table, main_key, ..
+                } => Some((table.as_str(), *main_key)),
+                _ => None,
+            })
+            .collect();
+        let id_source = plan.targets[LEVERANTOR_ID].as_ref();
         for row in &table.rows {
             let secret = secrecy.as_ref().is_some_and(|(i, values)| {
                 row.cells
@@ -556,75 +653,49 @@ pub fn map_tables<'a>(
                     format!("{name} is '{shown}', not {}", keep.join("/"))
                 })
             });
-            let mut row_misses = BTreeSet::new();
-            values.clear();
-            for (ti, (source, target)) in sources.iter().enumerate() {
-                if constants.iter().any(|(at, _)| *at == ti) {
-                    values.push(None);
-                    continue;
+            let mut missed: Option<&str> = None;
+            for (name, key_at) in &used {
+                let key = row.cells.get(*key_at).map_or("", str::trim);
+                let found = lookups.get(*name).is_some_and(|t| t.rows.contains_key(key));
+                if !key.is_empty() && !found && missed != Some(name) {
+                    *info.lookup_misses.entry(name.to_string()).or_insert(0) += 1;
+                    missed = Some(name);
                 }
-                let rule = target.and_then(|t| rule_for(layout, t));
-                let mut value = cell_value(
-                    row,
-                    source,
-                    rule,
-                    &layout.read.empty_values,
-                    &lookups,
-                    &mut row_misses,
-                );
-                if value.is_none() && COLUMNS[ti] == "datum" {
-                    value = period.map(|p| Cow::Owned(p.first_day().to_string()));
-                }
-                values.push(value);
             }
-            for name in row_misses {
-                *info.lookup_misses.entry(name).or_insert(0) += 1;
-            }
-            if let (Some(register), Some(counts)) = (register, register_counts.as_mut()) {
-                apply_register(&mut values, register, counts);
-            }
-            b.push_values(&values);
-            b.push_meta(row.line, secret, reject);
+            let hit = register
+                .zip(id_source)
+                .and_then(|(register, (source, rule))| {
+                    let id = cell_value(row, source, *rule, &layout.read.empty_values, lookups)?;
+                    register_entry(register, &id, &mut counts)
+                });
+            meta.register_hit.push(hit);
+            meta.push(row.line, secret, reject);
         }
-        values.clear();
-        values.resize(COLUMNS.len(), None);
         for broken in &table.broken {
-            b.push_values(&values);
-            b.push_meta(broken.row.line, false, Some(broken.reason.clone()));
+            meta.register_hit.push(None);
+            meta.push(broken.row.line, false, Some(broken.reason.clone()));
         }
     }
-    info.register = register_counts;
-    Ok((b.finish(&constants)?, info))
+    info.register = register.map(|_| counts);
+    meta
 }
 
-/// Replace an internal supplier number by the register's name and organisation number.
-fn apply_register<'a>(
-    values: &mut [Option<Cow<'a, str>>],
+/// The register's entry (name, organisation number) for a supplier number, counted.
+fn register_entry<'a>(
     register: &'a SupplierRegister,
+    id: &str,
     counts: &mut RegisterCounts,
-) {
-    let id_col = COLUMNS
-        .iter()
-        .position(|c| *c == "leverantor_id")
-        .unwrap_or(4);
-    let name_col = COLUMNS.iter().position(|c| *c == "leverantor").unwrap_or(3);
-    let Some(key) = values[id_col]
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-    else {
-        return;
-    };
-    match register.entries.get(key) {
-        Some((name, orgnr)) => {
-            counts.matched += 1;
-            if !name.is_empty() {
-                values[name_col] = Some(Cow::Borrowed(name.as_str()));
-            }
-            values[id_col] = Some(Cow::Borrowed(orgnr.as_str()));
-        }
+) -> Option<&'a (String, String)> {
+    let key = id.trim();
+    if key.is_empty() {
+        return None;
+    }
+    let entry = register.entries.get(key);
+    match entry {
+        Some(_) => counts.matched += 1,
         None => counts.unmatched += 1,
     }
+    entry
 }
 
 fn needs_period(layout: &Layout, sources: &[(Source, Option<&'static str>)]) -> bool {
@@ -703,6 +774,13 @@ fn check_mandatory_sources(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn special_target_positions() {
+        assert_eq!(COLUMNS[LEVERANTOR], "leverantor");
+        assert_eq!(COLUMNS[LEVERANTOR_ID], "leverantor_id");
+        assert_eq!(COLUMNS[DATUM], "datum");
+    }
 
     #[test]
     fn composite_account_cells() {
