@@ -43,7 +43,12 @@ pub fn date_from_days(days: i32) -> NaiveDate {
 /// Whether a text needs trimming or white-space collapsing.
 fn needs_cleaning(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes.is_ascii() {
+    // white space beyond ASCII (U+0085, U+00A0, U+1680, U+2000.., U+3000, U+FEFF) starts with
+    // one of these bytes in UTF-8; without them (Swedish letters included) bytes will do
+    let may_hold_wide_space = bytes
+        .iter()
+        .any(|b| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF));
+    if !may_hold_wide_space {
         // the common case, on bytes: a leading or trailing space, a double space, or another
         // white-space character
         let mut previous_space = true;
@@ -69,9 +74,27 @@ fn needs_cleaning(s: &str) -> bool {
 
 /// Trim and collapse white space in the text columns that need it, as one lazy polars pass.
 fn clean_text(df: DataFrame) -> Result<DataFrame> {
+    // the columns are checked on two threads
+    let is_dirty =
+        |c: &str| -> Result<bool> { Ok(df.column(c)?.str()?.iter().flatten().any(needs_cleaning)) };
+    let check = |share: usize| -> Result<Vec<bool>> {
+        COLUMNS
+            .iter()
+            .skip(share)
+            .step_by(2)
+            .map(|c| is_dirty(c))
+            .collect()
+    };
+    let (even, odd) = std::thread::scope(|s| {
+        let odd = s.spawn(|| check(1));
+        (check(0), odd.join())
+    });
+    let odd =
+        odd.map_err(|_| crate::error::Error::Internal("the text check thread failed".into()))?;
+    let (even, odd) = (even?, odd?);
     let mut exprs: Vec<Expr> = Vec::new();
-    for c in COLUMNS {
-        let dirty = df.column(c)?.str()?.iter().flatten().any(needs_cleaning);
+    for (i, c) in COLUMNS.into_iter().enumerate() {
+        let dirty = if i % 2 == 0 { even[i / 2] } else { odd[i / 2] };
         if dirty {
             exprs.push(
                 col(c)
@@ -115,16 +138,32 @@ fn parse_amounts(texts: &StringChunked, mark: DecimalMark) -> Vec<Result<(i128, 
         .collect()
 }
 
+/// A date as days since 1970-01-01 and whether only a month was given, or why it is rejected.
+type DateOutcome = Result<(i32, bool), String>;
+
 /// Each date as days since 1970-01-01 (and whether only a month was given), or why it is
 /// rejected.
-fn parse_dates(texts: &StringChunked) -> Vec<Result<(i32, bool), String>> {
+fn parse_dates(texts: &StringChunked) -> Vec<DateOutcome> {
+    // a month has few dates and rows often come in date order: reuse the last row's
+    let mut last: Option<(&str, DateOutcome)> = None;
     texts
         .iter()
         .map(non_empty)
-        .map(|v| match v.map(parse_date) {
-            Some(Ok(d)) => Ok((days_since_epoch(d.date), d.month_only)),
-            Some(Err(e)) => Err(format!("datum: {e}")),
-            None => Err("datum: empty date".into()),
+        .map(|v| {
+            let Some(text) = v else {
+                return Err("datum: empty date".into());
+            };
+            if let Some((seen, parsed)) = &last {
+                if *seen == text {
+                    return parsed.clone();
+                }
+            }
+            let parsed = match parse_date(text) {
+                Ok(d) => Ok((days_since_epoch(d.date), d.month_only)),
+                Err(e) => Err(format!("datum: {e}")),
+            };
+            last = Some((text, parsed.clone()));
+            parsed
         })
         .collect()
 }
@@ -305,5 +344,19 @@ mod tests {
         assert!(needs_cleaning("Kontor\tAB"));
         assert!(needs_cleaning("Kontor\u{a0}AB"));
         assert!(needs_cleaning("\u{feff}Kontor"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cleaning_is_needed_exactly_when_cleaning_changes_the_text(
+            s in "[a-zö0-9 \t\n\u{a0}\u{feff}\u{2003}\u{3000}\u{85}é]{0,12}"
+        ) {
+            let cleaned = s
+                .split(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            proptest::prop_assert_eq!(needs_cleaning(&s), cleaned != s);
+        }
     }
 }
