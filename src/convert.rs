@@ -8,9 +8,9 @@ use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, IdKind};
 use crate::layout::{detect, find_header, DetectRule, Detection, Layout};
-use crate::map::{map_tables, meta, Overrides};
-use crate::normalise::{self, normalise};
-use crate::protect::{cols, protect, Policy};
+use crate::map::{map_tables, meta, Lookups, MapInfo, Overrides};
+use crate::normalise::{self, normalise, NormaliseInfo};
+use crate::protect::{cols, protect, Policy, PrivacyInfo};
 use crate::read::{file_name, read_table, RawTable, ReadOptions};
 use crate::report::{
     sha256_hex, InputEntry, InputRef, LayoutEntry, OptionsEntry, OutputEntry, Report, RowCounts,
@@ -78,6 +78,9 @@ pub struct ConvertOptions {
     pub suppliers: Option<PathBuf>,
     /// Stage names for a progress display.
     pub progress: Progress,
+    /// Rows per batch ([`BATCH_ROWS`]; the outputs do not depend on it, but for the Parquet
+    /// file's row groups).
+    pub batch_rows: usize,
 }
 
 impl ConvertOptions {
@@ -95,6 +98,7 @@ impl ConvertOptions {
             formula_guard: true,
             suppliers: None,
             progress: Progress::default(),
+            batch_rows: BATCH_ROWS,
         }
     }
 }
@@ -309,27 +313,14 @@ fn sum_cents(df: &DataFrame) -> Result<i128> {
     Ok(normalise::cents(df)?.into_iter().flatten().sum())
 }
 
-/// The output stem: `leverantorsreskontra-YYYY-MM` or `..._YYYY-MM` for a span of months.
-pub fn output_stem(df: &DataFrame, fallback: &DataFrame) -> Result<String> {
-    let months = |d: &DataFrame| -> Result<Vec<Period>> {
-        Ok(normalise::dates(d)?
-            .into_iter()
-            .flatten()
-            .map(Period::of)
-            .collect())
-    };
-    let mut m = months(df)?;
-    if m.is_empty() {
-        m = months(fallback)?;
+/// The output stem: `leverantorsreskontra-YYYY-MM` or `..._YYYY-MM` for a span of months,
+/// from the published rows' months (else all rows').
+pub fn output_stem(published: Option<(Period, Period)>, all: Option<(Period, Period)>) -> String {
+    match published.or(all) {
+        None => "leverantorsreskontra-utan-period".to_string(),
+        Some((first, last)) if first == last => format!("leverantorsreskontra-{first}"),
+        Some((first, last)) => format!("leverantorsreskontra-{first}_{last}"),
     }
-    let (Some(first), Some(last)) = (m.iter().min(), m.iter().max()) else {
-        return Ok("leverantorsreskontra-utan-period".to_string());
-    };
-    Ok(if first == last {
-        format!("leverantorsreskontra-{first}")
-    } else {
-        format!("leverantorsreskontra-{first}_{last}")
-    })
 }
 
 const INTERNAL_README: &str = "\
@@ -406,73 +397,35 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         }
     }
 
-    opts.progress.stage("mapping columns");
-    let (df, map_info) = map_tables(
-        &main_tables,
-        &lookup_tables,
-        &layout,
-        &opts.overrides,
-        register.as_ref(),
-    )?;
-    opts.progress.stage("normalising");
-    let (df, norm_info) = normalise(df, layout.read.decimal_mark)?;
-    // every reject reason is known now: keep the raw cells of rejected rows, free the rest
-    let rejected_raw = raw_cells_of_rejected(&df, &main_tables)?;
-    drop(main_tables);
-    opts.progress.stage("applying the privacy rules");
-    let (df, privacy) = protect(df, &opts.policy)?;
-    let parts = split(&df)?;
-
-    let rows = RowCounts {
-        read: df.height() as u64,
-        published: parts.published.height() as u64,
-        withheld: parts.withheld.height() as u64,
-        rejected: parts.rejected.height() as u64,
-    };
-    let sums = Sums {
-        read: sum_cents(&df)?,
-        published: sum_cents(&parts.published)?,
-        withheld: sum_cents(&parts.withheld)?,
-        rejected: sum_cents(&parts.rejected)?,
-    };
-    if rows.read != rows.published + rows.withheld + rows.rejected {
-        return Err(Error::Reconciliation(format!(
-            "{} rows read but {} published + {} withheld + {} rejected",
-            rows.read, rows.published, rows.withheld, rows.rejected
-        )));
-    }
-    if sums.read != sums.published + sums.withheld + sums.rejected {
-        return Err(Error::Reconciliation(
-            "the sum of amounts read differs from published + withheld + rejected".into(),
-        ));
-    }
-
-    let mut rejected_by_reason: BTreeMap<String, u64> = BTreeMap::new();
-    for r in parts.rejected.column(meta::REJECT)?.str()?.iter().flatten() {
-        *rejected_by_reason.entry(r.to_string()).or_insert(0) += 1;
-    }
-
-    let (spec_table, guarded) = write::spec_table(&parts.published, opts.formula_guard)?;
-    let stem = output_stem(&parts.published, &df)?;
-
-    opts.progress.stage("writing and checking the outputs");
-    let mut staging = Staging::new(&opts.out)?;
-    let result = write_all(
-        &mut staging,
+    let lookups = Lookups::prepare(&lookup_tables, &layout)?;
+    drop(lookup_tables);
+    let batches = Batches {
+        layout: &layout,
+        lookups: &lookups,
+        register: register.as_ref(),
         opts,
-        &stem,
-        &spec_table,
-        &parts,
-        &df,
-        &rejected_raw,
-    );
-    let outputs = match result {
-        Ok(o) => o,
+    };
+    let mut staging = Staging::new(&opts.out)?;
+    let result = batches.run(main_tables, &mut staging);
+    let (totals, outputs) = match result {
+        Ok(done) => done,
         Err(e) => {
             staging.abandon();
             return Err(e);
         }
     };
+    let Totals {
+        rows,
+        sums,
+        rejected_by_reason,
+        map: map_info,
+        normalise: norm_info,
+        mut privacy,
+        guarded,
+        is_municipality,
+        ..
+    } = totals;
+    privacy.forget_suppliers();
 
     let mut warnings = Vec::new();
     if norm_info.invalid_kommun_id > 0 {
@@ -503,13 +456,6 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     for (name, n) in &map_info.lookup_misses {
         warnings.push(format!("{n} rows had a key not found in lookup {name}"));
     }
-    let is_municipality = parts
-        .published
-        .column("kopare_id")?
-        .str()?
-        .iter()
-        .flatten()
-        .any(|id| id.starts_with("212"));
     if is_municipality
         && opts.overrides.kommun_id.is_none()
         && map_info
@@ -581,6 +527,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
                 .collect(),
             policy,
             formula_guard: opts.formula_guard,
+            batch_rows: (opts.batch_rows != BATCH_ROWS).then_some(opts.batch_rows),
         },
         inputs,
         outputs,
@@ -608,120 +555,320 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     Ok(report)
 }
 
-/// Write the published files and the internal review files into staging, check the published
-/// files for personal numbers, and describe them.
-fn write_all(
-    staging: &mut Staging,
-    opts: &ConvertOptions,
-    stem: &str,
-    table: &SpecTable,
-    parts: &Split,
-    all: &DataFrame,
-    rejected_raw: &RawCells,
-) -> Result<Vec<OutputEntry>> {
-    let mut outputs = Vec::new();
-    let mut formats = opts.formats.clone();
-    formats.sort();
-    formats.dedup();
-    let mut targets = Vec::new();
-    for format in formats {
-        let rel = format!("{stem}.{}", format.extension());
-        let path = staging.path(&rel)?;
-        targets.push((format, rel, path));
-    }
-    // each published file is written (and the Parquet file read back and scanned) on its own
-    // thread, while this one scans the texts that the CSV and JSON files carry
-    let (written, text_hits) = std::thread::scope(|s| {
-        let handles: Vec<_> = targets
+/// Rows per batch through map → normalise → protect → write: a batch's memory stays small
+/// while the writer threads keep the second core busy.
+pub const BATCH_ROWS: usize = 1 << 18;
+
+/// Everything a run adds up over its batches.
+#[derive(Default)]
+struct Totals {
+    rows: RowCounts,
+    sums: Sums,
+    rejected_by_reason: BTreeMap<String, u64>,
+    map: MapInfo,
+    normalise: NormaliseInfo,
+    privacy: PrivacyInfo,
+    guarded: u64,
+    is_municipality: bool,
+    published_months: Option<(Period, Period)>,
+    all_months: Option<(Period, Period)>,
+    review: ReviewGroups,
+    rejected_lines: String,
+}
+
+impl Totals {
+    /// Count one processed batch: rows, sums, reasons, months, review and rejected rows.
+    fn add(&mut self, df: &DataFrame, parts: &Split, rejected_raw: &RawCells) -> Result<()> {
+        self.rows.read += df.height() as u64;
+        self.rows.published += parts.published.height() as u64;
+        self.rows.withheld += parts.withheld.height() as u64;
+        self.rows.rejected += parts.rejected.height() as u64;
+        self.sums.read += sum_cents(df)?;
+        self.sums.published += sum_cents(&parts.published)?;
+        self.sums.withheld += sum_cents(&parts.withheld)?;
+        self.sums.rejected += sum_cents(&parts.rejected)?;
+        for r in parts.rejected.column(meta::REJECT)?.str()?.iter().flatten() {
+            *self.rejected_by_reason.entry(r.to_string()).or_insert(0) += 1;
+        }
+        self.published_months = widen(self.published_months, &parts.published)?;
+        self.all_months = widen(self.all_months, df)?;
+        self.is_municipality |= parts
+            .published
+            .column("kopare_id")?
+            .str()?
             .iter()
-            .map(|(format, _, path)| s.spawn(|| write_published(*format, path, table, parts)))
-            .collect();
-        let text_hits = table_hits(table);
-        let written: Vec<Result<(String, Option<u64>)>> = handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::Internal("a writer thread failed".into())))
-            })
-            .collect();
-        (written, text_hits)
-    });
-    for ((_, rel, _), result) in targets.into_iter().zip(written) {
-        let (sha256, hits) = result?;
-        let hits = hits.unwrap_or(text_hits);
-        if hits > 0 {
-            return Err(Error::Privacy(format!(
-                "{rel} would contain {hits} cells with a personal identity number"
+            .flatten()
+            .any(|id| id.starts_with("212"));
+        self.review.add(df)?;
+        self.rejected_lines
+            .push_str(&rejected_rows(&parts.rejected, rejected_raw)?);
+        Ok(())
+    }
+
+    /// Every row read is published, withheld or rejected, and so is every öre.
+    fn reconcile(&self) -> Result<()> {
+        let (rows, sums) = (&self.rows, &self.sums);
+        if rows.read != rows.published + rows.withheld + rows.rejected {
+            return Err(Error::Reconciliation(format!(
+                "{} rows read but {} published + {} withheld + {} rejected",
+                rows.read, rows.published, rows.withheld, rows.rejected
             )));
         }
-        outputs.push(OutputEntry {
-            path: rel,
-            sha256,
-            rows: table.height() as u64,
-            published: true,
-        });
+        if sums.read != sums.published + sums.withheld + sums.rejected {
+            return Err(Error::Reconciliation(
+                "the sum of amounts read differs from published + withheld + rejected".into(),
+            ));
+        }
+        Ok(())
     }
-    opts.progress.stage("writing internal review files");
+}
+
+/// The first and last month of a frame's dates, widened by an earlier span.
+fn widen(span: Option<(Period, Period)>, df: &DataFrame) -> Result<Option<(Period, Period)>> {
+    Ok(normalise::dates(df)?
+        .into_iter()
+        .flatten()
+        .map(Period::of)
+        .fold(span, |span, p| match span {
+            None => Some((p, p)),
+            Some((first, last)) => Some((first.min(p), last.max(p))),
+        }))
+}
+
+/// What a writer thread reports when its file is complete.
+struct Written {
+    sha256: String,
+    /// Cells holding a personal number: the Parquet file read back, or the texts a CSV or
+    /// JSON writer scanned (`None` when another writer scanned the same texts).
+    hits: Option<u64>,
+    /// Cells the formula guard changed.
+    guarded: u64,
+}
+
+/// Write one published file from the batches sent to it.
+fn write_stream(
+    format: Format,
+    path: &Path,
+    batches: std::sync::mpsc::Receiver<DataFrame>,
+    formula_guard: bool,
+    scan_texts: bool,
+) -> Result<Written> {
+    let mut writer = write::PublishedWriter::create(format, path)?;
+    let (mut hits, mut guarded) = (0u64, 0u64);
+    for published in batches {
+        let (table, changed) = write::spec_table(&published, formula_guard)?;
+        guarded += changed;
+        if scan_texts {
+            hits += table_hits(&table);
+        }
+        writer.write(&table, &published)?;
+    }
+    let sha256 = writer.finish()?;
+    let hits = match format {
+        Format::Parquet => Some(crate::validate::personal_number_hits(path)?),
+        _ => scan_texts.then_some(hits),
+    };
+    Ok(Written {
+        sha256,
+        hits,
+        guarded,
+    })
+}
+
+/// The batches of one run: the main tables cut into [`ConvertOptions::batch_rows`] rows, each
+/// mapped, normalised, protected and sent to the writer threads, one per published format.
+struct Batches<'a> {
+    layout: &'a Layout,
+    lookups: &'a Lookups,
+    register: Option<&'a crate::map::SupplierRegister>,
+    opts: &'a ConvertOptions,
+}
+
+impl Batches<'_> {
+    /// Convert every row and write the published and internal files into staging.
+    fn run(
+        &self,
+        tables: Vec<SourceTable>,
+        staging: &mut Staging,
+    ) -> Result<(Totals, Vec<OutputEntry>)> {
+        let mut formats = self.opts.formats.clone();
+        formats.sort();
+        formats.dedup();
+        let mut targets = Vec::new();
+        for format in formats {
+            // the name depends on the months published, known at the end
+            let rel = format!(".published.{}", format.extension());
+            let path = staging.path(&rel)?;
+            targets.push((format, rel, path));
+        }
+        let text_scanner = targets.iter().position(|(f, _, _)| *f != Format::Parquet);
+        let mut totals = Totals::default();
+        let mut writer_stopped = false;
+        let (processed, written) = std::thread::scope(|s| {
+            let mut senders = Vec::new();
+            let mut handles = Vec::new();
+            for (i, (format, _, path)) in targets.iter().enumerate() {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+                let guard = self.opts.formula_guard;
+                let scan = text_scanner == Some(i);
+                handles.push(s.spawn(move || write_stream(*format, path, rx, guard, scan)));
+                senders.push(tx);
+            }
+            let processed = self.process(tables, &mut totals, |published| {
+                for tx in &senders {
+                    if tx.send(published.clone()).is_err() {
+                        writer_stopped = true;
+                        return Err(Error::Internal("a writer stopped".into()));
+                    }
+                }
+                Ok(())
+            });
+            drop(senders);
+            let written: Vec<Result<Written>> = handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::Internal("a writer thread failed".into())))
+                })
+                .collect();
+            (processed, written)
+        });
+        // a writer's own error explains a stopped writer; else the rows' error comes first
+        let written = match (processed, written.into_iter().collect::<Result<Vec<_>>>()) {
+            (Err(e), _) if !writer_stopped => return Err(e),
+            (_, Err(e)) | (Err(e), _) => return Err(e),
+            (Ok(()), Ok(written)) => written,
+        };
+        totals.reconcile()?;
+
+        let stem = output_stem(totals.published_months, totals.all_months);
+        let text_hits = text_scanner.and_then(|i| written[i].hits).unwrap_or(0);
+        totals.guarded = written.first().map_or(0, |w| w.guarded);
+        let mut outputs = Vec::new();
+        for ((format, temporary, _), w) in targets.into_iter().zip(written) {
+            let rel = format!("{stem}.{}", format.extension());
+            let hits = w.hits.unwrap_or(text_hits);
+            if hits > 0 {
+                return Err(Error::Privacy(format!(
+                    "{rel} would contain {hits} cells with a personal identity number"
+                )));
+            }
+            staging.rename(&temporary, &rel)?;
+            outputs.push(OutputEntry {
+                path: rel,
+                sha256: w.sha256,
+                rows: totals.rows.published,
+                published: true,
+            });
+        }
+        self.opts.progress.stage("writing internal review files");
+        outputs.extend(write_internal(staging, &totals)?);
+        Ok((totals, outputs))
+    }
+
+    /// Cut the tables into batches and convert each, handing its published rows to `send`.
+    fn process(
+        &self,
+        tables: Vec<SourceTable>,
+        totals: &mut Totals,
+        mut send: impl FnMut(DataFrame) -> Result<()>,
+    ) -> Result<()> {
+        let size = self.opts.batch_rows.max(1);
+        for table in tables {
+            let SourceTable {
+                path,
+                header,
+                header_line,
+                rows,
+                broken,
+                ..
+            } = table;
+            let name = file_name(&path);
+            let count = rows.len();
+            let mut rows = rows.into_iter();
+            let mut broken = Some(broken);
+            let mut done = 0usize;
+            loop {
+                let chunk: Vec<crate::read::RawRow> = rows.by_ref().take(size).collect();
+                let last = rows.len() == 0;
+                self.opts.progress.stage(&format!(
+                    "converting {name}: rows {}-{} of {count}",
+                    done + 1,
+                    done + chunk.len()
+                ));
+                done += chunk.len();
+                let batch = SourceTable {
+                    path: path.clone(),
+                    header: header.clone(),
+                    header_line,
+                    rows: chunk,
+                    broken: if last {
+                        broken.take().unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    },
+                    skipped: BTreeMap::new(),
+                };
+                let published = self.convert_batch(vec![batch], totals)?;
+                send(published)?;
+                if last {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Map, normalise and protect one batch; returns its published rows.
+    fn convert_batch(&self, tables: Vec<SourceTable>, totals: &mut Totals) -> Result<DataFrame> {
+        let opts = self.opts;
+        let (df, map_info) = map_tables(
+            &tables,
+            self.lookups,
+            self.layout,
+            &opts.overrides,
+            self.register,
+        )?;
+        totals.map.merge(map_info);
+        let (df, norm_info) = normalise(df, self.layout.read.decimal_mark)?;
+        totals.normalise.merge(&norm_info);
+        // every reject reason is known now: keep the raw cells of rejected rows, free the rest
+        let rejected_raw = raw_cells_of_rejected(&df, &tables)?;
+        drop(tables);
+        let (df, privacy) = protect(df, &opts.policy)?;
+        totals.privacy.merge(privacy);
+        let parts = split(&df)?;
+        totals.add(&df, &parts, &rejected_raw)?;
+        Ok(parts.published)
+    }
+}
+
+/// Write the internal files (README, review.csv, rejected.csv) into staging.
+fn write_internal(staging: &mut Staging, totals: &Totals) -> Result<Vec<OutputEntry>> {
+    let rejected = format!("{}{}", rejected_header(), totals.rejected_lines);
+    let review = totals.review.csv();
+    let review_rows = totals.review.len();
     let internal = [
-        (
-            "internal/README.txt",
-            INTERNAL_README.as_bytes().to_vec(),
-            0,
-        ),
-        ("internal/review.csv", review_csv(all)?, 0),
+        ("internal/README.txt", INTERNAL_README.to_string(), 0),
+        ("internal/review.csv", review, review_rows),
         (
             "internal/rejected.csv",
-            rejected_csv(&parts.rejected, rejected_raw)?,
-            parts.rejected.height(),
+            rejected,
+            totals.rows.rejected as usize,
         ),
     ];
-    for (rel, bytes, rows) in internal {
+    let mut outputs = Vec::new();
+    for (rel, text, rows) in internal {
         let path = staging.path(rel)?;
-        write::write_file(&path, |f| std::io::Write::write_all(f, &bytes))?;
-        let rows = if rel.ends_with("review.csv") {
-            bytes
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                .saturating_sub(1)
-        } else {
-            rows
-        };
+        write::write_file(&path, |f| std::io::Write::write_all(f, text.as_bytes()))?;
         outputs.push(OutputEntry {
             path: rel.to_string(),
-            sha256: sha256_hex(&bytes),
+            sha256: sha256_hex(text.as_bytes()),
             rows: rows as u64,
             published: false,
         });
     }
     Ok(outputs)
-}
-
-/// Write one published file; returns its SHA-256 and, for Parquet (read back from disk), the
-/// cells holding a personal number (CSV and JSON carry the table's texts, scanned in memory).
-fn write_published(
-    format: Format,
-    path: &Path,
-    table: &SpecTable,
-    parts: &Split,
-) -> Result<(String, Option<u64>)> {
-    match format {
-        Format::Csv => Ok((
-            write::write_file_hashed(path, |w| write::write_csv(table, w))?,
-            None,
-        )),
-        Format::Json => Ok((
-            write::write_file_hashed(path, |w| write::write_json(table, w))?,
-            None,
-        )),
-        Format::Parquet => {
-            let mut frame = write::parquet_frame(table, &parts.published)?;
-            write::write_parquet(path, &mut frame)?;
-            let hits = crate::validate::personal_number_hits(path)?;
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            Ok((sha256_hex(&bytes), Some(hits)))
-        }
-    }
 }
 
 /// Cells of the published texts that hold a personal identity number.
@@ -745,52 +892,67 @@ fn csv_line(fields: &[&str]) -> String {
 }
 
 /// `internal/review.csv`: each distinct masked or withheld supplier with its raw name and id,
-/// the reason, the rows and the sum.
-fn review_csv(df: &DataFrame) -> Result<Vec<u8>> {
-    let reasons = df.column(cols::REASON)?.str()?;
-    let actions = df.column(cols::ACTION)?.str()?;
-    let names = df.column(cols::RAW_NAME)?.str()?;
-    let ids = df.column(cols::RAW_ID)?.str()?;
-    let cents = normalise::cents(df)?;
-    let mut groups: BTreeMap<(String, String, String, String), (u64, i128)> = BTreeMap::new();
-    for (i, amount) in cents.iter().enumerate() {
-        let Some(reason) = reasons.get(i) else {
-            continue;
-        };
-        let action = if actions.get(i) == Some("withhold") {
-            "withheld"
-        } else {
-            "masked"
-        };
-        let key = (
-            reason.to_string(),
-            action.to_string(),
-            names.get(i).unwrap_or("").to_string(),
-            ids.get(i).unwrap_or("").to_string(),
-        );
-        let entry = groups.entry(key).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 += amount.unwrap_or(0);
+/// the reason, the rows and the sum, added up batch by batch.
+#[derive(Default)]
+struct ReviewGroups(BTreeMap<(String, String, String, String), (u64, i128)>);
+
+impl ReviewGroups {
+    /// Count the masked and withheld rows of a batch.
+    fn add(&mut self, df: &DataFrame) -> Result<()> {
+        let reasons = df.column(cols::REASON)?.str()?;
+        let actions = df.column(cols::ACTION)?.str()?;
+        let names = df.column(cols::RAW_NAME)?.str()?;
+        let ids = df.column(cols::RAW_ID)?.str()?;
+        let cents = normalise::cents(df)?;
+        for (i, amount) in cents.iter().enumerate() {
+            let Some(reason) = reasons.get(i) else {
+                continue;
+            };
+            let action = if actions.get(i) == Some("withhold") {
+                "withheld"
+            } else {
+                "masked"
+            };
+            let key = (
+                reason.to_string(),
+                action.to_string(),
+                names.get(i).unwrap_or("").to_string(),
+                ids.get(i).unwrap_or("").to_string(),
+            );
+            let entry = self.0.entry(key).or_insert((0, 0));
+            entry.0 += 1;
+            entry.1 += amount.unwrap_or(0);
+        }
+        Ok(())
     }
-    let mut out = csv_line(&[
-        "reason",
-        "action",
-        "leverantor_raw",
-        "leverantor_id_raw",
-        "rows",
-        "belopp",
-    ]);
-    for ((reason, action, name, id), (rows, sum)) in groups {
-        out.push_str(&csv_line(&[
-            &reason,
-            &action,
-            &name,
-            &id,
-            &rows.to_string(),
-            &crate::amount::ore_text(sum),
-        ]));
+
+    /// The number of groups (rows of review.csv).
+    fn len(&self) -> usize {
+        self.0.len()
     }
-    Ok(out.into_bytes())
+
+    /// The file's text.
+    fn csv(&self) -> String {
+        let mut out = csv_line(&[
+            "reason",
+            "action",
+            "leverantor_raw",
+            "leverantor_id_raw",
+            "rows",
+            "belopp",
+        ]);
+        for ((reason, action, name, id), (rows, sum)) in &self.0 {
+            out.push_str(&csv_line(&[
+                reason,
+                action,
+                name,
+                id,
+                &rows.to_string(),
+                &crate::amount::ore_text(*sum),
+            ]));
+        }
+        out
+    }
 }
 
 /// The raw cells of rejected rows, by (file name, line).
@@ -820,12 +982,18 @@ fn raw_cells_of_rejected(df: &DataFrame, tables: &[SourceTable]) -> Result<RawCe
     Ok(out)
 }
 
-/// `internal/rejected.csv`: every rejected row with its source, reason and raw cells.
-fn rejected_csv(df: &DataFrame, raw: &RawCells) -> Result<Vec<u8>> {
+/// The header of `internal/rejected.csv`.
+fn rejected_header() -> String {
+    csv_line(&["source_file", "source_row", "reason", "raw_values"])
+}
+
+/// The lines of `internal/rejected.csv` for a batch's rejected rows: source, reason and raw
+/// cells.
+fn rejected_rows(df: &DataFrame, raw: &RawCells) -> Result<String> {
     let files = df.column(meta::FILE)?.str()?;
     let rows = df.column(meta::ROW)?.u64()?;
     let reasons = df.column(meta::REJECT)?.str()?;
-    let mut out = csv_line(&["source_file", "source_row", "reason", "raw_values"]);
+    let mut out = String::new();
     for i in 0..df.height() {
         let file = files.get(i).unwrap_or("");
         let row = rows.get(i).unwrap_or(0);
@@ -837,5 +1005,5 @@ fn rejected_csv(df: &DataFrame, raw: &RawCells) -> Result<Vec<u8>> {
             raw_values,
         ]));
     }
-    Ok(out.into_bytes())
+    Ok(out)
 }

@@ -84,6 +84,10 @@ struct ConvertArgs {
     /// Do not prefix formula-like text cells with a quote.
     #[arg(long)]
     no_formula_guard: bool,
+    /// Rows converted per batch: fewer use less memory. Only the Parquet file's row groups
+    /// depend on it (recorded in report.json when not the default).
+    #[arg(long, default_value_t = reskontra::convert::BATCH_ROWS, value_parser = clap::value_parser!(usize))]
+    batch_rows: usize,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -218,6 +222,10 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     opts.policy_path = args.policy;
     opts.formula_guard = !args.no_formula_guard;
     opts.suppliers = args.suppliers;
+    if args.batch_rows == 0 {
+        return Err(Error::Usage("--batch-rows must be at least 1".into()));
+    }
+    opts.batch_rows = args.batch_rows;
     Ok(opts)
 }
 

@@ -181,6 +181,55 @@ pub struct MapInfo {
     pub lookup_misses: BTreeMap<String, u64>,
 }
 
+impl MapInfo {
+    /// Add what mapping another batch of rows told.
+    pub fn merge(&mut self, other: MapInfo) {
+        for (target, source) in other.sources {
+            self.sources.entry(target).or_insert(source);
+        }
+        self.periods.extend(other.periods);
+        for (name, n) in other.lookup_misses {
+            *self.lookup_misses.entry(name).or_insert(0) += n;
+        }
+        if let Some(r) = other.register {
+            let mine = self.register.get_or_insert_with(RegisterCounts::default);
+            mine.matched += r.matched;
+            mine.unmatched += r.unmatched;
+        }
+    }
+}
+
+/// The lookup tables a layout joins, keyed for the map stage (built once per run).
+pub struct Lookups(BTreeMap<String, LookupTable>);
+
+impl Lookups {
+    /// Key the lookup inputs by the layout's key columns; a mandatory lookup without an input
+    /// is a usage error.
+    pub fn prepare(
+        lookup_tables: &BTreeMap<String, SourceTable>,
+        layout: &Layout,
+    ) -> Result<Lookups> {
+        let mut lookups = BTreeMap::new();
+        for (name, rule) in &layout.lookup {
+            match lookup_tables.get(name) {
+                Some(t) => {
+                    lookups.insert(name.clone(), build_lookup(t, &rule.key, name)?);
+                }
+                None if rule.mandatory => {
+                    return Err(Error::Usage(format!(
+                        "layout {} needs a second input for lookup '{name}' (a file with the \
+                         columns {}); give it as another INPUT",
+                        layout.name,
+                        rule.required.join(", ")
+                    )))
+                }
+                None => {}
+            }
+        }
+        Ok(Lookups(lookups))
+    }
+}
+
 /// A lookup table: key → row cells.
 struct LookupTable {
     header: Vec<String>,
@@ -536,33 +585,17 @@ fn filter_indexes(table: &SourceTable, layout: &Layout) -> Vec<(usize, String, V
 /// Map the main tables to a DataFrame with the 15 columns (raw text) and bookkeeping columns.
 pub fn map_tables<'a>(
     tables: &'a [SourceTable],
-    lookup_tables: &BTreeMap<String, SourceTable>,
+    lookups: &Lookups,
     layout: &'a Layout,
     overrides: &'a Overrides,
     register: Option<&'a SupplierRegister>,
 ) -> Result<(DataFrame, MapInfo)> {
     let mut info = MapInfo::default();
-    let mut lookups = BTreeMap::new();
-    for (name, rule) in &layout.lookup {
-        match lookup_tables.get(name) {
-            Some(t) => {
-                lookups.insert(name.clone(), build_lookup(t, &rule.key, name)?);
-            }
-            None if rule.mandatory => {
-                return Err(Error::Usage(format!(
-                "layout {} needs a second input for lookup '{name}' (a file with the columns {}); \
-                     give it as another INPUT",
-                layout.name,
-                rule.required.join(", ")
-            )))
-            }
-            None => {}
-        }
-    }
+    let lookups = &lookups.0;
     let constants = override_constants(overrides, &mut info);
     let mut plans = Vec::with_capacity(tables.len());
     for table in tables {
-        let sources = resolve_sources(table, layout, &lookups, &mut info)?;
+        let sources = resolve_sources(table, layout, lookups, &mut info)?;
         check_mandatory_sources(table, layout, &sources, overrides)?;
         let period = needs_period(layout, &sources)
             .then(|| period_for(table, overrides))
@@ -584,7 +617,7 @@ pub fn map_tables<'a>(
             period_day: period.map(|p| p.first_day().to_string()),
         });
     }
-    let meta = row_meta(&plans, layout, &lookups, register, &mut info);
+    let meta = row_meta(&plans, layout, lookups, register, &mut info);
     let mut columns: Vec<Column> = Vec::with_capacity(COLUMNS.len() + 4);
     let files = &meta.files;
     let file: StringChunked = meta
@@ -597,7 +630,7 @@ pub fn map_tables<'a>(
     columns.extend(build_columns(
         &plans,
         layout,
-        &lookups,
+        lookups,
         &meta.register_hit,
         &constants,
     )?);

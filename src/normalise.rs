@@ -28,6 +28,15 @@ pub struct NormaliseInfo {
     pub invalid_kommun_id: u64,
 }
 
+impl NormaliseInfo {
+    /// Add the counts of another batch of rows.
+    pub fn merge(&mut self, other: &NormaliseInfo) {
+        self.amounts_rounded += other.amounts_rounded;
+        self.month_only_dates += other.month_only_dates;
+        self.invalid_kommun_id += other.invalid_kommun_id;
+    }
+}
+
 /// The days from 1970-01-01 to a date (polars' `Date` representation).
 pub fn days_since_epoch(date: NaiveDate) -> i32 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();

@@ -417,6 +417,34 @@ pub struct PrivacyInfo {
     pub by_reason: BTreeMap<String, ReasonCount>,
     /// Free-text cells in which personal numbers were replaced, by column.
     pub numbers_removed_from_text: BTreeMap<String, u64>,
+    /// The distinct suppliers per reason, as read (to count them over several batches; never
+    /// written out).
+    #[serde(skip)]
+    distinct: BTreeMap<String, BTreeSet<SupplierKey>>,
+}
+
+impl PrivacyInfo {
+    /// Add what the privacy rules found in another batch of rows.
+    pub fn merge(&mut self, other: PrivacyInfo) {
+        for (reason, count) in other.by_reason {
+            self.by_reason.entry(reason).or_default().rows += count.rows;
+        }
+        for (column, n) in other.numbers_removed_from_text {
+            *self.numbers_removed_from_text.entry(column).or_insert(0) += n;
+        }
+        for (reason, set) in other.distinct {
+            let mine = self.distinct.entry(reason.clone()).or_default();
+            mine.extend(set);
+            if let Some(c) = self.by_reason.get_mut(&reason) {
+                c.suppliers = mine.len() as u64;
+            }
+        }
+    }
+
+    /// Forget the suppliers' names and ids once the counts are final.
+    pub fn forget_suppliers(&mut self) {
+        self.distinct.clear();
+    }
 }
 
 /// Rows and distinct suppliers for one reason.
@@ -507,6 +535,7 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         if let Some(c) = info.by_reason.get_mut(k) {
             c.suppliers = set.len() as u64;
         }
+        info.distinct.insert(k.to_string(), set);
     }
     df.with_column(raw_names)?;
     df.with_column(raw_ids)?;

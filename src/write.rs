@@ -261,6 +261,11 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn write_csv(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
     out.write_all(HEADER.as_bytes())?;
     out.write_all(b"\n")?;
+    write_csv_rows(table, out)
+}
+
+/// The CSV lines of a table's rows (no header).
+fn write_csv_rows(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
     let mut line = String::new();
     table.for_each_row(|row| {
         line.clear();
@@ -277,15 +282,19 @@ pub fn write_csv(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()>
 
 /// The spec JSON: an array of objects with the 15 keys in order, one object per line.
 pub fn write_json(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
-    if table.height() == 0 {
-        return out.write_all(b"[]\n");
-    }
-    out.write_all(b"[\n")?;
+    write_json_rows(table, out, 0)?;
+    end_json(out, table.height() as u64)
+}
+
+/// The JSON objects of a table's rows, after `before` rows already written: the array opens
+/// before the first row, and each further row follows a comma.
+fn write_json_rows(table: &SpecTable, out: &mut impl Write, before: u64) -> std::io::Result<()> {
     let mut line = String::new();
-    let mut i = 0;
+    let mut i = before;
     table.for_each_row(|row| {
-        i += 1;
         line.clear();
+        line.push_str(if i == 0 { "[\n" } else { ",\n" });
+        i += 1;
         line.push('{');
         for (j, (key, v)) in COLUMNS.iter().zip(row).enumerate() {
             if j > 0 {
@@ -297,13 +306,13 @@ pub fn write_json(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()
             line.push_str(&serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into()));
         }
         line.push('}');
-        if i < table.height() {
-            line.push(',');
-        }
-        line.push('\n');
         out.write_all(line.as_bytes())
-    })?;
-    out.write_all(b"]\n")
+    })
+}
+
+/// Close the JSON array of `rows` rows.
+fn end_json(out: &mut impl Write, rows: u64) -> std::io::Result<()> {
+    out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })
 }
 
 /// The Parquet frame: the 15 columns, `belopp` Decimal(38, 2), `datum` Date, the rest strings
@@ -356,22 +365,24 @@ impl<W: Write> Write for Sha256Writer<W> {
     }
 }
 
-/// Write one file through a buffer, taking its SHA-256 on the way (no second read); returns
-/// the hash as lower-case hex.
-pub fn write_file_hashed(
-    path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<Sha256Writer<fs::File>>) -> std::io::Result<()>,
-) -> Result<String> {
+/// A text file written through a buffer and hashed on the way (no second read).
+type HashedText = std::io::BufWriter<Sha256Writer<fs::File>>;
+
+fn create_hashed(path: &Path) -> Result<HashedText> {
     use sha2::Digest;
     let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut out = std::io::BufWriter::with_capacity(
+    Ok(std::io::BufWriter::with_capacity(
         1 << 16,
         Sha256Writer {
             inner: file,
             hasher: sha2::Sha256::new(),
         },
-    );
-    write(&mut out).map_err(|e| Error::io(path, e))?;
+    ))
+}
+
+/// Flush and sync a hashed text file; returns its SHA-256 as lower-case hex.
+fn finish_hashed(path: &Path, out: HashedText) -> Result<String> {
+    use sha2::Digest;
     let hashing = out
         .into_inner()
         .map_err(|e| Error::io(path, e.into_error()))?;
@@ -384,6 +395,97 @@ pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
     let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
     ParquetWriter::new(file).finish(frame)?;
     Ok(())
+}
+
+/// A published file written batch by batch: the same bytes (CSV, JSON) as writing all rows at
+/// once; Parquet gets one row group per batch.
+pub struct PublishedWriter {
+    path: PathBuf,
+    rows: u64,
+    sink: Sink,
+}
+
+enum Sink {
+    Csv(HashedText),
+    Json(HashedText),
+    Parquet(
+        fs::File,
+        Option<Box<polars::io::parquet::write::BatchedWriter<fs::File>>>,
+    ),
+}
+
+impl PublishedWriter {
+    /// Create the file (a CSV gets its header now).
+    pub fn create(format: Format, path: &Path) -> Result<PublishedWriter> {
+        let sink = match format {
+            Format::Csv => {
+                let mut out = create_hashed(path)?;
+                out.write_all(HEADER.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"))
+                    .map_err(|e| Error::io(path, e))?;
+                Sink::Csv(out)
+            }
+            Format::Json => Sink::Json(create_hashed(path)?),
+            Format::Parquet => Sink::Parquet(
+                fs::File::create(path).map_err(|e| Error::io(path, e))?,
+                None,
+            ),
+        };
+        Ok(PublishedWriter {
+            path: path.to_path_buf(),
+            rows: 0,
+            sink,
+        })
+    }
+
+    /// Append a batch: its spec texts and (for Parquet) its published frame.
+    pub fn write(&mut self, table: &SpecTable, published: &DataFrame) -> Result<()> {
+        let path = &self.path;
+        match &mut self.sink {
+            Sink::Csv(out) => write_csv_rows(table, out).map_err(|e| Error::io(path, e))?,
+            Sink::Json(out) => {
+                write_json_rows(table, out, self.rows).map_err(|e| Error::io(path, e))?
+            }
+            Sink::Parquet(file, writer) => {
+                let mut frame = parquet_frame(table, published)?;
+                frame.rechunk_mut();
+                if writer.is_none() {
+                    let file = file.try_clone().map_err(|e| Error::io(path, e))?;
+                    *writer = Some(Box::new(ParquetWriter::new(file).batched(frame.schema())?));
+                }
+                if let Some(w) = writer {
+                    if frame.height() > 0 {
+                        w.write_batch(&frame)?;
+                    }
+                }
+            }
+        }
+        self.rows += table.height() as u64;
+        Ok(())
+    }
+
+    /// Close the file; returns its SHA-256 as lower-case hex.
+    pub fn finish(self) -> Result<String> {
+        let path = &self.path;
+        match self.sink {
+            Sink::Csv(out) => finish_hashed(path, out),
+            Sink::Json(mut out) => {
+                end_json(&mut out, self.rows).map_err(|e| Error::io(path, e))?;
+                finish_hashed(path, out)
+            }
+            Sink::Parquet(file, writer) => {
+                let Some(writer) = writer else {
+                    return Err(Error::Internal(
+                        "no batch reached the Parquet writer".into(),
+                    ));
+                };
+                writer.finish()?;
+                file.sync_all().map_err(|e| Error::io(path, e))?;
+                let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+                Ok(crate::read::sha256_hex(&bytes))
+            }
+        }
+    }
 }
 
 /// A staging folder inside the output folder; files are moved into place by [`Staging::commit`].
@@ -424,6 +526,18 @@ impl Staging {
         }
         self.files.push(PathBuf::from(relative));
         Ok(p)
+    }
+
+    /// Rename a staged file (e.g. once its final name is known).
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<()> {
+        let (from_path, to_path) = (self.dir.path().join(from), self.dir.path().join(to));
+        fs::rename(&from_path, &to_path).map_err(|e| Error::io(&to_path, e))?;
+        for rel in &mut self.files {
+            if rel.as_path() == Path::new(from) {
+                *rel = PathBuf::from(to);
+            }
+        }
+        Ok(())
     }
 
     /// Move every staged file into the output folder.
