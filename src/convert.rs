@@ -11,13 +11,14 @@ use crate::layout::{detect, find_header, DetectRule, Detection, Layout};
 use crate::map::{map_tables, meta, Lookups, MapInfo, Overrides};
 use crate::normalise::{self, normalise, NormaliseInfo};
 use crate::protect::{cols, protect, Policy, PrivacyInfo};
-use crate::read::{file_name, read_table, RawTable, ReadOptions};
+use crate::read::RawRow;
+use crate::read::{file_name, read_table_head, RawTable, ReadOptions};
 use crate::report::{
     sha256_hex, InputEntry, InputRef, LayoutEntry, OptionsEntry, OutputEntry, Report, RowCounts,
     Sums,
 };
 use crate::spec;
-use crate::table::{extract, SourceTable};
+use crate::table::{extract, BrokenRow, RowSorter, Sorted, SourceTable};
 use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -352,7 +353,8 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     let mut tables = Vec::with_capacity(opts.inputs.len());
     for path in &opts.inputs {
         opts.progress.stage(&format!("reading {}", file_name(path)));
-        tables.push(read_table(path, &read_options)?);
+        // large delimited files: the rows beyond the head are parsed batch by batch later
+        tables.push(read_table_head(path, &read_options, HEAD_ROWS)?);
     }
     let register = match &opts.suppliers {
         Some(p) => Some(crate::map::SupplierRegister::load(
@@ -380,13 +382,14 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         main_tables.push(t);
     }
     let mut lookup_tables = BTreeMap::new();
-    for (name, (raw, idx)) in assignment.lookups {
+    for (name, (mut raw, idx)) in assignment.lookups {
+        raw.read_rest()?;
         let t = extract(raw, idx, &layout);
         roles.push((t.path.clone(), format!("lookup:{name}"), t.header_line));
         lookup_tables.insert(name, t);
     }
     for t in &main_tables {
-        if t.rows.is_empty() && t.broken.is_empty() {
+        if t.rows.is_empty() && t.broken.is_empty() && t.rest.is_none() {
             return Err(Error::input(
                 &t.path,
                 format!(
@@ -423,8 +426,12 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         mut privacy,
         guarded,
         is_municipality,
+        skipped: streamed_skips,
         ..
     } = totals;
+    for (reason, n) in streamed_skips {
+        *skipped.entry(reason).or_insert(0) += n;
+    }
     privacy.forget_suppliers();
 
     let mut warnings = Vec::new();
@@ -555,6 +562,10 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     Ok(report)
 }
 
+/// Rows parsed when a file is read (enough to find the header and the layout); the rest of
+/// a delimited file is parsed batch by batch.
+const HEAD_ROWS: usize = 1000;
+
 /// Rows per batch through map → normalise → protect → write: a batch's memory stays small
 /// while the writer threads keep the second core busy.
 pub const BATCH_ROWS: usize = 1 << 18;
@@ -574,6 +585,8 @@ struct Totals {
     all_months: Option<(Period, Period)>,
     review: ReviewGroups,
     rejected_lines: String,
+    /// Lines skipped in the parts of files read batch by batch.
+    skipped: BTreeMap<String, u64>,
 }
 
 impl Totals {
@@ -766,7 +779,9 @@ impl Batches<'_> {
         Ok((totals, outputs))
     }
 
-    /// Cut the tables into batches and convert each, handing its published rows to `send`.
+    /// Cut the tables into batches and convert each, handing its published rows to `send`:
+    /// first the rows read with the file's head, then the rest of the file, parsed one batch
+    /// ahead on another thread; the broken rows of a table come last, as one batch.
     fn process(
         &self,
         tables: Vec<SourceTable>,
@@ -780,40 +795,57 @@ impl Batches<'_> {
                 header,
                 header_line,
                 rows,
-                broken,
+                mut broken,
+                rest,
                 ..
             } = table;
-            let name = file_name(&path);
-            let count = rows.len();
-            let mut rows = rows.into_iter();
-            let mut broken = Some(broken);
-            let mut done = 0usize;
-            loop {
-                let chunk: Vec<crate::read::RawRow> = rows.by_ref().take(size).collect();
-                let last = rows.len() == 0;
-                self.opts.progress.stage(&format!(
-                    "converting {name}: rows {}-{} of {count}",
-                    done + 1,
-                    done + chunk.len()
+            let mut batcher = Batcher {
+                batches: self,
+                path,
+                header,
+                header_line,
+                done: 0,
+            };
+            let mut head = rows.into_iter();
+            while head.len() > 0 {
+                let chunk: Vec<RawRow> = head.by_ref().take(size).collect();
+                send(batcher.convert(chunk, Vec::new(), totals)?)?;
+            }
+            if let Some((mut stream, sorter)) = rest {
+                std::thread::scope(|s| -> Result<()> {
+                    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                    s.spawn(move || loop {
+                        let parsed = stream
+                            .next_rows(size)
+                            .map(|rows| (!rows.is_empty()).then(|| sort_rows(rows, &sorter)));
+                        let end = !matches!(parsed, Ok(Some(_)));
+                        if tx.send(parsed).is_err() || end {
+                            break;
+                        }
+                    });
+                    for parsed in rx {
+                        let Some((data, more_broken, skipped)) = parsed? else {
+                            break;
+                        };
+                        broken.extend(more_broken);
+                        for (reason, n) in skipped {
+                            *totals.skipped.entry(reason.to_string()).or_insert(0) += n;
+                        }
+                        if !data.is_empty() {
+                            send(batcher.convert(data, Vec::new(), totals)?)?;
+                        }
+                    }
+                    Ok(())
+                })?;
+            }
+            if batcher.done == 0 && broken.is_empty() {
+                return Err(Error::input(
+                    &batcher.path,
+                    format!("the header (line {header_line}) is followed by no data rows"),
                 ));
-                done += chunk.len();
-                let batch = SourceTable {
-                    path: path.clone(),
-                    header: header.clone(),
-                    header_line,
-                    rows: chunk,
-                    broken: if last {
-                        broken.take().unwrap_or_default()
-                    } else {
-                        Vec::new()
-                    },
-                    skipped: BTreeMap::new(),
-                };
-                let published = self.convert_batch(vec![batch], totals)?;
-                send(published)?;
-                if last {
-                    break;
-                }
+            }
+            if !broken.is_empty() {
+                send(batcher.convert(Vec::new(), broken, totals)?)?;
             }
         }
         Ok(())
@@ -842,6 +874,63 @@ impl Batches<'_> {
         Ok(parts.published)
     }
 }
+
+/// The batches of one table.
+struct Batcher<'a> {
+    batches: &'a Batches<'a>,
+    path: PathBuf,
+    header: Vec<String>,
+    header_line: u64,
+    /// Rows converted so far.
+    done: usize,
+}
+
+impl Batcher<'_> {
+    /// Convert one batch of the table's rows; returns its published rows.
+    fn convert(
+        &mut self,
+        rows: Vec<RawRow>,
+        broken: Vec<BrokenRow>,
+        totals: &mut Totals,
+    ) -> Result<DataFrame> {
+        let count = rows.len() + broken.len();
+        self.batches.opts.progress.stage(&format!(
+            "converting {}: rows {}-{}",
+            file_name(&self.path),
+            self.done + 1,
+            self.done + count
+        ));
+        self.done += count;
+        let batch = SourceTable {
+            path: self.path.clone(),
+            header: self.header.clone(),
+            header_line: self.header_line,
+            rows,
+            broken,
+            skipped: BTreeMap::new(),
+            rest: None,
+        };
+        self.batches.convert_batch(vec![batch], totals)
+    }
+}
+
+/// Sort parsed rows into data rows, broken rows and skipped lines (counted by reason).
+fn sort_rows(rows: Vec<RawRow>, sorter: &RowSorter) -> SortedRows {
+    let mut data = Vec::with_capacity(rows.len());
+    let mut broken = Vec::new();
+    let mut skipped: BTreeMap<&'static str, u64> = BTreeMap::new();
+    for row in rows {
+        match sorter.sort(row) {
+            Sorted::Data(row) => data.push(row),
+            Sorted::Broken(b) => broken.push(b),
+            Sorted::Skipped(reason) => *skipped.entry(reason).or_insert(0) += 1,
+        }
+    }
+    (data, broken, skipped)
+}
+
+/// Data rows, broken rows and skipped lines by reason.
+type SortedRows = (Vec<RawRow>, Vec<BrokenRow>, BTreeMap<&'static str, u64>);
 
 /// Write the internal files (README, review.csv, rejected.csv) into staging.
 fn write_internal(staging: &mut Staging, totals: &Totals) -> Result<Vec<OutputEntry>> {

@@ -2,6 +2,7 @@
 //! data rows, with blank and totals rows recognised and counted.
 
 use crate::layout::{find_column, Layout};
+use crate::read::delimited::RowStream;
 use crate::read::{RawRow, RawTable};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -42,6 +43,85 @@ pub struct SourceTable {
     pub broken: Vec<BrokenRow>,
     /// Skipped lines by reason.
     pub skipped: BTreeMap<String, u64>,
+    /// Rows not parsed yet, and how to sort them (large delimited files).
+    pub rest: Option<(RowStream, RowSorter)>,
+}
+
+/// What a row below the header is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sorted {
+    /// A data row.
+    Data(RawRow),
+    /// A row with the wrong number of fields.
+    Broken(BrokenRow),
+    /// A line that is not a posting, with the reason.
+    Skipped(&'static str),
+}
+
+/// Sorts the rows below a header into data rows, broken rows and skipped lines.
+#[derive(Debug, Clone)]
+pub struct RowSorter {
+    header_width: usize,
+    /// The header up to its last named column.
+    named_width: usize,
+    name_col: Option<usize>,
+    id_col: Option<usize>,
+    normalised_header: Vec<String>,
+}
+
+impl RowSorter {
+    /// A sorter for rows below `header`.
+    pub fn new(header: &[String], layout: &Layout) -> RowSorter {
+        let rule_names = |target: &str| {
+            layout
+                .columns
+                .get(target)
+                .filter(|r| r.lookup.is_none())
+                .map(|r| r.names.clone())
+                .unwrap_or_default()
+        };
+        RowSorter {
+            header_width: header.len(),
+            // the header may have empty trailing columns; data rows may be that wide or just
+            // as wide as the named part
+            named_width: header
+                .iter()
+                .rposition(|h| !h.is_empty())
+                .map_or(0, |p| p + 1),
+            name_col: find_column(header, &rule_names("leverantor")),
+            id_col: find_column(header, &rule_names("leverantor_id")),
+            normalised_header: crate::layout::normalise_header(header),
+        }
+    }
+
+    /// Sort one row.
+    pub fn sort(&self, mut row: RawRow) -> Sorted {
+        if row.is_blank() {
+            return Sorted::Skipped(skip::BLANK);
+        }
+        if is_repeated_header(&row, &self.normalised_header) {
+            return Sorted::Skipped(skip::REPEATED_HEADER);
+        }
+        if is_total_row(&row, self.name_col, self.id_col) {
+            return Sorted::Skipped(skip::TOTAL);
+        }
+        // drop empty cells beyond the named header
+        while row.cells.len() > self.named_width
+            && row.cells.last().is_some_and(|c| c.trim().is_empty())
+        {
+            row.cells.pop();
+        }
+        let too_wide = row.cells.len() > self.header_width.max(self.named_width);
+        if too_wide || row.cells.len() < self.named_width {
+            let reason = format!(
+                "row has {} fields but the header has {}",
+                row.cells.len(),
+                self.named_width
+            );
+            return Sorted::Broken(BrokenRow { row, reason });
+        }
+        Sorted::Data(row)
+    }
 }
 
 const TOTAL_WORDS: [&str; 9] = [
@@ -104,7 +184,8 @@ fn is_repeated_header(row: &RawRow, normalised_header: &[String]) -> bool {
             .all(|(c, h)| crate::layout::has_normalised_name(c, h))
 }
 
-/// Split a read file into header, data rows and skipped lines, given the header's index.
+/// Split a read file into header, data rows and skipped lines, given the header's index. Rows
+/// still in the file's stream are sorted later, batch by batch, with the returned sorter.
 pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceTable {
     let mut rows = table.rows.into_iter();
     let mut skipped: BTreeMap<String, u64> = table.pre_skipped;
@@ -133,63 +214,15 @@ pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceT
                 .to_string()
         })
         .collect();
-    // the header may have empty trailing columns; data rows may be that wide or just as wide
-    // as the named part
-    let named_width = header
-        .iter()
-        .rposition(|h| !h.is_empty())
-        .map_or(0, |p| p + 1);
-    let rule_names = |target: &str| {
-        layout
-            .columns
-            .get(target)
-            .filter(|r| r.lookup.is_none())
-            .map(|r| r.names.clone())
-            .unwrap_or_default()
-    };
-    let name_col = find_column(&header, &rule_names("leverantor"));
-    let id_col = find_column(&header, &rule_names("leverantor_id"));
-    let normalised_header = crate::layout::normalise_header(&header);
-
-    let mut data = Vec::new();
+    let sorter = RowSorter::new(&header, layout);
+    let mut data = Vec::with_capacity(rows.len());
     let mut broken = Vec::new();
-    for mut row in rows {
-        if row.is_blank() {
-            bump(skip::BLANK);
-            continue;
+    for row in rows {
+        match sorter.sort(row) {
+            Sorted::Data(row) => data.push(row),
+            Sorted::Broken(b) => broken.push(b),
+            Sorted::Skipped(reason) => bump(reason),
         }
-        if is_repeated_header(&row, &normalised_header) {
-            bump(skip::REPEATED_HEADER);
-            continue;
-        }
-        if is_total_row(&row, name_col, id_col) {
-            bump(skip::TOTAL);
-            continue;
-        }
-        // drop empty cells beyond the named header
-        while row.cells.len() > named_width && row.cells.last().is_some_and(|c| c.trim().is_empty())
-        {
-            row.cells.pop();
-        }
-        if row.cells.len() > header.len().max(named_width) {
-            let reason = format!(
-                "row has {} fields but the header has {}",
-                row.cells.len(),
-                named_width
-            );
-            broken.push(BrokenRow { row, reason });
-            continue;
-        }
-        if row.cells.len() < named_width {
-            let reason = format!(
-                "row has {} fields but the header has {}",
-                row.cells.len(),
-                named_width
-            );
-            broken.push(BrokenRow { row, reason });
-            continue;
-        }
-        data.push(row);
     }
     SourceTable {
         path: table.path,
@@ -198,6 +231,7 @@ pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceT
         rows: data,
         broken,
         skipped,
+        rest: table.rest.map(|stream| (stream, sorter)),
     }
 }
 

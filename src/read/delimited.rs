@@ -402,8 +402,22 @@ fn parse_chunk(
     text: &str,
     delimiter: u8,
     first_line: u64,
-    mut f: impl FnMut(RawRow) -> Result<()>,
+    f: impl FnMut(RawRow) -> Result<()>,
 ) -> Result<()> {
+    parse_some(path, text, delimiter, first_line, usize::MAX, f).map(|_| ())
+}
+
+/// Parse rows from the start of `text` (LF or CRLF line breaks) until at least `max_rows` rows
+/// (blank lines included) are handed to `f`; returns where parsing stopped: the byte offset
+/// of the next record (`text.len()` at the end) and its line number.
+fn parse_some(
+    path: &Path,
+    text: &str,
+    delimiter: u8,
+    first_line: u64,
+    max_rows: usize,
+    mut f: impl FnMut(RawRow) -> Result<()>,
+) -> Result<(usize, u64)> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -428,6 +442,7 @@ fn parse_chunk(
         line_at_counted
     };
     let mut record = csv::ByteRecord::new();
+    let mut emitted = 0usize;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -458,6 +473,17 @@ fn parse_chunk(
                 }
                 let line = line_of(start.min(bytes.len().saturating_sub(1)));
                 f(RawRow { line, cells })?;
+                emitted += 1;
+                if emitted >= max_rows {
+                    let mut next = usize::try_from(reader.position().byte())
+                        .unwrap_or(usize::MAX)
+                        .min(bytes.len());
+                    // a CRLF's LF may be left for the next record
+                    if next > 0 && bytes.get(next) == Some(&b'\n') && bytes[next - 1] == b'\r' {
+                        next += 1;
+                    }
+                    return Ok((next, line_of(next)));
+                }
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() + first_line - 1);
@@ -468,7 +494,136 @@ fn parse_chunk(
             }
         }
     }
-    Ok(())
+    Ok((bytes.len(), line_of(bytes.len())))
+}
+
+/// The rest of a delimited text, parsed a batch of rows at a time: a large export is held in
+/// memory as text only, not as rows.
+#[derive(Clone)]
+pub struct RowStream {
+    path: std::path::PathBuf,
+    /// The decoded text (bare CR line breaks already turned into LF).
+    text: String,
+    /// Where the next record starts.
+    at: usize,
+    /// The line number at `at`.
+    line: u64,
+    delimiter: u8,
+}
+
+impl std::fmt::Debug for RowStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowStream")
+            .field("at", &self.at)
+            .field("line", &self.line)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
+}
+
+impl RowStream {
+    /// The next rows (at least `max_rows` unless the text ends; blank lines are rows without
+    /// cells); empty at the end.
+    pub fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
+        let Some(rest) = self.text.get(self.at..).filter(|r| !r.is_empty()) else {
+            return Ok(Vec::new());
+        };
+        let mut rows = Vec::with_capacity(max_rows.min(1 << 20));
+        let (used, line) = parse_some(
+            &self.path,
+            rest,
+            self.delimiter,
+            self.line,
+            max_rows.max(1),
+            |row| {
+                rows.push(row);
+                Ok(())
+            },
+        )?;
+        self.at += used;
+        self.line = line;
+        Ok(rows)
+    }
+}
+
+/// Read the first `head_rows` rows of a delimited text file; the rest stays as text, to be
+/// parsed by the returned table's [`RowStream`].
+pub fn read_delimited_head(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    head_rows: usize,
+) -> Result<RawTable> {
+    // the bytes are hashed on a second thread while they are decoded and looked at
+    let (looked, sha256) = std::thread::scope(|s| {
+        let hasher = s.spawn(|| super::sha256_hex(&bytes));
+        let looked = look_at(path, &bytes, options);
+        (looked, hasher.join())
+    });
+    let sha256 = sha256.map_err(|_| Error::Internal("the hashing thread failed".into()))?;
+    let (decoded, encoding, bom, delimiter, endings) = looked?;
+    // text borrowed from the bytes (UTF-8, or ASCII) becomes the stream's text without a copy;
+    // a UTF-8 byte-order mark is stepped over
+    let (mut text, mut at) = match decoded {
+        Ok(text) => (text, 0),
+        Err(at) => {
+            let text =
+                String::from_utf8(bytes).map_err(|_| Error::unreadable(path, "not valid UTF-8"))?;
+            (text, at)
+        }
+    };
+    if endings == "CR" {
+        text = text.get(at..).unwrap_or_default().replace('\r', "\n");
+        at = 0;
+    }
+    let mut stream = RowStream {
+        path: path.to_path_buf(),
+        text,
+        at,
+        line: 1,
+        delimiter,
+    };
+    let rows = stream.next_rows(head_rows)?;
+    let mut table = RawTable::new(
+        path,
+        SourceFormat {
+            kind: "delimited".into(),
+            encoding: Some(encoding.name().into()),
+            bom,
+            delimiter: Some(delimiter_name(delimiter)),
+            line_endings: Some(endings.into()),
+            sheet: None,
+        },
+        rows,
+    );
+    table.rest = Some(stream);
+    table.sha256 = sha256;
+    Ok(table)
+}
+
+/// What [`read_delimited_head`] learns from the bytes: the decoded text when it had to be
+/// decoded (else `Err` with the offset of the text in the bytes, after any BOM), the
+/// encoding, whether there was a BOM, the delimiter and the line endings.
+type LookedAt = (
+    std::result::Result<String, usize>,
+    TextEncoding,
+    bool,
+    u8,
+    &'static str,
+);
+
+fn look_at(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<LookedAt> {
+    let decoded = decode_file(path, bytes, options.encoding.as_deref())?;
+    if decoded.text.trim().is_empty() {
+        return Err(Error::unreadable(path, "the file holds no text"));
+    }
+    let delimiter = detect_delimiter(&decoded.text);
+    let endings = line_endings(&decoded.text);
+    let text = match decoded.text {
+        Cow::Owned(text) => Ok(text),
+        Cow::Borrowed(body) => Err(bytes.len() - body.len()),
+    };
+    Ok((text, decoded.encoding, decoded.bom, delimiter, endings))
 }
 
 /// The cells of a parsed record, with any byte-order mark at a cell's start removed. The

@@ -70,6 +70,8 @@ pub struct RawTable {
     pub sha256: String,
     /// The file's size in bytes.
     pub size: u64,
+    /// Rows not parsed yet (large delimited files read with [`read_table_head`]).
+    pub rest: Option<delimited::RowStream>,
 }
 
 impl RawTable {
@@ -82,7 +84,22 @@ impl RawTable {
             pre_skipped: Default::default(),
             sha256: String::new(),
             size: 0,
+            rest: None,
         }
+    }
+
+    /// Parse any rows left in the stream, so that `rows` holds them all.
+    pub fn read_rest(&mut self) -> Result<()> {
+        if let Some(mut stream) = self.rest.take() {
+            loop {
+                let rows = stream.next_rows(1 << 16)?;
+                if rows.is_empty() {
+                    break;
+                }
+                self.rows.extend(rows);
+            }
+        }
+        Ok(())
     }
 
     /// The file name, for messages and reports.
@@ -144,10 +161,20 @@ pub fn input_kind(path: &Path, head: &[u8]) -> InputKind {
 
 /// Read any supported file.
 pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
+    read_bytes(path, read_file(path)?, options)
+}
+
+/// A file's bytes; an empty file is an error.
+fn read_file(path: &Path) -> Result<Vec<u8>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     if bytes.is_empty() {
         return Err(Error::unreadable(path, "the file is empty"));
     }
+    Ok(bytes)
+}
+
+/// Read a file's bytes with the reader its kind needs.
+fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<RawTable> {
     let size = bytes.len() as u64;
     let kind = input_kind(path, &bytes[..bytes.len().min(4096)]);
     let (mut table, sha256) = if kind == InputKind::Workbook {
@@ -170,6 +197,19 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
         })?
     };
     table.sha256 = sha256;
+    table.size = size;
+    Ok(table)
+}
+
+/// Read a file like [`read_table`], but parse only the first `head_rows` rows of delimited
+/// text: the rest is left in [`RawTable::rest`] for a caller that converts in batches.
+pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
+    let bytes = read_file(path)?;
+    if input_kind(path, &bytes[..bytes.len().min(4096)]) != InputKind::Delimited {
+        return read_bytes(path, bytes, options);
+    }
+    let size = bytes.len() as u64;
+    let mut table = delimited::read_delimited_head(path, bytes, options, head_rows)?;
     table.size = size;
     Ok(table)
 }

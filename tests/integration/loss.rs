@@ -113,6 +113,91 @@ fn hostile_rows_balance() {
     assert_eq!(r["skipped_lines"]["blank line"], 1);
 }
 
+/// Past the rows read with the file's head (1000), a delimited file is parsed batch by batch:
+/// skipped, broken and rejected rows there are counted and placed exactly as in the head,
+/// whatever the line endings and the batch size.
+#[test]
+fn rows_past_the_head_are_read_batch_by_batch_without_loss() {
+    const REPEATS: usize = 300;
+    let rows = [
+        "KS;A AB;5566101233;1;6110;Kontor;1 000,50",
+        "KS;B AB;5566101233;2;6110;Kontor;",
+        "KS;C AB;5566101233;3;6110;Kontor;tusen",
+        "KS;D AB;5566101233;4;6110;Kontor;7803121230",
+        "KS;E AB;5566101233;5;6110;;99,99",
+        "KS;F AB;5566101233;6;6110;Kontor;5,00;extra",
+        "KS;G AB;5566101233;7;6110;Kontor",
+        "KS;\"H; \"\"citat\"\" AB\";5566101233;8;6110;Kontor;2,50",
+        "KS;;;9;6110;Kontor;3,00",
+        "KS;A AB;5566101233;1;6110;Kontor;1 000,50",
+        "Summa;;;;;;1 111,49",
+        "",
+        "KS;I AB;5566101233;10;6110;Kontor;-0,004",
+    ];
+    let dir = temp();
+    let mut published_csv: Option<Vec<u8>> = None;
+    for (ending, batch_rows) in [("\n", "250"), ("\r\n", "262144"), ("\r", "999")] {
+        let mut text = format!("{HEADER}{ending}");
+        for _ in 0..REPEATS {
+            text.push_str(&rows.join(ending));
+            text.push_str(ending);
+        }
+        // a quoted line break far past the head: the lines after it count one more
+        text.push_str(&format!(
+            "KS;\"Två{ending}rader AB\";5566101233;11;6110;Kontor;1,00{ending}"
+        ));
+        text.push_str(&format!(
+            "KS;J AB;5566101233;12;6110;Kontor;1,00;extra{ending}"
+        ));
+        let input = dir.path().join("stor-2024-01.csv");
+        std::fs::write(&input, &text).expect("write");
+        let out = dir.path().join(format!("out-{batch_rows}"));
+        convert_ok(
+            &input,
+            &out,
+            &[
+                "--buyer-id",
+                "2120000142",
+                "--buyer-name",
+                "T",
+                "--batch-rows",
+                batch_rows,
+            ],
+        );
+        let label = format!("ending {ending:?}, batches of {batch_rows}");
+        check_books(&out, &label);
+        let r = report(&out);
+        let reps = REPEATS as u64;
+        assert_eq!(r["rows"]["read"], 11 * reps + 2, "{label}");
+        assert_eq!(r["rows"]["rejected"], 6 * reps + 1, "{label}");
+        assert_eq!(
+            r["skipped_lines"]["totals or subtotal line"], reps,
+            "{label}"
+        );
+        assert_eq!(r["skipped_lines"]["blank line"], reps, "{label}");
+        // the broken rows come last, with their lines: the header is line 1, each repeat
+        // takes 13 lines, and the quoted line break takes two
+        let rejected =
+            std::fs::read_to_string(out.join("internal/rejected.csv")).expect("rejected.csv");
+        let last = rejected.lines().last().expect("a rejected row");
+        let want_line = 1 + 13 * REPEATS + 2 + 1;
+        assert!(
+            last.starts_with(&format!("stor-2024-01.csv,{want_line},row has 8 fields")),
+            "{label}: {last}"
+        );
+        let first_extra = 1 + 6;
+        assert!(
+            rejected.contains(&format!("stor-2024-01.csv,{first_extra},row has 8 fields")),
+            "{label}"
+        );
+        let csv = std::fs::read(published(&out, "csv")).expect("csv");
+        match &published_csv {
+            Some(first) => assert!(*first == csv, "{label}: the published CSV differs"),
+            None => published_csv = Some(csv),
+        }
+    }
+}
+
 #[test]
 fn secret_and_denied_rows_are_withheld_but_summed() {
     let dir = temp();
