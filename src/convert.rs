@@ -669,7 +669,11 @@ fn write_stream(
     let mut writer = write::PublishedWriter::create(format, path)?;
     let (mut hits, mut guarded) = (0u64, 0u64);
     for published in batches {
-        let (table, changed) = write::spec_table(&published, formula_guard)?;
+        let (table, changed) = if format == Format::Parquet {
+            write::parquet_texts(&published, formula_guard)?
+        } else {
+            write::spec_table(&published, formula_guard)?
+        };
         guarded += changed;
         if scan_texts {
             hits += table_hits(&table);

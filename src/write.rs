@@ -158,7 +158,7 @@ impl SpecTable<'_> {
 
     /// Number of rows.
     pub fn height(&self) -> usize {
-        self.columns.first().map_or(0, SpecColumn::len)
+        self.columns.iter().map(SpecColumn::len).max().unwrap_or(0)
     }
 
     /// Hand each row's texts to `f`, in order (the columns are walked side by side).
@@ -209,6 +209,20 @@ pub fn is_formula_like(s: &str) -> bool {
 /// spreadsheet would run as formulas get a leading `'`. Returns the table and how many cells
 /// were guarded.
 pub fn spec_table(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable<'_>, u64)> {
+    spec_table_with(df, formula_guard, true)
+}
+
+/// What the Parquet file needs of the spec texts: the guarded text columns only (amounts and
+/// dates keep their types there, so they are not formatted).
+pub fn parquet_texts(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable<'_>, u64)> {
+    spec_table_with(df, formula_guard, false)
+}
+
+fn spec_table_with(
+    df: &DataFrame,
+    formula_guard: bool,
+    format_numbers: bool,
+) -> Result<(SpecTable<'_>, u64)> {
     let mut guarded = 0u64;
     let mut columns = Vec::with_capacity(COLUMNS.len());
     let mut changed = Vec::with_capacity(COLUMNS.len());
@@ -216,8 +230,22 @@ pub fn spec_table(df: &DataFrame, formula_guard: bool) -> Result<(SpecTable<'_>,
         let column = df.column(name)?;
         let before = guarded;
         let texts = match name {
+            "belopp" | "datum" if !format_numbers => SpecColumn::default(),
             "belopp" => SpecColumn::made(column.decimal()?.physical().iter(), push_ore),
-            "datum" => SpecColumn::made(column.date()?.physical().iter(), push_date),
+            "datum" => {
+                // dates repeat: each distinct day is formatted once
+                let mut last: Option<(i32, String)> = None;
+                SpecColumn::made(column.date()?.physical().iter(), |out, days| {
+                    if last.as_ref().is_none_or(|(seen, _)| *seen != days) {
+                        let mut text = String::with_capacity(10);
+                        push_date(&mut text, days);
+                        last = Some((days, text));
+                    }
+                    if let Some((_, text)) = &last {
+                        out.push_str(text);
+                    }
+                })
+            }
             _ => {
                 let texts = column.str()?;
                 let guard = formula_guard

@@ -404,7 +404,7 @@ fn parse_chunk(
     first_line: u64,
     f: impl FnMut(RawRow) -> Result<()>,
 ) -> Result<()> {
-    parse_some(path, text, delimiter, first_line, usize::MAX, f).map(|_| ())
+    parse_some(path, text.as_bytes(), delimiter, first_line, usize::MAX, f).map(|_| ())
 }
 
 /// Parse rows from the start of `text` (LF or CRLF line breaks) until at least `max_rows` rows
@@ -412,7 +412,7 @@ fn parse_chunk(
 /// of the next record (`text.len()` at the end) and its line number.
 fn parse_some(
     path: &Path,
-    text: &str,
+    bytes: &[u8],
     delimiter: u8,
     first_line: u64,
     max_rows: usize,
@@ -423,10 +423,9 @@ fn parse_some(
         .has_headers(false)
         .flexible(true)
         .double_quote(true)
-        .from_reader(text.as_bytes());
+        .from_reader(bytes);
     // the csv crate skips blank lines and reports a record's position before them, so line
     // numbers are counted here from byte offsets, and blank lines are kept as empty rows
-    let bytes = text.as_bytes();
     // line numbers are counted incrementally: records come in byte order
     let mut counted_to = 0usize;
     let mut line_at_counted = first_line;
@@ -502,8 +501,9 @@ fn parse_some(
 #[derive(Clone)]
 pub struct RowStream {
     path: std::path::PathBuf,
-    /// The decoded text (bare CR line breaks already turned into LF).
-    text: String,
+    /// The decoded text as UTF-8 (bare CR line breaks already turned into LF); each record is
+    /// checked as UTF-8 when it is parsed.
+    text: Vec<u8>,
     /// Where the next record starts.
     at: usize,
     /// The line number at `at`.
@@ -565,15 +565,16 @@ pub fn read_delimited_head(
     // text borrowed from the bytes (UTF-8, or ASCII) becomes the stream's text without a copy;
     // a UTF-8 byte-order mark is stepped over
     let (mut text, mut at) = match decoded {
-        Ok(text) => (text, 0),
-        Err(at) => {
-            let text =
-                String::from_utf8(bytes).map_err(|_| Error::unreadable(path, "not valid UTF-8"))?;
-            (text, at)
-        }
+        Ok(text) => (text.into_bytes(), 0),
+        Err(at) => (bytes, at),
     };
     if endings == "CR" {
-        text = text.get(at..).unwrap_or_default().replace('\r', "\n");
+        text = text
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .map(|b| if *b == b'\r' { b'\n' } else { *b })
+            .collect();
         at = 0;
     }
     let mut stream = RowStream {
