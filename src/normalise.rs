@@ -52,24 +52,29 @@ pub fn date_from_days(days: i32) -> NaiveDate {
 /// Whether a text needs trimming or white-space collapsing.
 fn needs_cleaning(s: &str) -> bool {
     let bytes = s.as_bytes();
-    // white space beyond ASCII (U+0085, U+00A0, U+1680, U+2000.., U+3000, U+FEFF) starts with
-    // one of these bytes in UTF-8; without them (Swedish letters included) bytes will do
-    let may_hold_wide_space = bytes
-        .iter()
-        .any(|b| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF));
-    if !may_hold_wide_space {
-        // the common case, on bytes: a leading or trailing space, a double space, or another
-        // white-space character
-        let mut previous_space = true;
-        for &b in bytes {
-            let space = b == b' ' || (b'\t'..=b'\r').contains(&b);
-            if space && (previous_space || b != b' ') {
-                return true;
-            }
-            previous_space = space;
-        }
-        return previous_space && !bytes.is_empty();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if first == b' ' || last == b' ' {
+        return true;
     }
+    // branch-free passes over the bytes: a double space, or a byte that may be other white
+    // space: ASCII tab to CR, or the first byte of U+0085, U+00A0, U+1680, U+2000.., U+3000,
+    // U+FEFF in UTF-8 (Swedish letters start otherwise)
+    let double = bytes
+        .windows(2)
+        .fold(false, |found, w| found | ((w[0] == b' ') & (w[1] == b' ')));
+    if double {
+        return true;
+    }
+    let other = bytes.iter().fold(false, |found, &b| {
+        found | (b'\t'..=b'\r').contains(&b) | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+    });
+    other && needs_cleaning_by_chars(s)
+}
+
+/// [`needs_cleaning`] character by character.
+fn needs_cleaning_by_chars(s: &str) -> bool {
     let mut previous_space = true; // a leading space counts as "after a space"
     for c in s.chars() {
         let space = c.is_whitespace() || c == '\u{feff}';
