@@ -339,13 +339,7 @@ pub fn parse_rows_with_endings(
     delimiter: u8,
     endings: &str,
 ) -> Result<Vec<RawRow>> {
-    let normalised;
-    let text = if endings == "CR" {
-        normalised = text.replace('\r', "\n");
-        &normalised
-    } else {
-        text
-    };
+    let text = &with_lf_breaks(text, endings);
     let parse = |chunk: &str, first_line: u64| {
         let mut rows = Vec::new();
         parse_chunk(path, chunk, delimiter, first_line, |row| {
@@ -386,14 +380,17 @@ pub fn for_each_row(
     endings: &str,
     f: impl FnMut(RawRow) -> Result<()>,
 ) -> Result<()> {
-    let normalised;
-    let text = if endings == "CR" {
-        normalised = text.replace('\r', "\n");
-        &normalised
+    parse_chunk(path, &with_lf_breaks(text, endings), delimiter, 1, f)
+}
+
+/// The text with bare CR line breaks turned into LF (so that line numbers count as an editor
+/// shows them); other texts as they are.
+fn with_lf_breaks<'a>(text: &'a str, endings: &str) -> Cow<'a, str> {
+    if endings == "CR" {
+        Cow::Owned(text.replace('\r', "\n"))
     } else {
-        text
-    };
-    parse_chunk(path, text, delimiter, 1, f)
+        Cow::Borrowed(text)
+    }
 }
 
 /// Parse text whose line breaks are LF or CRLF, starting at line `first_line`.

@@ -119,13 +119,19 @@ pub fn reskontra() -> Command {
 
 /// Convert a sample into `out` with all three formats; returns the process output.
 pub fn convert_sample(sample: &Sample, out: &Path) -> std::process::Output {
+    convert_sample_with(sample, out, &[])
+}
+
+/// [`convert_sample`] with extra arguments.
+pub fn convert_sample_with(sample: &Sample, out: &Path, extra: &[&str]) -> std::process::Output {
     let mut cmd = reskontra();
     cmd.arg("convert")
         .args(sample.inputs)
         .args(sample.args)
         .arg("-o")
         .arg(out)
-        .args(["--formats", "csv,json,parquet", "--quiet"]);
+        .args(["--formats", "csv,json,parquet", "--quiet"])
+        .args(extra);
     cmd.output().expect("run reskontra")
 }
 

@@ -235,21 +235,7 @@ fn batches_of_any_size_give_the_same_outputs() {
         let dir = temp();
         let (whole, batched) = (dir.path().join("whole"), dir.path().join("batched"));
         assert!(convert_sample(sample, &whole).status.success());
-        let run = reskontra()
-            .arg("convert")
-            .args(sample.inputs)
-            .args(sample.args)
-            .arg("-o")
-            .arg(&batched)
-            .args([
-                "--formats",
-                "csv,json,parquet",
-                "--quiet",
-                "--batch-rows",
-                "2",
-            ])
-            .output()
-            .expect("run reskontra");
+        let run = convert_sample_with(sample, &batched, &["--batch-rows", "2"]);
         assert!(
             run.status.success(),
             "{}",
