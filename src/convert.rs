@@ -476,7 +476,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         );
     }
 
-    opts.progress.stage("hashing inputs");
+    opts.progress.stage("writing the report");
     let report_dir = opts.out.clone();
     let mut inputs = Vec::new();
     for (path, role, header_line) in &roles {

@@ -63,6 +63,33 @@ fn a_hundred_megabyte_line() {
     assert_eq!(report(&out)["rows"]["published"], 1);
 }
 
+/// A header followed only by blank lines, more than the rows read with the file's head: the
+/// rows past the head are parsed batch by batch, and the run still fails cleanly.
+#[test]
+fn a_header_followed_by_blank_lines_only_leaves_no_output() {
+    let dir = temp();
+    let input = write(
+        dir.path(),
+        "blank-2024-01.csv",
+        format!("{HEADER}\n{}", "\n".repeat(2500)).as_bytes(),
+    );
+    let out = dir.path().join("out");
+    let run = reskontra()
+        .arg("convert")
+        .arg(&input)
+        .args(["--buyer-id", "2120000142", "--buyer-name", "T", "-q", "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("blank-2024-01.csv: the header (line 1) is followed by no data rows"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no output folder is left behind");
+}
+
 /// Run one case of docs/errors.md by its name; returns (exit code, stderr, input path).
 fn run_doc_case(case: &str, dir: &Path) -> (i32, String, String) {
     let good = format!("{HEADER}\nKS;A AB;5566101233;1;6110;x;1,00\n");
