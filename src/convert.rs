@@ -79,8 +79,7 @@ pub struct ConvertOptions {
     pub suppliers: Option<PathBuf>,
     /// Stage names for a progress display.
     pub progress: Progress,
-    /// Rows per batch ([`BATCH_ROWS`]; the outputs do not depend on it, but for the Parquet
-    /// file's row groups).
+    /// Rows per batch ([`BATCH_ROWS`]): fewer use less memory; the outputs do not depend on it.
     pub batch_rows: usize,
 }
 
@@ -534,7 +533,6 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
                 .collect(),
             policy,
             formula_guard: opts.formula_guard,
-            batch_rows: (opts.batch_rows != BATCH_ROWS).then_some(opts.batch_rows),
         },
         inputs,
         outputs,
@@ -568,7 +566,7 @@ const HEAD_ROWS: usize = 1000;
 
 /// Rows per batch through map → normalise → protect → write: a batch's memory stays small
 /// while the writer threads keep the second core busy.
-pub const BATCH_ROWS: usize = 1 << 18;
+pub const BATCH_ROWS: usize = 1 << 16;
 
 /// Everything a run adds up over its batches.
 #[derive(Default)]

@@ -84,8 +84,7 @@ struct ConvertArgs {
     /// Do not prefix formula-like text cells with a quote.
     #[arg(long)]
     no_formula_guard: bool,
-    /// Rows converted per batch: fewer use less memory. Only the Parquet file's row groups
-    /// depend on it (recorded in report.json when not the default).
+    /// Rows converted per batch: fewer use less memory (the outputs do not depend on it).
     #[arg(long, default_value_t = reskontra::convert::BATCH_ROWS, value_parser = clap::value_parser!(usize))]
     batch_rows: usize,
     /// Print nothing but errors.

@@ -125,9 +125,6 @@ pub struct OptionsEntry {
     pub policy: Option<InputRef>,
     /// Whether the formula guard was on.
     pub formula_guard: bool,
-    /// `--batch-rows`, when not the default (the Parquet row groups depend on it).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub batch_rows: Option<usize>,
 }
 
 /// A referenced file with its hash.

@@ -131,9 +131,6 @@ pub fn verify(report_path: &Path, inputs_dir: Option<&Path>) -> Result<Verificat
         })
         .unwrap_or_default();
     opts.formula_guard = options["formula_guard"].as_bool().unwrap_or(true);
-    if let Some(rows) = options["batch_rows"].as_u64() {
-        opts.batch_rows = usize::try_from(rows).unwrap_or(usize::MAX).max(1);
-    }
     if let Some(policy) = text(&options["policy"]["path"]) {
         let path = resolve(&policy, &report_dir, inputs_dir);
         opts.policy = Policy::load(&path)?;

@@ -425,8 +425,7 @@ pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
     Ok(())
 }
 
-/// A published file written batch by batch: the same bytes (CSV, JSON) as writing all rows at
-/// once; Parquet gets one row group per batch.
+/// A published file written batch by batch: the same bytes as writing all rows at once.
 pub struct PublishedWriter {
     path: PathBuf,
     rows: u64,
@@ -436,10 +435,66 @@ pub struct PublishedWriter {
 enum Sink {
     Csv(HashedText),
     Json(HashedText),
-    Parquet(
-        fs::File,
-        Option<Box<polars::io::parquet::write::BatchedWriter<fs::File>>>,
-    ),
+    Parquet(Box<ParquetSink>),
+}
+
+/// Rows per Parquet row group (polars' default).
+pub const ROW_GROUP_ROWS: usize = 512 * 512;
+
+/// A Parquet file written in row groups of [`ROW_GROUP_ROWS`] rows, however the rows arrive, so
+/// that its bytes do not depend on the batch size.
+struct ParquetSink {
+    file: fs::File,
+    writer: Option<polars::io::parquet::write::BatchedWriter<fs::File>>,
+    /// Rows waiting for a full row group.
+    pending: Option<DataFrame>,
+}
+
+impl ParquetSink {
+    fn append(&mut self, path: &Path, frame: DataFrame) -> Result<()> {
+        if self.writer.is_none() {
+            let file = self.file.try_clone().map_err(|e| Error::io(path, e))?;
+            self.writer = Some(ParquetWriter::new(file).batched(frame.schema())?);
+        }
+        let mut pending = match self.pending.take() {
+            None => frame,
+            Some(mut pending) => {
+                pending.vstack_mut(&frame)?;
+                pending
+            }
+        };
+        while pending.height() >= ROW_GROUP_ROWS {
+            self.write_group(pending.slice(0, ROW_GROUP_ROWS))?;
+            let rest = pending.height() - ROW_GROUP_ROWS;
+            pending = pending.slice(ROW_GROUP_ROWS as i64, rest);
+        }
+        self.pending = Some(pending);
+        Ok(())
+    }
+
+    fn write_group(&mut self, mut group: DataFrame) -> Result<()> {
+        group.rechunk_mut();
+        if let (Some(writer), true) = (self.writer.as_mut(), group.height() > 0) {
+            writer.write_batch(&group)?;
+        }
+        Ok(())
+    }
+
+    /// Write the last row group and the footer; returns the file's SHA-256.
+    fn finish(mut self, path: &Path) -> Result<String> {
+        if let Some(pending) = self.pending.take() {
+            self.write_group(pending)?;
+        }
+        let Some(writer) = self.writer else {
+            return Err(Error::Internal(
+                "no batch reached the Parquet writer".into(),
+            ));
+        };
+        writer.finish()?;
+        self.file.sync_all().map_err(|e| Error::io(path, e))?;
+        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+        Ok(crate::read::sha256_hex(&bytes))
+    }
 }
 
 impl PublishedWriter {
@@ -454,10 +509,11 @@ impl PublishedWriter {
                 Sink::Csv(out)
             }
             Format::Json => Sink::Json(create_hashed(path)?),
-            Format::Parquet => Sink::Parquet(
-                fs::File::create(path).map_err(|e| Error::io(path, e))?,
-                None,
-            ),
+            Format::Parquet => Sink::Parquet(Box::new(ParquetSink {
+                file: fs::File::create(path).map_err(|e| Error::io(path, e))?,
+                writer: None,
+                pending: None,
+            })),
         };
         Ok(PublishedWriter {
             path: path.to_path_buf(),
@@ -474,19 +530,7 @@ impl PublishedWriter {
             Sink::Json(out) => {
                 write_json_rows(table, out, self.rows).map_err(|e| Error::io(path, e))?
             }
-            Sink::Parquet(file, writer) => {
-                let mut frame = parquet_frame(table, published)?;
-                frame.rechunk_mut();
-                if writer.is_none() {
-                    let file = file.try_clone().map_err(|e| Error::io(path, e))?;
-                    *writer = Some(Box::new(ParquetWriter::new(file).batched(frame.schema())?));
-                }
-                if let Some(w) = writer {
-                    if frame.height() > 0 {
-                        w.write_batch(&frame)?;
-                    }
-                }
-            }
+            Sink::Parquet(sink) => sink.append(path, parquet_frame(table, published)?)?,
         }
         self.rows += table.height() as u64;
         Ok(())
@@ -501,17 +545,7 @@ impl PublishedWriter {
                 end_json(&mut out, self.rows).map_err(|e| Error::io(path, e))?;
                 finish_hashed(path, out)
             }
-            Sink::Parquet(file, writer) => {
-                let Some(writer) = writer else {
-                    return Err(Error::Internal(
-                        "no batch reached the Parquet writer".into(),
-                    ));
-                };
-                writer.finish()?;
-                file.sync_all().map_err(|e| Error::io(path, e))?;
-                let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-                Ok(crate::read::sha256_hex(&bytes))
-            }
+            Sink::Parquet(sink) => sink.finish(path),
         }
     }
 }

@@ -205,32 +205,8 @@ fn outputs_reconcile_and_parquet_has_spec_types() {
     }
 }
 
-/// A report without what depends on the batch size: the option itself and the Parquet hash.
-fn batch_free_report(out: &Path) -> serde_json::Value {
-    let mut report: serde_json::Value =
-        serde_json::from_str(&portable_report(out)).expect("report json");
-    if let Some(options) = report["options"].as_object_mut() {
-        options.remove("batch_rows");
-    }
-    for output in report["outputs"].as_array_mut().expect("outputs") {
-        if output["path"]
-            .as_str()
-            .is_some_and(|p| p.ends_with(".parquet"))
-        {
-            output["sha256"] = serde_json::Value::Null;
-        }
-    }
-    report
-}
-
 #[test]
 fn batches_of_any_size_give_the_same_outputs() {
-    use polars::prelude::*;
-    let read_parquet = |out: &Path| {
-        ParquetReader::new(std::fs::File::open(published(out, "parquet")).expect("open"))
-            .finish()
-            .expect("read parquet")
-    };
     for sample in SAMPLES {
         let dir = temp();
         let (whole, batched) = (dir.path().join("whole"), dir.path().join("batched"));
@@ -241,36 +217,14 @@ fn batches_of_any_size_give_the_same_outputs() {
             "{}",
             String::from_utf8_lossy(&run.stderr)
         );
-        let texts = |out: &Path| -> Vec<(String, Vec<u8>)> {
-            files_below(out)
-                .into_iter()
-                .filter(|(name, _)| !name.ends_with(".parquet") && name != "report.json")
-                .collect()
-        };
-        assert_eq!(texts(&whole), texts(&batched), "{}", sample.name);
-        assert_eq!(
-            batch_free_report(&whole),
-            batch_free_report(&batched),
-            "{}",
-            sample.name
-        );
-        assert_eq!(report(&batched)["options"]["batch_rows"], 2);
-        assert!(
-            read_parquet(&whole).equals_missing(&read_parquet(&batched)),
-            "{}: the Parquet rows differ",
-            sample.name
-        );
-        // verify re-runs with the recorded batch size: identical bytes, Parquet included
-        let verify = reskontra()
-            .arg("verify")
-            .arg(batched.join("report.json"))
-            .output()
-            .expect("run");
-        let text = String::from_utf8_lossy(&verify.stdout);
-        assert!(
-            text.contains("verified: every output is identical"),
-            "{}: {text}",
-            sample.name
-        );
+        let (a, b) = (files_below(&whole), files_below(&batched));
+        assert_eq!(a.len(), b.len(), "{}", sample.name);
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            assert!(
+                x == y,
+                "{}: {name} differs with batches of two rows",
+                sample.name
+            );
+        }
     }
 }
