@@ -278,7 +278,7 @@ fn spec_table_with(
 
 /// Quote a CSV field only when it holds a comma, a quote or a line break (RFC 4180).
 pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
         std::borrow::Cow::Borrowed(s)
