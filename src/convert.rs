@@ -24,22 +24,43 @@ use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-/// A callback told the name of each stage as the run reaches it (for a progress display).
+/// A callback told how the run advances (for a progress display).
 #[derive(Clone, Default)]
 pub struct Progress(Option<std::sync::Arc<StageCallback>>);
 
-/// The function a [`Progress`] calls with each stage's name.
-pub type StageCallback = dyn Fn(&str) + Send + Sync;
+/// How a run advances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressEvent<'a> {
+    /// A stage starts (its name).
+    Stage(&'a str),
+    /// This much of the current input is converted, out of `whole` (bytes of a delimited file,
+    /// else rows).
+    Done {
+        /// Converted so far.
+        part: u64,
+        /// All of it.
+        whole: u64,
+    },
+}
+
+/// The function a [`Progress`] calls with each event.
+pub type StageCallback = dyn Fn(ProgressEvent<'_>) + Send + Sync;
 
 impl Progress {
     /// A progress callback.
-    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> Progress {
+    pub fn new(f: impl Fn(ProgressEvent<'_>) + Send + Sync + 'static) -> Progress {
         Progress(Some(std::sync::Arc::new(f)))
     }
 
     fn stage(&self, name: &str) {
         if let Some(f) = &self.0 {
-            f(name);
+            f(ProgressEvent::Stage(name));
+        }
+    }
+
+    fn done(&self, part: u64, whole: u64) {
+        if let Some(f) = &self.0 {
+            f(ProgressEvent::Done { part, whole });
         }
     }
 }
@@ -808,25 +829,31 @@ impl Batches<'_> {
                 header_line,
                 done: 0,
             };
+            let head_rows = rows.len() as u64;
             let mut head = rows.into_iter();
             while head.len() > 0 {
                 let chunk: Vec<RawRow> = head.by_ref().take(size).collect();
                 send(batcher.convert(chunk, Vec::new(), totals)?)?;
+                if rest.is_none() {
+                    let done = head_rows - head.len() as u64;
+                    self.opts.progress.done(done, head_rows);
+                }
             }
             if let Some((mut stream, sorter)) = rest {
                 std::thread::scope(|s| -> Result<()> {
                     let (tx, rx) = std::sync::mpsc::sync_channel(1);
                     s.spawn(move || loop {
-                        let parsed = stream
-                            .next_rows(size)
-                            .map(|rows| (!rows.is_empty()).then(|| sort_rows(rows, &sorter)));
+                        let parsed = stream.next_rows(size).map(|rows| {
+                            let (part, whole) = stream.position();
+                            (!rows.is_empty()).then(|| (sort_rows(rows, &sorter), part, whole))
+                        });
                         let end = !matches!(parsed, Ok(Some(_)));
                         if tx.send(parsed).is_err() || end {
                             break;
                         }
                     });
                     for parsed in rx {
-                        let Some((data, more_broken, skipped)) = parsed? else {
+                        let Some(((data, more_broken, skipped), part, whole)) = parsed? else {
                             break;
                         };
                         broken.extend(more_broken);
@@ -836,6 +863,7 @@ impl Batches<'_> {
                         if !data.is_empty() {
                             send(batcher.convert(data, Vec::new(), totals)?)?;
                         }
+                        self.opts.progress.done(part, whole);
                     }
                     Ok(())
                 })?;

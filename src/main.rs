@@ -1,7 +1,9 @@
 //! The `reskontra` command line: a thin layer over the library.
 
 use clap::{Args, Parser, Subcommand};
-use reskontra::convert::{check_buyer_id, check_kommun_id, check_period, convert, ConvertOptions};
+use reskontra::convert::{
+    check_buyer_id, check_kommun_id, check_period, convert, ConvertOptions, ProgressEvent,
+};
 use reskontra::layout::{detect, Layout};
 use reskontra::map::Overrides;
 use reskontra::protect::Policy;
@@ -228,7 +230,7 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     Ok(opts)
 }
 
-/// A spinner naming the stage, on a terminal, for inputs big enough to take a while.
+/// A progress bar naming the stage, on a terminal, for inputs big enough to take a while.
 fn progress_bar(opts: &ConvertOptions, quiet: bool) -> Option<indicatif::ProgressBar> {
     let bytes: u64 = opts
         .inputs
@@ -239,7 +241,13 @@ fn progress_bar(opts: &ConvertOptions, quiet: bool) -> Option<indicatif::Progres
     if quiet || bytes < 8 * 1024 * 1024 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         return None;
     }
-    let bar = indicatif::ProgressBar::new_spinner();
+    // the length becomes the current input's bytes (or rows) once its first batch is done
+    let bar = indicatif::ProgressBar::new(bytes);
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] [{bar:30}] {percent:>3}%  {wide_msg}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    bar.set_style(style);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
 }
@@ -251,13 +259,20 @@ fn run_convert(args: ConvertArgs) -> Result<()> {
     if std::env::var_os("RESKONTRA_TIMINGS").is_some() {
         // for benchmarking: print how long each stage took
         let start = std::time::Instant::now();
-        opts.progress = reskontra::convert::Progress::new(move |stage| {
-            eprintln!("{:>8.3} s  {stage}", start.elapsed().as_secs_f64());
+        opts.progress = reskontra::convert::Progress::new(move |event| {
+            if let ProgressEvent::Stage(stage) = event {
+                eprintln!("{:>8.3} s  {stage}", start.elapsed().as_secs_f64());
+            }
         });
     } else if let Some(bar) = &bar {
         let b = bar.clone();
-        opts.progress =
-            reskontra::convert::Progress::new(move |stage| b.set_message(stage.to_string()));
+        opts.progress = reskontra::convert::Progress::new(move |event| match event {
+            ProgressEvent::Stage(stage) => b.set_message(stage.to_string()),
+            ProgressEvent::Done { part, whole } => {
+                b.set_length(whole);
+                b.set_position(part);
+            }
+        });
     }
     let result = convert(&opts);
     if let Some(bar) = bar {

@@ -519,6 +519,11 @@ impl std::fmt::Debug for RowStream {
 }
 
 impl RowStream {
+    /// How far parsing has come: bytes parsed and bytes in all.
+    pub fn position(&self) -> (u64, u64) {
+        (self.at as u64, self.text.len() as u64)
+    }
+
     /// The next rows (at least `max_rows` unless the text ends; blank lines are rows without
     /// cells); empty at the end.
     pub fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {

@@ -393,3 +393,53 @@ fn ods_workbooks_are_read() {
     assert_eq!(r["skipped_lines"]["totals or subtotal line"], 1);
     assert_eq!(r["inputs"][0]["format"]["kind"], "workbook");
 }
+
+/// The progress events of a run: stage names, and how much of the input is converted, rising
+/// to the whole of it (bytes past the first 1000 rows of a delimited file).
+#[test]
+fn progress_reaches_the_whole_input() {
+    use reskontra::convert::{convert, ConvertOptions, Progress, ProgressEvent};
+    use std::sync::{Arc, Mutex};
+    let dir = temp();
+    let mut text = String::from(
+        "forvaltning;leverantor;leverantor_id;faktura_nr;konto_nr;konto_text;belopp\n",
+    );
+    for i in 0..5000 {
+        text.push_str(&format!("KS;A AB;5566101233;{i};6110;Kontor;1,00\n"));
+    }
+    let input = dir.path().join("progress-2024-01.csv");
+    std::fs::write(&input, &text).expect("write");
+    let mut opts = ConvertOptions::new(vec![input], dir.path().join("out"));
+    opts.overrides.buyer_id = Some("2120000142".into());
+    opts.overrides.buyer_name = Some("T".into());
+    opts.batch_rows = 1000;
+    let events: Arc<Mutex<Vec<(String, u64, u64)>>> = Arc::default();
+    let seen = Arc::clone(&events);
+    opts.progress = Progress::new(move |event| {
+        let entry = match event {
+            ProgressEvent::Stage(name) => (name.to_string(), 0, 0),
+            ProgressEvent::Done { part, whole } => (String::new(), part, whole),
+        };
+        seen.lock().expect("lock").push(entry);
+    });
+    let report = convert(&opts).expect("convert");
+    assert_eq!(report.rows.published, 5000);
+    let events = events.lock().expect("lock");
+    let done: Vec<(u64, u64)> = events
+        .iter()
+        .filter(|(name, ..)| name.is_empty())
+        .map(|(_, part, whole)| (*part, *whole))
+        .collect();
+    assert!(done.len() >= 4, "{done:?}");
+    assert!(
+        done.windows(2).all(|w| w[0].0 <= w[1].0),
+        "rising: {done:?}"
+    );
+    assert_eq!(done.last(), Some(&(text.len() as u64, text.len() as u64)));
+    assert!(events
+        .iter()
+        .any(|(name, ..)| name.starts_with("reading progress-2024-01.csv")));
+    assert!(events
+        .iter()
+        .any(|(name, ..)| name == "converting progress-2024-01.csv: rows 1000-1999"));
+}
