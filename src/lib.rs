@@ -2,7 +2,7 @@
 //! national open-data format 1.1, safely, and check published files.
 //!
 //! The pipeline flows one way, one module per stage:
-//! [`read`] → [`table`] → [`map`] → [`normalise`] → [`protect`] → [`write`] → [`report`],
+//! [`read`] → [`table`] → [`map`] → [`normalise`] → [`protect`] → [`write`](mod@write) → [`report`],
 //! orchestrated by [`convert`]. [`validate`] checks published files. The parsers
 //! ([`amount`], [`date`], [`ident`]) do no I/O.
 
