@@ -786,3 +786,72 @@ mod line_tests {
         assert_eq!(lines("\"x\ny\";1\nz;2\n"), vec![(1, 2), (3, 2)]);
     }
 }
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A line: empty, or fields from a small alphabet with quotes, delimiters and quoted line
+    /// breaks.
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            proptest::collection::vec(
+                prop_oneof![
+                    "[a-c ]{0,3}",
+                    "\"[a-c;]{0,3}\"",
+                    "\"x\ny\"",
+                    "\"q\"\"q\"",
+                    Just("Summa".to_string()),
+                ],
+                1..4
+            )
+            .prop_map(|fields| fields.join(";")),
+        ]
+    }
+
+    proptest! {
+        /// Parsing a text batch by batch from a [`RowStream`] gives the rows of parsing it in
+        /// one go, whatever the batch size and line endings.
+        #[test]
+        fn batches_give_the_rows_of_one_pass(
+            lines in proptest::collection::vec(line(), 0..40),
+            ending in prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("mixed")],
+            batch in 1usize..7,
+            trailing in any::<bool>(),
+        ) {
+            let mut text = String::new();
+            for (i, l) in lines.iter().enumerate() {
+                text.push_str(l);
+                let last = i + 1 == lines.len();
+                if !last || trailing {
+                    text.push_str(match ending {
+                        "mixed" if i % 2 == 0 => "\r\n",
+                        "mixed" => "\n",
+                        e => e,
+                    });
+                }
+            }
+            let path = Path::new("x.csv");
+            let want = parse_rows(path, &text, b';').unwrap();
+            let endings = line_endings(&text);
+            let mut stream = RowStream {
+                path: path.to_path_buf(),
+                text: with_lf_breaks(&text, endings).into_owned().into_bytes(),
+                at: 0,
+                line: 1,
+                delimiter: b';',
+            };
+            let mut got = Vec::new();
+            loop {
+                let rows = stream.next_rows(batch).unwrap();
+                if rows.is_empty() {
+                    break;
+                }
+                got.extend(rows);
+            }
+            prop_assert_eq!(got, want);
+        }
+    }
+}
