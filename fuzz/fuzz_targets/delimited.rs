@@ -1,11 +1,31 @@
 #![no_main]
-//! The delimited reader on arbitrary bytes: never panics; rows come in line order.
+//! The delimited reader on arbitrary bytes: never panics; rows come in line order; reading a
+//! head of two rows and then the rest batch by batch gives the rows of one pass.
 use libfuzzer_sys::fuzz_target;
-use reskontra::read::{delimited::read_delimited, ReadOptions};
+use reskontra::read::{
+    delimited::{read_delimited, read_delimited_head},
+    ReadOptions,
+};
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(table) = read_delimited(Path::new("fuzz.csv"), data, &ReadOptions::default()) {
-        assert!(table.rows.windows(2).all(|w| w[0].line <= w[1].line));
+    let path = Path::new("fuzz.csv");
+    let options = ReadOptions::default();
+    let whole = read_delimited(path, data, &options);
+    let streamed = read_delimited_head(path, data.to_vec(), &options, 2).and_then(|mut t| {
+        t.read_rest()?;
+        Ok(t)
+    });
+    match (whole, streamed) {
+        (Ok(whole), Ok(streamed)) => {
+            assert!(whole.rows.windows(2).all(|w| w[0].line <= w[1].line));
+            assert!(whole.rows == streamed.rows, "streamed rows differ");
+        }
+        (Err(_), Err(_)) => {}
+        (whole, streamed) => panic!(
+            "one way reads, the other not: {:?} / {:?}",
+            whole.err(),
+            streamed.err()
+        ),
     }
 });

@@ -5,8 +5,8 @@ use crate::common::root;
 use reskontra::amount::{format_amount, parse_amount, DecimalMark};
 use reskontra::ident::{find_personal_numbers, redact_personal_numbers};
 use reskontra::read::{
-    delimited::read_delimited, sie::read_sie, sie::SieAccounts, workbook::read_workbook,
-    ReadOptions,
+    delimited::read_delimited, delimited::read_delimited_head, sie::read_sie, sie::SieAccounts,
+    workbook::read_workbook, ReadOptions,
 };
 use std::path::Path;
 
@@ -26,9 +26,18 @@ fn inputs(target: &str) -> Vec<Vec<u8>> {
 
 #[test]
 fn delimited_regressions() {
+    let (path, options) = (Path::new("r.csv"), ReadOptions::default());
     for data in inputs("delimited") {
-        if let Ok(table) = read_delimited(Path::new("r.csv"), &data, &ReadOptions::default()) {
-            assert!(table.rows.windows(2).all(|w| w[0].line <= w[1].line));
+        let whole = read_delimited(path, &data, &options);
+        // a head of two rows, then the rest batch by batch: the rows of one pass
+        let streamed = read_delimited_head(path, data.clone(), &options, 2).and_then(|mut t| {
+            t.read_rest()?;
+            Ok(t)
+        });
+        assert_eq!(whole.is_ok(), streamed.is_ok());
+        if let (Ok(whole), Ok(streamed)) = (whole, streamed) {
+            assert!(whole.rows.windows(2).all(|w| w[0].line <= w[1].line));
+            assert!(whole.rows == streamed.rows);
         }
     }
 }
