@@ -366,8 +366,15 @@ fn split_for_threads(text: &str) -> Option<(&str, &str)> {
     if text.len() < PARALLEL_PARSE_BYTES || text.contains('"') {
         return None;
     }
-    let middle = text.len() / 2;
-    let cut = middle + text.as_bytes()[middle..].iter().position(|b| *b == b'\n')? + 1;
+    let bytes = text.as_bytes();
+    let mut cut = text.len() / 2;
+    loop {
+        cut += bytes[cut..].iter().position(|b| *b == b'\n')? + 1;
+        // the csv crate drops a BOM at the start of its input: never cut right before one
+        if !text[cut..].starts_with('\u{feff}') {
+            break;
+        }
+    }
     (cut < text.len()).then(|| text.split_at(cut))
 }
 
@@ -773,6 +780,13 @@ mod line_tests {
             assert!(got == want, "{name}: rows differ");
             assert_eq!(got.last().unwrap().line, want.len() as u64);
         }
+        // never cut right before a byte-order mark
+        let mut text = "a;1\n".repeat(PARALLEL_PARSE_BYTES / 4 + 2);
+        let (first, _) = split_for_threads(&text).expect("split");
+        text.insert_str(first.len(), "\u{feff}\n");
+        let (first_again, second) = split_for_threads(&text).expect("split");
+        assert!(!second.starts_with('\u{feff}'));
+        assert!(first_again.ends_with("\u{feff}\n"));
         // a quote anywhere: one thread
         let quoted = "a;\"b\"\n".repeat(PARALLEL_PARSE_BYTES / 6 + 1);
         assert!(split_for_threads(&quoted).is_none());
