@@ -321,61 +321,15 @@ pub fn delimiter_name(d: u8) -> String {
     }
 }
 
-/// Parse decoded text into rows. Bare CR line endings are turned into LF first so line
-/// numbers count as an editor shows them.
+/// Parse decoded text into rows, in one pass. Bare CR line endings are turned into LF first so
+/// line numbers count as an editor shows them.
 pub fn parse_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<RawRow>> {
-    parse_rows_with_endings(path, text, delimiter, line_endings(text))
-}
-
-/// Texts at least this long are parsed on two threads (when they hold no quotes).
-const PARALLEL_PARSE_BYTES: usize = 4 << 20;
-
-/// [`parse_rows`] when the line endings are already known. A long text without any double
-/// quote is cut at a line break and its halves parsed on two threads: without quotes every
-/// line break ends a record, so the result is the same as parsing it in one go.
-pub fn parse_rows_with_endings(
-    path: &Path,
-    text: &str,
-    delimiter: u8,
-    endings: &str,
-) -> Result<Vec<RawRow>> {
-    let text = &with_lf_breaks(text, endings);
-    let parse = |chunk: &str, first_line: u64| {
-        let mut rows = Vec::new();
-        parse_chunk(path, chunk, delimiter, first_line, |row| {
-            rows.push(row);
-            Ok(())
-        })?;
-        Ok::<_, Error>(rows)
-    };
-    let Some((first, second)) = split_for_threads(text) else {
-        return parse(text, 1);
-    };
-    let second_line = first.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
-    let (rows, rest) = std::thread::scope(|s| {
-        let rest = s.spawn(|| parse(second, second_line));
-        (parse(first, 1), rest.join())
-    });
-    let mut rows = rows?;
-    rows.extend(rest.map_err(|_| Error::Internal("the parser thread failed".into()))??);
+    let mut rows = Vec::new();
+    for_each_row(path, text, delimiter, line_endings(text), |row| {
+        rows.push(row);
+        Ok(())
+    })?;
     Ok(rows)
-}
-
-/// Two halves of a long, quote-free text, cut after the line break nearest the middle.
-fn split_for_threads(text: &str) -> Option<(&str, &str)> {
-    if text.len() < PARALLEL_PARSE_BYTES || text.contains('"') {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let mut cut = text.len() / 2;
-    loop {
-        cut += bytes[cut..].iter().position(|b| *b == b'\n')? + 1;
-        // the csv crate drops a BOM at the start of its input: never cut right before one
-        if !text[cut..].starts_with('\u{feff}') {
-            break;
-        }
-    }
-    (cut < text.len()).then(|| text.split_at(cut))
 }
 
 /// Parse decoded text and hand each row (blank lines as rows without cells) to `f`, in order,
@@ -653,31 +607,11 @@ fn cells_of(record: &csv::ByteRecord) -> Option<Cells> {
     Some(cells)
 }
 
-/// Read a delimited text file.
+/// Read a whole delimited text file (a copy of the bytes: [`read_delimited_head`] takes them).
 pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
-    let decoded = decode_file(path, bytes, options.encoding.as_deref())?;
-    read_decoded(path, decoded)
-}
-
-fn read_decoded(path: &Path, decoded: DecodedText<'_>) -> Result<RawTable> {
-    if decoded.text.trim().is_empty() {
-        return Err(Error::unreadable(path, "the file holds no text"));
-    }
-    let delimiter = detect_delimiter(&decoded.text);
-    let endings = line_endings(&decoded.text);
-    let rows = parse_rows_with_endings(path, &decoded.text, delimiter, endings)?;
-    Ok(RawTable::new(
-        path,
-        SourceFormat {
-            kind: "delimited".into(),
-            encoding: Some(decoded.encoding.name().into()),
-            bom: decoded.bom,
-            delimiter: Some(delimiter_name(delimiter)),
-            line_endings: Some(endings.into()),
-            sheet: None,
-        },
-        rows,
-    ))
+    let mut table = read_delimited_head(path, bytes.to_vec(), options, usize::MAX)?;
+    table.read_rest()?;
+    Ok(table)
 }
 
 #[cfg(test)]
@@ -746,50 +680,6 @@ mod line_tests {
             .iter()
             .map(|r| (r.line, r.cells.len()))
             .collect()
-    }
-
-    /// Rows parsed by one sequential pass.
-    fn sequential(text: &str, endings: &str) -> Vec<RawRow> {
-        let mut rows = Vec::new();
-        for_each_row(Path::new("x"), text, b';', endings, |r| {
-            rows.push(r);
-            Ok(())
-        })
-        .unwrap();
-        rows
-    }
-
-    #[test]
-    fn parsing_on_two_threads_gives_the_same_rows() {
-        for (ending, name) in [("\n", "LF"), ("\r\n", "CRLF"), ("\r", "CR")] {
-            let mut text = format!("Rapport mars{ending}a;b;c{ending}");
-            let mut i = 0u64;
-            while text.len() < PARALLEL_PARSE_BYTES + 1000 {
-                i += 1;
-                match i % 97 {
-                    0 => text.push_str(ending),              // blank line
-                    1 => text.push_str(&format!("{i};{i}")), // ragged row
-                    _ => text.push_str(&format!("{i};Leverantör {i};1 234,{:02}", i % 100)),
-                }
-                text.push_str(ending);
-            }
-            let want = sequential(&text, name);
-            assert!(split_for_threads(&text.replace('\r', "\n")).is_some());
-            let got = parse_rows_with_endings(Path::new("x"), &text, b';', name).unwrap();
-            assert_eq!(got.len(), want.len(), "{name}");
-            assert!(got == want, "{name}: rows differ");
-            assert_eq!(got.last().unwrap().line, want.len() as u64);
-        }
-        // never cut right before a byte-order mark
-        let mut text = "a;1\n".repeat(PARALLEL_PARSE_BYTES / 4 + 2);
-        let (first, _) = split_for_threads(&text).expect("split");
-        text.insert_str(first.len(), "\u{feff}\n");
-        let (first_again, second) = split_for_threads(&text).expect("split");
-        assert!(!second.starts_with('\u{feff}'));
-        assert!(first_again.ends_with("\u{feff}\n"));
-        // a quote anywhere: one thread
-        let quoted = "a;\"b\"\n".repeat(PARALLEL_PARSE_BYTES / 6 + 1);
-        assert!(split_for_threads(&quoted).is_none());
     }
 
     #[test]

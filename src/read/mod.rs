@@ -177,26 +177,38 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
 fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<RawTable> {
     let size = bytes.len() as u64;
     let kind = input_kind(path, &bytes[..bytes.len().min(4096)]);
-    let (mut table, sha256) = if kind == InputKind::Workbook {
-        // calamine takes the bytes
-        let sha256 = sha256_hex(&bytes);
-        (workbook::read_workbook(path, bytes, options)?, sha256)
-    } else {
-        // the text readers borrow the bytes: hash them on a second thread meanwhile
-        std::thread::scope(|s| {
-            let hasher = s.spawn(|| sha256_hex(&bytes));
-            let table = match kind {
-                InputKind::Sie => sie::read_sie(path, &bytes, &options.sie),
-                InputKind::Json => json::read_json(path, &bytes),
-                _ => delimited::read_delimited(path, &bytes, options),
-            };
-            let sha256 = hasher
-                .join()
-                .map_err(|_| Error::Internal("the hashing thread failed".into()))?;
-            Ok::<_, Error>((table?, sha256))
-        })?
+    let mut table = match kind {
+        InputKind::Workbook => {
+            // calamine takes the bytes
+            let sha256 = sha256_hex(&bytes);
+            let mut table = workbook::read_workbook(path, bytes, options)?;
+            table.sha256 = sha256;
+            table
+        }
+        InputKind::Delimited => {
+            // hashed while it is decoded; every row parsed
+            let mut table = delimited::read_delimited_head(path, bytes, options, usize::MAX)?;
+            table.read_rest()?;
+            table
+        }
+        InputKind::Sie | InputKind::Json => {
+            // these readers borrow the bytes: hash them on a second thread meanwhile
+            std::thread::scope(|s| {
+                let hasher = s.spawn(|| sha256_hex(&bytes));
+                let table = if kind == InputKind::Sie {
+                    sie::read_sie(path, &bytes, &options.sie)
+                } else {
+                    json::read_json(path, &bytes)
+                };
+                let sha256 = hasher
+                    .join()
+                    .map_err(|_| Error::Internal("the hashing thread failed".into()))?;
+                let mut table = table?;
+                table.sha256 = sha256;
+                Ok::<_, Error>(table)
+            })?
+        }
     };
-    table.sha256 = sha256;
     table.size = size;
     Ok(table)
 }
