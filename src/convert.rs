@@ -330,10 +330,6 @@ fn split(df: &DataFrame) -> Result<Split> {
     })
 }
 
-fn sum_cents(df: &DataFrame) -> Result<i128> {
-    Ok(normalise::cents(df)?.into_iter().flatten().sum())
-}
-
 /// The output stem: `leverantorsreskontra-YYYY-MM` or `..._YYYY-MM` for a span of months,
 /// from the published rows' months (else all rows').
 pub fn output_stem(published: Option<(Period, Period)>, all: Option<(Period, Period)>) -> String {
@@ -615,10 +611,10 @@ impl Totals {
         self.rows.published += parts.published.height() as u64;
         self.rows.withheld += parts.withheld.height() as u64;
         self.rows.rejected += parts.rejected.height() as u64;
-        self.sums.read += sum_cents(df)?;
-        self.sums.published += sum_cents(&parts.published)?;
-        self.sums.withheld += sum_cents(&parts.withheld)?;
-        self.sums.rejected += sum_cents(&parts.rejected)?;
+        self.sums.read += normalise::cents_sum(df)?;
+        self.sums.published += normalise::cents_sum(&parts.published)?;
+        self.sums.withheld += normalise::cents_sum(&parts.withheld)?;
+        self.sums.rejected += normalise::cents_sum(&parts.rejected)?;
         for r in parts.rejected.column(meta::REJECT)?.str()?.iter().flatten() {
             *self.rejected_by_reason.entry(r.to_string()).or_insert(0) += 1;
         }
@@ -657,14 +653,14 @@ impl Totals {
 
 /// The first and last month of a frame's dates, widened by an earlier span.
 fn widen(span: Option<(Period, Period)>, df: &DataFrame) -> Result<Option<(Period, Period)>> {
-    Ok(normalise::dates(df)?
-        .into_iter()
-        .flatten()
-        .map(Period::of)
-        .fold(span, |span, p| match span {
-            None => Some((p, p)),
-            Some((first, last)) => Some((first.min(p), last.max(p))),
-        }))
+    let Some((first, last)) = normalise::date_span(df)? else {
+        return Ok(span);
+    };
+    let (first, last) = (Period::of(first), Period::of(last));
+    Ok(Some(match span {
+        None => (first, last),
+        Some((a, b)) => (a.min(first), b.max(last)),
+    }))
 }
 
 /// What a writer thread reports when its file is complete.

@@ -334,14 +334,24 @@ pub fn cents(df: &DataFrame) -> Result<Vec<Option<i128>>> {
     Ok(col.physical().iter().collect())
 }
 
-/// The dates of a frame's `datum` column.
-pub fn dates(df: &DataFrame) -> Result<Vec<Option<NaiveDate>>> {
-    let col = df.column("datum")?.date()?;
-    Ok(col
+/// The sum of a frame's `belopp` column in öre (missing amounts count nothing).
+pub fn cents_sum(df: &DataFrame) -> Result<i128> {
+    Ok(df
+        .column("belopp")?
+        .decimal()?
         .physical()
         .iter()
-        .map(|d| d.map(date_from_days))
-        .collect())
+        .flatten()
+        .sum())
+}
+
+/// The first and last date of a frame's `datum` column (none when it has no dates).
+pub fn date_span(df: &DataFrame) -> Result<Option<(NaiveDate, NaiveDate)>> {
+    let days = df.column("datum")?.date()?.physical();
+    Ok(days
+        .min()
+        .zip(days.max())
+        .map(|(first, last)| (date_from_days(first), date_from_days(last))))
 }
 
 #[cfg(test)]

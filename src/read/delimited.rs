@@ -341,7 +341,8 @@ pub fn for_each_row(
     endings: &str,
     f: impl FnMut(RawRow) -> Result<()>,
 ) -> Result<()> {
-    parse_chunk(path, &with_lf_breaks(text, endings), delimiter, 1, f)
+    let text = with_lf_breaks(text, endings);
+    parse_some(path, text.as_bytes(), delimiter, 1, usize::MAX, f).map(|_| ())
 }
 
 /// The text with bare CR line breaks turned into LF (so that line numbers count as an editor
@@ -352,17 +353,6 @@ fn with_lf_breaks<'a>(text: &'a str, endings: &str) -> Cow<'a, str> {
     } else {
         Cow::Borrowed(text)
     }
-}
-
-/// Parse text whose line breaks are LF or CRLF, starting at line `first_line`.
-fn parse_chunk(
-    path: &Path,
-    text: &str,
-    delimiter: u8,
-    first_line: u64,
-    f: impl FnMut(RawRow) -> Result<()>,
-) -> Result<()> {
-    parse_some(path, text.as_bytes(), delimiter, first_line, usize::MAX, f).map(|_| ())
 }
 
 /// Parse rows from the start of `text` (LF or CRLF line breaks) until at least `max_rows` rows
@@ -530,18 +520,17 @@ pub fn read_delimited_head(
     let (decoded, encoding, bom, delimiter, endings) = looked?;
     // text borrowed from the bytes (UTF-8, or ASCII) becomes the stream's text without a copy;
     // a UTF-8 byte-order mark is stepped over
-    let (mut text, mut at) = match decoded {
+    let (mut text, at) = match decoded {
         Ok(text) => (text.into_bytes(), 0),
         Err(at) => (bytes, at),
     };
     if endings == "CR" {
-        text = text
-            .get(at..)
-            .unwrap_or_default()
-            .iter()
-            .map(|b| if *b == b'\r' { b'\n' } else { *b })
-            .collect();
-        at = 0;
+        // bare CR line breaks become LF, in place
+        for b in &mut text {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
     }
     let mut stream = RowStream {
         path: path.to_path_buf(),

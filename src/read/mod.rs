@@ -159,22 +159,20 @@ pub fn input_kind(path: &Path, head: &[u8]) -> InputKind {
     }
 }
 
-/// Read any supported file.
+/// Read any supported file, every row parsed.
 pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
-    read_bytes(path, read_file(path)?, options)
+    let mut table = read_table_head(path, options, usize::MAX)?;
+    table.read_rest()?;
+    Ok(table)
 }
 
-/// A file's bytes; an empty file is an error.
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+/// Read a file, but parse only the first `head_rows` rows of delimited text: the rest is left
+/// in [`RawTable::rest`] for a caller that converts in batches (other kinds are read whole).
+pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     if bytes.is_empty() {
         return Err(Error::unreadable(path, "the file is empty"));
     }
-    Ok(bytes)
-}
-
-/// Read a file's bytes with the reader its kind needs.
-fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<RawTable> {
     let size = bytes.len() as u64;
     let kind = input_kind(path, &bytes[..bytes.len().min(4096)]);
     let mut table = match kind {
@@ -185,12 +183,8 @@ fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<RawT
             table.sha256 = sha256;
             table
         }
-        InputKind::Delimited => {
-            // hashed while it is decoded; every row parsed
-            let mut table = delimited::read_delimited_head(path, bytes, options, usize::MAX)?;
-            table.read_rest()?;
-            table
-        }
+        // hashed while it is decoded
+        InputKind::Delimited => delimited::read_delimited_head(path, bytes, options, head_rows)?,
         InputKind::Sie | InputKind::Json => {
             // these readers borrow the bytes: hash them on a second thread meanwhile
             std::thread::scope(|s| {
@@ -209,19 +203,6 @@ fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<RawT
             })?
         }
     };
-    table.size = size;
-    Ok(table)
-}
-
-/// Read a file like [`read_table`], but parse only the first `head_rows` rows of delimited
-/// text: the rest is left in [`RawTable::rest`] for a caller that converts in batches.
-pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
-    let bytes = read_file(path)?;
-    if input_kind(path, &bytes[..bytes.len().min(4096)]) != InputKind::Delimited {
-        return read_bytes(path, bytes, options);
-    }
-    let size = bytes.len() as u64;
-    let mut table = delimited::read_delimited_head(path, bytes, options, head_rows)?;
     table.size = size;
     Ok(table)
 }
