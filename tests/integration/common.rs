@@ -119,21 +119,33 @@ pub fn reskontra() -> Command {
 
 /// Convert a sample into `out` with all three formats; returns the process output.
 pub fn convert_sample(sample: &Sample, out: &Path) -> std::process::Output {
-    convert_sample_with(sample, out, &[])
+    convert_sample_command(sample, out)
+        .output()
+        .expect("run reskontra")
 }
 
-/// [`convert_sample`] with extra arguments.
-pub fn convert_sample_with(sample: &Sample, out: &Path, extra: &[&str]) -> std::process::Output {
+/// The command [`convert_sample`] runs, for adding arguments or variables.
+pub fn convert_sample_command(sample: &Sample, out: &Path) -> Command {
     let mut cmd = reskontra();
     cmd.arg("convert")
         .args(sample.inputs)
         .args(sample.args)
         .arg("-o")
         .arg(out)
-        .args(["--formats", "csv,json,parquet", "--quiet"])
-        .args(extra);
-    cmd.output().expect("run reskontra")
+        .args(["--formats", "csv,json,parquet", "--quiet"]);
+    cmd
 }
+
+/// The bundled sample of this name.
+pub fn sample(name: &str) -> &'static Sample {
+    SAMPLES
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no sample named {name}"))
+}
+
+/// The buyer options most tests convert with.
+pub const BUYER: &[&str] = &["--buyer-id", "2120000142", "--buyer-name", "T"];
 
 /// Run `reskontra convert INPUT -q -o OUT ARGS...` and insist that it succeeds.
 pub fn convert_ok(input: &Path, out: &Path, args: &[&str]) {

@@ -24,11 +24,7 @@ fn rows_with_more_fields_than_the_header_are_rejected_with_their_line() {
         .as_bytes(),
     );
     let out = dir.path().join("out");
-    convert_ok(
-        &input,
-        &out,
-        &["--buyer-id", "2120000142", "--buyer-name", "T"],
-    );
+    convert_ok(&input, &out, BUYER);
     let rejected = std::fs::read_to_string(out.join("internal/rejected.csv")).expect("rejected");
     assert!(
         rejected.contains("wide-2024-01.csv,3,row has 8 fields but the header has 7"),
@@ -48,18 +44,7 @@ fn a_hundred_megabyte_line() {
     let input = write(dir.path(), "long-2024-01.csv", &bytes);
     let out = dir.path().join("out");
     // converted (the cell is long but valid): nothing lost
-    convert_ok(
-        &input,
-        &out,
-        &[
-            "--buyer-id",
-            "2120000142",
-            "--buyer-name",
-            "T",
-            "--formats",
-            "csv",
-        ],
-    );
+    convert_ok(&input, &out, &[BUYER, &["--formats", "csv"]].concat());
     assert_eq!(report(&out)["rows"]["published"], 1);
 }
 
@@ -77,7 +62,8 @@ fn a_header_followed_by_blank_lines_only_leaves_no_output() {
     let run = reskontra()
         .arg("convert")
         .arg(&input)
-        .args(["--buyer-id", "2120000142", "--buyer-name", "T", "-q", "-o"])
+        .args(BUYER)
+        .args(["-q", "-o"])
         .arg(&out)
         .output()
         .expect("run");
@@ -195,15 +181,10 @@ fn run_doc_case(case: &str, dir: &Path) -> (i32, String, String) {
     args.insert(1, input.display().to_string());
     if defaults {
         args.extend(
-            [
-                "--buyer-id",
-                "2120000142",
-                "--buyer-name",
-                "T",
-                "--period",
-                "2024-01",
-            ]
-            .map(String::from),
+            BUYER
+                .iter()
+                .chain(&["--period", "2024-01"])
+                .map(|a| a.to_string()),
         );
     }
     if !args.iter().any(|a| a == "-o") {
@@ -298,11 +279,8 @@ fn docs_rejection_table_is_true() {
     );
     let mut reasons = String::new();
     for (input, args) in [
-        (
-            yearly,
-            vec!["--buyer-id", "2120000142", "--buyer-name", "T"],
-        ),
-        (city, vec!["--buyer-id", "2120000142", "--buyer-name", "T"]),
+        (yearly, BUYER.to_vec()),
+        (city, BUYER.to_vec()),
         (spec_file, vec![]),
         (
             root().join("samples/proceedo/proceedo-fakturor-2024-07.txt"),

@@ -211,12 +211,15 @@ fn batches_of_any_size_give_the_same_outputs() {
         let dir = temp();
         let (whole, batched) = (dir.path().join("whole"), dir.path().join("batched"));
         assert!(convert_sample(sample, &whole).status.success());
-        let run = convert_sample_with(sample, &batched, &["--batch-rows", "2"]);
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        let run = convert_sample_command(sample, &batched)
+            .args(["--batch-rows", "2"])
+            .env("RESKONTRA_TIMINGS", "1")
+            .output()
+            .expect("run reskontra");
+        let stages = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{stages}");
+        // the rows really went through several batches
+        assert!(stages.contains(": rows 3-"), "{}: {stages}", sample.name);
         let (a, b) = (files_below(&whole), files_below(&batched));
         assert_eq!(a.len(), b.len(), "{}", sample.name);
         for ((name, x), (_, y)) in a.iter().zip(&b) {

@@ -100,11 +100,7 @@ fn hostile_rows_balance() {
     let input = dir.path().join("hostile-2024-01.csv");
     std::fs::write(&input, format!("{HEADER}\n{}\n", rows.join("\n"))).expect("write");
     let out = dir.path().join("out");
-    convert_ok(
-        &input,
-        &out,
-        &["--buyer-id", "2120000142", "--buyer-name", "T"],
-    );
+    convert_ok(&input, &out, BUYER);
     check_books(&out, "hostile");
     let r = report(&out);
     assert_eq!(r["rows"]["read"], 11);
@@ -155,14 +151,7 @@ fn rows_past_the_head_are_read_batch_by_batch_without_loss() {
         convert_ok(
             &input,
             &out,
-            &[
-                "--buyer-id",
-                "2120000142",
-                "--buyer-name",
-                "T",
-                "--batch-rows",
-                batch_rows,
-            ],
+            &[BUYER, &["--batch-rows", batch_rows]].concat(),
         );
         let label = format!("ending {ending:?}, batches of {batch_rows}");
         check_books(&out, &label);
@@ -202,10 +191,7 @@ fn rows_past_the_head_are_read_batch_by_batch_without_loss() {
 fn secret_and_denied_rows_are_withheld_but_summed() {
     let dir = temp();
     let out = dir.path().join("out");
-    let proceedo = SAMPLES
-        .iter()
-        .find(|s| s.name == "proceedo")
-        .expect("sample");
+    let proceedo = sample("proceedo");
     assert!(convert_sample(proceedo, &out).status.success());
     check_books(&out, "proceedo");
     let r = report(&out);

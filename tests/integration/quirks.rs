@@ -292,10 +292,7 @@ fn sheet_option_picks_a_sheet_or_names_the_sheets() {
 fn excel_float_amounts_are_exact() {
     let dir = temp();
     let out = dir.path().join("out");
-    let sample = SAMPLES
-        .iter()
-        .find(|s| s.name == "municipality-report")
-        .expect("sample");
+    let sample = sample("municipality-report");
     assert!(convert_sample(sample, &out).status.success());
     let csv = published_csv(&out);
     // 0.1 + 0.2 as an Excel float is 0.30000000000000004: 0.30, not 0.31 or 0.29
@@ -371,18 +368,7 @@ fn ods_workbooks_are_read() {
         ],
     );
     let out = dir.path().join("out");
-    convert_ok(
-        &input,
-        &out,
-        &[
-            "--buyer-id",
-            "2120000142",
-            "--buyer-name",
-            "T",
-            "--formats",
-            "csv",
-        ],
-    );
+    convert_ok(&input, &out, &[BUYER, &["--formats", "csv"]].concat());
     let csv = published_csv(&out);
     assert!(
         csv.contains("501,Kontor AB,5566101233,61100,Kontorsmateriel,3270.50,2024-02-01"),

@@ -6,7 +6,7 @@ use reskontra::read::sie::{format_record, tokenize_line, Field, Record};
 
 #[test]
 fn sie_sample_rows_reconcile_with_the_cost_lines() {
-    let sample = SAMPLES.iter().find(|s| s.name == "sie4").expect("sample");
+    let sample = sample("sie4");
     let dir = temp();
     let out = dir.path().join("out");
     assert!(convert_sample(sample, &out).status.success());
