@@ -29,7 +29,7 @@ pub struct BrokenRow {
 }
 
 /// The table found in a file.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SourceTable {
     /// The file.
     pub path: PathBuf,

@@ -10,8 +10,9 @@ use crate::error::{Error, Result};
 use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::protect::is_person_shaped;
 use crate::read::delimited::{
-    decode_file, delimiter_name, detect_delimiter, for_each_row, line_endings,
+    decode_file, first_visible_char, read_delimited_file_head, TextEncoding,
 };
+use crate::read::{read_start, RawTable, ReadOptions};
 use crate::spec::{self, COLUMNS, HEADER};
 use crate::write::is_formula_like;
 use polars::prelude::*;
@@ -283,43 +284,30 @@ pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
     Ok(Outcome { files: out })
 }
 
-/// Validate one file (CSV or JSON by extension or content).
+/// Validate one file (CSV or JSON by its content). A CSV file is read a piece at a time, so
+/// files of any size can be checked.
 pub fn validate_file(path: &Path) -> Result<FileReport> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    if bytes.is_empty() {
+    let start = read_start(path, 1 << 16)?;
+    if start.is_empty() {
         return Err(Error::unreadable(path, "the file is empty"));
     }
     let mut findings = Findings::default();
-    let decoded = decode_file(path, &bytes, None)?;
-    if decoded.bom {
-        findings.error(
-            "bom",
-            "the file starts with a byte-order mark (the spec wants UTF-8 without BOM)",
-            None,
-        );
-    }
-    if decoded.encoding != crate::read::delimited::TextEncoding::Utf8 {
-        findings.error(
-            "encoding",
-            &format!(
-                "the file is {} (the spec wants UTF-8)",
-                decoded.encoding.name()
-            ),
-            None,
-        );
-    }
-    let first = decoded.text.trim_start().chars().next();
     let period = Period::from_file_name(&crate::read::file_name(path));
     let period_span = period_span(&crate::read::file_name(path)).or(period.map(|p| (p, p)));
     let mut checker = RowChecker::new(period_span);
-    let rows = if matches!(first, Some('[') | Some('{')) {
+    let rows = if matches!(first_visible_char(&start), Some('[') | Some('{')) {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let decoded = decode_file(path, &bytes, None)?;
+        check_text_format(decoded.bom, decoded.encoding.name(), &mut findings);
         let rows = json_rows(path, &decoded.text, &mut findings)?;
         for row in &rows {
             checker.check(row, &mut findings);
         }
         rows.len() as u64
     } else {
-        csv_rows(path, &decoded.text, &mut findings, &mut checker)?
+        let table = read_delimited_file_head(path, &ReadOptions::default(), 1)?;
+        check_text_format(table.format.bom, encoding_of(&table), &mut findings);
+        csv_rows(path, table, &mut findings, &mut checker)?
     };
     let findings = findings.into_vec();
     let invalid = findings.iter().any(|f| f.severity == Severity::Error);
@@ -330,6 +318,29 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
         unreadable: None,
         findings,
     })
+}
+
+/// The encoding a delimited file was read in.
+fn encoding_of(table: &RawTable) -> &str {
+    table.format.encoding.as_deref().unwrap_or_default()
+}
+
+/// Findings on a text file's byte-order mark and encoding.
+fn check_text_format(bom: bool, encoding: &str, findings: &mut Findings) {
+    if bom {
+        findings.error(
+            "bom",
+            "the file starts with a byte-order mark (the spec wants UTF-8 without BOM)",
+            None,
+        );
+    }
+    if encoding != TextEncoding::Utf8.name() {
+        findings.error(
+            "encoding",
+            &format!("the file is {encoding} (the spec wants UTF-8)"),
+            None,
+        );
+    }
 }
 
 /// `...-YYYY-MM_YYYY-MM...` in a file name.
@@ -348,23 +359,19 @@ struct Row {
 
 fn csv_rows(
     path: &Path,
-    text: &str,
+    table: RawTable,
     findings: &mut Findings,
     checker: &mut RowChecker,
 ) -> Result<u64> {
-    let delimiter = detect_delimiter(text);
-    if delimiter != b',' {
+    let delimiter = table.format.delimiter.as_deref().unwrap_or_default();
+    if delimiter != "," {
         findings.error(
             "delimiter",
-            &format!(
-                "the delimiter is {} (the spec wants a comma)",
-                delimiter_name(delimiter)
-            ),
+            &format!("the delimiter is {delimiter} (the spec wants a comma)"),
             None,
         );
     }
-    let endings = line_endings(text);
-    match endings {
+    match table.format.line_endings.as_deref().unwrap_or_default() {
         "LF" | "none" => {}
         "CRLF" => findings.warning(
             "line_endings",
@@ -379,7 +386,7 @@ fn csv_rows(
     }
     let mut header: Option<(usize, Vec<Option<usize>>)> = None;
     let mut count = 0u64;
-    for_each_row(path, text, delimiter, endings, |r| {
+    table.for_each_row(|r| {
         let Some((width, positions)) = &header else {
             let cells: Vec<&str> = r.cells.iter().collect();
             header = Some((r.cells.len(), check_header(&cells, findings)));

@@ -1,9 +1,10 @@
 #![no_main]
 //! The delimited reader on arbitrary bytes: never panics; rows come in line order; reading a
-//! head of two rows and then the rest batch by batch gives the rows of one pass.
+//! head of two rows and then the rest batch by batch, the text read seven bytes at a time,
+//! gives the rows of one pass.
 use libfuzzer_sys::fuzz_target;
 use reskontra::read::{
-    delimited::{read_delimited, read_delimited_head},
+    delimited::{read_delimited, read_delimited_head_in_pieces},
     ReadOptions,
 };
 use std::path::Path;
@@ -12,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.csv");
     let options = ReadOptions::default();
     let whole = read_delimited(path, data, &options);
-    let streamed = read_delimited_head(path, data.to_vec(), &options, 2).and_then(|mut t| {
+    let streamed = read_delimited_head_in_pieces(path, data, &options, 2, 7).and_then(|mut t| {
         t.read_rest()?;
         Ok(t)
     });

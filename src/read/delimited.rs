@@ -3,6 +3,7 @@
 use super::{Cells, RawRow, RawTable, ReadOptions, SourceFormat};
 use crate::error::{Error, Result};
 use std::borrow::Cow;
+use std::io::Read;
 use std::path::Path;
 
 /// Delimiters tried, in order of preference on a tie.
@@ -170,6 +171,85 @@ pub struct DecodedText<'a> {
     pub bom: bool,
 }
 
+/// How a file's bytes are to be decoded, decided from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EncodingPlan {
+    /// The encoding; `None` when it depends on the whole file: UTF-8 when all of it is valid
+    /// UTF-8, else Windows-1252.
+    encoding: Option<TextEncoding>,
+    /// Bytes to step over at the start (a byte-order mark of the encoding used).
+    skip: usize,
+    /// Whether the file starts with a byte-order mark.
+    bom: bool,
+    /// Whether the user forced the encoding.
+    forced: bool,
+}
+
+/// Parse `--encoding`.
+fn forced_encoding(forced: Option<&str>) -> Result<Option<TextEncoding>> {
+    forced
+        .map(|label| {
+            TextEncoding::from_label(label).ok_or_else(|| {
+                Error::Usage(format!(
+                    "unknown encoding '{label}'; use one of: {ENCODING_NAMES}"
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// Decide the encoding from a file's first bytes (at least 8 KiB of them unless the file is
+/// shorter): a forced encoding, else the BOM, else UTF-16 by its NUL bytes, else (unless the
+/// bytes look binary) UTF-8 or Windows-1252 by the whole file.
+fn plan_encoding(path: &Path, head: &[u8], forced: Option<&str>) -> Result<EncodingPlan> {
+    let bom = sniff_bom(head);
+    let forced = forced_encoding(forced)?;
+    let (encoding, skip) = match (forced, bom) {
+        (Some(enc), Some((bom_enc, len))) if enc == bom_enc => (Some(enc), len),
+        (Some(enc), _) => (Some(enc), 0),
+        (None, Some((enc, len))) => (Some(enc), len),
+        (None, None) => match sniff_utf16_without_bom(head) {
+            Some(enc) => (Some(enc), 0),
+            None if looks_binary(head) => {
+                return Err(Error::unreadable(
+                    path,
+                    "this is not a text file or workbook (binary content); \
+                     give a CSV, TSV, xlsx, xls or ods file",
+                ))
+            }
+            None => (None, 0),
+        },
+    };
+    Ok(EncodingPlan {
+        encoding,
+        skip,
+        bom: bom.is_some(),
+        forced: forced.is_some(),
+    })
+}
+
+/// The error for text that is not in the encoding used.
+fn not_in_encoding(path: &Path, message: &str, encoding: TextEncoding) -> Error {
+    Error::unreadable(
+        path,
+        format!(
+            "{message}; the file is not in {}: try another --encoding ({ENCODING_NAMES})",
+            encoding.name()
+        ),
+    )
+}
+
+/// The error for a forced encoding that gives NUL characters.
+fn nul_with_forced(path: &Path, encoding: TextEncoding) -> Error {
+    Error::unreadable(
+        path,
+        format!(
+            "decoding as {} gives NUL characters: wrong --encoding? ({ENCODING_NAMES})",
+            encoding.name()
+        ),
+    )
+}
+
 /// Decode a file's bytes: a forced encoding, else the BOM, else UTF-8 when valid, else
 /// Windows-1252.
 pub fn decode_file<'a>(
@@ -177,64 +257,31 @@ pub fn decode_file<'a>(
     bytes: &'a [u8],
     forced: Option<&str>,
 ) -> Result<DecodedText<'a>> {
-    let bom = sniff_bom(bytes);
-    let forced = match forced {
-        Some(label) => Some(TextEncoding::from_label(label).ok_or_else(|| {
-            Error::Usage(format!(
-                "unknown encoding '{label}'; use one of: {ENCODING_NAMES}"
-            ))
-        })?),
-        None => None,
-    };
-    let (encoding, body) = match (forced, bom) {
-        (Some(enc), Some((bom_enc, len))) if enc == bom_enc => (enc, &bytes[len..]),
-        (Some(enc), _) => (enc, bytes),
-        (None, Some((enc, len))) => (enc, &bytes[len..]),
-        (None, None) => match sniff_utf16_without_bom(bytes) {
-            Some(enc) => (enc, bytes),
-            None => {
-                if looks_binary(bytes) {
-                    return Err(Error::unreadable(
-                        path,
-                        "this is not a text file or workbook (binary content); \
-                         give a CSV, TSV, xlsx, xls or ods file",
-                    ));
-                }
-                if let Ok(text) = std::str::from_utf8(bytes) {
-                    // checked once: no second decoding pass
-                    return Ok(DecodedText {
-                        text: Cow::Borrowed(text),
-                        encoding: TextEncoding::Utf8,
-                        bom: false,
-                    });
-                }
-                (TextEncoding::Windows1252, bytes)
+    let plan = plan_encoding(path, bytes, forced)?;
+    let body = &bytes[plan.skip..];
+    let encoding = match plan.encoding {
+        Some(encoding) => encoding,
+        // checked once: no second decoding pass
+        None => match std::str::from_utf8(body) {
+            Ok(text) => {
+                return Ok(DecodedText {
+                    text: Cow::Borrowed(text),
+                    encoding: TextEncoding::Utf8,
+                    bom: false,
+                })
             }
+            Err(_) => TextEncoding::Windows1252,
         },
     };
-    let text = decode(body, encoding).map_err(|m| {
-        Error::unreadable(
-            path,
-            format!(
-                "{m}; the file is not in {}: try another --encoding ({ENCODING_NAMES})",
-                encoding.name()
-            ),
-        )
-    })?;
-    if forced.is_some() && text.contains('\0') {
-        return Err(Error::unreadable(
-            path,
-            format!(
-                "decoding as {} gives NUL characters: wrong --encoding? ({ENCODING_NAMES})",
-                encoding.name()
-            ),
-        ));
+    let text = decode(body, encoding).map_err(|m| not_in_encoding(path, &m, encoding))?;
+    if plan.forced && text.contains('\0') {
+        return Err(nul_with_forced(path, encoding));
     }
     // a BOM may also be glued inside the text (e.g. a second BOM in a header name)
     Ok(DecodedText {
         text,
         encoding,
-        bom: bom.is_some(),
+        bom: plan.bom,
     })
 }
 
@@ -252,13 +299,29 @@ fn count_outside_quotes(line: &str, delim: u8) -> usize {
     n
 }
 
+/// The first character of a file's text that is not white space, from the file's first bytes
+/// (`None` when they are white space or binary).
+pub fn first_visible_char(start: &[u8]) -> Option<char> {
+    let plan = plan_encoding(Path::new(""), start, None).ok()?;
+    let body = &start[plan.skip..];
+    let text = match plan.encoding {
+        Some(TextEncoding::Utf16Le) => encoding_rs::UTF_16LE.decode_without_bom_handling(body).0,
+        Some(TextEncoding::Utf16Be) => encoding_rs::UTF_16BE.decode_without_bom_handling(body).0,
+        _ => String::from_utf8_lossy(body),
+    };
+    text.trim_start().chars().next()
+}
+
+/// Non-blank lines looked at to detect the delimiter.
+const DELIMITER_LINES: usize = 100;
+
 /// Detect the delimiter from the first lines: the candidate whose most common per-line count
 /// is highest, weighted by how many lines share it.
 pub fn detect_delimiter(text: &str) -> u8 {
     let lines: Vec<&str> = text
         .split(['\n', '\r'])
         .filter(|l| !l.trim().is_empty())
-        .take(100)
+        .take(DELIMITER_LINES)
         .collect();
     let mut best = (0usize, b';');
     for delim in DELIMITERS {
@@ -339,10 +402,19 @@ pub fn for_each_row(
     text: &str,
     delimiter: u8,
     endings: &str,
-    f: impl FnMut(RawRow) -> Result<()>,
+    mut f: impl FnMut(RawRow) -> Result<()>,
 ) -> Result<()> {
     let text = with_lf_breaks(text, endings);
-    parse_some(path, text.as_bytes(), delimiter, 1, usize::MAX, f).map(|_| ())
+    let bytes = text.as_bytes();
+    let (mut at, mut line) = (0, 1);
+    let mut rows = Vec::new();
+    while at < bytes.len() {
+        let (used, next_line, _) =
+            parse_some(path, &bytes[at..], delimiter, line, 4096, true, &mut rows)?;
+        (at, line) = (at + used, next_line);
+        rows.drain(..).try_for_each(&mut f)?;
+    }
+    Ok(())
 }
 
 /// The text with bare CR line breaks turned into LF (so that line numbers count as an editor
@@ -355,17 +427,23 @@ fn with_lf_breaks<'a>(text: &'a str, endings: &str) -> Cow<'a, str> {
     }
 }
 
-/// Parse rows from the start of `text` (LF or CRLF line breaks) until at least `max_rows` rows
-/// (blank lines included) are handed to `f`; returns where parsing stopped: the byte offset
-/// of the next record (`text.len()` at the end) and its line number.
+/// Parse rows from the start of `bytes` (LF or CRLF line breaks) into `rows` until at least
+/// `max_rows` records are parsed (blank lines before a record come as rows without cells);
+/// returns where parsing stopped (the byte offset of the next record and its line number) and
+/// the number of records parsed.
+///
+/// `complete` says whether `bytes` run to the end of the text. When they do not, a record
+/// that reaches their end may go on beyond it: parsing stops before it (the caller reads
+/// more text and parses on from the returned offset).
 fn parse_some(
     path: &Path,
     bytes: &[u8],
     delimiter: u8,
     first_line: u64,
     max_rows: usize,
-    mut f: impl FnMut(RawRow) -> Result<()>,
-) -> Result<(usize, u64)> {
+    complete: bool,
+    rows: &mut Vec<RawRow>,
+) -> Result<(usize, u64, usize)> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -388,12 +466,23 @@ fn parse_some(
         }
         line_at_counted
     };
+    // where parsing can resume: after the last record (never right before a byte-order mark,
+    // which the csv crate drops at the start of its input), its line, the rows and records
+    // by then
+    let mut resume = (0usize, first_line, rows.len(), 0usize);
     let mut record = csv::ByteRecord::new();
     let mut emitted = 0usize;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
+                let end = usize::try_from(reader.position().byte())
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                if !complete && end >= bytes.len() {
+                    rows.truncate(resume.2);
+                    return Ok((resume.0, resume.1, resume.3));
+                }
                 let Some(cells) = cells_of(&record) else {
                     let line = line_of(record.position().map_or(0, |p| p.byte() as usize));
                     return Err(Error::input(
@@ -411,27 +500,25 @@ fn parse_some(
                 }
                 while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                     if bytes[start] == b'\n' {
-                        f(RawRow {
+                        rows.push(RawRow {
                             line: line_of(start),
                             cells: Cells::new(),
-                        })?;
+                        });
                     }
                     start += 1;
                 }
                 let line = line_of(start.min(bytes.len().saturating_sub(1)));
-                f(RawRow { line, cells })?;
+                rows.push(RawRow { line, cells });
                 emitted += 1;
-                if emitted >= max_rows {
-                    let mut next = usize::try_from(reader.position().byte())
-                        .unwrap_or(usize::MAX)
-                        .min(bytes.len());
-                    // a CRLF's LF may be left for the next record
-                    if next > 0 && bytes.get(next) == Some(&b'\n') && bytes[next - 1] == b'\r' {
-                        next += 1;
-                    }
-                    // the csv crate drops a BOM at the start of its input: never resume there
-                    if !bytes[next..].starts_with("\u{feff}".as_bytes()) {
-                        return Ok((next, line_of(next)));
+                let mut next = end;
+                // a CRLF's LF may be left for the next record
+                if next > 0 && bytes.get(next) == Some(&b'\n') && bytes[next - 1] == b'\r' {
+                    next += 1;
+                }
+                if !bytes[next..].starts_with("\u{feff}".as_bytes()) {
+                    resume = (next, line_of(next), rows.len(), emitted);
+                    if emitted >= max_rows {
+                        return Ok((resume.0, resume.1, resume.3));
                     }
                 }
             }
@@ -444,108 +531,546 @@ fn parse_some(
             }
         }
     }
-    Ok((bytes.len(), line_of(bytes.len())))
+    if complete {
+        Ok((bytes.len(), line_of(bytes.len()), emitted))
+    } else {
+        rows.truncate(resume.2);
+        Ok((resume.0, resume.1, resume.3))
+    }
 }
 
-/// The rest of a delimited text, parsed a batch of rows at a time: a large export is held in
-/// memory as text only, not as rows.
+/// Bytes of text read at a time when a delimited file is streamed.
+pub const CHUNK_BYTES: usize = 8 << 20;
+
+/// Turns the bytes of a single-byte encoding (or UTF-8, passed through) into UTF-8 text, a
+/// piece at a time.
 #[derive(Clone)]
+enum TextDecoder {
+    /// UTF-8 (already checked): the bytes are the text.
+    Utf8,
+    /// A single-byte encoding: the character of each byte from 0x80 up (ASCII maps to itself).
+    Table(Box<[char; 128]>),
+}
+
+impl TextDecoder {
+    /// The decoder for an encoding; `None` for UTF-16 (decoded whole).
+    fn new(encoding: TextEncoding) -> Option<TextDecoder> {
+        let table = |decode: &dyn Fn(u8) -> char| {
+            let mut table = Box::new(['\u{fffd}'; 128]);
+            for (i, c) in table.iter_mut().enumerate() {
+                *c = decode(0x80 + i as u8);
+            }
+            TextDecoder::Table(table)
+        };
+        match encoding {
+            TextEncoding::Utf8 => Some(TextDecoder::Utf8),
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => None,
+            // the same characters as decoding whole texts with encoding_rs
+            TextEncoding::Windows1252 => Some(table(&|b| {
+                let byte = [b];
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+                text.chars().next().unwrap_or('\u{fffd}')
+            })),
+            TextEncoding::Cp437 => Some(table(&|b| {
+                oem_cp::code_table::DECODING_TABLE_CP437[usize::from(b - 0x80)]
+            })),
+            TextEncoding::Cp850 => Some(table(&|b| {
+                oem_cp::code_table::DECODING_TABLE_CP850[usize::from(b - 0x80)]
+            })),
+        }
+    }
+
+    /// Append the text of `bytes` to `out`.
+    fn decode_into(&self, bytes: &[u8], out: &mut Vec<u8>) {
+        let TextDecoder::Table(table) = self else {
+            out.extend_from_slice(bytes);
+            return;
+        };
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let ascii = rest.iter().position(|b| *b >= 0x80).unwrap_or(rest.len());
+            out.extend_from_slice(&rest[..ascii]);
+            rest = &rest[ascii..];
+            if let Some((b, tail)) = rest.split_first() {
+                let mut utf8 = [0u8; 4];
+                let c = table[usize::from(b - 0x80)];
+                out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                rest = tail;
+            }
+        }
+    }
+}
+
+/// What one pass over a delimited file's bytes finds out, piece by piece: everything about
+/// the file that needs all of it (its hash, size, whether it is valid UTF-8, its line
+/// endings), so that its text can then be parsed a piece at a time.
+struct Survey {
+    hasher: sha2::Sha256,
+    size: u64,
+    /// Bytes of the body (after any BOM) seen.
+    body: u64,
+    skip: usize,
+    /// Whether the body is checked as UTF-8.
+    check_utf8: bool,
+    /// The start of a UTF-8 character cut at the end of the last piece.
+    carry: Vec<u8>,
+    /// The first byte (in the body) that is not UTF-8, and its line.
+    not_utf8: Option<(u64, u64)>,
+    /// CR and LF bytes, and CRLF pairs, in the body so far.
+    breaks: Breaks,
+    /// Whether the last piece ended with a CR.
+    after_cr: bool,
+    nul: bool,
+}
+
+impl Survey {
+    fn new(plan: &EncodingPlan) -> Survey {
+        Survey {
+            hasher: Default::default(),
+            size: 0,
+            body: 0,
+            skip: plan.skip,
+            check_utf8: matches!(plan.encoding, None | Some(TextEncoding::Utf8)),
+            carry: Vec::new(),
+            not_utf8: None,
+            breaks: Breaks::default(),
+            after_cr: false,
+            nul: false,
+        }
+    }
+
+    /// Take in the file's next bytes.
+    fn feed(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        self.hasher.update(bytes);
+        let before = self.size;
+        self.size += bytes.len() as u64;
+        // the byte-order mark is not part of the body
+        let skip = (self.skip as u64)
+            .saturating_sub(before)
+            .min(bytes.len() as u64);
+        let body = &bytes[skip as usize..];
+        if self.check_utf8 && self.not_utf8.is_none() {
+            self.check_utf8_piece(body);
+        }
+        self.nul |= memchr::memchr(0, body).is_some();
+        self.count_breaks(body);
+        self.body += body.len() as u64;
+    }
+
+    /// Check the next piece of the body as UTF-8 (characters may be cut between pieces).
+    fn check_utf8_piece(&mut self, piece: &[u8]) {
+        let mut from = 0;
+        if !self.carry.is_empty() {
+            let width = match self.carry[0] {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                _ => 2,
+            };
+            while self.carry.len() < width && piece.get(from).is_some_and(|b| b >> 6 == 0b10) {
+                self.carry.push(piece[from]);
+                from += 1;
+            }
+            if self.carry.len() < width && from == piece.len() {
+                return;
+            }
+            if self.carry.len() < width || std::str::from_utf8(&self.carry).is_err() {
+                let at = self.body - (self.carry.len() - from) as u64;
+                self.not_utf8 = Some((at, self.breaks.lf + 1));
+                return;
+            }
+            self.carry.clear();
+        }
+        if let Err(e) = std::str::from_utf8(&piece[from..]) {
+            let at = from + e.valid_up_to();
+            if e.error_len().is_none() {
+                self.carry.extend_from_slice(&piece[at..]);
+            } else {
+                let newlines = piece[..at].iter().filter(|b| **b == b'\n').count() as u64;
+                self.not_utf8 = Some((self.body + at as u64, self.breaks.lf + newlines + 1));
+            }
+        }
+    }
+
+    /// Count the line breaks of the next piece of the body (a CRLF may be cut between pieces).
+    fn count_breaks(&mut self, piece: &[u8]) {
+        for i in memchr::memchr2_iter(b'\r', b'\n', piece) {
+            if piece[i] == b'\r' {
+                self.breaks.cr += 1;
+                continue;
+            }
+            self.breaks.lf += 1;
+            let after_cr = if i == 0 {
+                self.after_cr
+            } else {
+                piece[i - 1] == b'\r'
+            };
+            if after_cr {
+                self.breaks.crlf += 1;
+            }
+        }
+        if let Some(last) = piece.last() {
+            self.after_cr = *last == b'\r';
+        }
+    }
+
+    /// The encoding (when it depended on the whole file), line endings, size and hash; an
+    /// error when the text is not in the encoding the file declares or the user forced.
+    fn finish(
+        mut self,
+        path: &Path,
+        plan: &EncodingPlan,
+    ) -> Result<(TextEncoding, &'static str, u64, String)> {
+        use sha2::Digest;
+        if self.check_utf8 && self.not_utf8.is_none() && !self.carry.is_empty() {
+            let at = self.body - self.carry.len() as u64;
+            self.not_utf8 = Some((at, self.breaks.lf + 1));
+        }
+        let encoding = match (plan.encoding, self.not_utf8) {
+            (Some(TextEncoding::Utf8), Some((at, line))) => {
+                let message = format!("not valid UTF-8 at byte {at} (line {line})");
+                return Err(not_in_encoding(path, &message, TextEncoding::Utf8));
+            }
+            (Some(encoding), _) => encoding,
+            (None, None) => TextEncoding::Utf8,
+            (None, Some(_)) => TextEncoding::Windows1252,
+        };
+        if plan.forced && self.nul {
+            return Err(nul_with_forced(path, encoding));
+        }
+        let endings = self.breaks.name();
+        let sha256 = super::hex(&self.hasher.finalize());
+        Ok((encoding, endings, self.size, sha256))
+    }
+}
+
+/// Line-break bytes counted over a text.
+#[derive(Debug, Default)]
+struct Breaks {
+    cr: u64,
+    lf: u64,
+    crlf: u64,
+}
+
+impl Breaks {
+    /// `CRLF`, `LF`, `CR`, `mixed`, or `none`.
+    fn name(&self) -> &'static str {
+        let lone_cr = self.cr - self.crlf;
+        let lone_lf = self.lf - self.crlf;
+        match (self.crlf > 0, lone_lf > 0, lone_cr > 0) {
+            (false, false, false) => "none",
+            (true, false, false) => "CRLF",
+            (false, true, false) => "LF",
+            (false, false, true) => "CR",
+            _ => "mixed",
+        }
+    }
+}
+
+/// Where a delimited file's bytes come from: the file itself (read twice, once to survey it
+/// and once to parse it, a piece at a time), or bytes already in memory.
+enum ByteSource {
+    File,
+    Memory(std::sync::Arc<[u8]>),
+}
+
+impl ByteSource {
+    /// A reader from the start of the bytes.
+    fn open(&self, path: &Path) -> Result<Box<dyn std::io::Read + Send + Sync>> {
+        match self {
+            ByteSource::File => Ok(Box::new(
+                std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
+            )),
+            ByteSource::Memory(bytes) => Ok(Box::new(std::io::Cursor::new(bytes.clone()))),
+        }
+    }
+}
+
+/// Read into `buf` until it is full or the reader ends; returns the bytes read.
+fn read_full(path: &Path, reader: &mut dyn std::io::Read, buf: &mut [u8]) -> Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    Ok(n)
+}
+
+/// The rows of a delimited text, parsed a batch at a time while its text is read a piece at a
+/// time: a large export is never held in memory whole, neither as text nor as rows.
 pub struct RowStream {
     path: std::path::PathBuf,
-    /// The decoded text as UTF-8 (bare CR line breaks already turned into LF); each record is
-    /// checked as UTF-8 when it is parsed.
+    delimiter: u8,
+    source: Box<dyn std::io::Read + Send + Sync>,
+    decoder: TextDecoder,
+    /// Whether bare CR line breaks are turned into LF (files with no other line breaks).
+    cr_to_lf: bool,
+    /// Text read (as UTF-8) and not parsed yet, from `at`, which is where a record starts.
     text: Vec<u8>,
-    /// Where the next record starts.
     at: usize,
     /// The line number at `at`.
     line: u64,
-    delimiter: u8,
+    /// Whether the source has no more bytes.
+    ended: bool,
+    /// Bytes read from the source, and how many it holds.
+    read: u64,
+    size: u64,
+    /// Bytes to read at a time (doubled while a single record does not fit).
+    piece: usize,
+    raw: Vec<u8>,
 }
 
 impl std::fmt::Debug for RowStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RowStream")
-            .field("at", &self.at)
             .field("line", &self.line)
-            .field("bytes", &self.text.len())
+            .field("read", &self.read)
+            .field("size", &self.size)
             .finish()
     }
 }
 
 impl RowStream {
-    /// How far parsing has come: bytes parsed and bytes in all.
+    /// How far reading has come: bytes read and bytes in all.
     pub fn position(&self) -> (u64, u64) {
-        (self.at as u64, self.text.len() as u64)
+        (self.read, self.size)
     }
 
-    /// The next rows (at least `max_rows` unless the text ends; blank lines are rows without
-    /// cells); empty at the end.
+    /// The next rows (at least `max_rows` records unless the text ends; blank lines are rows
+    /// without cells); empty at the end.
     pub fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
-        let Some(rest) = self.text.get(self.at..).filter(|r| !r.is_empty()) else {
-            return Ok(Vec::new());
-        };
-        let mut rows = Vec::with_capacity(max_rows.min(1 << 20));
-        let (used, line) = parse_some(
-            &self.path,
-            rest,
-            self.delimiter,
-            self.line,
-            max_rows.max(1),
-            |row| {
-                rows.push(row);
-                Ok(())
-            },
-        )?;
-        self.at += used;
-        self.line = line;
-        Ok(rows)
+        let max_rows = max_rows.max(1);
+        let mut rows = Vec::with_capacity(max_rows.min(1 << 16));
+        let mut records = 0;
+        loop {
+            let (used, line, parsed) = parse_some(
+                &self.path,
+                &self.text[self.at..],
+                self.delimiter,
+                self.line,
+                max_rows - records,
+                self.ended,
+                &mut rows,
+            )?;
+            self.at += used;
+            self.line = line;
+            records += parsed;
+            if self.ended || records >= max_rows {
+                return Ok(rows);
+            }
+            self.read_more()?;
+        }
+    }
+
+    /// Read the next piece of the source, after the text not parsed yet.
+    fn read_more(&mut self) -> Result<()> {
+        if self.text.len() - self.at >= self.piece / 2 {
+            // a record as long as half a piece: read more at a time, so that a very long
+            // record is not parsed again and again
+            self.piece = self.piece.saturating_mul(2);
+        }
+        self.text.drain(..self.at);
+        self.at = 0;
+        self.raw.resize(self.piece, 0);
+        let n = read_full(&self.path, &mut *self.source, &mut self.raw)?;
+        self.read += n as u64;
+        let from = self.text.len();
+        self.decoder.decode_into(&self.raw[..n], &mut self.text);
+        if self.cr_to_lf {
+            for b in &mut self.text[from..] {
+                if *b == b'\r' {
+                    *b = b'\n';
+                }
+            }
+        }
+        if n < self.piece {
+            self.ended = true;
+            if self.read != self.size {
+                return Err(Error::unreadable(
+                    &self.path,
+                    "the file changed while it was being read; convert it again once it is \
+                     complete",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Read until the text not parsed yet holds `lines` non-blank lines (or the source ends),
+    /// and return it.
+    fn look_ahead(&mut self, lines: usize) -> Result<&str> {
+        while !self.ended && !has_lines(valid_prefix(&self.text[self.at..]), lines) {
+            self.read_more()?;
+        }
+        Ok(valid_prefix(&self.text[self.at..]))
     }
 }
 
-/// Read the first `head_rows` rows of a delimited text file; the rest stays as text, to be
-/// parsed by the returned table's [`RowStream`].
+/// The longest start of `bytes` that is UTF-8 (a piece of text may end inside a character).
+fn valid_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// Whether a text holds at least `n` non-blank lines.
+fn has_lines(text: &str, n: usize) -> bool {
+    text.split(['\n', '\r'])
+        .filter(|l| !l.trim().is_empty())
+        .nth(n.saturating_sub(1))
+        .is_some()
+}
+
+/// Read the first `head_rows` rows of a delimited text file; the rest is parsed from the file
+/// a batch at a time by the returned table's [`RowStream`]. The file is read twice: once to
+/// hash it and learn its encoding and line endings, once to parse it.
+pub fn read_delimited_file_head(
+    path: &Path,
+    options: &ReadOptions,
+    head_rows: usize,
+) -> Result<RawTable> {
+    read_head_from(path, ByteSource::File, options, head_rows, CHUNK_BYTES)
+}
+
+/// [`read_delimited_file_head`] for bytes already in memory.
 pub fn read_delimited_head(
     path: &Path,
     bytes: Vec<u8>,
     options: &ReadOptions,
     head_rows: usize,
 ) -> Result<RawTable> {
-    // the bytes are hashed on a second thread while they are decoded and looked at
-    let (looked, sha256) = std::thread::scope(|s| {
-        let hasher = s.spawn(|| super::sha256_hex(&bytes));
-        let looked = look_at(path, &bytes, options);
-        (looked, hasher.join())
-    });
-    let sha256 = sha256.map_err(|_| Error::Internal("the hashing thread failed".into()))?;
-    let (decoded, encoding, bom, delimiter, endings) = looked?;
-    // text borrowed from the bytes (UTF-8, or ASCII) becomes the stream's text without a copy;
-    // a UTF-8 byte-order mark is stepped over
-    let (mut text, at) = match decoded {
-        Ok(text) => (text.into_bytes(), 0),
-        Err(at) => (bytes, at),
-    };
-    if endings == "CR" {
-        // bare CR line breaks become LF, in place
-        for b in &mut text {
-            if *b == b'\r' {
-                *b = b'\n';
-            }
-        }
+    read_head_from(
+        path,
+        ByteSource::Memory(bytes.into()),
+        options,
+        head_rows,
+        CHUNK_BYTES,
+    )
+}
+
+/// [`read_delimited_head`] reading the bytes `piece` at a time instead of [`CHUNK_BYTES`]:
+/// for tests and fuzzing, which check that the size of the pieces changes nothing.
+#[doc(hidden)]
+pub fn read_delimited_head_in_pieces(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    head_rows: usize,
+    piece: usize,
+) -> Result<RawTable> {
+    let source = ByteSource::Memory(bytes.into());
+    read_head_from(path, source, options, head_rows, piece.max(1))
+}
+
+/// Read a whole delimited text file (a copy of the bytes: [`read_delimited_head`] takes them).
+pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
+    let mut table = read_delimited_head(path, bytes.to_vec(), options, usize::MAX)?;
+    table.read_rest()?;
+    Ok(table)
+}
+
+/// Bytes looked at to decide the encoding.
+const SNIFF_BYTES: usize = 8192;
+
+fn read_head_from(
+    path: &Path,
+    source: ByteSource,
+    options: &ReadOptions,
+    head_rows: usize,
+    piece: usize,
+) -> Result<RawTable> {
+    let mut reader = source.open(path)?;
+    let mut head = vec![0; SNIFF_BYTES];
+    let n = read_full(path, &mut *reader, &mut head)?;
+    head.truncate(n);
+    if head.is_empty() {
+        return Err(Error::unreadable(path, "the file is empty"));
     }
+    let plan = plan_encoding(path, &head, options.encoding.as_deref())?;
+    let stream_size;
+    let (encoding, endings, size, sha256, decoder, reader, skip) = match plan.encoding {
+        Some(enc @ (TextEncoding::Utf16Le | TextEncoding::Utf16Be)) => {
+            // UTF-16 (rare) is decoded whole and then parsed from memory as UTF-8
+            let mut bytes = head;
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(path, e))?;
+            let sha256 = super::sha256_hex(&bytes);
+            let size = bytes.len() as u64;
+            let text = decode_file(path, &bytes, options.encoding.as_deref())?.text;
+            let endings = line_endings(&text);
+            let text = text.into_owned().into_bytes();
+            // the stream reads the text, as UTF-8
+            stream_size = text.len() as u64;
+            let text: Box<dyn std::io::Read + Send + Sync> = Box::new(std::io::Cursor::new(text));
+            (enc, endings, size, sha256, TextDecoder::Utf8, text, 0)
+        }
+        _ => {
+            let mut survey = Survey::new(&plan);
+            survey.feed(&head);
+            let mut buf = vec![0; piece.min(1 << 20)];
+            loop {
+                let n = read_full(path, &mut *reader, &mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                survey.feed(&buf[..n]);
+            }
+            drop(reader);
+            let (encoding, endings, size, sha256) = survey.finish(path, &plan)?;
+            stream_size = size;
+            let decoder = TextDecoder::new(encoding)
+                .ok_or_else(|| Error::Internal("no streaming decoder".into()))?;
+            (
+                encoding,
+                endings,
+                size,
+                sha256,
+                decoder,
+                source.open(path)?,
+                plan.skip,
+            )
+        }
+    };
     let mut stream = RowStream {
         path: path.to_path_buf(),
-        text,
-        at,
+        delimiter: b';',
+        source: reader,
+        decoder,
+        cr_to_lf: endings == "CR",
+        text: Vec::new(),
+        at: 0,
         line: 1,
-        delimiter,
+        ended: false,
+        read: 0,
+        size: stream_size,
+        piece,
+        raw: Vec::new(),
     };
+    if skip > 0 {
+        let mut bom = [0u8; 3];
+        let n = read_full(path, &mut *stream.source, &mut bom[..skip])?;
+        stream.read = n as u64;
+    }
+    let first = stream.look_ahead(DELIMITER_LINES + 1)?;
+    if first.trim().is_empty() {
+        // the stream read to the end, as it found no lines
+        return Err(Error::unreadable(path, "the file holds no text"));
+    }
+    let delimiter = detect_delimiter(first);
+    stream.delimiter = delimiter;
     let rows = stream.next_rows(head_rows)?;
     let mut table = RawTable::new(
         path,
         SourceFormat {
             kind: "delimited".into(),
             encoding: Some(encoding.name().into()),
-            bom,
+            bom: plan.bom,
             delimiter: Some(delimiter_name(delimiter)),
             line_endings: Some(endings.into()),
             sheet: None,
@@ -554,32 +1079,8 @@ pub fn read_delimited_head(
     );
     table.rest = Some(stream);
     table.sha256 = sha256;
+    table.size = size;
     Ok(table)
-}
-
-/// What [`read_delimited_head`] learns from the bytes: the decoded text when it had to be
-/// decoded (else `Err` with the offset of the text in the bytes, after any BOM), the
-/// encoding, whether there was a BOM, the delimiter and the line endings.
-type LookedAt = (
-    std::result::Result<String, usize>,
-    TextEncoding,
-    bool,
-    u8,
-    &'static str,
-);
-
-fn look_at(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<LookedAt> {
-    let decoded = decode_file(path, bytes, options.encoding.as_deref())?;
-    if decoded.text.trim().is_empty() {
-        return Err(Error::unreadable(path, "the file holds no text"));
-    }
-    let delimiter = detect_delimiter(&decoded.text);
-    let endings = line_endings(&decoded.text);
-    let text = match decoded.text {
-        Cow::Owned(text) => Ok(text),
-        Cow::Borrowed(body) => Err(bytes.len() - body.len()),
-    };
-    Ok((text, decoded.encoding, decoded.bom, delimiter, endings))
 }
 
 /// The cells of a parsed record, with any byte-order mark at a cell's start removed. The
@@ -594,13 +1095,6 @@ fn cells_of(record: &csv::ByteRecord) -> Option<Cells> {
         at = end;
     }
     Some(cells)
-}
-
-/// Read a whole delimited text file (a copy of the bytes: [`read_delimited_head`] takes them).
-pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<RawTable> {
-    let mut table = read_delimited_head(path, bytes.to_vec(), options, usize::MAX)?;
-    table.read_rest()?;
-    Ok(table)
 }
 
 #[cfg(test)]
@@ -709,13 +1203,15 @@ mod stream_tests {
     }
 
     proptest! {
-        /// Parsing a text batch by batch from a [`RowStream`] gives the rows of parsing it in
-        /// one go, whatever the batch size and line endings.
+        /// Parsing a text batch by batch from a [`RowStream`], reading it a few bytes at a time,
+        /// gives the rows of parsing it in one go, whatever the batch size, the size of the
+        /// pieces read and the line endings.
         #[test]
         fn batches_give_the_rows_of_one_pass(
             lines in proptest::collection::vec(line(), 0..40),
             ending in prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("mixed")],
             batch in 1usize..7,
+            piece in 1usize..24,
             trailing in any::<bool>(),
         ) {
             let mut text = String::new();
@@ -731,16 +1227,24 @@ mod stream_tests {
                 }
             }
             let path = Path::new("x.csv");
-            let want = parse_rows(path, &text, b';').unwrap();
-            let endings = line_endings(&text);
-            let mut stream = RowStream {
-                path: path.to_path_buf(),
-                text: with_lf_breaks(&text, endings).into_owned().into_bytes(),
-                at: 0,
-                line: 1,
-                delimiter: b';',
+            // the reader steps over a byte-order mark at the start of the file
+            let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let want = parse_rows(path, body, b';').unwrap();
+            let read = read_head_from(
+                path,
+                ByteSource::Memory(text.as_bytes().into()),
+                &ReadOptions::default(),
+                batch,
+                piece,
+            );
+            let Ok(mut table) = read else {
+                // only a text of white space is refused
+                prop_assert!(body.trim().is_empty());
+                return Ok(());
             };
-            let mut got = Vec::new();
+            prop_assert_eq!(table.format.line_endings.as_deref(), Some(line_endings(&text)));
+            let mut got = std::mem::take(&mut table.rows);
+            let mut stream = table.rest.take().unwrap();
             loop {
                 let rows = stream.next_rows(batch).unwrap();
                 if rows.is_empty() {
@@ -748,7 +1252,104 @@ mod stream_tests {
                 }
                 got.extend(rows);
             }
+            prop_assert_eq!(stream.position(), (text.len() as u64, text.len() as u64));
             prop_assert_eq!(got, want);
+        }
+    }
+
+    /// Bytes from an alphabet of ASCII, UTF-8 characters of every width, Windows-1252 letters,
+    /// line breaks and NUL.
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"a;b".to_vec()),
+            Just(b"\r".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just("å".as_bytes().to_vec()),
+            Just("€".as_bytes().to_vec()),
+            Just("𝄞".as_bytes().to_vec()),
+            Just(vec![0xE5]),
+            Just(vec![0xE2, 0x82]),
+            Just(vec![0xF0, 0x9D]),
+            Just(vec![0x00]),
+            Just(vec![0xEF, 0xBB, 0xBF]),
+        ];
+        proptest::collection::vec(piece, 1..30).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// Surveying a file a few bytes at a time finds what decoding it whole finds: the
+        /// encoding, the line endings, the same errors (with the same byte and line).
+        #[test]
+        fn survey_in_pieces_agrees_with_whole_decoding(
+            bytes in bytes(),
+            piece in 1usize..9,
+            forced in prop_oneof![Just(None), Just(Some("utf-8")), Just(Some("cp850"))],
+        ) {
+            let path = Path::new("x.csv");
+            let whole = decode_file(path, &bytes, forced)
+                .map(|d| (d.encoding, line_endings(&d.text)))
+                .map_err(|e| e.to_string());
+            let plan = plan_encoding(path, &bytes, forced);
+            if let Ok(EncodingPlan { encoding: Some(TextEncoding::Utf16Le | TextEncoding::Utf16Be), .. }) = plan {
+                // decoded whole, not surveyed
+                return Ok(());
+            }
+            let surveyed = plan.and_then(|plan| {
+                let mut survey = Survey::new(&plan);
+                for p in bytes.chunks(piece) {
+                    survey.feed(p);
+                }
+                survey.finish(path, &plan).map(|(enc, endings, size, sha)| {
+                    assert_eq!(size, bytes.len() as u64);
+                    assert_eq!(sha, super::super::sha256_hex(&bytes));
+                    (enc, endings)
+                })
+            }).map_err(|e| e.to_string());
+            prop_assert_eq!(surveyed, whole);
+        }
+
+        /// Decoding a single-byte encoding piece by piece gives the text of decoding it whole.
+        #[test]
+        fn single_byte_decoding_in_pieces(
+            bytes in proptest::collection::vec(any::<u8>(), 0..200),
+            piece in 1usize..9,
+            encoding in prop_oneof![
+                Just(TextEncoding::Windows1252),
+                Just(TextEncoding::Cp437),
+                Just(TextEncoding::Cp850),
+            ],
+        ) {
+            let decoder = TextDecoder::new(encoding).unwrap();
+            let mut text = Vec::new();
+            for p in bytes.chunks(piece) {
+                decoder.decode_into(p, &mut text);
+            }
+            let whole = decode(&bytes, encoding).unwrap();
+            prop_assert_eq!(String::from_utf8(text).unwrap(), whole.into_owned());
+        }
+    }
+
+    /// A file that is longer or shorter when it is parsed than when it was surveyed (it
+    /// changed in between) is an error, not a silently different conversion.
+    #[test]
+    fn a_file_that_changes_while_it_is_read_is_an_error() {
+        let text: String = (0..300).map(|i| format!("{i};x\n")).collect();
+        for change in [-1i64, 1] {
+            let path = Path::new("x.csv");
+            let options = ReadOptions::default();
+            let mut table = read_delimited_head_in_pieces(path, text.as_bytes(), &options, 1, 64)
+                .expect("reads");
+            let mut stream = table.rest.take().expect("a stream");
+            // as if the file had been one byte shorter or longer when it was surveyed
+            stream.size = stream.size.saturating_add_signed(change);
+            let error = loop {
+                match stream.next_rows(10) {
+                    Ok(rows) => assert!(!rows.is_empty(), "read to the end without an error"),
+                    Err(e) => break e.to_string(),
+                }
+            };
+            assert!(error.contains("changed while it was being read"), "{error}");
         }
     }
 }

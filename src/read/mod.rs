@@ -55,7 +55,7 @@ pub struct SourceFormat {
 }
 
 /// A file read into rows of text cells.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RawTable {
     /// The file.
     pub path: PathBuf,
@@ -97,6 +97,24 @@ impl RawTable {
                     break;
                 }
                 self.rows.extend(rows);
+            }
+        }
+        Ok(())
+    }
+
+    /// Hand every row to `f` in order, those parsed already and then the rest of the stream a
+    /// batch at a time, without keeping them: for checks that go over large files.
+    pub fn for_each_row(mut self, mut f: impl FnMut(RawRow) -> Result<()>) -> Result<()> {
+        std::mem::take(&mut self.rows)
+            .into_iter()
+            .try_for_each(&mut f)?;
+        if let Some(mut stream) = self.rest.take() {
+            loop {
+                let rows = stream.next_rows(1 << 16)?;
+                if rows.is_empty() {
+                    break;
+                }
+                rows.into_iter().try_for_each(&mut f)?;
             }
         }
         Ok(())
@@ -169,12 +187,17 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
 /// Read a file, but parse only the first `head_rows` rows of delimited text: the rest is left
 /// in [`RawTable::rest`] for a caller that converts in batches (other kinds are read whole).
 pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    if bytes.is_empty() {
+    let start = read_start(path, 4096)?;
+    if start.is_empty() {
         return Err(Error::unreadable(path, "the file is empty"));
     }
+    let kind = input_kind(path, &start);
+    if kind == InputKind::Delimited {
+        // read a piece at a time (and hashed on the way)
+        return delimited::read_delimited_file_head(path, options, head_rows);
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let size = bytes.len() as u64;
-    let kind = input_kind(path, &bytes[..bytes.len().min(4096)]);
     let mut table = match kind {
         InputKind::Workbook => {
             // calamine takes the bytes
@@ -183,9 +206,7 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
             table.sha256 = sha256;
             table
         }
-        // hashed while it is decoded
-        InputKind::Delimited => delimited::read_delimited_head(path, bytes, options, head_rows)?,
-        InputKind::Sie | InputKind::Json => {
+        _ => {
             // these readers borrow the bytes: hash them on a second thread meanwhile
             std::thread::scope(|s| {
                 let hasher = s.spawn(|| sha256_hex(&bytes));
@@ -205,6 +226,17 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
     };
     table.size = size;
     Ok(table)
+}
+
+/// The first `n` bytes of a file (fewer if it is shorter).
+pub fn read_start(path: &Path, n: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut start = Vec::new();
+    file.take(n)
+        .read_to_end(&mut start)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(start)
 }
 
 /// SHA-256 of bytes, as lower-case hex.
