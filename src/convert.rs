@@ -1012,15 +1012,16 @@ fn csv_line(fields: &[&str]) -> String {
 struct ReviewGroups(BTreeMap<(String, String, String, String), (u64, i128)>);
 
 impl ReviewGroups {
-    /// Count the masked and withheld rows of a batch.
+    /// Count the masked and withheld rows of a batch (rejected rows are in rejected.csv).
     fn add(&mut self, df: &DataFrame) -> Result<()> {
+        let rejected = df.column(meta::REJECT)?.is_not_null();
         let reasons = df.column(cols::REASON)?.str()?;
         let actions = df.column(cols::ACTION)?.str()?;
         let names = df.column(cols::RAW_NAME)?.str()?;
         let ids = df.column(cols::RAW_ID)?.str()?;
         let cents = normalise::cents(df)?;
         for (i, amount) in cents.iter().enumerate() {
-            let Some(reason) = reasons.get(i) else {
+            let Some(reason) = reasons.get(i).filter(|_| !rejected.get(i).unwrap_or(false)) else {
                 continue;
             };
             let action = if actions.get(i) == Some("withhold") {

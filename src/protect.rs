@@ -480,6 +480,9 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         .iter()
         .map(|v| v.unwrap_or(false))
         .collect();
+    // rows already rejected are neither published nor withheld: they get a decision but are
+    // not counted under a privacy reason (rejected.csv holds them)
+    let rejected = df.column(meta::REJECT)?.is_not_null();
     let height = df.height();
     // one decision per distinct supplier; rows refer to it by index
     let mut decisions: Vec<Decision> = Vec::new();
@@ -508,7 +511,7 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
             Decision::Mask(r) => (index, "publish", Some(*r)),
             Decision::Publish { .. } => (index, "publish", None),
         };
-        if let Some(r) = reason {
+        if let Some(r) = reason.filter(|_| !rejected.get(i).unwrap_or(false)) {
             info.by_reason.entry(r.key().to_string()).or_default().rows += 1;
             distinct
                 .entry(r.key())

@@ -276,3 +276,53 @@ fn the_final_scan_finds_personal_numbers_in_every_format() {
         0
     );
 }
+
+/// A rejected row is counted as rejected only: not also as masked in the report's privacy
+/// counts or in review.csv, even when its supplier is a person.
+#[test]
+fn rejected_rows_are_not_counted_as_masked() {
+    let dir = temp();
+    let person = with_check("780412123");
+    let input = dir.path().join("leverantorsfakturor-202405.csv");
+    let text = format!(
+        "forvaltning;leverantor;leverantor_id;faktura_nr;konto_nr;konto_text;belopp\n\
+         KS;Eva Ek;{person};1;6110;Kontor;10,00\n\
+         KS;Eva Ek;{person};2;6110;Kontor;inte ett belopp\n\
+         KS;Kontor AB;5566101233;3;6110;Kontor;5,00\n"
+    );
+    std::fs::write(&input, text).expect("input");
+    let out = dir.path().join("out");
+    let run = reskontra()
+        .arg("convert")
+        .arg(&input)
+        .args(BUYER)
+        .arg("-o")
+        .arg(&out)
+        .args(["--formats", "csv", "--quiet"])
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r = report(&out);
+    assert_eq!(r["rows"]["rejected"], 1);
+    assert_eq!(r["rows"]["published"], 2);
+    let by_reason = r["privacy"]["by_reason"].as_object().expect("object");
+    let masked: u64 = by_reason
+        .values()
+        .map(|v| v["rows"].as_u64().expect("rows"))
+        .sum();
+    assert_eq!(masked, 1, "{by_reason:?}");
+    let review = std::fs::read_to_string(out.join("internal/review.csv")).expect("review");
+    assert_eq!(review.lines().count(), 2, "{review}");
+    assert!(
+        review
+            .lines()
+            .nth(1)
+            .expect("a group")
+            .ends_with(",1,10.00"),
+        "{review}"
+    );
+}
