@@ -602,10 +602,9 @@ impl TextDecoder {
 }
 
 /// What one pass over a delimited file's bytes finds out, piece by piece: everything about
-/// the file that needs all of it (its hash, size, whether it is valid UTF-8, its line
-/// endings), so that its text can then be parsed a piece at a time.
+/// the file that needs all of it (its size, whether it is valid UTF-8, its line endings), so
+/// that its text can then be parsed a piece at a time.
 struct Survey {
-    hasher: sha2::Sha256,
     size: u64,
     /// Bytes of the body (after any BOM) seen.
     body: u64,
@@ -626,7 +625,6 @@ struct Survey {
 impl Survey {
     fn new(plan: &EncodingPlan) -> Survey {
         Survey {
-            hasher: Default::default(),
             size: 0,
             body: 0,
             skip: plan.skip,
@@ -641,8 +639,6 @@ impl Survey {
 
     /// Take in the file's next bytes.
     fn feed(&mut self, bytes: &[u8]) {
-        use sha2::Digest;
-        self.hasher.update(bytes);
         let before = self.size;
         self.size += bytes.len() as u64;
         // the byte-order mark is not part of the body
@@ -714,14 +710,13 @@ impl Survey {
         }
     }
 
-    /// The encoding (when it depended on the whole file), line endings, size and hash; an
-    /// error when the text is not in the encoding the file declares or the user forced.
+    /// The encoding (when it depended on the whole file), line endings and size; an error
+    /// when the text is not in the encoding the file declares or the user forced.
     fn finish(
         mut self,
         path: &Path,
         plan: &EncodingPlan,
-    ) -> Result<(TextEncoding, &'static str, u64, String)> {
-        use sha2::Digest;
+    ) -> Result<(TextEncoding, &'static str, u64)> {
         if self.check_utf8 && self.not_utf8.is_none() && !self.carry.is_empty() {
             let at = self.body - self.carry.len() as u64;
             self.not_utf8 = Some((at, self.breaks.lf + 1));
@@ -739,9 +734,51 @@ impl Survey {
             return Err(nul_with_forced(path, encoding));
         }
         let endings = self.breaks.name();
-        let sha256 = super::hex(&self.hasher.finalize());
-        Ok((encoding, endings, self.size, sha256))
+        Ok((encoding, endings, self.size))
     }
+}
+
+/// Survey a file (its first bytes already read) while a second thread hashes it; returns
+/// the survey and the SHA-256.
+fn survey_and_hash(
+    path: &Path,
+    plan: &EncodingPlan,
+    head: Vec<u8>,
+    mut reader: Box<dyn std::io::Read + Send + Sync>,
+    piece: usize,
+) -> Result<(Survey, String)> {
+    use sha2::Digest;
+    let mut survey = Survey::new(plan);
+    let sha256 = std::thread::scope(|s| -> Result<String> {
+        let (pieces, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let hasher = s.spawn(move || {
+            let mut hasher = sha2::Sha256::new();
+            for piece in received {
+                hasher.update(&piece);
+            }
+            super::hex(&hasher.finalize())
+        });
+        survey.feed(&head);
+        // a send fails only if the hasher is gone; its join then says why
+        let _ = pieces.send(head);
+        loop {
+            let mut buf = vec![0; piece.min(1 << 20)];
+            let n = read_full(path, &mut *reader, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            buf.truncate(n);
+            survey.feed(&buf);
+            if pieces.send(buf).is_err() {
+                break;
+            }
+        }
+        drop(pieces);
+        hasher
+            .join()
+            .map_err(|_| Error::Internal("the hashing thread failed".into()))
+    })?;
+    Ok((survey, sha256))
 }
 
 /// Line-break bytes counted over a text.
@@ -1011,18 +1048,8 @@ fn read_head_from(
             (enc, endings, size, sha256, TextDecoder::Utf8, text, 0)
         }
         _ => {
-            let mut survey = Survey::new(&plan);
-            survey.feed(&head);
-            let mut buf = vec![0; piece.min(1 << 20)];
-            loop {
-                let n = read_full(path, &mut *reader, &mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                survey.feed(&buf[..n]);
-            }
-            drop(reader);
-            let (encoding, endings, size, sha256) = survey.finish(path, &plan)?;
+            let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece)?;
+            let (encoding, endings, size) = survey.finish(path, &plan)?;
             stream_size = size;
             let decoder = TextDecoder::new(encoding)
                 .ok_or_else(|| Error::Internal("no streaming decoder".into()))?;
@@ -1300,9 +1327,8 @@ mod stream_tests {
                 for p in bytes.chunks(piece) {
                     survey.feed(p);
                 }
-                survey.finish(path, &plan).map(|(enc, endings, size, sha)| {
+                survey.finish(path, &plan).map(|(enc, endings, size)| {
                     assert_eq!(size, bytes.len() as u64);
-                    assert_eq!(sha, super::super::sha256_hex(&bytes));
                     (enc, endings)
                 })
             }).map_err(|e| e.to_string());
