@@ -1014,6 +1014,16 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
 /// Bytes looked at to decide the encoding.
 const SNIFF_BYTES: usize = 8192;
 
+/// What is known about a delimited file before its rows are parsed.
+struct Opened {
+    encoding: TextEncoding,
+    bom: bool,
+    endings: &'static str,
+    size: u64,
+    sha256: String,
+    stream: RowStream,
+}
+
 fn read_head_from(
     path: &Path,
     source: ByteSource,
@@ -1021,69 +1031,14 @@ fn read_head_from(
     head_rows: usize,
     piece: usize,
 ) -> Result<RawTable> {
-    let mut reader = source.open(path)?;
-    let mut head = vec![0; SNIFF_BYTES];
-    let n = read_full(path, &mut *reader, &mut head)?;
-    head.truncate(n);
-    if head.is_empty() {
-        return Err(Error::unreadable(path, "the file is empty"));
-    }
-    let plan = plan_encoding(path, &head, options.encoding.as_deref())?;
-    let stream_size;
-    let (encoding, endings, size, sha256, decoder, reader, skip) = match plan.encoding {
-        Some(enc @ (TextEncoding::Utf16Le | TextEncoding::Utf16Be)) => {
-            // UTF-16 (rare) is decoded whole and then parsed from memory as UTF-8
-            let mut bytes = head;
-            reader
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::io(path, e))?;
-            let sha256 = super::sha256_hex(&bytes);
-            let size = bytes.len() as u64;
-            let text = decode_file(path, &bytes, options.encoding.as_deref())?.text;
-            let endings = line_endings(&text);
-            let text = text.into_owned().into_bytes();
-            // the stream reads the text, as UTF-8
-            stream_size = text.len() as u64;
-            let text: Box<dyn std::io::Read + Send + Sync> = Box::new(std::io::Cursor::new(text));
-            (enc, endings, size, sha256, TextDecoder::Utf8, text, 0)
-        }
-        _ => {
-            let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece)?;
-            let (encoding, endings, size) = survey.finish(path, &plan)?;
-            stream_size = size;
-            let decoder = TextDecoder::new(encoding)
-                .ok_or_else(|| Error::Internal("no streaming decoder".into()))?;
-            (
-                encoding,
-                endings,
-                size,
-                sha256,
-                decoder,
-                source.open(path)?,
-                plan.skip,
-            )
-        }
-    };
-    let mut stream = RowStream {
-        path: path.to_path_buf(),
-        delimiter: b';',
-        source: reader,
-        decoder,
-        cr_to_lf: endings == "CR",
-        text: Vec::new(),
-        at: 0,
-        line: 1,
-        ended: false,
-        read: 0,
-        size: stream_size,
-        piece,
-        raw: Vec::new(),
-    };
-    if skip > 0 {
-        let mut bom = [0u8; 3];
-        let n = read_full(path, &mut *stream.source, &mut bom[..skip])?;
-        stream.read = n as u64;
-    }
+    let Opened {
+        encoding,
+        bom,
+        endings,
+        size,
+        sha256,
+        mut stream,
+    } = open_delimited(path, source, options.encoding.as_deref(), piece)?;
     let first = stream.look_ahead(DELIMITER_LINES + 1)?;
     if first.trim().is_empty() {
         // the stream read to the end, as it found no lines
@@ -1097,7 +1052,7 @@ fn read_head_from(
         SourceFormat {
             kind: "delimited".into(),
             encoding: Some(encoding.name().into()),
-            bom: plan.bom,
+            bom,
             delimiter: Some(delimiter_name(delimiter)),
             line_endings: Some(endings.into()),
             sheet: None,
@@ -1108,6 +1063,76 @@ fn read_head_from(
     table.sha256 = sha256;
     table.size = size;
     Ok(table)
+}
+
+/// Decide a file's encoding from its first bytes, survey it (or, for UTF-16, decode it whole)
+/// and open the stream of its text (the delimiter is set once the first lines are read).
+fn open_delimited(
+    path: &Path,
+    source: ByteSource,
+    forced: Option<&str>,
+    piece: usize,
+) -> Result<Opened> {
+    let mut reader = source.open(path)?;
+    let mut head = vec![0; SNIFF_BYTES];
+    let n = read_full(path, &mut *reader, &mut head)?;
+    head.truncate(n);
+    if head.is_empty() {
+        return Err(Error::unreadable(path, "the file is empty"));
+    }
+    let plan = plan_encoding(path, &head, forced)?;
+    let stream = |source, decoder, endings, size| RowStream {
+        path: path.to_path_buf(),
+        delimiter: b';',
+        source,
+        decoder,
+        cr_to_lf: endings == "CR",
+        text: Vec::new(),
+        at: 0,
+        line: 1,
+        ended: false,
+        read: 0,
+        size,
+        piece,
+        raw: Vec::new(),
+    };
+    if let Some(encoding @ (TextEncoding::Utf16Le | TextEncoding::Utf16Be)) = plan.encoding {
+        // UTF-16 (rare) is decoded whole and then parsed from memory as UTF-8
+        let mut bytes = head;
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        let text = decode_file(path, &bytes, forced)?.text;
+        let endings = line_endings(&text);
+        let text = text.into_owned().into_bytes();
+        let text_size = text.len() as u64;
+        let text = Box::new(std::io::Cursor::new(text));
+        return Ok(Opened {
+            encoding,
+            bom: plan.bom,
+            endings,
+            size: bytes.len() as u64,
+            sha256: super::sha256_hex(&bytes),
+            stream: stream(text, TextDecoder::Utf8, endings, text_size),
+        });
+    }
+    let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece)?;
+    let (encoding, endings, size) = survey.finish(path, &plan)?;
+    let decoder =
+        TextDecoder::new(encoding).ok_or_else(|| Error::Internal("no streaming decoder".into()))?;
+    let mut stream = stream(source.open(path)?, decoder, endings, size);
+    // step over the byte-order mark
+    let mut bom = [0u8; 3];
+    let skip = plan.skip.min(bom.len());
+    stream.read = read_full(path, &mut *stream.source, &mut bom[..skip])? as u64;
+    Ok(Opened {
+        encoding,
+        bom: plan.bom,
+        endings,
+        size,
+        sha256,
+        stream,
+    })
 }
 
 /// The cells of a parsed record, with any byte-order mark at a cell's start removed. The
