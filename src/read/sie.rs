@@ -271,21 +271,23 @@ fn crc32(bytes: &[u8], mut crc: u32) -> u32 {
 /// The `#KSUMMA` of records: CRC-32 over each record's label and field texts (unquoted, no
 /// separators), in file order, between the opening and the closing `#KSUMMA`.
 pub fn ksumma(records: &[Record]) -> u32 {
-    let mut crc = 0xFFFF_FFFF;
-    for r in records {
-        crc = crc32(r.tag.as_bytes(), crc);
-        for f in &r.fields {
-            match f {
-                Field::Text(s) => crc = crc32(s.as_bytes(), crc),
-                Field::List(items) => {
-                    for s in items {
-                        crc = crc32(s.as_bytes(), crc);
-                    }
+    !records.iter().fold(0xFFFF_FFFF, ksumma_add)
+}
+
+/// Add a record to a running `#KSUMMA` CRC (start at `0xFFFF_FFFF`, invert at the end).
+fn ksumma_add(mut crc: u32, r: &Record) -> u32 {
+    crc = crc32(r.tag.as_bytes(), crc);
+    for f in &r.fields {
+        match f {
+            Field::Text(s) => crc = crc32(s.as_bytes(), crc),
+            Field::List(items) => {
+                for s in items {
+                    crc = crc32(s.as_bytes(), crc);
                 }
             }
         }
     }
-    !crc
+    crc
 }
 
 /// The header of the table the SIE reader produces (the `sie4` layout maps it).
@@ -367,30 +369,100 @@ fn dimension_by_name(dims: &BTreeMap<String, String>, reserved: &str, names: &[&
         .map_or_else(|| reserved.to_string(), |(number, _)| number.clone())
 }
 
-/// Read an SIE 4 file into the table of supplier invoice cost lines.
-pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
-    let (text, encoding) = decode_sie(bytes);
-    let mut records: Vec<(u64, Record)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(r) = tokenize_line(line) {
-            records.push((i as u64 + 1, r));
+/// What an SIE file declares about itself: names of the company, accounts and objects, and
+/// which dimensions hold the supplier, the invoice and the cost centre.
+struct Declarations {
+    company_name: String,
+    company_id: String,
+    account_names: HashMap<String, String>,
+    object_names: HashMap<(String, String), String>,
+    supplier_dim: String,
+    invoice_dim: String,
+    cost_dim: String,
+}
+
+/// The labels [`Declarations`] are read from.
+const DECLARATION_TAGS: [&str; 5] = ["#FNAMN", "#ORGNR", "#KONTO", "#OBJEKT", "#DIM"];
+
+impl Declarations {
+    /// Read the declarations from every line that may hold one (a first pass: they may come
+    /// after the vouchers in a file that does not follow the usual order).
+    fn read(text: &str) -> Declarations {
+        let mut company_name = String::new();
+        let mut company_id = String::new();
+        let mut account_names: HashMap<String, String> = HashMap::new();
+        let mut object_names: HashMap<(String, String), String> = HashMap::new();
+        let mut dimension_names: BTreeMap<String, String> = BTreeMap::new();
+        for line in text.lines() {
+            let start = line.trim_start();
+            if !DECLARATION_TAGS.iter().any(|t| start.starts_with(t)) {
+                continue;
+            }
+            let Some(r) = tokenize_line(line) else {
+                continue;
+            };
+            let f = |i: usize| {
+                r.fields
+                    .get(i)
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default()
+            };
+            match r.tag.as_str() {
+                "#FNAMN" => company_name = f(0),
+                "#ORGNR" => company_id = f(0),
+                "#KONTO" => {
+                    account_names.insert(f(0), f(1));
+                }
+                "#OBJEKT" => {
+                    object_names.insert((f(0), f(1)), f(2));
+                }
+                "#DIM" => {
+                    dimension_names.insert(f(0), f(1));
+                }
+                _ => {}
+            }
+        }
+        // the reserved dimensions (9 supplier, 10 invoice, 1 cost centre), unless the file
+        // declares them under other numbers by name
+        Declarations {
+            company_name,
+            company_id,
+            account_names,
+            object_names,
+            supplier_dim: dimension_by_name(&dimension_names, "9", &["leverantör", "leverantor"]),
+            invoice_dim: dimension_by_name(&dimension_names, "10", &["faktura"]),
+            cost_dim: dimension_by_name(
+                &dimension_names,
+                "1",
+                &["kostnadsställe", "kostnadsstalle", "ansvar", "förvaltning"],
+            ),
         }
     }
-    if !records.iter().any(|(_, r)| r.tag == "#VER") {
-        return Err(Error::input(path, "the SIE file holds no vouchers (#VER)"));
-    }
-    let mut company_name = String::new();
-    let mut company_id = String::new();
-    let mut account_names: HashMap<String, String> = HashMap::new();
-    let mut object_names: HashMap<(String, String), String> = HashMap::new();
-    let mut dimension_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut vouchers: Vec<Voucher> = Vec::new();
+}
+
+/// Read an SIE 4 file into the table of supplier invoice cost lines. The file is gone through
+/// twice, a line at a time: once for the declarations, once for the vouchers, each turned into
+/// rows as soon as it is complete (a large file is never held as records).
+pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
+    let (text, encoding) = decode_sie(bytes);
+    let declared = Declarations::read(&text);
+    let mut rows = vec![RawRow {
+        line: 0,
+        cells: SIE_HEADER.iter().map(|s| s.to_string()).collect(),
+    }];
+    let mut pre_skipped: BTreeMap<String, u64> = BTreeMap::new();
+    let mut voucher: Option<Voucher> = None;
+    let mut saw_voucher = false;
     let mut in_voucher = false;
     let mut skip_next_trans: Option<Record> = None;
     let mut ksumma_given: Option<String> = None;
-    let mut ksumma_records: Vec<Record> = Vec::new();
+    let mut ksumma_crc: u32 = 0xFFFF_FFFF;
     let mut ksumma_open = false;
-    for (line, r) in &records {
+    for (i, line) in text.lines().enumerate() {
+        let Some(r) = tokenize_line(line) else {
+            continue;
+        };
+        let line = i as u64 + 1;
         if r.tag == "#KSUMMA" {
             if ksumma_open {
                 ksumma_given = r.fields.first().map(|f| f.text().to_string());
@@ -401,7 +473,7 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
             continue;
         }
         if ksumma_open {
-            ksumma_records.push(r.clone());
+            ksumma_crc = ksumma_add(ksumma_crc, &r);
         }
         let f = |i: usize| {
             r.fields
@@ -410,28 +482,23 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
                 .unwrap_or_default()
         };
         match r.tag.as_str() {
-            "#FNAMN" => company_name = f(0),
-            "#ORGNR" => company_id = f(0),
-            "#KONTO" => {
-                account_names.insert(f(0), f(1));
+            "#VER" => {
+                saw_voucher = true;
+                let next = Voucher {
+                    series: f(0),
+                    number: f(1),
+                    date: f(2),
+                    trans: Vec::new(),
+                };
+                if let Some(done) = voucher.replace(next) {
+                    voucher_rows(&done, &declared, accounts, &mut rows, &mut pre_skipped);
+                }
             }
-            "#OBJEKT" => {
-                object_names.insert((f(0), f(1)), f(2));
-            }
-            "#DIM" => {
-                dimension_names.insert(f(0), f(1));
-            }
-            "#VER" => vouchers.push(Voucher {
-                series: f(0),
-                number: f(1),
-                date: f(2),
-                trans: Vec::new(),
-            }),
             "{" => in_voucher = true,
             "}" => in_voucher = false,
             "#RTRANS" if in_voucher => {
-                if let Some(v) = vouchers.last_mut() {
-                    v.trans.push(trans_of(r, *line));
+                if let Some(v) = voucher.as_mut() {
+                    v.trans.push(trans_of(&r, line));
                 }
                 // the format repeats an added transaction as #TRANS for older readers
                 let mut copy = r.clone();
@@ -439,11 +506,11 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
                 skip_next_trans = Some(copy);
             }
             "#TRANS" if in_voucher => {
-                if skip_next_trans.take().as_ref() == Some(r) {
+                if skip_next_trans.take().as_ref() == Some(&r) {
                     continue;
                 }
-                if let Some(v) = vouchers.last_mut() {
-                    v.trans.push(trans_of(r, *line));
+                if let Some(v) = voucher.as_mut() {
+                    v.trans.push(trans_of(&r, line));
                 }
             }
             // a removed transaction is not part of the voucher
@@ -453,108 +520,17 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
             skip_next_trans = None;
         }
     }
-
-    let mut pre_skipped: BTreeMap<String, u64> = BTreeMap::new();
+    if !saw_voucher {
+        return Err(Error::input(path, "the SIE file holds no vouchers (#VER)"));
+    }
+    if let Some(done) = voucher {
+        voucher_rows(&done, &declared, accounts, &mut rows, &mut pre_skipped);
+    }
     if let Some(given) = &ksumma_given {
-        let computed = ksumma(&ksumma_records);
-        if given.trim() != computed.to_string() {
+        if given.trim() != (!ksumma_crc).to_string() {
             *pre_skipped
                 .entry("SIE #KSUMMA does not match (the file may have been altered)".into())
                 .or_insert(0) += 1;
-        }
-    }
-    // the reserved dimensions (9 supplier, 10 invoice, 1 cost centre), unless the file declares
-    // them under other numbers by name
-    let supplier_dim = dimension_by_name(&dimension_names, "9", &["leverantör", "leverantor"]);
-    let invoice_dim = dimension_by_name(&dimension_names, "10", &["faktura"]);
-    let cost_dim = dimension_by_name(
-        &dimension_names,
-        "1",
-        &["kostnadsställe", "kostnadsstalle", "ansvar", "förvaltning"],
-    );
-    let mut rows = vec![RawRow {
-        line: 0,
-        cells: SIE_HEADER.iter().map(|s| s.to_string()).collect(),
-    }];
-    for v in &vouchers {
-        let is_invoice = v
-            .trans
-            .iter()
-            .any(|t| in_ranges(&t.account, &accounts.debt));
-        if !is_invoice {
-            *pre_skipped
-                .entry("SIE voucher without a supplier-debt line".into())
-                .or_insert(0) += 1;
-            continue;
-        }
-        let mut sum = Decimal::ZERO;
-        let mut readable = true;
-        for t in &v.trans {
-            match Decimal::from_str(t.amount.trim()) {
-                Ok(a) => sum += a,
-                Err(_) => readable = false,
-            }
-        }
-        let status = if !readable {
-            "a transaction amount is not a number".to_string()
-        } else if sum.is_zero() {
-            "OK".to_string()
-        } else {
-            format!("unbalanced voucher (sum {})", sum.normalize())
-        };
-        let voucher_object = |dim: &str| {
-            v.trans
-                .iter()
-                .flat_map(|t| t.objects.iter())
-                .find(|(d, _)| d == dim)
-                .map(|(_, o)| o.clone())
-        };
-        for t in &v.trans {
-            let is_cost = in_ranges(&t.account, &accounts.cost)
-                && !in_ranges(&t.account, &accounts.vat)
-                && !in_ranges(&t.account, &accounts.debt);
-            if !is_cost {
-                continue;
-            }
-            let object = |dim: &str| {
-                t.objects
-                    .iter()
-                    .find(|(d, _)| d == dim)
-                    .map(|(_, o)| o.clone())
-                    .or_else(|| voucher_object(dim))
-            };
-            let supplier = object(&supplier_dim).unwrap_or_default();
-            let supplier_name = object_names
-                .get(&(supplier_dim.clone(), supplier.clone()))
-                .cloned()
-                .unwrap_or_default();
-            let invoice = object(&invoice_dim).unwrap_or_default();
-            let cost_centre = object(&cost_dim)
-                .map(|o| {
-                    object_names
-                        .get(&(cost_dim.clone(), o.clone()))
-                        .cloned()
-                        .unwrap_or(o)
-                })
-                .unwrap_or_default();
-            rows.push(RawRow {
-                line: t.line,
-                cells: vec![
-                    format!("{}{}", v.series, v.number),
-                    t.date.clone().unwrap_or_else(|| v.date.clone()),
-                    t.account.clone(),
-                    account_names.get(&t.account).cloned().unwrap_or_default(),
-                    t.amount.clone(),
-                    supplier,
-                    supplier_name,
-                    invoice,
-                    cost_centre,
-                    company_id.clone(),
-                    company_name.clone(),
-                    status.clone(),
-                ]
-                .into(),
-            });
         }
     }
     let mut table = RawTable::new(
@@ -568,6 +544,99 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
     );
     table.pre_skipped = pre_skipped;
     Ok(table)
+}
+
+/// The rows of one voucher: a row per cost line of a supplier invoice (a voucher with a line on
+/// a supplier-debt account), with the voucher's balance as its status. Other vouchers are
+/// counted in `pre_skipped`.
+fn voucher_rows(
+    v: &Voucher,
+    declared: &Declarations,
+    accounts: &SieAccounts,
+    rows: &mut Vec<RawRow>,
+    pre_skipped: &mut BTreeMap<String, u64>,
+) {
+    let is_invoice = v
+        .trans
+        .iter()
+        .any(|t| in_ranges(&t.account, &accounts.debt));
+    if !is_invoice {
+        *pre_skipped
+            .entry("SIE voucher without a supplier-debt line".into())
+            .or_insert(0) += 1;
+        return;
+    }
+    let mut sum = Decimal::ZERO;
+    let mut readable = true;
+    for t in &v.trans {
+        match Decimal::from_str(t.amount.trim()) {
+            Ok(a) => sum += a,
+            Err(_) => readable = false,
+        }
+    }
+    let status = if !readable {
+        "a transaction amount is not a number".to_string()
+    } else if sum.is_zero() {
+        "OK".to_string()
+    } else {
+        format!("unbalanced voucher (sum {})", sum.normalize())
+    };
+    let voucher_object = |dim: &str| {
+        v.trans
+            .iter()
+            .flat_map(|t| t.objects.iter())
+            .find(|(d, _)| d == dim)
+            .map(|(_, o)| o.clone())
+    };
+    let d = declared;
+    for t in &v.trans {
+        let is_cost = in_ranges(&t.account, &accounts.cost)
+            && !in_ranges(&t.account, &accounts.vat)
+            && !in_ranges(&t.account, &accounts.debt);
+        if !is_cost {
+            continue;
+        }
+        let object = |dim: &str| {
+            t.objects
+                .iter()
+                .find(|(d, _)| d == dim)
+                .map(|(_, o)| o.clone())
+                .or_else(|| voucher_object(dim))
+        };
+        let supplier = object(&d.supplier_dim).unwrap_or_default();
+        let supplier_name = d
+            .object_names
+            .get(&(d.supplier_dim.clone(), supplier.clone()))
+            .cloned()
+            .unwrap_or_default();
+        let invoice = object(&d.invoice_dim).unwrap_or_default();
+        let cost_centre = object(&d.cost_dim)
+            .map(|o| {
+                d.object_names
+                    .get(&(d.cost_dim.clone(), o.clone()))
+                    .cloned()
+                    .unwrap_or(o)
+            })
+            .unwrap_or_default();
+        rows.push(RawRow {
+            line: t.line,
+            cells: vec![
+                format!("{}{}", v.series, v.number),
+                t.date.clone().unwrap_or_else(|| v.date.clone()),
+                t.account.clone(),
+                d.account_names.get(&t.account).cloned().unwrap_or_default(),
+                t.amount.clone(),
+                supplier,
+                supplier_name,
+                invoice,
+                cost_centre,
+                d.company_id.clone(),
+                d.company_name.clone(),
+                status.clone(),
+            ]
+            .into(),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -613,5 +682,46 @@ mod tests {
         assert!(text.contains("äö"));
         let (_, enc) = decode_sie("#FORMAT PC8\n#FNAMN \"äö\"\n".as_bytes());
         assert_eq!(enc, TextEncoding::Utf8);
+    }
+
+    /// Declarations that come after the vouchers (not the usual order) still name the
+    /// supplier, account and cost centre; vouchers are turned into rows one at a time.
+    #[test]
+    fn declarations_after_the_vouchers_are_used() {
+        let text = "#FLAGGA 0\n#SIETYP 4\n\
+            #VER A 1 20240902 \"F-1\"\n{\n\
+            #TRANS 2440 {9 \"7\" 10 \"F-1\"} -100.00\n\
+            #TRANS 4010 {1 \"100\" 9 \"7\"} 100.00\n}\n\
+            #VER A 2 20240903 \"Lön\"\n{\n#TRANS 7010 {} 5.00\n#TRANS 1930 {} -5.00\n}\n\
+            #KONTO 4010 \"Material\"\n#OBJEKT 9 \"7\" \"Kontor AB\"\n\
+            #OBJEKT 1 \"100\" \"Kommunstyrelsen\"\n#FNAMN \"Exempelby\"\n";
+        let table =
+            read_sie(Path::new("x.se"), text.as_bytes(), &SieAccounts::default()).expect("reads");
+        assert_eq!(table.rows.len(), 2, "the header and one cost line");
+        let row: Vec<&str> = table.rows[1].cells.iter().collect();
+        assert_eq!(
+            row,
+            vec![
+                "A1",
+                "20240902",
+                "4010",
+                "Material",
+                "100.00",
+                "7",
+                "Kontor AB",
+                "F-1",
+                "Kommunstyrelsen",
+                "",
+                "Exempelby",
+                "OK"
+            ]
+        );
+        assert_eq!(table.rows[1].line, 6);
+        assert_eq!(
+            table
+                .pre_skipped
+                .get("SIE voucher without a supplier-debt line"),
+            Some(&1)
+        );
     }
 }
