@@ -7,10 +7,9 @@ use crate::amount::{parse_amount, DecimalMark};
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
-use crate::read::{file_name, read_table, ReadOptions};
-use crate::report::sha256_hex;
+use crate::read::{file_name, read_table_head, Cells, ReadOptions};
 use crate::spec::{self, COLUMNS};
-use crate::write::{self, SpecTable, Staging};
+use crate::write::{self, Staging};
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -152,13 +151,27 @@ fn collect_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// An input file: what its rows dated in the year add up to, by month (its rows are read
+/// again when the outputs are written, a month at a time, so a year is never held whole).
 struct MonthlyFile {
+    path: PathBuf,
     name: String,
     sha256: String,
-    rows_by_month: BTreeMap<u32, Vec<Vec<String>>>,
+    months: BTreeMap<u32, MonthStats>,
 }
 
-fn read_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFile> {
+/// One month of an input.
+#[derive(Default)]
+struct MonthStats {
+    rows: u64,
+    cents: i128,
+    /// The buyers met (`kopare_id`, with the `kopare` of its first row), in the order met.
+    buyers: Vec<(String, String)>,
+}
+
+/// Validate an input and add up its rows dated in `year` by month; rows of other years are
+/// counted in `outside`.
+fn survey_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFile> {
     let report = crate::validate::validate_file(path)?;
     if report.status != "valid" {
         let checks: Vec<String> = report
@@ -175,28 +188,65 @@ fn read_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFi
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let table = read_table(path, &ReadOptions::default())?;
-    let mut rows_by_month: BTreeMap<u32, Vec<Vec<String>>> = BTreeMap::new();
-    for row in table.rows.iter().skip(1).filter(|r| !r.is_blank()) {
+    let mut months: BTreeMap<u32, MonthStats> = BTreeMap::new();
+    let sha256 = for_each_row_in_year(path, year, outside, |month, cells| {
+        let stats = months.entry(month).or_default();
+        stats.rows += 1;
+        stats.cents += cents(cells.get(7).unwrap_or_default());
+        let id = cells.get(0).unwrap_or_default();
+        if !stats.buyers.iter().any(|(known, _)| known == id) {
+            let name = cells.get(1).unwrap_or_default();
+            stats.buyers.push((id.to_string(), name.to_string()));
+        }
+        Ok(())
+    })?;
+    Ok(MonthlyFile {
+        path: path.to_path_buf(),
+        name: file_name(path),
+        sha256,
+        months,
+    })
+}
+
+/// Hand each data row of a spec CSV dated in `year` to `f` with its month, in file order;
+/// rows of other years are counted in `outside`, rows without a date left out. Returns the
+/// file's SHA-256.
+fn for_each_row_in_year(
+    path: &Path,
+    year: i32,
+    outside: &mut u64,
+    mut f: impl FnMut(u32, &Cells) -> Result<()>,
+) -> Result<String> {
+    let table = read_table_head(path, &ReadOptions::default(), 1)?;
+    let sha256 = table.sha256.clone();
+    let mut header = true;
+    table.for_each_row(|row| {
+        if std::mem::take(&mut header) || row.is_blank() {
+            return Ok(());
+        }
         let datum = row.cells.get(8).unwrap_or("");
         let Some(p) = Period::parse(datum.get(..7).unwrap_or("")) else {
-            continue;
+            return Ok(());
         };
         if p.year != year {
             *outside += 1;
-            continue;
+            return Ok(());
         }
-        rows_by_month
-            .entry(p.month)
-            .or_default()
-            .push(row.cells.to_vec());
-    }
-    Ok(MonthlyFile {
-        name: file_name(path),
-        sha256: sha256_hex(&bytes),
-        rows_by_month,
-    })
+        f(p.month, &row.cells)
+    })?;
+    Ok(sha256)
+}
+
+/// The rows of one month of an input.
+fn month_rows(path: &Path, year: i32, month: u32) -> Result<Vec<Vec<String>>> {
+    let mut rows = Vec::new();
+    for_each_row_in_year(path, year, &mut 0, |m, cells| {
+        if m == month {
+            rows.push(cells.to_vec());
+        }
+        Ok(())
+    })?;
+    Ok(rows)
 }
 
 fn cents(belopp: &str) -> i128 {
@@ -380,13 +430,63 @@ fn dcat(report: &DatasetReport, outputs: &[DatasetOutput], opts: &DatasetOptions
 }
 
 fn output_entry(staged: &Path, rel: &str, rows: u64) -> Result<DatasetOutput> {
-    let bytes = std::fs::read(staged).map_err(|e| Error::io(staged, e))?;
+    use sha2::Digest;
+    let mut file = std::fs::File::open(staged).map_err(|e| Error::io(staged, e))?;
+    let mut hasher = sha2::Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(staged, e))?;
     Ok(DatasetOutput {
         path: rel.to_string(),
-        sha256: sha256_hex(&bytes),
-        bytes: bytes.len() as u64,
+        sha256: crate::read::hex(&hasher.finalize()),
+        bytes,
         rows,
     })
+}
+
+/// Write the year's CSV and the month partitions into staging, a month at a time: each month's
+/// rows are read from the input it comes from, appended to the CSV and written as Parquet.
+fn write_year(
+    staging: &mut Staging,
+    opts: &DatasetOptions,
+    kopare_id: &str,
+    owner: &BTreeMap<u32, usize>,
+    monthly: &[MonthlyFile],
+) -> Result<Vec<DatasetOutput>> {
+    use std::io::Write;
+    let csv_rel = format!("leverantorsreskontra-{}.csv", opts.year);
+    let csv_path = staging.path(&csv_rel)?;
+    let file = std::fs::File::create(&csv_path).map_err(|e| Error::io(&csv_path, e))?;
+    let mut csv = std::io::BufWriter::new(file);
+    let csv_error = |e| Error::io(&csv_path, e);
+    csv.write_all(spec::HEADER.as_bytes())
+        .and_then(|_| csv.write_all(b"\n"))
+        .map_err(csv_error)?;
+    let mut parquet = Vec::new();
+    let mut rows_written = 0u64;
+    for (month, i) in owner {
+        let rows = month_rows(&monthly[*i].path, opts.year, *month)?;
+        let mut line = String::new();
+        for row in &rows {
+            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+            write::csv_line(&mut line, &cells);
+            csv.write_all(line.as_bytes()).map_err(csv_error)?;
+        }
+        rows_written += rows.len() as u64;
+        let rel = format!(
+            "parquet/kopare_id={kopare_id}/ar={}/manad={month:02}/data.parquet",
+            opts.year
+        );
+        let path = staging.path(&rel)?;
+        let mut frame = month_frame(&rows)?;
+        write::write_parquet(&path, &mut frame)?;
+        parquet.push(output_entry(&path, &rel, rows.len() as u64)?);
+    }
+    let file = csv
+        .into_inner()
+        .map_err(|e| Error::io(&csv_path, e.into_error()))?;
+    file.sync_all().map_err(csv_error)?;
+    let mut outputs = vec![output_entry(&csv_path, &csv_rel, rows_written)?];
+    outputs.extend(parquet);
+    Ok(outputs)
 }
 
 /// Build the dataset.
@@ -395,15 +495,14 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
     let mut outside = 0u64;
     let mut monthly = Vec::new();
     for f in &files {
-        monthly.push(read_spec_file(f, opts.year, &mut outside)?);
+        monthly.push(survey_spec_file(f, opts.year, &mut outside)?);
     }
     // one buyer
     let mut buyer: Option<(String, String)> = None;
     for m in &monthly {
-        for row in m.rows_by_month.values().flatten() {
-            let this = (row[0].clone(), row[1].clone());
+        for this in m.months.values().flat_map(|s| &s.buyers) {
             match &buyer {
-                None => buyer = Some(this),
+                None => buyer = Some(this.clone()),
                 Some(b) if b.0 != this.0 => {
                     return Err(Error::Usage(format!(
                         "the inputs hold more than one buyer ({} and {}, in {}): a dataset is one buyer's",
@@ -424,7 +523,7 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
     let mut owner: BTreeMap<u32, usize> = BTreeMap::new();
     let mut replaced: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (i, m) in monthly.iter().enumerate() {
-        for month in m.rows_by_month.keys() {
+        for month in m.months.keys() {
             if let Some(prev) = owner.insert(*month, i) {
                 let key = format!("{:02}", month);
                 if !opts.replace_months {
@@ -440,53 +539,25 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
             }
         }
     }
-    let mut table = SpecTable::empty();
     let mut months = BTreeMap::new();
     let mut total = 0i128;
+    let mut rows_in_year = 0u64;
     for (month, i) in &owner {
-        let rows = &monthly[*i].rows_by_month[month];
-        let sum: i128 = rows.iter().map(|r| cents(&r[7])).sum();
-        total += sum;
+        let stats = &monthly[*i].months[month];
+        total += stats.cents;
+        rows_in_year += stats.rows;
         months.insert(
             format!("{month:02}"),
             MonthSummary {
-                rows: rows.len() as u64,
-                amount: ore_text(sum),
+                rows: stats.rows,
+                amount: ore_text(stats.cents),
                 source: monthly[*i].name.clone(),
             },
         );
-        for r in rows {
-            for (c, v) in r.iter().enumerate().take(COLUMNS.len()) {
-                table.columns[c].push(v);
-            }
-        }
     }
 
     let mut staging = Staging::new(&opts.out)?;
-    let result = (|| -> Result<Vec<DatasetOutput>> {
-        let mut outputs = Vec::new();
-        let csv_rel = format!("leverantorsreskontra-{}.csv", opts.year);
-        let csv_path = staging.path(&csv_rel)?;
-        write::write_file(&csv_path, |f| {
-            let mut w = std::io::BufWriter::new(f);
-            write::write_csv(&table, &mut w)?;
-            std::io::Write::flush(&mut w)
-        })?;
-        outputs.push(output_entry(&csv_path, &csv_rel, table.height() as u64)?);
-        for (month, i) in &owner {
-            let rows = &monthly[*i].rows_by_month[month];
-            let rel = format!(
-                "parquet/kopare_id={kopare_id}/ar={}/manad={month:02}/data.parquet",
-                opts.year
-            );
-            let path = staging.path(&rel)?;
-            let mut frame = month_frame(rows)?;
-            write::write_parquet(&path, &mut frame)?;
-            outputs.push(output_entry(&path, &rel, rows.len() as u64)?);
-        }
-        Ok(outputs)
-    })();
-    let outputs = match result {
+    let outputs = match write_year(&mut staging, opts, &kopare_id, &owner, &monthly) {
         Ok(o) => o,
         Err(e) => {
             staging.abandon();
@@ -509,7 +580,7 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
         months,
         replaced_months: replaced,
         rows_outside_year: outside,
-        rows: table.height() as u64,
+        rows: rows_in_year,
         amount: ore_text(total),
         outputs: Vec::new(),
     };

@@ -101,25 +101,6 @@ impl SpecColumn<'_> {
         }
     }
 
-    /// Append a text (to a made or owned column; a frame column becomes owned texts first).
-    pub fn push(&mut self, value: &str) {
-        if let SpecColumn::Frame(ca) = self {
-            let texts: Vec<Cow<'_, str>> = ca
-                .iter()
-                .map(|v| Cow::Owned(v.unwrap_or_default().to_string()))
-                .collect();
-            *self = SpecColumn::Texts(texts);
-        }
-        match self {
-            SpecColumn::Frame(_) => {}
-            SpecColumn::Texts(v) => v.push(Cow::Owned(value.to_string())),
-            SpecColumn::Made { text, ends } => {
-                text.push_str(value);
-                ends.push(text.len());
-            }
-        }
-    }
-
     /// A made column: each value written by `write` into one shared text (null: empty).
     fn made<T>(
         values: impl ExactSizeIterator<Item = Option<T>>,
@@ -148,14 +129,6 @@ pub struct SpecTable<'a> {
 }
 
 impl SpecTable<'_> {
-    /// An empty table to fill with [`SpecColumn::push`].
-    pub fn empty() -> Self {
-        SpecTable {
-            columns: vec![SpecColumn::default(); COLUMNS.len()],
-            changed: vec![false; COLUMNS.len()],
-        }
-    }
-
     /// Number of rows.
     pub fn height(&self) -> usize {
         self.columns.iter().map(SpecColumn::len).max().unwrap_or(0)
@@ -296,16 +269,21 @@ pub fn write_csv(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()>
 fn write_csv_rows(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
     let mut line = String::new();
     table.for_each_row(|row| {
-        line.clear();
-        for (j, v) in row.iter().enumerate() {
-            if j > 0 {
-                line.push(',');
-            }
-            line.push_str(&csv_field(v));
-        }
-        line.push('\n');
+        csv_line(&mut line, row);
         out.write_all(line.as_bytes())
     })
+}
+
+/// Set `line` to the CSV line of a row's texts (quoted where needed, ending in LF).
+pub fn csv_line(line: &mut String, row: &[&str]) {
+    line.clear();
+    for (j, v) in row.iter().enumerate() {
+        if j > 0 {
+            line.push(',');
+        }
+        line.push_str(&csv_field(v));
+    }
+    line.push('\n');
 }
 
 /// The spec JSON: an array of objects with the 15 keys in order, one object per line.
@@ -662,22 +640,17 @@ mod tests {
 
     #[test]
     fn made_columns() {
-        let mut table = SpecTable::empty();
-        table.columns[0].push("a");
-        table.columns[0].push("");
-        table.columns[0].push("åäö");
-        assert_eq!(
-            table.columns[0].iter().collect::<Vec<_>>(),
-            ["a", "", "åäö"]
+        let made = SpecColumn::made(
+            [Some("a"), None, Some("åäö")].into_iter(),
+            |text, v: &str| text.push_str(v),
         );
-        assert_eq!(table.height(), 3);
-        let mut frame = SpecColumn::Frame(StringChunked::from_slice_options(
+        assert_eq!(made.iter().collect::<Vec<_>>(), ["a", "", "åäö"]);
+        assert_eq!(made.len(), 3);
+        let frame = SpecColumn::Frame(StringChunked::from_slice_options(
             "x".into(),
             &[Some("a"), None],
         ));
         assert_eq!(frame.iter().collect::<Vec<_>>(), ["a", ""]);
-        frame.push("b");
-        assert_eq!(frame.iter().collect::<Vec<_>>(), ["a", "", "b"]);
-        assert_eq!(frame.len(), 3);
+        assert_eq!(frame.len(), 2);
     }
 }

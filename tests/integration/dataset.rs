@@ -303,3 +303,57 @@ fn verify_says_different_when_one_input_byte_changes() {
         String::from_utf8_lossy(&run.stdout)
     );
 }
+
+/// One input holding several months out of order (and a row of another year): the year's CSV
+/// has them month by month, each month's rows in file order, and each month its partition.
+#[test]
+fn an_input_with_months_out_of_order_is_sorted_into_months() {
+    let dir = temp();
+    let input = dir.path().join("export.csv");
+    let row = |v: &str, datum: &str| {
+        format!(
+            "2120000142,Exempelby kommun,{v},Kontor AB,5566101233,6110,Kontor,10.00,{datum},KS,F-1,,,0180,\n"
+        )
+    };
+    let text = [
+        format!("{}\n", reskontra::spec::HEADER),
+        row("V3a", "2024-03-05"),
+        row("V1", "2024-01-09"),
+        row("V0", "2023-12-30"),
+        row("V3b", "2024-03-01"),
+        row("V2", "2024-02-14"),
+    ]
+    .concat();
+    std::fs::write(&input, text).expect("write");
+    let out = dir.path().join("year");
+    let run = build(&[&input], &out, &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("leverantorsreskontra-2024.csv")).expect("csv");
+    let order: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).expect("v"))
+        .collect();
+    assert_eq!(order, ["V1", "V2", "V3a", "V3b"]);
+    let r = report(&out);
+    assert_eq!(r["rows"], 4);
+    assert_eq!(r["rows_outside_year"], 1);
+    assert_eq!(r["months"]["03"]["rows"], 2);
+    assert_eq!(r["months"]["03"]["amount"], "20.00");
+    for (month, rows) in [("01", 1), ("02", 1), ("03", 2)] {
+        let part = out.join(format!(
+            "parquet/kopare_id=2120000142/ar=2024/manad={month}/data.parquet"
+        ));
+        let entry = r["outputs"]
+            .as_array()
+            .expect("outputs")
+            .iter()
+            .find(|o| part.ends_with(o["path"].as_str().expect("path")))
+            .expect("listed");
+        assert_eq!(entry["rows"], rows, "{month}");
+    }
+}
