@@ -302,12 +302,8 @@ pub fn relative_path(path: &Path, base: &Path) -> String {
 }
 
 fn file_entry(path: &Path, report_dir: &Path) -> Result<(String, String, u64)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok((
-        relative_path(path, report_dir),
-        sha256_hex(&bytes),
-        bytes.len() as u64,
-    ))
+    let (sha256, size) = crate::read::sha256_file(path).map_err(|e| Error::io(path, e))?;
+    Ok((relative_path(path, report_dir), sha256, size))
 }
 
 /// Rows per outcome after all stages.

@@ -7,7 +7,7 @@ use crate::amount::{parse_amount, DecimalMark};
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
-use crate::read::{file_name, read_table_head, Cells, ReadOptions};
+use crate::read::{file_name, read_table_head, sha256_file, Cells, ReadOptions};
 use crate::spec::{self, COLUMNS};
 use crate::write::{self, Staging};
 use polars::prelude::*;
@@ -430,13 +430,10 @@ fn dcat(report: &DatasetReport, outputs: &[DatasetOutput], opts: &DatasetOptions
 }
 
 fn output_entry(staged: &Path, rel: &str, rows: u64) -> Result<DatasetOutput> {
-    use sha2::Digest;
-    let mut file = std::fs::File::open(staged).map_err(|e| Error::io(staged, e))?;
-    let mut hasher = sha2::Sha256::new();
-    let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(staged, e))?;
+    let (sha256, bytes) = sha256_file(staged).map_err(|e| Error::io(staged, e))?;
     Ok(DatasetOutput {
         path: rel.to_string(),
-        sha256: crate::read::hex(&hasher.finalize()),
+        sha256,
         bytes,
         rows,
     })

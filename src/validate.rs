@@ -9,10 +9,8 @@ use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::protect::is_person_shaped;
-use crate::read::delimited::{
-    decode_file, first_visible_char, read_delimited_file_head, TextEncoding,
-};
-use crate::read::{read_start, RawTable, ReadOptions};
+use crate::read::delimited::{decode_file, first_visible_char, TextEncoding};
+use crate::read::{Input, RawTable, ReadOptions};
 use crate::spec::{self, COLUMNS, HEADER};
 use crate::write::is_formula_like;
 use polars::prelude::*;
@@ -287,16 +285,13 @@ pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
 /// Validate one file (CSV or JSON by its content). A CSV file is read a piece at a time, so
 /// files of any size can be checked.
 pub fn validate_file(path: &Path) -> Result<FileReport> {
-    let start = read_start(path, 1 << 16)?;
-    if start.is_empty() {
-        return Err(Error::unreadable(path, "the file is empty"));
-    }
+    let input = Input::open(path, 1 << 16)?;
     let mut findings = Findings::default();
     let period = Period::from_file_name(&crate::read::file_name(path));
     let period_span = period_span(&crate::read::file_name(path)).or(period.map(|p| (p, p)));
     let mut checker = RowChecker::new(period_span);
-    let rows = if matches!(first_visible_char(&start), Some('[') | Some('{')) {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let rows = if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
+        let bytes = input.bytes()?;
         let decoded = decode_file(path, &bytes, None)?;
         check_text_format(decoded.bom, decoded.encoding.name(), &mut findings);
         let rows = json_rows(path, &decoded.text, &mut findings)?;
@@ -305,7 +300,7 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
         }
         rows.len() as u64
     } else {
-        let table = read_delimited_file_head(path, &ReadOptions::default(), 1)?;
+        let table = input.delimited_head(&ReadOptions::default(), 1)?;
         check_text_format(table.format.bom, encoding_of(&table), &mut findings);
         csv_rows(path, table, &mut findings, &mut checker)?
     };

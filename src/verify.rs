@@ -5,7 +5,7 @@ use crate::convert::{check_period, convert, ConvertOptions};
 use crate::error::{Error, Result};
 use crate::map::Overrides;
 use crate::protect::Policy;
-use crate::report::sha256_hex;
+use crate::read::sha256_file;
 use crate::write::Format;
 use serde::Serialize;
 use serde_json::Value;
@@ -79,8 +79,8 @@ pub fn verify(report_path: &Path, inputs_dir: Option<&Path>) -> Result<Verificat
     for input in report["inputs"].as_array().cloned().unwrap_or_default() {
         let recorded = text(&input["path"]).unwrap_or_default();
         let path = resolve(&recorded, &report_dir, inputs_dir);
-        let status = match std::fs::read(&path) {
-            Ok(b) if Some(sha256_hex(&b)) == text(&input["sha256"]) => "unchanged",
+        let status = match sha256_file(&path) {
+            Ok((sha, _)) if text(&input["sha256"]).as_deref() == Some(sha.as_str()) => "unchanged",
             Ok(_) => "changed",
             Err(_) => "missing",
         };
@@ -141,8 +141,8 @@ pub fn verify(report_path: &Path, inputs_dir: Option<&Path>) -> Result<Verificat
     let mut outputs = Vec::new();
     for output in report["outputs"].as_array().cloned().unwrap_or_default() {
         let rel = text(&output["path"]).unwrap_or_default();
-        let status = match std::fs::read(out.join(&rel)) {
-            Ok(b) if Some(sha256_hex(&b)) == text(&output["sha256"]) => "identical",
+        let status = match sha256_file(&out.join(&rel)) {
+            Ok((sha, _)) if text(&output["sha256"]).as_deref() == Some(sha.as_str()) => "identical",
             Ok(_) => "different",
             Err(_) => "missing",
         };

@@ -470,8 +470,8 @@ impl ParquetSink {
         };
         writer.finish()?;
         self.file.sync_all().map_err(|e| Error::io(path, e))?;
-        let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-        Ok(crate::read::sha256_hex(&bytes))
+        let (sha256, _) = crate::read::sha256_file(path).map_err(|e| Error::io(path, e))?;
+        Ok(sha256)
     }
 }
 

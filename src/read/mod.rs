@@ -187,16 +187,13 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
 /// Read a file, but parse only the first `head_rows` rows of delimited text: the rest is left
 /// in [`RawTable::rest`] for a caller that converts in batches (other kinds are read whole).
 pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
-    let start = read_start(path, 4096)?;
-    if start.is_empty() {
-        return Err(Error::unreadable(path, "the file is empty"));
-    }
-    let kind = input_kind(path, &start);
+    let input = Input::open(path, 4096)?;
+    let kind = input_kind(path, input.start());
     if kind == InputKind::Delimited {
         // read a piece at a time (and hashed on the way)
-        return delimited::read_delimited_file_head(path, options, head_rows);
+        return input.delimited_head(options, head_rows);
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = input.bytes()?;
     let size = bytes.len() as u64;
     let mut table = match kind {
         InputKind::Workbook => {
@@ -228,8 +225,65 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
     Ok(table)
 }
 
+/// An input opened for reading: its first bytes, and — for an input that cannot be read twice,
+/// such as a pipe — all of its bytes.
+pub struct Input {
+    path: PathBuf,
+    start: Vec<u8>,
+    /// All the bytes, when the input is not a regular file.
+    whole: Option<Vec<u8>>,
+}
+
+impl Input {
+    /// Open an input and read its first `n` bytes (all of it if it is not a regular file); an
+    /// empty input is an error.
+    pub fn open(path: &Path, n: usize) -> Result<Input> {
+        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        let input = if metadata.is_file() {
+            Input {
+                path: path.to_path_buf(),
+                start: read_start(path, n as u64)?,
+                whole: None,
+            }
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            Input {
+                path: path.to_path_buf(),
+                start: bytes[..bytes.len().min(n)].to_vec(),
+                whole: Some(bytes),
+            }
+        };
+        if input.start.is_empty() {
+            return Err(Error::unreadable(path, "the file is empty"));
+        }
+        Ok(input)
+    }
+
+    /// The first bytes.
+    pub fn start(&self) -> &[u8] {
+        &self.start
+    }
+
+    /// All the bytes.
+    pub fn bytes(self) -> Result<Vec<u8>> {
+        match self.whole {
+            Some(bytes) => Ok(bytes),
+            None => std::fs::read(&self.path).map_err(|e| Error::io(&self.path, e)),
+        }
+    }
+
+    /// Read the first `head_rows` rows of a delimited text; the rest is left to the table's
+    /// row stream (from the file a piece at a time, or from the bytes in memory).
+    pub fn delimited_head(self, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
+        match self.whole {
+            Some(bytes) => delimited::read_delimited_head(&self.path, bytes, options, head_rows),
+            None => delimited::read_delimited_file_head(&self.path, options, head_rows),
+        }
+    }
+}
+
 /// The first `n` bytes of a file (fewer if it is shorter).
-pub fn read_start(path: &Path, n: u64) -> Result<Vec<u8>> {
+fn read_start(path: &Path, n: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut start = Vec::new();
@@ -237,6 +291,15 @@ pub fn read_start(path: &Path, n: u64) -> Result<Vec<u8>> {
         .read_to_end(&mut start)
         .map_err(|e| Error::io(path, e))?;
     Ok(start)
+}
+
+/// SHA-256 of a file, read a piece at a time, and its size in bytes.
+pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let size = std::io::copy(&mut file, &mut hasher)?;
+    Ok((hex(&hasher.finalize()), size))
 }
 
 /// SHA-256 of bytes, as lower-case hex.

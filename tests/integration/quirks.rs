@@ -429,3 +429,53 @@ fn progress_reaches_the_whole_input() {
         .iter()
         .any(|(name, ..)| name == "converting progress-2024-01.csv: rows 1000-1999"));
 }
+
+/// An input that can be read only once (a named pipe, or `<(iconv ...)` in a shell) is read
+/// whole into memory and converted like the file itself.
+#[cfg(unix)]
+#[test]
+fn an_input_from_a_pipe_is_read_once() {
+    let dir = temp();
+    let fifo = dir.path().join("leverantorsfakturor-202405.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let bytes = std::fs::read(sample("city-csv").inputs[0]).expect("sample");
+    let writer = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || std::fs::write(&fifo, bytes)
+    });
+    let out = dir.path().join("out");
+    let run = reskontra()
+        .timeout(std::time::Duration::from_secs(60))
+        .arg("convert")
+        .arg(&fifo)
+        .args([
+            "--policy",
+            "samples/policy.toml",
+            "--formats",
+            "csv",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run");
+    if !writer.is_finished() {
+        // the run never opened the pipe: let the writer finish
+        let _ = std::fs::read(&fifo);
+    }
+    writer.join().expect("writer").expect("written");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let golden = root().join("tests/golden/city-csv/leverantorsreskontra-2024-05.csv");
+    assert_eq!(
+        published_csv(&out),
+        std::fs::read_to_string(golden).expect("golden")
+    );
+}
