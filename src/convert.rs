@@ -595,7 +595,9 @@ struct Totals {
     published_months: Option<(Period, Period)>,
     all_months: Option<(Period, Period)>,
     review: ReviewGroups,
-    rejected_lines: String,
+    /// `internal/rejected.csv`, written as the batches come (a run that rejects every row does
+    /// not hold them); `None` only before the run starts.
+    rejected: Option<write::HashedFile>,
     /// Lines skipped in the parts of files read batch by batch.
     skipped: BTreeMap<String, u64>,
 }
@@ -624,8 +626,12 @@ impl Totals {
             .flatten()
             .any(|id| id.starts_with("212"));
         self.review.add(df)?;
-        self.rejected_lines
-            .push_str(&rejected_rows(&parts.rejected, rejected_raw)?);
+        if parts.rejected.height() > 0 {
+            let lines = rejected_rows(&parts.rejected, rejected_raw)?;
+            if let Some(file) = self.rejected.as_mut() {
+                file.write_str(&lines)?;
+            }
+        }
         Ok(())
     }
 
@@ -730,7 +736,12 @@ impl Batches<'_> {
             targets.push((format, rel, path));
         }
         let text_scanner = targets.iter().position(|(f, _, _)| *f != Format::Parquet);
-        let mut totals = Totals::default();
+        let mut rejected = write::HashedFile::create(&staging.path(REJECTED_CSV)?)?;
+        rejected.write_str(&rejected_header())?;
+        let mut totals = Totals {
+            rejected: Some(rejected),
+            ..Totals::default()
+        };
         let mut writer_stopped = false;
         let (processed, written) = std::thread::scope(|s| {
             let mut senders = Vec::new();
@@ -790,7 +801,7 @@ impl Batches<'_> {
             });
         }
         self.opts.progress.stage("writing internal review files");
-        outputs.extend(write_internal(staging, &totals)?);
+        outputs.extend(write_internal(staging, &mut totals)?);
         Ok((totals, outputs))
     }
 
@@ -954,19 +965,16 @@ fn sort_rows(rows: Vec<RawRow>, sorter: &RowSorter) -> SortedRows {
 /// Data rows, broken rows and skipped lines by reason.
 type SortedRows = (Vec<RawRow>, Vec<BrokenRow>, BTreeMap<&'static str, u64>);
 
-/// Write the internal files (README, review.csv, rejected.csv) into staging.
-fn write_internal(staging: &mut Staging, totals: &Totals) -> Result<Vec<OutputEntry>> {
-    let rejected = format!("{}{}", rejected_header(), totals.rejected_lines);
+/// The internal file of rejected rows.
+const REJECTED_CSV: &str = "internal/rejected.csv";
+
+/// Write the internal files (README, review.csv) into staging and finish rejected.csv.
+fn write_internal(staging: &mut Staging, totals: &mut Totals) -> Result<Vec<OutputEntry>> {
     let review = totals.review.csv();
     let review_rows = totals.review.len();
     let internal = [
         ("internal/README.txt", INTERNAL_README.to_string(), 0),
         ("internal/review.csv", review, review_rows),
-        (
-            "internal/rejected.csv",
-            rejected,
-            totals.rows.rejected as usize,
-        ),
     ];
     let mut outputs = Vec::new();
     for (rel, text, rows) in internal {
@@ -979,6 +987,16 @@ fn write_internal(staging: &mut Staging, totals: &Totals) -> Result<Vec<OutputEn
             published: false,
         });
     }
+    let rejected = totals
+        .rejected
+        .take()
+        .ok_or_else(|| Error::Internal("rejected.csv was never opened".into()))?;
+    outputs.push(OutputEntry {
+        path: REJECTED_CSV.to_string(),
+        sha256: rejected.finish()?,
+        rows: totals.rows.rejected,
+        published: false,
+    });
     Ok(outputs)
 }
 

@@ -396,6 +396,34 @@ fn finish_hashed(path: &Path, out: HashedText) -> Result<String> {
     Ok(crate::read::hex(&hashing.hasher.finalize()))
 }
 
+/// A text file written a piece at a time, through a buffer, and hashed on the way.
+pub struct HashedFile {
+    path: PathBuf,
+    out: HashedText,
+}
+
+impl HashedFile {
+    /// Create the file.
+    pub fn create(path: &Path) -> Result<HashedFile> {
+        Ok(HashedFile {
+            path: path.to_path_buf(),
+            out: create_hashed(path)?,
+        })
+    }
+
+    /// Append text.
+    pub fn write_str(&mut self, text: &str) -> Result<()> {
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Flush and sync the file; returns its SHA-256 as lower-case hex.
+    pub fn finish(self) -> Result<String> {
+        finish_hashed(&self.path, self.out)
+    }
+}
+
 /// Write the Parquet file.
 pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
     let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
