@@ -575,7 +575,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
 
 /// Rows parsed when a file is read (enough to find the header and the layout); the rest of
 /// a delimited file is parsed batch by batch.
-const HEAD_ROWS: usize = 1000;
+pub const HEAD_ROWS: usize = 1000;
 
 /// Rows per batch through map → normalise → protect → write: a batch's memory stays small
 /// while the writer threads keep the second core busy.

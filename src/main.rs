@@ -7,7 +7,7 @@ use reskontra::convert::{
 use reskontra::layout::{detect, Layout};
 use reskontra::map::Overrides;
 use reskontra::protect::Policy;
-use reskontra::read::{read_table, ReadOptions};
+use reskontra::read::{read_table_head, ReadOptions};
 use reskontra::write::Format;
 use reskontra::{Error, Result};
 use std::path::PathBuf;
@@ -323,13 +323,15 @@ fn run_layouts() -> Result<()> {
 }
 
 fn run_detect(args: DetectArgs) -> Result<()> {
-    let table = read_table(
+    // the rows convert detects the layout from: a large file is not read whole
+    let table = read_table_head(
         &args.input,
         &ReadOptions {
             encoding: args.encoding,
             sheet: args.sheet,
             ..ReadOptions::default()
         },
+        reskontra::convert::HEAD_ROWS,
     )?;
     let f = &table.format;
     println!("file:         {}", args.input.display());
