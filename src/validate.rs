@@ -9,7 +9,7 @@ use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::protect::is_person_shaped;
-use crate::read::delimited::{decode_file, first_visible_char, TextEncoding};
+use crate::read::encoding::{decode_file, first_visible_char, TextEncoding};
 use crate::read::{Input, RawTable, ReadOptions};
 use crate::spec::{self, COLUMNS, HEADER};
 use crate::write::is_formula_like;

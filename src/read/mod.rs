@@ -6,6 +6,7 @@
 
 pub mod cells;
 pub mod delimited;
+pub mod encoding;
 pub mod json;
 pub mod sie;
 pub mod workbook;

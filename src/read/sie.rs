@@ -6,7 +6,7 @@
 //! supplier-debt account) into one row per cost line, with the voucher's supplier (dimension 9),
 //! invoice (dimension 10) and cost centre (dimension 1).
 
-use super::delimited::{decode, TextEncoding};
+use super::encoding::{decode, TextEncoding};
 use super::{RawRow, RawTable, SourceFormat};
 use crate::error::{Error, Result};
 use rust_decimal::Decimal;
