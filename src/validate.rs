@@ -286,23 +286,21 @@ pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
 /// files of any size can be checked.
 pub fn validate_file(path: &Path) -> Result<FileReport> {
     let input = Input::open(path, 1 << 16)?;
-    let mut findings = Findings::default();
     let period = Period::from_file_name(&crate::read::file_name(path));
     let period_span = period_span(&crate::read::file_name(path)).or(period.map(|p| (p, p)));
-    let mut checker = RowChecker::new(period_span);
-    let rows = if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
-        let bytes = input.bytes()?;
-        let decoded = decode_file(path, &bytes, None)?;
-        check_text_format(decoded.bom, decoded.encoding.name(), &mut findings);
-        let rows = json_rows(path, &decoded.text, &mut findings)?;
-        for row in &rows {
-            checker.check(row, &mut findings);
+    let (findings, rows) = if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
+        let bom = input.start().starts_with(b"\xEF\xBB\xBF");
+        match stream_json(&input, bom, period_span) {
+            Some(streamed) => streamed,
+            None => validate_json_whole(path, input, period_span)?,
         }
-        rows.len() as u64
     } else {
+        let mut findings = Findings::default();
+        let mut checker = RowChecker::new(period_span);
         let table = input.delimited_head(&ReadOptions::default(), 1)?;
         check_text_format(table.format.bom, encoding_of(&table), &mut findings);
-        csv_rows(path, table, &mut findings, &mut checker)?
+        let rows = csv_rows(path, table, &mut findings, &mut checker)?;
+        (findings, rows)
     };
     let findings = findings.into_vec();
     let invalid = findings.iter().any(|f| f.severity == Severity::Error);
@@ -313,6 +311,24 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
         unreadable: None,
         findings,
     })
+}
+
+/// Validate a JSON file read and decoded whole (any encoding).
+fn validate_json_whole(
+    path: &Path,
+    input: Input,
+    period_span: Option<(Period, Period)>,
+) -> Result<(Findings, u64)> {
+    let mut findings = Findings::default();
+    let mut checker = RowChecker::new(period_span);
+    let bytes = input.bytes()?;
+    let decoded = decode_file(path, &bytes, None)?;
+    check_text_format(decoded.bom, decoded.encoding.name(), &mut findings);
+    let rows = json_rows(path, &decoded.text, &mut findings)?;
+    for row in &rows {
+        checker.check(row, &mut findings);
+    }
+    Ok((findings, rows.len() as u64))
 }
 
 /// The encoding a delimited file was read in.
@@ -464,51 +480,252 @@ fn json_rows(path: &Path, text: &str, findings: &mut Findings) -> Result<Vec<Row
         serde_json::Value::Array(items) => items,
         serde_json::Value::Object(mut map) => match map.remove("results") {
             Some(serde_json::Value::Array(items)) => {
-                findings.error(
-                    "json_shape",
-                    "a row-store envelope, not a top-level array",
-                    None,
-                );
+                envelope_finding(findings);
                 items
             }
-            _ => {
-                return Err(Error::unreadable(
-                    path,
-                    "JSON is neither an array nor an envelope with results",
-                ))
-            }
+            _ => return Err(no_results(path)),
         },
-        _ => return Err(Error::unreadable(path, "JSON is not an array of objects")),
+        _ => return Err(not_an_array(path)),
     };
-    let mut rows = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        let number = i as u64 + 1;
-        let serde_json::Value::Object(map) = item else {
-            findings.error("json_shape", "an element is not an object", Some(number));
-            continue;
-        };
-        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-        if keys.len() != COLUMNS.len() || keys.iter().any(|k| !COLUMNS.contains(k)) {
-            findings.error(
-                "json_keys",
-                "the object does not have exactly the 15 spec keys",
-                Some(number),
-            );
-        }
-        let values = COLUMNS
-            .iter()
-            .map(|c| match map.get(*c) {
-                Some(serde_json::Value::String(s)) => Some(s.clone()),
-                Some(serde_json::Value::Null) | None => None,
-                Some(other) => {
-                    findings.error("json_type", "a value is not a string", Some(number));
-                    Some(other.to_string())
-                }
-            })
-            .collect();
-        rows.push(Row { number, values });
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| json_row(i as u64 + 1, item, findings))
+        .collect())
+}
+
+fn envelope_finding(findings: &mut Findings) {
+    findings.error(
+        "json_shape",
+        "a row-store envelope, not a top-level array",
+        None,
+    );
+}
+
+fn no_results(path: &Path) -> Error {
+    Error::unreadable(
+        path,
+        "JSON is neither an array nor an envelope with results",
+    )
+}
+
+fn not_an_array(path: &Path) -> Error {
+    Error::unreadable(path, "JSON is not an array of objects")
+}
+
+/// The row of the `number`th element of a JSON file (`None` for an element that is not an
+/// object), with findings on its keys and value types.
+fn json_row(number: u64, item: serde_json::Value, findings: &mut Findings) -> Option<Row> {
+    let serde_json::Value::Object(map) = item else {
+        findings.error("json_shape", "an element is not an object", Some(number));
+        return None;
+    };
+    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    if keys.len() != COLUMNS.len() || keys.iter().any(|k| !COLUMNS.contains(k)) {
+        findings.error(
+            "json_keys",
+            "the object does not have exactly the 15 spec keys",
+            Some(number),
+        );
     }
-    Ok(rows)
+    let values = COLUMNS
+        .iter()
+        .map(|c| match map.get(*c) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Null) | None => None,
+            Some(other) => {
+                findings.error("json_type", "a value is not a string", Some(number));
+                Some(other.to_string())
+            }
+        })
+        .collect();
+    Some(Row { number, values })
+}
+
+/// Validate a JSON file row by row as it is parsed, without holding it: for UTF-8 files (the
+/// spec's encoding; serde checks it as it parses) whose top level is an array or a row-store
+/// envelope. `None` when the file is anything else (another encoding, not JSON, another
+/// shape): the caller then reads it whole, which gives the same findings or error as ever.
+fn stream_json(
+    input: &Input,
+    bom: bool,
+    period_span: Option<(Period, Period)>,
+) -> Option<(Findings, u64)> {
+    let mut reader = input.reader().ok()?;
+    if bom {
+        let mut skipped = [0u8; 3];
+        std::io::Read::read_exact(&mut reader, &mut skipped).ok()?;
+    }
+    let mut findings = Findings::default();
+    let mut checker = RowChecker::new(period_span);
+    let (mut elements, mut rows) = (0u64, 0u64);
+    let mut on_element = |event: json_stream::Event| match event {
+        json_stream::Event::Envelope => envelope_finding(&mut findings),
+        json_stream::Event::Element(item) => {
+            elements += 1;
+            if let Some(row) = json_row(elements, item, &mut findings) {
+                checker.check(&row, &mut findings);
+                rows += 1;
+            }
+        }
+    };
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let shape = serde::Deserializer::deserialize_any(&mut de, json_stream::Top(&mut on_element));
+    let shape = shape.ok()?;
+    de.end().ok()?;
+    if shape == json_stream::Shape::Other {
+        return None;
+    }
+    check_text_format(bom, TextEncoding::Utf8.name(), &mut findings);
+    Some((findings, rows))
+}
+
+/// Serde visitors that hand the elements of a JSON file's rows to a function one at a time.
+mod json_stream {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    /// What the top level of the file is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Shape {
+        /// An array (its elements were handed on).
+        Array,
+        /// An object with a `results` array (its elements were handed on).
+        Envelope,
+        /// Anything else.
+        Other,
+    }
+
+    /// What the function is handed.
+    pub enum Event {
+        /// The rows are the `results` of a row-store envelope (before its elements).
+        Envelope,
+        /// An element of the rows.
+        Element(serde_json::Value),
+    }
+
+    /// The top-level value.
+    pub struct Top<'f, F>(pub &'f mut F);
+
+    /// The elements of an array, each handed to the function (after [`Event::Envelope`] when
+    /// the array is an envelope's); anything else is skipped.
+    struct Elements<'f, F> {
+        f: &'f mut F,
+        envelope: bool,
+    }
+
+    impl<'de, F: FnMut(Event)> Visitor<'de> for Top<'_, F> {
+        type Value = Shape;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON array or an object")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
+            let elements = Elements {
+                f: self.0,
+                envelope: false,
+            };
+            elements.visit_seq(seq)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+            let mut shape = Shape::Other;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "results" && shape == Shape::Other {
+                    let elements = Elements {
+                        f: &mut *self.0,
+                        envelope: true,
+                    };
+                    if map.next_value_seed(elements)? == Shape::Array {
+                        shape = Shape::Envelope;
+                    }
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(shape)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_unit<E>(self) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+    }
+
+    impl<'de, F: FnMut(Event)> DeserializeSeed<'de> for Elements<'_, F> {
+        type Value = Shape;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de, F: FnMut(Event)> Visitor<'de> for Elements<'_, F> {
+        type Value = Shape;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+            if self.envelope {
+                (self.f)(Event::Envelope);
+            }
+            while let Some(item) = seq.next_element::<serde_json::Value>()? {
+                (self.f)(Event::Element(item));
+            }
+            Ok(Shape::Array)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Shape::Other)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+
+        fn visit_unit<E>(self) -> Result<Shape, E> {
+            Ok(Shape::Other)
+        }
+    }
 }
 
 fn is_amount(s: &str) -> bool {
@@ -706,5 +923,109 @@ mod tests {
         assert!(is_iso_date("2024-02-29").is_some());
         assert!(is_iso_date("2023-02-29").is_none());
         assert!(is_iso_date("20240229").is_none());
+    }
+
+    mod json_streaming {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A JSON value for a spec column: a text (sometimes an amount, a date or a personal
+        /// number), null, or a number.
+        fn value() -> impl Strategy<Value = serde_json::Value> {
+            prop_oneof![
+                Just(serde_json::json!("Kontor AB")),
+                Just(serde_json::json!("12.50")),
+                Just(serde_json::json!("2024-03-01")),
+                Just(serde_json::json!("8503142396")),
+                Just(serde_json::Value::Null),
+                Just(serde_json::json!(7)),
+            ]
+        }
+
+        /// An element: an object with some of the spec keys (and sometimes another key), or a
+        /// scalar.
+        fn element() -> impl Strategy<Value = serde_json::Value> {
+            prop_oneof![
+                4 => (proptest::collection::vec(value(), 15), any::<u16>(), any::<bool>())
+                    .prop_map(|(values, keep, extra)| {
+                        let mut map = serde_json::Map::new();
+                        for (i, (c, v)) in COLUMNS.iter().zip(values).enumerate() {
+                            if keep >> (i % 16) & 1 == 1 || i > 13 {
+                                map.insert(c.to_string(), v);
+                            }
+                        }
+                        if extra {
+                            map.insert("extra".into(), serde_json::json!("x"));
+                        }
+                        serde_json::Value::Object(map)
+                    }),
+                1 => Just(serde_json::json!(1)),
+                1 => Just(serde_json::json!("text")),
+            ]
+        }
+
+        /// A file: an array, an envelope, an object without results, results that are not an
+        /// array, a scalar, or broken JSON; with or without a BOM, in UTF-8 or Windows-1252.
+        fn file() -> impl Strategy<Value = Vec<u8>> {
+            let rows = proptest::collection::vec(element(), 0..6);
+            (rows, 0..6u8, any::<bool>(), any::<bool>()).prop_map(|(rows, shape, bom, latin)| {
+                let rows = serde_json::Value::Array(rows);
+                let text = match shape {
+                    0 => rows.to_string(),
+                    1 => serde_json::json!({"next": null, "results": rows}).to_string(),
+                    2 => serde_json::json!({"next": null}).to_string(),
+                    3 => serde_json::json!({"results": {"a": rows}}).to_string(),
+                    4 => "[\"unterminated\"".to_string(),
+                    _ => format!("{rows} trailing"),
+                };
+                let mut bytes = if bom {
+                    b"\xEF\xBB\xBF".to_vec()
+                } else {
+                    Vec::new()
+                };
+                if latin {
+                    // a Windows-1252 letter inside a string
+                    bytes.extend(text.replacen("Kontor", "K\u{e5}ntor", 1).chars().map(|c| {
+                        if c == '\u{e5}' {
+                            0xE5
+                        } else {
+                            c as u8
+                        }
+                    }));
+                } else {
+                    bytes.extend(text.bytes());
+                }
+                bytes
+            })
+        }
+
+        fn outcome(r: Result<(Findings, u64)>) -> std::result::Result<(Vec<Finding>, u64), String> {
+            r.map(|(f, n)| (f.into_vec(), n)).map_err(|e| e.to_string())
+        }
+
+        proptest! {
+            /// Validating a JSON file as it is parsed gives the findings (or the error) of
+            /// reading it whole.
+            #[test]
+            fn streaming_agrees_with_reading_whole(bytes in file()) {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("leverantorsreskontra-2024-03.json");
+                std::fs::write(&path, &bytes).unwrap();
+                let span = Period::from_file_name("leverantorsreskontra-2024-03.json")
+                    .map(|p| (p, p));
+                let input = Input::open(&path, 1 << 16).unwrap();
+                let bom = input.start().starts_with(b"\xEF\xBB\xBF");
+                let whole = outcome(validate_json_whole(&path, Input::open(&path, 1 << 16).unwrap(), span));
+                match stream_json(&input, bom, span) {
+                    Some(streamed) => prop_assert_eq!(outcome(Ok(streamed)), whole),
+                    // only what the whole reading refuses, or reads in another encoding, or
+                    // with another shape, is left to it
+                    None => prop_assert!(
+                        whole.is_err()
+                            || bytes.contains(&0xE5)
+                    ),
+                }
+            }
+        }
     }
 }

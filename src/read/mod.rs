@@ -265,6 +265,17 @@ impl Input {
         &self.start
     }
 
+    /// A reader of all the bytes, from the start.
+    pub fn reader(&self) -> Result<Box<dyn std::io::Read + '_>> {
+        match &self.whole {
+            Some(bytes) => Ok(Box::new(bytes.as_slice())),
+            None => {
+                let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+                Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+            }
+        }
+    }
+
     /// All the bytes.
     pub fn bytes(self) -> Result<Vec<u8>> {
         match self.whole {
