@@ -33,8 +33,8 @@ pub struct Progress(Option<std::sync::Arc<StageCallback>>);
 pub enum ProgressEvent<'a> {
     /// A stage starts (its name).
     Stage(&'a str),
-    /// This much of the current input is converted, out of `whole` (bytes of a delimited file,
-    /// else rows).
+    /// This much of the current input is converted (or checked), out of `whole` (bytes of a
+    /// delimited or JSON file, else rows).
     Done {
         /// Converted so far.
         part: u64,
@@ -52,13 +52,15 @@ impl Progress {
         Progress(Some(std::sync::Arc::new(f)))
     }
 
-    fn stage(&self, name: &str) {
+    /// Tell that a stage starts.
+    pub(crate) fn stage(&self, name: &str) {
         if let Some(f) = &self.0 {
             f(ProgressEvent::Stage(name));
         }
     }
 
-    fn done(&self, part: u64, whole: u64) {
+    /// Tell how much of the current input is done.
+    pub(crate) fn done(&self, part: u64, whole: u64) {
         if let Some(f) = &self.0 {
             f(ProgressEvent::Done { part, whole });
         }

@@ -4,6 +4,7 @@
 
 use crate::amount::ore_text;
 use crate::amount::{parse_amount, DecimalMark};
+use crate::convert::Progress;
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
@@ -33,6 +34,8 @@ pub struct DatasetOptions {
     pub licence: String,
     /// Where the files will be published (for DCAT download URLs).
     pub base_url: Option<String>,
+    /// Told which input is read and how much of it (for a progress display).
+    pub progress: Progress,
 }
 
 /// One month of the dataset.
@@ -171,8 +174,14 @@ struct MonthStats {
 
 /// Validate an input and add up its rows dated in `year` by month; rows of other years are
 /// counted in `outside`.
-fn survey_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<MonthlyFile> {
-    let report = crate::validate::validate_file(path)?;
+fn survey_spec_file(
+    path: &Path,
+    year: i32,
+    outside: &mut u64,
+    progress: &Progress,
+) -> Result<MonthlyFile> {
+    progress.stage(&format!("validating {}", file_name(path)));
+    let report = crate::validate::validate_file_telling(path, progress)?;
     if report.status != "valid" {
         let checks: Vec<String> = report
             .findings
@@ -189,7 +198,8 @@ fn survey_spec_file(path: &Path, year: i32, outside: &mut u64) -> Result<Monthly
         ));
     }
     let mut months: BTreeMap<u32, MonthStats> = BTreeMap::new();
-    let sha256 = for_each_row_in_year(path, year, outside, |month, cells| {
+    progress.stage(&format!("adding up {}", file_name(path)));
+    let sha256 = for_each_row_in_year(path, year, outside, progress, |month, cells| {
         let stats = months.entry(month).or_default();
         stats.rows += 1;
         stats.cents += cents(cells.get(7).unwrap_or_default());
@@ -215,12 +225,14 @@ fn for_each_row_in_year(
     path: &Path,
     year: i32,
     outside: &mut u64,
+    progress: &Progress,
     mut f: impl FnMut(u32, &Cells) -> Result<()>,
 ) -> Result<String> {
     let table = read_table_head(path, &ReadOptions::default(), 1)?;
     let sha256 = table.sha256.clone();
     let mut header = true;
-    table.for_each_row(|row| {
+    let told = |part, whole| progress.done(part, whole);
+    table.for_each_row_telling(told, |row| {
         if std::mem::take(&mut header) || row.is_blank() {
             return Ok(());
         }
@@ -238,9 +250,9 @@ fn for_each_row_in_year(
 }
 
 /// The rows of one month of an input.
-fn month_rows(path: &Path, year: i32, month: u32) -> Result<Vec<Vec<String>>> {
+fn month_rows(path: &Path, year: i32, month: u32, progress: &Progress) -> Result<Vec<Vec<String>>> {
     let mut rows = Vec::new();
-    for_each_row_in_year(path, year, &mut 0, |m, cells| {
+    for_each_row_in_year(path, year, &mut 0, progress, |m, cells| {
         if m == month {
             rows.push(cells.to_vec());
         }
@@ -460,7 +472,9 @@ fn write_year(
     let mut parquet = Vec::new();
     let mut rows_written = 0u64;
     for (month, i) in owner {
-        let rows = month_rows(&monthly[*i].path, opts.year, *month)?;
+        opts.progress
+            .stage(&format!("writing {}-{month:02}", opts.year));
+        let rows = month_rows(&monthly[*i].path, opts.year, *month, &opts.progress)?;
         let mut line = String::new();
         for row in &rows {
             let cells: Vec<&str> = row.iter().map(String::as_str).collect();
@@ -492,7 +506,12 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
     let mut outside = 0u64;
     let mut monthly = Vec::new();
     for f in &files {
-        monthly.push(survey_spec_file(f, opts.year, &mut outside)?);
+        monthly.push(survey_spec_file(
+            f,
+            opts.year,
+            &mut outside,
+            &opts.progress,
+        )?);
     }
     // one buyer
     let mut buyer: Option<(String, String)> = None;

@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use reskontra::convert::{
-    check_buyer_id, check_kommun_id, check_period, convert, ConvertOptions, ProgressEvent,
+    check_buyer_id, check_kommun_id, check_period, convert, ConvertOptions, Progress, ProgressEvent,
 };
 use reskontra::layout::{detect, Layout};
 use reskontra::map::Overrides;
@@ -102,6 +102,9 @@ struct ValidateArgs {
     /// Print a machine-readable JSON report instead of the summary.
     #[arg(long)]
     json: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -139,6 +142,9 @@ struct DatasetArgs {
     /// Base URL where the files will be published (for the DCAT metadata).
     #[arg(long)]
     base_url: Option<String>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -231,9 +237,8 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
 }
 
 /// A progress bar naming the stage, on a terminal, for inputs big enough to take a while.
-fn progress_bar(opts: &ConvertOptions, quiet: bool) -> Option<indicatif::ProgressBar> {
-    let bytes: u64 = opts
-        .inputs
+fn progress_bar(inputs: &[PathBuf], quiet: bool) -> Option<indicatif::ProgressBar> {
+    let bytes: u64 = inputs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
@@ -252,28 +257,35 @@ fn progress_bar(opts: &ConvertOptions, quiet: bool) -> Option<indicatif::Progres
     Some(bar)
 }
 
-fn run_convert(args: ConvertArgs) -> Result<()> {
-    let quiet = args.quiet;
-    let mut opts = convert_options(args)?;
-    let bar = progress_bar(&opts, quiet);
+/// What a run tells its progress: stage times with `RESKONTRA_TIMINGS` (for benchmarking),
+/// else the bar, if there is one.
+fn progress_of(bar: Option<&indicatif::ProgressBar>) -> Progress {
     if std::env::var_os("RESKONTRA_TIMINGS").is_some() {
-        // for benchmarking: print how long each stage took
         let start = std::time::Instant::now();
-        opts.progress = reskontra::convert::Progress::new(move |event| {
+        return Progress::new(move |event| {
             if let ProgressEvent::Stage(stage) = event {
                 eprintln!("{:>8.3} s  {stage}", start.elapsed().as_secs_f64());
             }
         });
-    } else if let Some(bar) = &bar {
-        let b = bar.clone();
-        opts.progress = reskontra::convert::Progress::new(move |event| match event {
-            ProgressEvent::Stage(stage) => b.set_message(stage.to_string()),
-            ProgressEvent::Done { part, whole } => {
-                b.set_length(whole);
-                b.set_position(part);
-            }
-        });
     }
+    let Some(bar) = bar else {
+        return Progress::default();
+    };
+    let b = bar.clone();
+    Progress::new(move |event| match event {
+        ProgressEvent::Stage(stage) => b.set_message(stage.to_string()),
+        ProgressEvent::Done { part, whole } => {
+            b.set_length(whole);
+            b.set_position(part);
+        }
+    })
+}
+
+fn run_convert(args: ConvertArgs) -> Result<()> {
+    let quiet = args.quiet;
+    let mut opts = convert_options(args)?;
+    let bar = progress_bar(&opts.inputs, quiet);
+    opts.progress = progress_of(bar.as_ref());
     let result = convert(&opts);
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -286,7 +298,13 @@ fn run_convert(args: ConvertArgs) -> Result<()> {
 }
 
 fn run_validate(args: ValidateArgs) -> Result<u8> {
-    let outcome = reskontra::validate::validate_files(&args.files)?;
+    let bar = progress_bar(&args.files, args.quiet);
+    let outcome =
+        reskontra::validate::validate_files_telling(&args.files, &progress_of(bar.as_ref()));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let outcome = outcome?;
     if args.json {
         println!("{}", outcome.to_json());
     } else {
@@ -302,7 +320,9 @@ fn run_verify(args: VerifyArgs) -> Result<u8> {
 }
 
 fn run_dataset(args: DatasetArgs) -> Result<()> {
+    let bar = progress_bar(&dataset_files(&args.inputs), args.quiet);
     let opts = reskontra::dataset::DatasetOptions {
+        progress: progress_of(bar.as_ref()),
         inputs: args.inputs,
         year: args.year,
         out: args.out,
@@ -310,8 +330,14 @@ fn run_dataset(args: DatasetArgs) -> Result<()> {
         licence: args.licence,
         base_url: args.base_url,
     };
-    let report = reskontra::dataset::build(&opts)?;
-    eprint!("{}", report.summary());
+    let report = reskontra::dataset::build(&opts);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
+    if !args.quiet {
+        eprint!("{}", report.summary());
+    }
     Ok(())
 }
 
@@ -320,6 +346,17 @@ fn run_layouts() -> Result<()> {
         println!("{:<28} {}", layout.name, layout.description);
     }
     Ok(())
+}
+
+/// The files among dataset inputs (folders listed one level deep), for the progress bar's size.
+fn dataset_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    inputs
+        .iter()
+        .flat_map(|input| match std::fs::read_dir(input) {
+            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => vec![input.clone()],
+        })
+        .collect()
 }
 
 fn run_detect(args: DetectArgs) -> Result<()> {

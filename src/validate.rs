@@ -5,6 +5,7 @@
 //! error (the file does not follow the spec) or a warning (it does, but something needs a look).
 //! Messages carry row numbers and never the offending values, since those may be personal.
 
+use crate::convert::Progress;
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, contains_personal_number, IdKind};
@@ -266,9 +267,15 @@ impl Findings {
 
 /// Validate files; a file that cannot be read is reported, not an error.
 pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
+    validate_files_telling(files, &Progress::default())
+}
+
+/// [`validate_files`], telling `progress` which file is checked and how much of it is done.
+pub fn validate_files_telling(files: &[PathBuf], progress: &Progress) -> Result<Outcome> {
     let mut out = Vec::new();
     for file in files {
-        out.push(match validate_file(file) {
+        progress.stage(&format!("validating {}", crate::read::file_name(file)));
+        out.push(match validate_file_telling(file, progress) {
             Ok(r) => r,
             Err(e) => FileReport {
                 file: file.clone(),
@@ -285,12 +292,17 @@ pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
 /// Validate one file (CSV or JSON by its content). A CSV file is read a piece at a time, so
 /// files of any size can be checked.
 pub fn validate_file(path: &Path) -> Result<FileReport> {
+    validate_file_telling(path, &Progress::default())
+}
+
+/// [`validate_file`], telling `progress` how much of the file is done.
+pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileReport> {
     let input = Input::open(path, 1 << 16)?;
     let period = Period::from_file_name(&crate::read::file_name(path));
     let period_span = period_span(&crate::read::file_name(path)).or(period.map(|p| (p, p)));
     let (findings, rows) = if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
-        match stream_json(&input, bom, period_span) {
+        match stream_json(&input, bom, period_span, progress) {
             Some(streamed) => streamed,
             None => validate_json_whole(path, input, period_span)?,
         }
@@ -299,7 +311,7 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
         let mut checker = RowChecker::new(period_span);
         let table = input.delimited_head(&ReadOptions::default(), 1)?;
         check_text_format(table.format.bom, encoding_of(&table), &mut findings);
-        let rows = csv_rows(path, table, &mut findings, &mut checker)?;
+        let rows = csv_rows(path, table, &mut findings, &mut checker, progress)?;
         (findings, rows)
     };
     let findings = findings.into_vec();
@@ -373,6 +385,7 @@ fn csv_rows(
     table: RawTable,
     findings: &mut Findings,
     checker: &mut RowChecker,
+    progress: &Progress,
 ) -> Result<u64> {
     let delimiter = table.format.delimiter.as_deref().unwrap_or_default();
     if delimiter != "," {
@@ -397,7 +410,8 @@ fn csv_rows(
     }
     let mut header: Option<(usize, Vec<Option<usize>>)> = None;
     let mut count = 0u64;
-    table.for_each_row(|r| {
+    let told = |part, whole| progress.done(part, whole);
+    table.for_each_row_telling(told, |r| {
         let Some((width, positions)) = &header else {
             let cells: Vec<&str> = r.cells.iter().collect();
             header = Some((r.cells.len(), check_header(&cells, findings)));
@@ -550,8 +564,15 @@ fn stream_json(
     input: &Input,
     bom: bool,
     period_span: Option<(Period, Period)>,
+    progress: &Progress,
 ) -> Option<(Findings, u64)> {
-    let mut reader = input.reader().ok()?;
+    let mut reader = TellingReader {
+        inner: input.reader().ok()?,
+        read: 0,
+        told: 0,
+        whole: input.size(),
+        progress,
+    };
     if bom {
         let mut skipped = [0u8; 3];
         std::io::Read::read_exact(&mut reader, &mut skipped).ok()?;
@@ -578,6 +599,27 @@ fn stream_json(
     }
     check_text_format(bom, TextEncoding::Utf8.name(), &mut findings);
     Some((findings, rows))
+}
+
+/// A reader that tells a [`Progress`] how many bytes are read (every MiB).
+struct TellingReader<'p, R> {
+    inner: R,
+    read: u64,
+    told: u64,
+    whole: u64,
+    progress: &'p Progress,
+}
+
+impl<R: std::io::Read> std::io::Read for TellingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read - self.told >= 1 << 20 {
+            self.told = self.read;
+            self.progress.done(self.read, self.whole);
+        }
+        Ok(n)
+    }
 }
 
 /// Serde visitors that hand the elements of a JSON file's rows to a function one at a time.
@@ -1016,7 +1058,7 @@ mod tests {
                 let input = Input::open(&path, 1 << 16).unwrap();
                 let bom = input.start().starts_with(b"\xEF\xBB\xBF");
                 let whole = outcome(validate_json_whole(&path, Input::open(&path, 1 << 16).unwrap(), span));
-                match stream_json(&input, bom, span) {
+                match stream_json(&input, bom, span, &Progress::default()) {
                     Some(streamed) => prop_assert_eq!(outcome(Ok(streamed)), whole),
                     // only what the whole reading refuses, or reads in another encoding, or
                     // with another shape, is left to it

@@ -105,7 +105,17 @@ impl RawTable {
 
     /// Hand every row to `f` in order, those parsed already and then the rest of the stream a
     /// batch at a time, without keeping them: for checks that go over large files.
-    pub fn for_each_row(mut self, mut f: impl FnMut(RawRow) -> Result<()>) -> Result<()> {
+    pub fn for_each_row(self, f: impl FnMut(RawRow) -> Result<()>) -> Result<()> {
+        self.for_each_row_telling(|_, _| {}, f)
+    }
+
+    /// [`RawTable::for_each_row`], telling `read` after each batch how many bytes of the file
+    /// are read, out of how many.
+    pub fn for_each_row_telling(
+        mut self,
+        mut read: impl FnMut(u64, u64),
+        mut f: impl FnMut(RawRow) -> Result<()>,
+    ) -> Result<()> {
         std::mem::take(&mut self.rows)
             .into_iter()
             .try_for_each(&mut f)?;
@@ -116,6 +126,8 @@ impl RawTable {
                     break;
                 }
                 rows.into_iter().try_for_each(&mut f)?;
+                let (part, whole) = stream.position();
+                read(part, whole);
             }
         }
         Ok(())
@@ -258,6 +270,14 @@ impl Input {
             return Err(Error::unreadable(path, "the file is empty"));
         }
         Ok(input)
+    }
+
+    /// The size in bytes (0 when unknown).
+    pub fn size(&self) -> u64 {
+        match &self.whole {
+            Some(bytes) => bytes.len() as u64,
+            None => std::fs::metadata(&self.path).map_or(0, |m| m.len()),
+        }
     }
 
     /// The first bytes.

@@ -357,3 +357,39 @@ fn an_input_with_months_out_of_order_is_sorted_into_months() {
         assert_eq!(entry["rows"], rows, "{month}");
     }
 }
+
+/// Building a dataset tells each input's stages (validating, adding up) and each month
+/// written.
+#[test]
+fn building_tells_its_progress() {
+    use reskontra::convert::{Progress, ProgressEvent};
+    use std::sync::{Arc, Mutex};
+    let dir = temp();
+    let monthly = twelve_months(dir.path());
+    let stages: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = Arc::clone(&stages);
+    let opts = reskontra::dataset::DatasetOptions {
+        inputs: vec![monthly],
+        year: 2024,
+        out: dir.path().join("year"),
+        replace_months: false,
+        licence: reskontra::dataset::CC0.into(),
+        base_url: None,
+        progress: Progress::new(move |event| {
+            if let ProgressEvent::Stage(name) = event {
+                seen.lock().expect("lock").push(name.to_string());
+            }
+        }),
+    };
+    reskontra::dataset::build(&opts).expect("builds");
+    let stages = stages.lock().expect("lock");
+    for want in [
+        "validating leverantorsreskontra-2024-01.csv",
+        "adding up leverantorsreskontra-2024-12.csv",
+        "writing 2024-01",
+        "writing 2024-12",
+    ] {
+        assert!(stages.iter().any(|s| s == want), "{want}: {stages:?}");
+    }
+    assert_eq!(stages.len(), 12 * 3, "{stages:?}");
+}

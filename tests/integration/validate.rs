@@ -249,3 +249,72 @@ fn unreadable_files_exit_two() {
     let (code, _) = validate_json(dir.path(), "broken.json", b"[{\"kopare_id\": ");
     assert_eq!(code, 2);
 }
+
+/// Stage names, and (part, whole) pairs, as told to a progress callback.
+type Events = std::sync::Arc<std::sync::Mutex<(Vec<String>, Vec<(u64, u64)>)>>;
+
+/// A progress callback that records its events.
+fn recorder() -> (reskontra::convert::Progress, Events) {
+    use reskontra::convert::{Progress, ProgressEvent};
+    let events: Events = Default::default();
+    let seen = std::sync::Arc::clone(&events);
+    let progress = Progress::new(move |event| {
+        let mut seen = seen.lock().expect("lock");
+        match event {
+            ProgressEvent::Stage(name) => seen.0.push(name.to_string()),
+            ProgressEvent::Done { part, whole } => seen.1.push((part, whole)),
+        }
+    });
+    (progress, events)
+}
+
+/// Validating large files tells which file is checked and how far it has come, up to the end
+/// of a CSV file; a JSON file (told every MiB) as far as its last whole MiB.
+#[test]
+fn validating_tells_its_progress() {
+    let dir = temp();
+    let rows: String = (0..70_000)
+        .map(|i| row(|f| f[2] = format!("V{i}")) + "\n")
+        .collect();
+    let csv = dir.path().join("leverantorsreskontra-2024-01.csv");
+    std::fs::write(&csv, format!("{HEADER}\n{rows}")).expect("csv");
+    let objects: Vec<String> = (0..6000)
+        .map(|i| {
+            let keys = HEADER.split(',');
+            let values = row(|f| f[2] = format!("V{i}"));
+            let pairs: Vec<String> = keys
+                .zip(values.split(','))
+                .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+                .collect();
+            format!("{{{}}}", pairs.join(","))
+        })
+        .collect();
+    let json = dir.path().join("leverantorsreskontra-2024-01.json");
+    std::fs::write(&json, format!("[\n{}\n]\n", objects.join(",\n"))).expect("json");
+    let (progress, events) = recorder();
+    let outcome =
+        reskontra::validate::validate_files_telling(&[csv.clone(), json.clone()], &progress)
+            .expect("validates");
+    assert!(
+        outcome.files.iter().all(|f| f.status == "valid"),
+        "{}",
+        outcome.summary()
+    );
+    let (stages, done) = &*events.lock().expect("lock");
+    assert_eq!(
+        stages,
+        &[
+            "validating leverantorsreskontra-2024-01.csv",
+            "validating leverantorsreskontra-2024-01.json"
+        ]
+    );
+    let csv_size = std::fs::metadata(&csv).expect("size").len();
+    let json_size = std::fs::metadata(&json).expect("size").len();
+    assert!(json_size > 1 << 20);
+    assert!(done.contains(&(csv_size, csv_size)), "{done:?}");
+    assert!(
+        done.iter()
+            .any(|(part, whole)| *whole == json_size && *part >= 1 << 20),
+        "{done:?}"
+    );
+}
