@@ -1,9 +1,8 @@
 //! Delimited text: delimiter detection and RFC 4180 parsing with the csv crate, of a text read
 //! whole or a piece at a time (the encoding is found and decoded in [`super::encoding`]).
 
-use super::encoding::{
-    decode_file, plan_encoding, EncodingPlan, Survey, TextDecoder, TextEncoding,
-};
+use super::encoding::{decode_file, plan_encoding, TextDecoder, TextEncoding};
+use super::source::{read_full, survey_and_hash, ByteSource, TextPieces, CHUNK_BYTES};
 use super::{Cells, RawRow, RawTable, ReadOptions, SourceFormat};
 use crate::error::{Error, Result};
 use std::borrow::Cow;
@@ -254,115 +253,22 @@ fn parse_some(
     }
 }
 
-/// Bytes of text read at a time when a delimited file is streamed.
-pub const CHUNK_BYTES: usize = 8 << 20;
-
-/// Survey a file (its first bytes already read) while a second thread hashes it; returns
-/// the survey and the SHA-256.
-fn survey_and_hash(
-    path: &Path,
-    plan: &EncodingPlan,
-    head: Vec<u8>,
-    mut reader: Box<dyn std::io::Read + Send + Sync>,
-    piece: usize,
-) -> Result<(Survey, String)> {
-    use sha2::Digest;
-    let mut survey = Survey::new(plan);
-    let sha256 = std::thread::scope(|s| -> Result<String> {
-        let (pieces, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-        let hasher = s.spawn(move || {
-            let mut hasher = sha2::Sha256::new();
-            for piece in received {
-                hasher.update(&piece);
-            }
-            super::hex(&hasher.finalize())
-        });
-        survey.feed(&head);
-        // a send fails only if the hasher is gone; its join then says why
-        let _ = pieces.send(head);
-        loop {
-            let mut buf = vec![0; piece.min(1 << 20)];
-            let n = read_full(path, &mut *reader, &mut buf)?;
-            if n == 0 {
-                break;
-            }
-            buf.truncate(n);
-            survey.feed(&buf);
-            if pieces.send(buf).is_err() {
-                break;
-            }
-        }
-        drop(pieces);
-        hasher
-            .join()
-            .map_err(|_| Error::Internal("the hashing thread failed".into()))
-    })?;
-    Ok((survey, sha256))
-}
-
-/// Where a delimited file's bytes come from: the file itself (read twice, once to survey it
-/// and once to parse it, a piece at a time), or bytes already in memory.
-enum ByteSource {
-    File,
-    Memory(std::sync::Arc<[u8]>),
-}
-
-impl ByteSource {
-    /// A reader from the start of the bytes.
-    fn open(&self, path: &Path) -> Result<Box<dyn std::io::Read + Send + Sync>> {
-        match self {
-            ByteSource::File => Ok(Box::new(
-                std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
-            )),
-            ByteSource::Memory(bytes) => Ok(Box::new(std::io::Cursor::new(bytes.clone()))),
-        }
-    }
-}
-
-/// Read into `buf` until it is full or the reader ends; returns the bytes read.
-fn read_full(path: &Path, reader: &mut dyn std::io::Read, buf: &mut [u8]) -> Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match reader.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::io(path, e)),
-        }
-    }
-    Ok(n)
-}
-
 /// The rows of a delimited text, parsed a batch at a time while its text is read a piece at a
 /// time: a large export is never held in memory whole, neither as text nor as rows.
 pub struct RowStream {
     path: std::path::PathBuf,
     delimiter: u8,
-    source: Box<dyn std::io::Read + Send + Sync>,
-    decoder: TextDecoder,
-    /// Whether bare CR line breaks are turned into LF (files with no other line breaks).
-    cr_to_lf: bool,
-    /// Text read (as UTF-8) and not parsed yet, from `at`, which is where a record starts.
-    text: Vec<u8>,
-    at: usize,
-    /// The line number at `at`.
+    /// The text; its unread part starts where a record starts.
+    text: TextPieces,
+    /// The line number at the start of the unread text.
     line: u64,
-    /// Whether the source has no more bytes.
-    ended: bool,
-    /// Bytes read from the source, and how many it holds.
-    read: u64,
-    size: u64,
-    /// Bytes to read at a time (doubled while a single record does not fit).
-    piece: usize,
-    raw: Vec<u8>,
 }
 
 impl std::fmt::Debug for RowStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RowStream")
             .field("line", &self.line)
-            .field("read", &self.read)
-            .field("size", &self.size)
+            .field("position", &self.text.position())
             .finish()
     }
 }
@@ -370,7 +276,7 @@ impl std::fmt::Debug for RowStream {
 impl RowStream {
     /// How far reading has come: bytes read and bytes in all.
     pub fn position(&self) -> (u64, u64) {
-        (self.read, self.size)
+        self.text.position()
     }
 
     /// The next rows (at least `max_rows` records unless the text ends; blank lines are rows
@@ -382,64 +288,30 @@ impl RowStream {
         loop {
             let (used, line, parsed) = parse_some(
                 &self.path,
-                &self.text[self.at..],
+                self.text.unread(),
                 self.delimiter,
                 self.line,
                 max_rows - records,
-                self.ended,
+                self.text.ended(),
                 &mut rows,
             )?;
-            self.at += used;
+            self.text.consume(used);
             self.line = line;
             records += parsed;
-            if self.ended || records >= max_rows {
+            if self.text.ended() || records >= max_rows {
                 return Ok(rows);
             }
-            self.read_more()?;
+            self.text.read_more(&self.path)?;
         }
-    }
-
-    /// Read the next piece of the source, after the text not parsed yet.
-    fn read_more(&mut self) -> Result<()> {
-        if self.text.len() - self.at >= self.piece / 2 {
-            // a record as long as half a piece: read more at a time, so that a very long
-            // record is not parsed again and again
-            self.piece = self.piece.saturating_mul(2);
-        }
-        self.text.drain(..self.at);
-        self.at = 0;
-        self.raw.resize(self.piece, 0);
-        let n = read_full(&self.path, &mut *self.source, &mut self.raw)?;
-        self.read += n as u64;
-        let from = self.text.len();
-        self.decoder.decode_into(&self.raw[..n], &mut self.text);
-        if self.cr_to_lf {
-            for b in &mut self.text[from..] {
-                if *b == b'\r' {
-                    *b = b'\n';
-                }
-            }
-        }
-        if n < self.piece {
-            self.ended = true;
-            if self.read != self.size {
-                return Err(Error::unreadable(
-                    &self.path,
-                    "the file changed while it was being read; convert it again once it is \
-                     complete",
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// Read until the text not parsed yet holds `lines` non-blank lines (or the source ends),
     /// and return it.
     fn look_ahead(&mut self, lines: usize) -> Result<&str> {
-        while !self.ended && !has_lines(valid_prefix(&self.text[self.at..]), lines) {
-            self.read_more()?;
+        while !self.text.ended() && !has_lines(valid_prefix(self.text.unread()), lines) {
+            self.text.read_more(&self.path)?;
         }
-        Ok(valid_prefix(&self.text[self.at..]))
+        Ok(valid_prefix(self.text.unread()))
     }
 }
 
@@ -580,17 +452,8 @@ fn open_delimited(
     let stream = |source, decoder, endings, size| RowStream {
         path: path.to_path_buf(),
         delimiter: b';',
-        source,
-        decoder,
-        cr_to_lf: endings == "CR",
-        text: Vec::new(),
-        at: 0,
+        text: TextPieces::new(source, decoder, endings == "CR", size, piece),
         line: 1,
-        ended: false,
-        read: 0,
-        size,
-        piece,
-        raw: Vec::new(),
     };
     if let Some(encoding @ (TextEncoding::Utf16Le | TextEncoding::Utf16Be)) = plan.encoding {
         // UTF-16 (rare) is decoded whole and then parsed from memory as UTF-8
@@ -617,10 +480,7 @@ fn open_delimited(
     let decoder =
         TextDecoder::new(encoding).ok_or_else(|| Error::Internal("no streaming decoder".into()))?;
     let mut stream = stream(source.open(path)?, decoder, endings, size);
-    // step over the byte-order mark
-    let mut bom = [0u8; 3];
-    let skip = plan.skip.min(bom.len());
-    stream.read = read_full(path, &mut *stream.source, &mut bom[..skip])? as u64;
+    stream.text.skip(path, plan.skip)?;
     Ok(Opened {
         encoding,
         bom: plan.bom,
@@ -794,7 +654,7 @@ mod stream_tests {
                 .expect("reads");
             let mut stream = table.rest.take().expect("a stream");
             // as if the file had been one byte shorter or longer when it was surveyed
-            stream.size = stream.size.saturating_add_signed(change);
+            stream.text.size = stream.text.size.saturating_add_signed(change);
             let error = loop {
                 match stream.next_rows(10) {
                     Ok(rows) => assert!(!rows.is_empty(), "read to the end without an error"),

@@ -9,6 +9,7 @@ pub mod delimited;
 pub mod encoding;
 pub mod json;
 pub mod sie;
+mod source;
 pub mod workbook;
 
 pub use cells::Cells;
