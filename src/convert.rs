@@ -847,15 +847,18 @@ impl Batches<'_> {
             if let Some((mut stream, sorter)) = rest {
                 std::thread::scope(|s| -> Result<()> {
                     let (tx, rx) = std::sync::mpsc::sync_channel(1);
-                    s.spawn(move || loop {
-                        let parsed = stream.next_rows(size).map(|rows| {
-                            let (part, whole) = stream.position();
-                            (!rows.is_empty()).then(|| (sort_rows(rows, &sorter), part, whole))
-                        });
-                        let end = !matches!(parsed, Ok(Some(_)));
-                        if tx.send(parsed).is_err() || end {
-                            break;
+                    let parser = s.spawn(move || {
+                        loop {
+                            let parsed = stream.next_rows(size).map(|rows| {
+                                let (part, whole) = stream.position();
+                                (!rows.is_empty()).then(|| (sort_rows(rows, &sorter), part, whole))
+                            });
+                            let end = !matches!(parsed, Ok(Some(_)));
+                            if tx.send(parsed).is_err() || end {
+                                break;
+                            }
                         }
+                        stream.skipped()
                     });
                     for parsed in rx {
                         let Some(((data, more_broken, skipped), part, whole)) = parsed? else {
@@ -869,6 +872,13 @@ impl Batches<'_> {
                             send(batcher.convert(data, Vec::new(), totals)?)?;
                         }
                         self.opts.progress.done(part, whole);
+                    }
+                    // what the reader left out is known once it has read everything
+                    let left_out = parser
+                        .join()
+                        .map_err(|_| Error::Internal("the parsing thread failed".into()))?;
+                    for (reason, n) in left_out {
+                        *totals.skipped.entry(reason).or_insert(0) += n;
                     }
                     Ok(())
                 })?;

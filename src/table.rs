@@ -2,8 +2,7 @@
 //! data rows, with blank and totals rows recognised and counted.
 
 use crate::layout::{find_column, Layout};
-use crate::read::delimited::RowStream;
-use crate::read::{RawRow, RawTable};
+use crate::read::{RawRow, RawTable, RowSource};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -44,7 +43,7 @@ pub struct SourceTable {
     /// Skipped lines by reason.
     pub skipped: BTreeMap<String, u64>,
     /// Rows not parsed yet, and how to sort them (large delimited files).
-    pub rest: Option<(RowStream, RowSorter)>,
+    pub rest: Option<(Box<dyn RowSource>, RowSorter)>,
 }
 
 /// What a row below the header is.

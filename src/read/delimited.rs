@@ -3,7 +3,7 @@
 
 use super::encoding::{decode_file, plan_encoding, TextDecoder, TextEncoding};
 use super::source::{read_full, survey_and_hash, ByteSource, TextPieces, CHUNK_BYTES};
-use super::{Cells, RawRow, RawTable, ReadOptions, SourceFormat};
+use super::{Cells, RawRow, RawTable, ReadOptions, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use std::borrow::Cow;
 use std::io::Read;
@@ -273,15 +273,14 @@ impl std::fmt::Debug for RowStream {
     }
 }
 
-impl RowStream {
-    /// How far reading has come: bytes read and bytes in all.
-    pub fn position(&self) -> (u64, u64) {
+impl super::RowSource for RowStream {
+    fn position(&self) -> (u64, u64) {
         self.text.position()
     }
 
     /// The next rows (at least `max_rows` records unless the text ends; blank lines are rows
     /// without cells); empty at the end.
-    pub fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
+    fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
         let max_rows = max_rows.max(1);
         let mut rows = Vec::with_capacity(max_rows.min(1 << 16));
         let mut records = 0;
@@ -304,7 +303,9 @@ impl RowStream {
             self.text.read_more(&self.path)?;
         }
     }
+}
 
+impl RowStream {
     /// Read until the text not parsed yet holds `lines` non-blank lines (or the source ends),
     /// and return it.
     fn look_ahead(&mut self, lines: usize) -> Result<&str> {
@@ -427,7 +428,7 @@ fn read_head_from(
         },
         rows,
     );
-    table.rest = Some(stream);
+    table.rest = Some(Box::new(stream));
     table.sha256 = sha256;
     table.size = size;
     Ok(table)
@@ -649,10 +650,10 @@ mod stream_tests {
         let text: String = (0..300).map(|i| format!("{i};x\n")).collect();
         for change in [-1i64, 1] {
             let path = Path::new("x.csv");
-            let options = ReadOptions::default();
-            let mut table = read_delimited_head_in_pieces(path, text.as_bytes(), &options, 1, 64)
-                .expect("reads");
-            let mut stream = table.rest.take().expect("a stream");
+            let source = ByteSource::Memory(text.as_bytes().into());
+            let mut stream = open_delimited(path, source, None, 64)
+                .expect("opens")
+                .stream;
             // as if the file had been one byte shorter or longer when it was surveyed
             stream.text.size = stream.text.size.saturating_add_signed(change);
             let error = loop {

@@ -378,6 +378,8 @@ pub(super) struct Survey {
     /// Whether the last piece ended with a CR.
     after_cr: bool,
     nul: bool,
+    /// Whether the body has a byte from 0x80 up.
+    high: bool,
 }
 
 impl Survey {
@@ -392,6 +394,7 @@ impl Survey {
             breaks: Breaks::default(),
             after_cr: false,
             nul: false,
+            high: false,
         }
     }
 
@@ -408,6 +411,7 @@ impl Survey {
             self.check_utf8_piece(body);
         }
         self.nul |= memchr::memchr(0, body).is_some();
+        self.high |= !body.is_ascii();
         self.count_breaks(body);
         self.body += body.len() as u64;
     }
@@ -466,6 +470,13 @@ impl Survey {
         if let Some(last) = piece.last() {
             self.after_cr = *last == b'\r';
         }
+    }
+
+    /// Whether the whole body is valid UTF-8 (when it was checked), and whether it has a byte
+    /// from 0x80 up.
+    pub(super) fn utf8_facts(&self) -> (bool, bool) {
+        let valid = self.check_utf8 && self.not_utf8.is_none() && self.carry.is_empty();
+        (valid, self.high)
     }
 
     /// The encoding (when it depended on the whole file), line endings and size; an error

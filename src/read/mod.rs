@@ -56,6 +56,21 @@ pub struct SourceFormat {
     pub sheet: Option<String>,
 }
 
+/// The rows of an input not parsed yet, handed out a batch at a time while the input is read a
+/// piece at a time.
+pub trait RowSource: Send + Sync + std::fmt::Debug {
+    /// The next rows (at least `max_rows` unless the input ends); empty at the end.
+    fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>>;
+
+    /// How far reading has come: bytes read and bytes in all.
+    fn position(&self) -> (u64, u64);
+
+    /// Source records the reader left out, by reason (complete once every row is handed out).
+    fn skipped(&self) -> std::collections::BTreeMap<String, u64> {
+        Default::default()
+    }
+}
+
 /// A file read into rows of text cells.
 #[derive(Debug)]
 pub struct RawTable {
@@ -72,8 +87,8 @@ pub struct RawTable {
     pub sha256: String,
     /// The file's size in bytes.
     pub size: u64,
-    /// Rows not parsed yet (large delimited files read with [`read_table_head`]).
-    pub rest: Option<delimited::RowStream>,
+    /// Rows not parsed yet (files read a piece at a time with [`read_table_head`]).
+    pub rest: Option<Box<dyn RowSource>>,
 }
 
 impl RawTable {
@@ -90,7 +105,8 @@ impl RawTable {
         }
     }
 
-    /// Parse any rows left in the stream, so that `rows` holds them all.
+    /// Parse any rows left in the stream, so that `rows` holds them all (and `pre_skipped`
+    /// what the stream left out).
     pub fn read_rest(&mut self) -> Result<()> {
         if let Some(mut stream) = self.rest.take() {
             loop {
@@ -99,6 +115,9 @@ impl RawTable {
                     break;
                 }
                 self.rows.extend(rows);
+            }
+            for (reason, n) in stream.skipped() {
+                *self.pre_skipped.entry(reason).or_insert(0) += n;
             }
         }
         Ok(())
@@ -203,9 +222,15 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
 pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
     let input = Input::open(path, 4096)?;
     let kind = input_kind(path, input.start());
-    if kind == InputKind::Delimited {
-        // read a piece at a time (and hashed on the way)
-        return input.delimited_head(options, head_rows);
+    // delimited text and SIE are read a piece at a time (and hashed on the way)
+    match kind {
+        InputKind::Delimited => return input.delimited_head(options, head_rows),
+        InputKind::Sie => {
+            let source = input.source();
+            let piece = source::CHUNK_BYTES;
+            return sie::read_sie_head(path, source, &options.sie, head_rows, piece);
+        }
+        InputKind::Workbook | InputKind::Json => {}
     }
     let bytes = input.bytes()?;
     let size = bytes.len() as u64;
@@ -218,14 +243,10 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
             table
         }
         _ => {
-            // these readers borrow the bytes: hash them on a second thread meanwhile
+            // the JSON reader borrows the bytes: hash them on a second thread meanwhile
             std::thread::scope(|s| {
                 let hasher = s.spawn(|| sha256_hex(&bytes));
-                let table = if kind == InputKind::Sie {
-                    sie::read_sie(path, &bytes, &options.sie)
-                } else {
-                    json::read_json(path, &bytes)
-                };
+                let table = json::read_json(path, &bytes);
                 let sha256 = hasher
                     .join()
                     .map_err(|_| Error::Internal("the hashing thread failed".into()))?;
@@ -311,6 +332,14 @@ impl Input {
         match self.whole {
             Some(bytes) => delimited::read_delimited_head(&self.path, bytes, options, head_rows),
             None => delimited::read_delimited_file_head(&self.path, options, head_rows),
+        }
+    }
+
+    /// Where the input's bytes come from from now on: the file, or the bytes read already.
+    fn source(self) -> source::ByteSource {
+        match self.whole {
+            Some(bytes) => source::ByteSource::Memory(bytes.into()),
+            None => source::ByteSource::File,
         }
     }
 }

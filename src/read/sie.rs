@@ -6,12 +6,13 @@
 //! supplier-debt account) into one row per cost line, with the voucher's supplier (dimension 9),
 //! invoice (dimension 10) and cost centre (dimension 1).
 
-use super::encoding::{decode, TextEncoding};
-use super::{RawRow, RawTable, SourceFormat};
+use super::encoding::{decode, EncodingPlan, TextDecoder, TextEncoding};
+use super::source::{read_full, survey_and_hash, ByteSource, TextPieces, CHUNK_BYTES};
+use super::{RawRow, RawTable, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// One field of a record.
@@ -233,19 +234,8 @@ pub fn looks_like_sie(head: &[u8]) -> bool {
 /// with multi-byte characters; without PC8, UTF-8 when valid, else Windows-1252.
 pub fn decode_sie(bytes: &[u8]) -> (String, TextEncoding) {
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let head = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_uppercase();
-    let declares_other = head
-        .lines()
-        .find(|l| l.trim_start().starts_with("#FORMAT"))
-        .is_some_and(|l| !l.contains("PC8"));
-    let utf8_multibyte = std::str::from_utf8(body).is_ok() && body.iter().any(|b| *b >= 0x80);
-    let encoding = if utf8_multibyte || (declares_other && std::str::from_utf8(body).is_ok()) {
-        TextEncoding::Utf8
-    } else if declares_other {
-        TextEncoding::Windows1252
-    } else {
-        TextEncoding::Cp437
-    };
+    let valid_utf8 = std::str::from_utf8(body).is_ok();
+    let encoding = sie_encoding(valid_utf8, !body.is_ascii(), declares_other_than_pc8(body));
     let text = decode(body, encoding).map_or_else(
         |_| String::from_utf8_lossy(body).into_owned(),
         std::borrow::Cow::into_owned,
@@ -386,16 +376,19 @@ const DECLARATION_TAGS: [&str; 5] = ["#FNAMN", "#ORGNR", "#KONTO", "#OBJEKT", "#
 
 impl Declarations {
     /// Read the declarations from every line that may hold one (a first pass: they may come
-    /// after the vouchers in a file that does not follow the usual order).
-    fn read(text: &str) -> Declarations {
+    /// after the vouchers in a file that does not follow the usual order); also says whether
+    /// the file has a voucher.
+    fn read(lines: &mut Lines) -> Result<(Declarations, bool)> {
         let mut company_name = String::new();
         let mut company_id = String::new();
         let mut account_names: HashMap<String, String> = HashMap::new();
         let mut object_names: HashMap<(String, String), String> = HashMap::new();
         let mut dimension_names: BTreeMap<String, String> = BTreeMap::new();
-        for line in text.lines() {
+        let mut saw_voucher = false;
+        while let Some((_, line)) = lines.next_line()? {
             let start = line.trim_start();
-            if !DECLARATION_TAGS.iter().any(|t| start.starts_with(t)) {
+            let tags = DECLARATION_TAGS.iter().chain(["#VER"].iter());
+            if !tags.clone().any(|t| start.starts_with(t)) {
                 continue;
             }
             let Some(r) = tokenize_line(line) else {
@@ -419,12 +412,13 @@ impl Declarations {
                 "#DIM" => {
                     dimension_names.insert(f(0), f(1));
                 }
+                "#VER" => saw_voucher = true,
                 _ => {}
             }
         }
         // the reserved dimensions (9 supplier, 10 invoice, 1 cost centre), unless the file
         // declares them under other numbers by name
-        Declarations {
+        let declared = Declarations {
             company_name,
             company_id,
             account_names,
@@ -436,44 +430,125 @@ impl Declarations {
                 "1",
                 &["kostnadsställe", "kostnadsstalle", "ansvar", "förvaltning"],
             ),
+        };
+        Ok((declared, saw_voucher))
+    }
+}
+
+/// The lines of a text read a piece at a time, split at LF (a CR before it dropped, as
+/// `str::lines` does), numbered from 1.
+struct Lines {
+    path: PathBuf,
+    text: TextPieces,
+    number: u64,
+}
+
+impl Lines {
+    /// The next line and its number; `None` at the end.
+    fn next_line(&mut self) -> Result<Option<(u64, &str)>> {
+        loop {
+            let end = match memchr::memchr(b'\n', self.text.unread()) {
+                Some(at) => at + 1,
+                None if self.text.ended() && !self.text.unread().is_empty() => {
+                    self.text.unread().len()
+                }
+                None if self.text.ended() => return Ok(None),
+                None => {
+                    self.text.read_more(&self.path)?;
+                    continue;
+                }
+            };
+            self.number += 1;
+            let number = self.number;
+            let mut line = self.text.take(end);
+            if let Some(body) = line.strip_suffix(b"\n") {
+                line = body.strip_suffix(b"\r").unwrap_or(body);
+            }
+            return match std::str::from_utf8(line) {
+                Ok(line) => Ok(Some((number, line))),
+                Err(_) => Err(Error::input(
+                    &self.path,
+                    format!("line {number}: not valid text (the file changed while it was read?)"),
+                )),
+            };
         }
     }
 }
 
-/// Read an SIE 4 file into the table of supplier invoice cost lines. The file is gone through
-/// twice, a line at a time: once for the declarations, once for the vouchers, each turned into
-/// rows as soon as it is complete (a large file is never held as records).
-pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
-    let (text, encoding) = decode_sie(bytes);
-    let declared = Declarations::read(&text);
-    let mut rows = vec![RawRow {
-        line: 0,
-        cells: SIE_HEADER.iter().map(|s| s.to_string()).collect(),
-    }];
-    let mut pre_skipped: BTreeMap<String, u64> = BTreeMap::new();
-    let mut voucher: Option<Voucher> = None;
-    let mut saw_voucher = false;
-    let mut in_voucher = false;
-    let mut skip_next_trans: Option<Record> = None;
-    let mut ksumma_given: Option<String> = None;
-    let mut ksumma_crc: u32 = 0xFFFF_FFFF;
-    let mut ksumma_open = false;
-    for (i, line) in text.lines().enumerate() {
-        let Some(r) = tokenize_line(line) else {
-            continue;
-        };
-        let line = i as u64 + 1;
-        if r.tag == "#KSUMMA" {
-            if ksumma_open {
-                ksumma_given = r.fields.first().map(|f| f.text().to_string());
-                ksumma_open = false;
-            } else {
-                ksumma_open = true;
+/// Where a voucher stands while an SIE file's lines are gone through.
+#[derive(Default)]
+struct VoucherState {
+    voucher: Option<Voucher>,
+    in_voucher: bool,
+    skip_next_trans: Option<Record>,
+    ksumma_given: Option<String>,
+    ksumma_crc: Option<u32>,
+    ksumma_open: bool,
+}
+
+/// The cost lines of an SIE file's supplier invoices, produced voucher by voucher while the
+/// file is read a piece at a time.
+pub struct SieStream {
+    lines: Lines,
+    declared: Declarations,
+    accounts: SieAccounts,
+    state: VoucherState,
+    pre_skipped: BTreeMap<String, u64>,
+    done: bool,
+}
+
+impl std::fmt::Debug for SieStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SieStream")
+            .field("line", &self.lines.number)
+            .field("position", &self.lines.text.position())
+            .finish()
+    }
+}
+
+impl RowSource for SieStream {
+    fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
+        let mut rows = Vec::new();
+        while rows.len() < max_rows.max(1) && !self.done {
+            let record = match self.lines.next_line()? {
+                Some((number, line)) => tokenize_line(line).map(|r| (number, r)),
+                None => {
+                    self.finish(&mut rows);
+                    continue;
+                }
+            };
+            if let Some((number, record)) = record {
+                self.take(number, record, &mut rows);
             }
-            continue;
         }
-        if ksumma_open {
-            ksumma_crc = ksumma_add(ksumma_crc, &r);
+        Ok(rows)
+    }
+
+    fn position(&self) -> (u64, u64) {
+        self.lines.text.position()
+    }
+
+    fn skipped(&self) -> BTreeMap<String, u64> {
+        self.pre_skipped.clone()
+    }
+}
+
+impl SieStream {
+    /// Take in one record (of line `line`); a voucher is turned into rows when the next one
+    /// starts.
+    fn take(&mut self, line: u64, r: Record, rows: &mut Vec<RawRow>) {
+        let st = &mut self.state;
+        if r.tag == "#KSUMMA" {
+            if st.ksumma_open {
+                st.ksumma_given = r.fields.first().map(|f| f.text().to_string());
+                st.ksumma_open = false;
+            } else {
+                st.ksumma_open = true;
+            }
+            return;
+        }
+        if st.ksumma_open {
+            st.ksumma_crc = Some(ksumma_add(st.ksumma_crc.unwrap_or(0xFFFF_FFFF), &r));
         }
         let f = |i: usize| {
             r.fields
@@ -483,56 +558,133 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
         };
         match r.tag.as_str() {
             "#VER" => {
-                saw_voucher = true;
                 let next = Voucher {
                     series: f(0),
                     number: f(1),
                     date: f(2),
                     trans: Vec::new(),
                 };
-                if let Some(done) = voucher.replace(next) {
-                    voucher_rows(&done, &declared, accounts, &mut rows, &mut pre_skipped);
+                if let Some(done) = st.voucher.replace(next) {
+                    voucher_rows(
+                        &done,
+                        &self.declared,
+                        &self.accounts,
+                        rows,
+                        &mut self.pre_skipped,
+                    );
                 }
             }
-            "{" => in_voucher = true,
-            "}" => in_voucher = false,
-            "#RTRANS" if in_voucher => {
-                if let Some(v) = voucher.as_mut() {
+            "{" => st.in_voucher = true,
+            "}" => st.in_voucher = false,
+            "#RTRANS" if st.in_voucher => {
+                if let Some(v) = st.voucher.as_mut() {
                     v.trans.push(trans_of(&r, line));
                 }
                 // the format repeats an added transaction as #TRANS for older readers
                 let mut copy = r.clone();
                 copy.tag = "#TRANS".into();
-                skip_next_trans = Some(copy);
+                st.skip_next_trans = Some(copy);
+                return;
             }
-            "#TRANS" if in_voucher => {
-                if skip_next_trans.take().as_ref() == Some(&r) {
-                    continue;
+            "#TRANS" if st.in_voucher => {
+                if st.skip_next_trans.take().as_ref() == Some(&r) {
+                    return;
                 }
-                if let Some(v) = voucher.as_mut() {
+                if let Some(v) = st.voucher.as_mut() {
                     v.trans.push(trans_of(&r, line));
                 }
             }
             // a removed transaction is not part of the voucher
             _ => {}
         }
-        if r.tag != "#RTRANS" {
-            skip_next_trans = None;
+        st.skip_next_trans = None;
+    }
+
+    /// At the end of the file: the last voucher's rows, and the `#KSUMMA` check.
+    fn finish(&mut self, rows: &mut Vec<RawRow>) {
+        self.done = true;
+        if let Some(done) = self.state.voucher.take() {
+            voucher_rows(
+                &done,
+                &self.declared,
+                &self.accounts,
+                rows,
+                &mut self.pre_skipped,
+            );
+        }
+        if let Some(given) = &self.state.ksumma_given {
+            let computed = !self.state.ksumma_crc.unwrap_or(0xFFFF_FFFF);
+            if given.trim() != computed.to_string() {
+                *self
+                    .pre_skipped
+                    .entry("SIE #KSUMMA does not match (the file may have been altered)".into())
+                    .or_insert(0) += 1;
+            }
         }
     }
+}
+
+/// Bytes looked at to decide an SIE file's encoding.
+const SNIFF_BYTES: usize = 4096;
+
+/// Read an SIE file's header row and first `head_rows` rows; the rest is produced voucher by
+/// voucher by the returned table's stream. The file is read three times, a piece at a time:
+/// to hash it and learn its encoding, for its declarations, and for its vouchers.
+pub(crate) fn read_sie_head(
+    path: &Path,
+    source: ByteSource,
+    accounts: &SieAccounts,
+    head_rows: usize,
+    piece: usize,
+) -> Result<RawTable> {
+    let mut reader = source.open(path)?;
+    let mut head = vec![0; SNIFF_BYTES];
+    let n = read_full(path, &mut *reader, &mut head)?;
+    head.truncate(n);
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let plan = EncodingPlan {
+        encoding: None,
+        skip: bom,
+        bom: bom > 0,
+        forced: false,
+    };
+    let declares_other = declares_other_than_pc8(&head[bom..]);
+    let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece)?;
+    let (utf8, high) = survey.utf8_facts();
+    let encoding = sie_encoding(utf8, high, declares_other);
+    let (_, _, size) = survey.finish(path, &plan)?;
+    let lines = |source: &ByteSource| -> Result<Lines> {
+        let decoder = TextDecoder::new(encoding)
+            .ok_or_else(|| Error::Internal("no decoder for the SIE encoding".into()))?;
+        let mut text = TextPieces::new(source.open(path)?, decoder, false, size, piece);
+        text.skip(path, bom)?;
+        Ok(Lines {
+            path: path.to_path_buf(),
+            text,
+            number: 0,
+        })
+    };
+    let (declared, saw_voucher) = Declarations::read(&mut lines(&source)?)?;
     if !saw_voucher {
         return Err(Error::input(path, "the SIE file holds no vouchers (#VER)"));
     }
-    if let Some(done) = voucher {
-        voucher_rows(&done, &declared, accounts, &mut rows, &mut pre_skipped);
-    }
-    if let Some(given) = &ksumma_given {
-        if given.trim() != (!ksumma_crc).to_string() {
-            *pre_skipped
-                .entry("SIE #KSUMMA does not match (the file may have been altered)".into())
-                .or_insert(0) += 1;
-        }
-    }
+    let mut stream = SieStream {
+        lines: lines(&source)?,
+        declared,
+        accounts: accounts.clone(),
+        state: VoucherState::default(),
+        pre_skipped: BTreeMap::new(),
+        done: false,
+    };
+    let mut rows = vec![RawRow {
+        line: 0,
+        cells: SIE_HEADER.iter().map(|s| s.to_string()).collect(),
+    }];
+    rows.extend(stream.next_rows(head_rows.saturating_sub(1))?);
     let mut table = RawTable::new(
         path,
         SourceFormat {
@@ -542,7 +694,38 @@ pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<Raw
         },
         rows,
     );
-    table.pre_skipped = pre_skipped;
+    table.rest = Some(Box::new(stream));
+    table.sha256 = sha256;
+    table.size = size;
+    Ok(table)
+}
+
+/// Whether the first `#FORMAT` line of an SIE file's start names something else than PC8.
+fn declares_other_than_pc8(start: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&start[..start.len().min(SNIFF_BYTES)]).to_uppercase();
+    head.lines()
+        .find(|l| l.trim_start().starts_with("#FORMAT"))
+        .is_some_and(|l| !l.contains("PC8"))
+}
+
+/// An SIE file's encoding: `#FORMAT PC8` (the default) means CP437, unless the file is UTF-8
+/// with multi-byte characters; without PC8, UTF-8 when valid, else Windows-1252.
+fn sie_encoding(valid_utf8: bool, high_bytes: bool, declares_other: bool) -> TextEncoding {
+    if valid_utf8 && (high_bytes || declares_other) {
+        TextEncoding::Utf8
+    } else if declares_other {
+        TextEncoding::Windows1252
+    } else {
+        TextEncoding::Cp437
+    }
+}
+
+/// Read an SIE 4 file (its bytes) into the table of supplier invoice cost lines, every row
+/// produced (the file is gone through as [`read_sie_head`] does for a file on disk).
+pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
+    let source = ByteSource::Memory(bytes.into());
+    let mut table = read_sie_head(path, source, accounts, usize::MAX, CHUNK_BYTES)?;
+    table.read_rest()?;
     Ok(table)
 }
 
@@ -723,5 +906,71 @@ mod tests {
                 .get("SIE voucher without a supplier-debt line"),
             Some(&1)
         );
+    }
+
+    mod pieces {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// An SIE line from a small alphabet: declarations, vouchers, transactions (added,
+        /// removed, repeated), `#KSUMMA`, blank lines, a CP437 or UTF-8 letter.
+        fn line() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![
+                Just(b"#FLAGGA 0".to_vec()),
+                Just(b"#KSUMMA".to_vec()),
+                Just(b"#KSUMMA 123".to_vec()),
+                Just(b"#FNAMN \"Exempelby\"".to_vec()),
+                Just(b"#OBJEKT 9 \"7\" \"Kontor \x84B\"".to_vec()),
+                Just("#KONTO 4010 \"Material ö\"".as_bytes().to_vec()),
+                Just(b"#VER A 1 20240902 \"F\"".to_vec()),
+                Just(b"{".to_vec()),
+                Just(b"}".to_vec()),
+                Just(b"#TRANS 2440 {9 \"7\" 10 \"F-1\"} -100.00".to_vec()),
+                Just(b"#TRANS 4010 {1 \"100\" 9 \"7\"} 100.00 20240903".to_vec()),
+                Just(b"#RTRANS 4010 {} 5.00".to_vec()),
+                Just(b"#TRANS 4010 {} 5.00".to_vec()),
+                Just(b"#BTRANS 4010 {} 5.00".to_vec()),
+                Just(b"#TRANS 7010 {} x".to_vec()),
+                Just(Vec::new()),
+            ]
+        }
+
+        proptest! {
+            // three passes over the file a byte or a few at a time: fewer cases
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// Reading an SIE file a few bytes at a time gives the table (rows, line numbers,
+            /// what was left out) of reading it in one piece.
+            #[test]
+            fn reading_in_pieces_gives_the_same_table(
+                lines in proptest::collection::vec(line(), 0..30),
+                crlf in any::<bool>(),
+                bom in any::<bool>(),
+                piece in 1usize..24,
+                head in 1usize..5,
+            ) {
+                let mut bytes = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+                bytes.extend_from_slice(b"#VER A 0 20240901 \"start\"\n");
+                for l in &lines {
+                    bytes.extend_from_slice(l);
+                    bytes.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                }
+                let path = Path::new("x.se");
+                let accounts = SieAccounts::default();
+                let whole = read_sie(path, &bytes, &accounts).expect("reads");
+                let source = ByteSource::Memory(bytes.as_slice().into());
+                let mut table = read_sie_head(path, source, &accounts, head, piece).expect("reads");
+                table.read_rest().expect("reads the rest");
+                prop_assert_eq!(&table.rows, &whole.rows);
+                prop_assert_eq!(&table.pre_skipped, &whole.pre_skipped);
+                prop_assert_eq!(&table.format, &whole.format);
+                prop_assert_eq!(&table.sha256, &whole.sha256);
+                // the text decoded whole has the same encoding
+                prop_assert_eq!(
+                    Some(decode_sie(&bytes).1.name()),
+                    whole.format.encoding.as_deref()
+                );
+            }
+        }
     }
 }

@@ -152,6 +152,13 @@ impl TextPieces {
         &self.text[self.at..]
     }
 
+    /// Mark the first `n` bytes of the unread text as used, and return them.
+    pub(super) fn take(&mut self, n: usize) -> &[u8] {
+        let from = self.at;
+        self.consume(n);
+        &self.text[from..self.at]
+    }
+
     /// Mark the first `n` bytes of the unread text as used.
     pub(super) fn consume(&mut self, n: usize) {
         self.at = (self.at + n).min(self.text.len());
