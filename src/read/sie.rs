@@ -371,8 +371,9 @@ struct Declarations {
     cost_dim: String,
 }
 
-/// The labels [`Declarations`] are read from.
-const DECLARATION_TAGS: [&str; 5] = ["#FNAMN", "#ORGNR", "#KONTO", "#OBJEKT", "#DIM"];
+/// The labels the first pass looks at: those [`Declarations`] are read from, and `#VER` (to
+/// know that the file has vouchers).
+const FIRST_PASS_TAGS: [&str; 6] = ["#FNAMN", "#ORGNR", "#KONTO", "#OBJEKT", "#DIM", "#VER"];
 
 impl Declarations {
     /// Read the declarations from every line that may hold one (a first pass: they may come
@@ -387,8 +388,7 @@ impl Declarations {
         let mut saw_voucher = false;
         while let Some((_, line)) = lines.next_line()? {
             let start = line.trim_start();
-            let tags = DECLARATION_TAGS.iter().chain(["#VER"].iter());
-            if !tags.clone().any(|t| start.starts_with(t)) {
+            if !FIRST_PASS_TAGS.iter().any(|t| start.starts_with(t)) {
                 continue;
             }
             let Some(r) = tokenize_line(line) else {
@@ -700,6 +700,22 @@ pub(crate) fn read_sie_head(
     Ok(table)
 }
 
+/// [`read_sie`] reading the bytes `piece` at a time with a head of `head_rows` rows, then the
+/// rest: for tests and fuzzing, which check that neither changes the table.
+#[doc(hidden)]
+pub fn read_sie_in_pieces(
+    path: &Path,
+    bytes: &[u8],
+    accounts: &SieAccounts,
+    head_rows: usize,
+    piece: usize,
+) -> Result<RawTable> {
+    let source = ByteSource::Memory(bytes.into());
+    let mut table = read_sie_head(path, source, accounts, head_rows, piece.max(1))?;
+    table.read_rest()?;
+    Ok(table)
+}
+
 /// Whether the first `#FORMAT` line of an SIE file's start names something else than PC8.
 fn declares_other_than_pc8(start: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&start[..start.len().min(SNIFF_BYTES)]).to_uppercase();
@@ -958,9 +974,7 @@ mod tests {
                 let path = Path::new("x.se");
                 let accounts = SieAccounts::default();
                 let whole = read_sie(path, &bytes, &accounts).expect("reads");
-                let source = ByteSource::Memory(bytes.as_slice().into());
-                let mut table = read_sie_head(path, source, &accounts, head, piece).expect("reads");
-                table.read_rest().expect("reads the rest");
+                let table = read_sie_in_pieces(path, &bytes, &accounts, head, piece).expect("reads");
                 prop_assert_eq!(&table.rows, &whole.rows);
                 prop_assert_eq!(&table.pre_skipped, &whole.pre_skipped);
                 prop_assert_eq!(&table.format, &whole.format);

@@ -6,7 +6,7 @@ use reskontra::amount::{format_amount, parse_amount, DecimalMark};
 use reskontra::ident::{find_personal_numbers, redact_personal_numbers};
 use reskontra::read::{
     delimited::read_delimited, delimited::read_delimited_head_in_pieces, sie::read_sie,
-    sie::SieAccounts, workbook::read_workbook, ReadOptions,
+    sie::read_sie_in_pieces, sie::SieAccounts, workbook::read_workbook, ReadOptions,
 };
 use std::path::Path;
 
@@ -89,7 +89,15 @@ fn ident_regressions() {
 
 #[test]
 fn sie_regressions() {
+    let (path, accounts) = (Path::new("r.se"), SieAccounts::default());
     for data in inputs("sie") {
-        let _ = read_sie(Path::new("r.se"), &data, &SieAccounts::default());
+        let whole = read_sie(path, &data, &accounts);
+        // seven bytes at a time, a head of two rows: the table of one piece
+        let pieces = read_sie_in_pieces(path, &data, &accounts, 2, 7);
+        assert_eq!(whole.is_ok(), pieces.is_ok());
+        if let (Ok(whole), Ok(pieces)) = (whole, pieces) {
+            assert!(whole.rows == pieces.rows);
+            assert_eq!(whole.pre_skipped, pieces.pre_skipped);
+        }
     }
 }
