@@ -104,6 +104,10 @@ pub struct ConvertOptions {
     pub progress: Progress,
     /// Rows per batch ([`BATCH_ROWS`]): fewer use less memory; the outputs do not depend on it.
     pub batch_rows: usize,
+    /// Rows read before the layout is detected ([`HEAD_ROWS`]): the header (searched for in the
+    /// first [`crate::layout::HEADER_SEARCH_ROWS`] rows) must be among them; the outputs do not
+    /// depend on it otherwise.
+    pub head_rows: usize,
 }
 
 impl ConvertOptions {
@@ -122,6 +126,7 @@ impl ConvertOptions {
             suppliers: None,
             progress: Progress::default(),
             batch_rows: BATCH_ROWS,
+            head_rows: HEAD_ROWS,
         }
     }
 }
@@ -368,7 +373,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     for path in &opts.inputs {
         opts.progress.stage(&format!("reading {}", file_name(path)));
         // large delimited files: the rows beyond the head are parsed batch by batch later
-        tables.push(read_table_head(path, &read_options, HEAD_ROWS)?);
+        tables.push(read_table_head(path, &read_options, opts.head_rows.max(1))?);
     }
     let register = match &opts.suppliers {
         Some(p) => Some(crate::map::SupplierRegister::load(

@@ -89,6 +89,13 @@ struct ConvertArgs {
     /// Rows converted per batch: fewer use less memory (the outputs do not depend on it).
     #[arg(long, default_value_t = reskontra::convert::BATCH_ROWS, value_parser = clap::value_parser!(usize))]
     batch_rows: usize,
+    /// Rows read before the layout is detected (a test knob: no output depends on it as long
+    /// as the header is among them).
+    #[arg(long, hide = true, default_value_t = reskontra::convert::HEAD_ROWS)]
+    head_rows: usize,
+    /// Bytes read at a time (a test knob: no output depends on it).
+    #[arg(long, hide = true)]
+    read_bytes: Option<usize>,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -233,6 +240,8 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
         return Err(Error::Usage("--batch-rows must be at least 1".into()));
     }
     opts.batch_rows = args.batch_rows;
+    opts.head_rows = args.head_rows;
+    opts.read.piece_bytes = args.read_bytes;
     Ok(opts)
 }
 

@@ -2,7 +2,7 @@
 //! whole or a piece at a time (the encoding is found and decoded in [`super::encoding`]).
 
 use super::encoding::{decode_file, plan_encoding, TextDecoder, TextEncoding};
-use super::source::{read_full, survey_and_hash, ByteSource, TextPieces, CHUNK_BYTES};
+use super::source::{read_full, survey_and_hash, ByteSource, TextPieces};
 use super::{Cells, RawRow, RawTable, ReadOptions, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use std::borrow::Cow;
@@ -340,7 +340,13 @@ pub fn read_delimited_file_head(
     options: &ReadOptions,
     head_rows: usize,
 ) -> Result<RawTable> {
-    read_head_from(path, ByteSource::File, options, head_rows, CHUNK_BYTES)
+    read_head_from(
+        path,
+        ByteSource::File,
+        options,
+        head_rows,
+        options.piece_bytes(),
+    )
 }
 
 /// [`read_delimited_file_head`] for bytes already in memory.
@@ -355,7 +361,7 @@ pub fn read_delimited_head(
         ByteSource::Memory(bytes.into()),
         options,
         head_rows,
-        CHUNK_BYTES,
+        options.piece_bytes(),
     )
 }
 

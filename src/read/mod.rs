@@ -10,6 +10,8 @@ pub mod encoding;
 pub mod json;
 pub mod sie;
 mod source;
+
+pub use source::CHUNK_BYTES;
 pub mod workbook;
 
 pub use cells::Cells;
@@ -175,6 +177,16 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// Account ranges for SIE files.
     pub sie: sie::SieAccounts,
+    /// Bytes read at a time from delimited and SIE files (default [`CHUNK_BYTES`]); no output
+    /// depends on it (tests read a few bytes at a time).
+    pub piece_bytes: Option<usize>,
+}
+
+impl ReadOptions {
+    /// Bytes read at a time from delimited and SIE files.
+    pub fn piece_bytes(&self) -> usize {
+        self.piece_bytes.unwrap_or(CHUNK_BYTES).max(1)
+    }
 }
 
 /// Which reader a file needs.
@@ -226,8 +238,7 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
     match kind {
         InputKind::Delimited => return input.delimited_head(options, head_rows),
         InputKind::Sie => {
-            let source = input.source();
-            let piece = source::CHUNK_BYTES;
+            let (source, piece) = (input.source(), options.piece_bytes());
             return sie::read_sie_head(path, source, &options.sie, head_rows, piece);
         }
         InputKind::Workbook | InputKind::Json => {}
