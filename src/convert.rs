@@ -366,6 +366,10 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     }
     let chosen = opts.layout.as_deref().map(Layout::load).transpose()?;
     let mut read_options = opts.read.clone();
+    // the first pass over a large file (hash, encoding) moves the progress bar too
+    let progress = opts.progress.clone();
+    read_options.progress =
+        crate::read::ReadProgress::new(move |part, whole| progress.done(part, whole));
     if let Some(sie) = chosen.as_ref().and_then(|l| l.sie.clone()) {
         read_options.sie = sie;
     }

@@ -413,7 +413,7 @@ fn read_head_from(
         size,
         sha256,
         mut stream,
-    } = open_delimited(path, source, options.encoding.as_deref(), piece)?;
+    } = open_delimited(path, source, options, piece)?;
     let first = stream.look_ahead(DELIMITER_LINES + 1)?;
     if first.trim().is_empty() {
         // the stream read to the end, as it found no lines
@@ -445,9 +445,10 @@ fn read_head_from(
 fn open_delimited(
     path: &Path,
     source: ByteSource,
-    forced: Option<&str>,
+    options: &ReadOptions,
     piece: usize,
 ) -> Result<Opened> {
+    let forced = options.encoding.as_deref();
     let mut reader = source.open(path)?;
     let mut head = vec![0; SNIFF_BYTES];
     let n = read_full(path, &mut *reader, &mut head)?;
@@ -482,7 +483,8 @@ fn open_delimited(
             stream: stream(text, TextDecoder::Utf8, endings, text_size),
         });
     }
-    let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece)?;
+    let told = (&options.progress, source.size(path));
+    let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece, told)?;
     let (encoding, endings, size) = survey.finish(path, &plan)?;
     let decoder =
         TextDecoder::new(encoding).ok_or_else(|| Error::Internal("no streaming decoder".into()))?;
@@ -657,7 +659,7 @@ mod stream_tests {
         for change in [-1i64, 1] {
             let path = Path::new("x.csv");
             let source = ByteSource::Memory(text.as_bytes().into());
-            let mut stream = open_delimited(path, source, None, 64)
+            let mut stream = open_delimited(path, source, &ReadOptions::default(), 64)
                 .expect("opens")
                 .stream;
             // as if the file had been one byte shorter or longer when it was surveyed
@@ -670,5 +672,28 @@ mod stream_tests {
             };
             assert!(error.contains("changed while it was being read"), "{error}");
         }
+    }
+
+    /// The first pass tells how far it has come, up to the whole file.
+    #[test]
+    fn the_survey_tells_its_progress() {
+        use std::sync::{Arc, Mutex};
+        let text: String = (0..200_000).map(|i| format!("{i};x\n")).collect();
+        let told: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+        let seen = Arc::clone(&told);
+        let options = ReadOptions {
+            progress: super::super::ReadProgress::new(move |part, whole| {
+                seen.lock().unwrap().push((part, whole));
+            }),
+            ..ReadOptions::default()
+        };
+        read_delimited_head_in_pieces(Path::new("x.csv"), text.as_bytes(), &options, 1, 1 << 18)
+            .expect("reads");
+        let told = told.lock().unwrap();
+        let size = text.len() as u64;
+        assert!(told.len() >= 4, "{told:?}");
+        assert!(told.windows(2).all(|w| w[0].0 < w[1].0), "{told:?}");
+        assert!(told.iter().all(|(_, whole)| *whole == size), "{told:?}");
+        assert_eq!(told.last(), Some(&(size, size)));
     }
 }

@@ -180,6 +180,38 @@ pub struct ReadOptions {
     /// Bytes read at a time from delimited and SIE files (default [`CHUNK_BYTES`]); no output
     /// depends on it (tests read a few bytes at a time).
     pub piece_bytes: Option<usize>,
+    /// Told how far the first pass over a delimited or SIE file has come (it hashes the file
+    /// and learns its encoding before any row is parsed).
+    pub progress: ReadProgress,
+}
+
+/// A function told how many bytes of a file are read, out of how many (for a progress
+/// display).
+#[derive(Clone, Default)]
+pub struct ReadProgress(Option<std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>>);
+
+impl ReadProgress {
+    /// Tell `f` how far reading has come.
+    pub fn new(f: impl Fn(u64, u64) + Send + Sync + 'static) -> ReadProgress {
+        ReadProgress(Some(std::sync::Arc::new(f)))
+    }
+
+    /// Tell that `part` bytes of `whole` are read.
+    pub(crate) fn tell(&self, part: u64, whole: u64) {
+        if let Some(f) = &self.0 {
+            f(part, whole);
+        }
+    }
+}
+
+impl std::fmt::Debug for ReadProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ReadProgress(on)"
+        } else {
+            "ReadProgress(off)"
+        })
+    }
 }
 
 impl ReadOptions {
@@ -239,7 +271,8 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
         InputKind::Delimited => return input.delimited_head(options, head_rows),
         InputKind::Sie => {
             let (source, piece) = (input.source(), options.piece_bytes());
-            return sie::read_sie_head(path, source, &options.sie, head_rows, piece);
+            let sie = &options.sie;
+            return sie::read_sie_head(path, source, sie, head_rows, piece, &options.progress);
         }
         InputKind::Workbook | InputKind::Json => {}
     }

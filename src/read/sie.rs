@@ -8,7 +8,7 @@
 
 use super::encoding::{decode, EncodingPlan, TextDecoder, TextEncoding};
 use super::source::{read_full, survey_and_hash, ByteSource, TextPieces, CHUNK_BYTES};
-use super::{RawRow, RawTable, RowSource, SourceFormat};
+use super::{RawRow, RawTable, ReadProgress, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -636,6 +636,7 @@ pub(crate) fn read_sie_head(
     accounts: &SieAccounts,
     head_rows: usize,
     piece: usize,
+    progress: &ReadProgress,
 ) -> Result<RawTable> {
     let mut reader = source.open(path)?;
     let mut head = vec![0; SNIFF_BYTES];
@@ -653,7 +654,8 @@ pub(crate) fn read_sie_head(
         forced: false,
     };
     let declares_other = declares_other_than_pc8(&head[bom..]);
-    let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece)?;
+    let told = (progress, source.size(path));
+    let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece, told)?;
     let (utf8, high) = survey.utf8_facts();
     let encoding = sie_encoding(utf8, high, declares_other);
     let (_, _, size) = survey.finish(path, &plan)?;
@@ -711,7 +713,8 @@ pub fn read_sie_in_pieces(
     piece: usize,
 ) -> Result<RawTable> {
     let source = ByteSource::Memory(bytes.into());
-    let mut table = read_sie_head(path, source, accounts, head_rows, piece.max(1))?;
+    let progress = ReadProgress::default();
+    let mut table = read_sie_head(path, source, accounts, head_rows, piece.max(1), &progress)?;
     table.read_rest()?;
     Ok(table)
 }
@@ -740,7 +743,8 @@ fn sie_encoding(valid_utf8: bool, high_bytes: bool, declares_other: bool) -> Tex
 /// produced (the file is gone through as [`read_sie_head`] does for a file on disk).
 pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
     let source = ByteSource::Memory(bytes.into());
-    let mut table = read_sie_head(path, source, accounts, usize::MAX, CHUNK_BYTES)?;
+    let progress = ReadProgress::default();
+    let mut table = read_sie_head(path, source, accounts, usize::MAX, CHUNK_BYTES, &progress)?;
     table.read_rest()?;
     Ok(table)
 }

@@ -2,6 +2,7 @@
 //! (hash, encoding facts, line endings) and the decoded text handed out piece by piece.
 
 use super::encoding::{EncodingPlan, Survey, TextDecoder};
+use super::ReadProgress;
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -19,6 +20,14 @@ pub(crate) enum ByteSource {
 }
 
 impl ByteSource {
+    /// How many bytes there are (as the file system says; 0 when it cannot tell).
+    pub(crate) fn size(&self, path: &Path) -> u64 {
+        match self {
+            ByteSource::File => std::fs::metadata(path).map_or(0, |m| m.len()),
+            ByteSource::Memory(bytes) => bytes.len() as u64,
+        }
+    }
+
     /// A reader from the start of the bytes.
     pub(crate) fn open(&self, path: &Path) -> Result<Box<dyn std::io::Read + Send + Sync>> {
         match self {
@@ -56,6 +65,7 @@ pub(super) fn survey_and_hash(
     head: Vec<u8>,
     mut reader: Box<dyn std::io::Read + Send + Sync>,
     piece: usize,
+    (progress, size): (&ReadProgress, u64),
 ) -> Result<(Survey, String)> {
     use sha2::Digest;
     let mut survey = Survey::new(plan);
@@ -68,6 +78,7 @@ pub(super) fn survey_and_hash(
             }
             super::hex(&hasher.finalize())
         });
+        let mut read = head.len() as u64;
         survey.feed(&head);
         // a send fails only if the hasher is gone; its join then says why
         let _ = pieces.send(head);
@@ -78,6 +89,8 @@ pub(super) fn survey_and_hash(
                 break;
             }
             buf.truncate(n);
+            read += n as u64;
+            progress.tell(read, size.max(read));
             survey.feed(&buf);
             if pieces.send(buf).is_err() {
                 break;
