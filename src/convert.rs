@@ -22,6 +22,7 @@ use crate::table::{extract, BrokenRow, RowSorter, Sorted, SourceTable};
 use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
 use polars::prelude::*;
 use std::collections::BTreeMap;
+use std::mem::take;
 use std::path::{Component, Path, PathBuf};
 
 /// A callback told how the run advances (for a progress display).
@@ -609,8 +610,18 @@ struct Totals {
     /// `internal/rejected.csv`, written as the batches come (a run that rejects every row does
     /// not hold them); `None` only before the run starts.
     rejected: Option<write::HashedFile>,
+    /// The rejected lines of rows with the wrong number of fields, held in a scratch file
+    /// until their table ends (they come last in rejected.csv) while `holding`.
+    held: Option<HeldLines>,
+    holding: bool,
     /// Lines skipped in the parts of files read batch by batch.
     skipped: BTreeMap<String, u64>,
+}
+
+/// Lines written to a scratch file, to be copied elsewhere later.
+struct HeldLines {
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
 }
 
 impl Totals {
@@ -639,10 +650,38 @@ impl Totals {
         self.review.add(df)?;
         if parts.rejected.height() > 0 {
             let lines = rejected_rows(&parts.rejected, rejected_raw)?;
-            if let Some(file) = self.rejected.as_mut() {
-                file.write_str(&lines)?;
+            match (self.holding, self.held.as_mut(), self.rejected.as_mut()) {
+                (true, Some(held), _) => {
+                    std::io::Write::write_all(&mut held.file, lines.as_bytes())
+                        .map_err(|e| Error::io(&held.path, e))?;
+                }
+                (_, _, Some(file)) => file.write_str(&lines)?,
+                _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// Move the held lines to the end of rejected.csv (at the end of a table).
+    fn release_held(&mut self) -> Result<()> {
+        use std::io::{Read, Seek, Write};
+        let (Some(held), Some(rejected)) = (self.held.as_mut(), self.rejected.as_mut()) else {
+            return Ok(());
+        };
+        let io = |e| Error::io(&held.path, e);
+        held.file.flush().map_err(io)?;
+        let file = held.file.get_mut();
+        file.rewind().map_err(io)?;
+        let mut piece = vec![0; 1 << 20];
+        loop {
+            let n = file.read(&mut piece).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            rejected.write_bytes(&piece[..n])?;
+        }
+        file.set_len(0).map_err(io)?;
+        file.rewind().map_err(io)?;
         Ok(())
     }
 
@@ -747,10 +786,16 @@ impl Batches<'_> {
             targets.push((format, rel, path));
         }
         let text_scanner = targets.iter().position(|(f, _, _)| *f != Format::Parquet);
-        let mut rejected = write::HashedFile::create(&staging.path(REJECTED_CSV)?)?;
+        let rejected_path = staging.path(REJECTED_CSV)?;
+        let mut rejected = write::HashedFile::create(&rejected_path)?;
         rejected.write_str(&rejected_header())?;
+        let held = HeldLines {
+            path: rejected_path,
+            file: std::io::BufWriter::new(staging.scratch_file()?),
+        };
         let mut totals = Totals {
             rejected: Some(rejected),
+            held: Some(held),
             ..Totals::default()
         };
         let mut writer_stopped = false;
@@ -818,7 +863,8 @@ impl Batches<'_> {
 
     /// Cut the tables into batches and convert each, handing its published rows to `send`:
     /// first the rows read with the file's head, then the rest of the file, parsed one batch
-    /// ahead on another thread; the broken rows of a table come last, as one batch.
+    /// ahead on another thread. Rows with the wrong number of fields are converted in batches
+    /// of their own; their lines come last in rejected.csv, after the table's other rows.
     fn process(
         &self,
         tables: Vec<SourceTable>,
@@ -874,6 +920,13 @@ impl Batches<'_> {
                             break;
                         };
                         broken.extend(more_broken);
+                        if broken.len() >= size {
+                            // converted now, their lines held until the table ends
+                            totals.holding = true;
+                            let converted = batcher.convert(Vec::new(), take(&mut broken), totals);
+                            totals.holding = false;
+                            send(converted?)?;
+                        }
                         for (reason, n) in skipped {
                             *totals.skipped.entry(reason.to_string()).or_insert(0) += n;
                         }
@@ -899,8 +952,12 @@ impl Batches<'_> {
                 ));
             }
             if !broken.is_empty() {
-                send(batcher.convert(Vec::new(), broken, totals)?)?;
+                totals.holding = true;
+                let converted = batcher.convert(Vec::new(), broken, totals);
+                totals.holding = false;
+                send(converted?)?;
             }
+            totals.release_held()?;
         }
         Ok(())
     }

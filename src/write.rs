@@ -413,8 +413,13 @@ impl HashedFile {
 
     /// Append text.
     pub fn write_str(&mut self, text: &str) -> Result<()> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Append bytes (of text written elsewhere first).
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<()> {
         self.out
-            .write_all(text.as_bytes())
+            .write_all(bytes)
             .map_err(|e| Error::io(&self.path, e))
     }
 
@@ -584,6 +589,11 @@ impl Staging {
             created_out,
             files: Vec::new(),
         })
+    }
+
+    /// An unnamed scratch file in the staging folder (gone when closed; never published).
+    pub fn scratch_file(&self) -> Result<fs::File> {
+        tempfile::tempfile_in(self.dir.path()).map_err(|e| Error::io(self.dir.path(), e))
     }
 
     /// The staging path for a file relative to the output folder (e.g. `internal/review.csv`).
