@@ -921,11 +921,7 @@ impl Batches<'_> {
                         };
                         broken.extend(more_broken);
                         if broken.len() >= size {
-                            // converted now, their lines held until the table ends
-                            totals.holding = true;
-                            let converted = batcher.convert(Vec::new(), take(&mut broken), totals);
-                            totals.holding = false;
-                            send(converted?)?;
+                            send(batcher.convert_broken(take(&mut broken), totals)?)?;
                         }
                         for (reason, n) in skipped {
                             *totals.skipped.entry(reason.to_string()).or_insert(0) += n;
@@ -952,10 +948,7 @@ impl Batches<'_> {
                 ));
             }
             if !broken.is_empty() {
-                totals.holding = true;
-                let converted = batcher.convert(Vec::new(), broken, totals);
-                totals.holding = false;
-                send(converted?)?;
+                send(batcher.convert_broken(broken, totals)?)?;
             }
             totals.release_held()?;
         }
@@ -997,6 +990,15 @@ struct Batcher<'a> {
 }
 
 impl Batcher<'_> {
+    /// Convert a batch of rows with the wrong number of fields (all rejected), their lines held
+    /// until the table ends so that they come last in rejected.csv.
+    fn convert_broken(&mut self, broken: Vec<BrokenRow>, totals: &mut Totals) -> Result<DataFrame> {
+        totals.holding = true;
+        let converted = self.convert(Vec::new(), broken, totals);
+        totals.holding = false;
+        converted
+    }
+
     /// Convert one batch of the table's rows; returns its published rows.
     fn convert(
         &mut self,
