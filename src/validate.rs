@@ -627,6 +627,35 @@ mod json_stream {
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
+    /// The visitor methods of every JSON scalar (true, a number, a text, null): `Shape::Other`.
+    macro_rules! scalars_are_other {
+        () => {
+            fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+
+            fn visit_unit<E>(self) -> Result<Shape, E> {
+                Ok(Shape::Other)
+            }
+        };
+    }
+
     /// What the top level of the file is.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum Shape {
@@ -689,29 +718,7 @@ mod json_stream {
             Ok(shape)
         }
 
-        fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_unit<E>(self) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
+        scalars_are_other!();
     }
 
     impl<'de, F: FnMut(Event)> DeserializeSeed<'de> for Elements<'_, F> {
@@ -744,29 +751,7 @@ mod json_stream {
             Ok(Shape::Other)
         }
 
-        fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
-
-        fn visit_unit<E>(self) -> Result<Shape, E> {
-            Ok(Shape::Other)
-        }
+        scalars_are_other!();
     }
 }
 

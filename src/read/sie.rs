@@ -43,6 +43,16 @@ pub struct Record {
     pub fields: Vec<Field>,
 }
 
+impl Record {
+    /// The text of the `i`th field (empty when missing or a list).
+    pub fn field(&self, i: usize) -> String {
+        self.fields
+            .get(i)
+            .map(|f| f.text().to_string())
+            .unwrap_or_default()
+    }
+}
+
 /// Read one token starting at `chars[i]`; returns the token and the next index.
 fn read_token(chars: &[char], mut i: usize) -> (String, usize) {
     let mut out = String::new();
@@ -394,12 +404,7 @@ impl Declarations {
             let Some(r) = tokenize_line(line) else {
                 continue;
             };
-            let f = |i: usize| {
-                r.fields
-                    .get(i)
-                    .map(|f| f.text().to_string())
-                    .unwrap_or_default()
-            };
+            let f = |i: usize| r.field(i);
             match r.tag.as_str() {
                 "#FNAMN" => company_name = f(0),
                 "#ORGNR" => company_id = f(0),
@@ -550,12 +555,7 @@ impl SieStream {
         if st.ksumma_open {
             st.ksumma_crc = Some(ksumma_add(st.ksumma_crc.unwrap_or(0xFFFF_FFFF), &r));
         }
-        let f = |i: usize| {
-            r.fields
-                .get(i)
-                .map(|f| f.text().to_string())
-                .unwrap_or_default()
-        };
+        let f = |i: usize| r.field(i);
         match r.tag.as_str() {
             "#VER" => {
                 let next = Voucher {
