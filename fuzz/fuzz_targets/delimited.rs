@@ -4,7 +4,7 @@
 //! gives the rows of one pass.
 use libfuzzer_sys::fuzz_target;
 use reskontra::read::{
-    delimited::{read_delimited, read_delimited_head_in_pieces},
+    delimited::{read_delimited, read_delimited_head},
     ReadOptions,
 };
 use std::path::Path;
@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.csv");
     let options = ReadOptions::default();
     let whole = read_delimited(path, data, &options);
-    let streamed = read_delimited_head_in_pieces(path, data, &options, 2, 7).and_then(|mut t| {
+    let in_pieces = ReadOptions {
+        piece_bytes: Some(7),
+        ..ReadOptions::default()
+    };
+    let streamed = read_delimited_head(path, data.to_vec(), &in_pieces, 2).and_then(|mut t| {
         t.read_rest()?;
         Ok(t)
     });

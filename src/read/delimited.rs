@@ -101,34 +101,18 @@ pub fn delimiter_name(d: u8) -> String {
 /// Parse decoded text into rows, in one pass. Bare CR line endings are turned into LF first so
 /// line numbers count as an editor shows them.
 pub fn parse_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<RawRow>> {
+    let text = with_lf_breaks(text, line_endings(text));
     let mut rows = Vec::new();
-    for_each_row(path, text, delimiter, line_endings(text), |row| {
-        rows.push(row);
-        Ok(())
-    })?;
+    parse_some(
+        path,
+        text.as_bytes(),
+        delimiter,
+        1,
+        usize::MAX,
+        true,
+        &mut rows,
+    )?;
     Ok(rows)
-}
-
-/// Parse decoded text and hand each row (blank lines as rows without cells) to `f`, in order,
-/// without keeping them: for checks that stream over large files.
-pub fn for_each_row(
-    path: &Path,
-    text: &str,
-    delimiter: u8,
-    endings: &str,
-    mut f: impl FnMut(RawRow) -> Result<()>,
-) -> Result<()> {
-    let text = with_lf_breaks(text, endings);
-    let bytes = text.as_bytes();
-    let (mut at, mut line) = (0, 1);
-    let mut rows = Vec::new();
-    while at < bytes.len() {
-        let (used, next_line, _) =
-            parse_some(path, &bytes[at..], delimiter, line, 4096, true, &mut rows)?;
-        (at, line) = (at + used, next_line);
-        rows.drain(..).try_for_each(&mut f)?;
-    }
-    Ok(())
 }
 
 /// The text with bare CR line breaks turned into LF (so that line numbers count as an editor
@@ -332,51 +316,16 @@ fn has_lines(text: &str, n: usize) -> bool {
         .is_some()
 }
 
-/// Read the first `head_rows` rows of a delimited text file; the rest is parsed from the file
-/// a batch at a time by the returned table's [`RowStream`]. The file is read twice: once to
-/// hash it and learn its encoding and line endings, once to parse it.
-pub fn read_delimited_file_head(
-    path: &Path,
-    options: &ReadOptions,
-    head_rows: usize,
-) -> Result<RawTable> {
-    read_head_from(
-        path,
-        ByteSource::File,
-        options,
-        head_rows,
-        options.piece_bytes(),
-    )
-}
-
-/// [`read_delimited_file_head`] for bytes already in memory.
+/// Read the first `head_rows` rows of a delimited text in memory; the rest is parsed a batch
+/// at a time by the returned table's [`RowStream`] (`options.piece_bytes` at a time).
 pub fn read_delimited_head(
     path: &Path,
     bytes: Vec<u8>,
     options: &ReadOptions,
     head_rows: usize,
 ) -> Result<RawTable> {
-    read_head_from(
-        path,
-        ByteSource::Memory(bytes.into()),
-        options,
-        head_rows,
-        options.piece_bytes(),
-    )
-}
-
-/// [`read_delimited_head`] reading the bytes `piece` at a time instead of [`CHUNK_BYTES`]:
-/// for tests and fuzzing, which check that the size of the pieces changes nothing.
-#[doc(hidden)]
-pub fn read_delimited_head_in_pieces(
-    path: &Path,
-    bytes: &[u8],
-    options: &ReadOptions,
-    head_rows: usize,
-    piece: usize,
-) -> Result<RawTable> {
     let source = ByteSource::Memory(bytes.into());
-    read_head_from(path, source, options, head_rows, piece.max(1))
+    read_head_from(path, source, options, head_rows, options.piece_bytes())
 }
 
 /// Read a whole delimited text file (a copy of the bytes: [`read_delimited_head`] takes them).
@@ -399,7 +348,9 @@ struct Opened {
     stream: RowStream,
 }
 
-fn read_head_from(
+/// Read the first `head_rows` rows of a delimited text (a file is read twice, a piece at a
+/// time: once to hash it and learn its encoding and line endings, once to parse it).
+pub(super) fn read_head_from(
     path: &Path,
     source: ByteSource,
     options: &ReadOptions,
@@ -685,9 +636,10 @@ mod stream_tests {
             progress: super::super::ReadProgress::new(move |part, whole| {
                 seen.lock().unwrap().push((part, whole));
             }),
+            piece_bytes: Some(1 << 18),
             ..ReadOptions::default()
         };
-        read_delimited_head_in_pieces(Path::new("x.csv"), text.as_bytes(), &options, 1, 1 << 18)
+        read_delimited_head(Path::new("x.csv"), text.as_bytes().to_vec(), &options, 1)
             .expect("reads");
         let told = told.lock().unwrap();
         let size = text.len() as u64;

@@ -111,13 +111,15 @@ impl RawTable {
     /// what the stream left out).
     pub fn read_rest(&mut self) -> Result<()> {
         if let Some(mut stream) = self.rest.take() {
-            loop {
-                let rows = stream.next_rows(1 << 16)?;
-                if rows.is_empty() {
-                    break;
-                }
-                self.rows.extend(rows);
-            }
+            let rows = &mut self.rows;
+            drain(
+                &mut *stream,
+                |_, _| {},
+                |row| {
+                    rows.push(row);
+                    Ok(())
+                },
+            )?;
             for (reason, n) in stream.skipped() {
                 *self.pre_skipped.entry(reason).or_insert(0) += n;
             }
@@ -126,38 +128,43 @@ impl RawTable {
     }
 
     /// Hand every row to `f` in order, those parsed already and then the rest of the stream a
-    /// batch at a time, without keeping them: for checks that go over large files.
-    pub fn for_each_row(self, f: impl FnMut(RawRow) -> Result<()>) -> Result<()> {
-        self.for_each_row_telling(|_, _| {}, f)
-    }
-
-    /// [`RawTable::for_each_row`], telling `read` after each batch how many bytes of the file
-    /// are read, out of how many.
+    /// batch at a time, without keeping them (for checks that go over large files), telling
+    /// `read` after each batch how many bytes of the file are read, out of how many.
     pub fn for_each_row_telling(
         mut self,
-        mut read: impl FnMut(u64, u64),
+        read: impl FnMut(u64, u64),
         mut f: impl FnMut(RawRow) -> Result<()>,
     ) -> Result<()> {
         std::mem::take(&mut self.rows)
             .into_iter()
             .try_for_each(&mut f)?;
-        if let Some(mut stream) = self.rest.take() {
-            loop {
-                let rows = stream.next_rows(1 << 16)?;
-                if rows.is_empty() {
-                    break;
-                }
-                rows.into_iter().try_for_each(&mut f)?;
-                let (part, whole) = stream.position();
-                read(part, whole);
-            }
+        match self.rest.take() {
+            Some(mut stream) => drain(&mut *stream, read, f),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The file name, for messages and reports.
     pub fn file_name(&self) -> String {
         file_name(&self.path)
+    }
+}
+
+/// Hand every row left in a stream to `f`, a batch at a time, telling `read` after each batch
+/// how far reading has come.
+fn drain(
+    stream: &mut dyn RowSource,
+    mut read: impl FnMut(u64, u64),
+    mut f: impl FnMut(RawRow) -> Result<()>,
+) -> Result<()> {
+    loop {
+        let rows = stream.next_rows(1 << 16)?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        rows.into_iter().try_for_each(&mut f)?;
+        let (part, whole) = stream.position();
+        read(part, whole);
     }
 }
 
@@ -373,10 +380,9 @@ impl Input {
     /// Read the first `head_rows` rows of a delimited text; the rest is left to the table's
     /// row stream (from the file a piece at a time, or from the bytes in memory).
     pub fn delimited_head(self, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
-        match self.whole {
-            Some(bytes) => delimited::read_delimited_head(&self.path, bytes, options, head_rows),
-            None => delimited::read_delimited_file_head(&self.path, options, head_rows),
-        }
+        let path = self.path.clone();
+        let piece = options.piece_bytes();
+        delimited::read_head_from(&path, self.source(), options, head_rows, piece)
     }
 
     /// Where the input's bytes come from from now on: the file, or the bytes read already.

@@ -6,7 +6,7 @@
 //! supplier-debt account) into one row per cost line, with the voucher's supplier (dimension 9),
 //! invoice (dimension 10) and cost centre (dimension 1).
 
-use super::encoding::{decode, EncodingPlan, TextDecoder, TextEncoding};
+use super::encoding::{EncodingPlan, TextDecoder, TextEncoding};
 use super::source::{read_full, survey_and_hash, ByteSource, TextPieces, CHUNK_BYTES};
 use super::{RawRow, RawTable, ReadProgress, RowSource, SourceFormat};
 use crate::error::{Error, Result};
@@ -240,19 +240,6 @@ pub fn looks_like_sie(head: &[u8]) -> bool {
             .any(|t| text.contains(t))
 }
 
-/// Decode an SIE file: `#FORMAT PC8` (the default) means CP437, unless the bytes are UTF-8
-/// with multi-byte characters; without PC8, UTF-8 when valid, else Windows-1252.
-pub fn decode_sie(bytes: &[u8]) -> (String, TextEncoding) {
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let valid_utf8 = std::str::from_utf8(body).is_ok();
-    let encoding = sie_encoding(valid_utf8, !body.is_ascii(), declares_other_than_pc8(body));
-    let text = decode(body, encoding).map_or_else(
-        |_| String::from_utf8_lossy(body).into_owned(),
-        std::borrow::Cow::into_owned,
-    );
-    (text, encoding)
-}
-
 /// CRC-32 (IEEE, reflected), as SIE's `#KSUMMA` uses.
 fn crc32(bytes: &[u8], mut crc: u32) -> u32 {
     for b in bytes {
@@ -481,14 +468,28 @@ impl Lines {
 }
 
 /// Where a voucher stands while an SIE file's lines are gone through.
-#[derive(Default)]
 struct VoucherState {
     voucher: Option<Voucher>,
     in_voucher: bool,
     skip_next_trans: Option<Record>,
     ksumma_given: Option<String>,
-    ksumma_crc: Option<u32>,
+    /// The running `#KSUMMA` CRC (see [`ksumma_add`]).
+    ksumma_crc: u32,
     ksumma_open: bool,
+}
+
+impl VoucherState {
+    /// Before the first line.
+    fn new() -> VoucherState {
+        VoucherState {
+            voucher: None,
+            in_voucher: false,
+            skip_next_trans: None,
+            ksumma_given: None,
+            ksumma_crc: 0xFFFF_FFFF,
+            ksumma_open: false,
+        }
+    }
 }
 
 /// The cost lines of an SIE file's supplier invoices, produced voucher by voucher while the
@@ -553,7 +554,7 @@ impl SieStream {
             return;
         }
         if st.ksumma_open {
-            st.ksumma_crc = Some(ksumma_add(st.ksumma_crc.unwrap_or(0xFFFF_FFFF), &r));
+            st.ksumma_crc = ksumma_add(st.ksumma_crc, &r);
         }
         let f = |i: usize| r.field(i);
         match r.tag.as_str() {
@@ -564,15 +565,7 @@ impl SieStream {
                     date: f(2),
                     trans: Vec::new(),
                 };
-                if let Some(done) = st.voucher.replace(next) {
-                    voucher_rows(
-                        &done,
-                        &self.declared,
-                        &self.accounts,
-                        rows,
-                        &mut self.pre_skipped,
-                    );
-                }
+                self.close_voucher(Some(next), rows);
             }
             "{" => st.in_voucher = true,
             "}" => st.in_voucher = false,
@@ -597,23 +590,23 @@ impl SieStream {
             // a removed transaction is not part of the voucher
             _ => {}
         }
-        st.skip_next_trans = None;
+        self.state.skip_next_trans = None;
+    }
+
+    /// Make the rows of the voucher being read (if any) and go on with `next`.
+    fn close_voucher(&mut self, next: Option<Voucher>, rows: &mut Vec<RawRow>) {
+        if let Some(done) = std::mem::replace(&mut self.state.voucher, next) {
+            let (declared, accounts) = (&self.declared, &self.accounts);
+            voucher_rows(&done, declared, accounts, rows, &mut self.pre_skipped);
+        }
     }
 
     /// At the end of the file: the last voucher's rows, and the `#KSUMMA` check.
     fn finish(&mut self, rows: &mut Vec<RawRow>) {
         self.done = true;
-        if let Some(done) = self.state.voucher.take() {
-            voucher_rows(
-                &done,
-                &self.declared,
-                &self.accounts,
-                rows,
-                &mut self.pre_skipped,
-            );
-        }
+        self.close_voucher(None, rows);
         if let Some(given) = &self.state.ksumma_given {
-            let computed = !self.state.ksumma_crc.unwrap_or(0xFFFF_FFFF);
+            let computed = !self.state.ksumma_crc;
             if given.trim() != computed.to_string() {
                 *self
                     .pre_skipped
@@ -678,7 +671,7 @@ pub(crate) fn read_sie_head(
         lines: lines(&source)?,
         declared,
         accounts: accounts.clone(),
-        state: VoucherState::default(),
+        state: VoucherState::new(),
         pre_skipped: BTreeMap::new(),
         done: false,
     };
@@ -742,11 +735,7 @@ fn sie_encoding(valid_utf8: bool, high_bytes: bool, declares_other: bool) -> Tex
 /// Read an SIE 4 file (its bytes) into the table of supplier invoice cost lines, every row
 /// produced (the file is gone through as [`read_sie_head`] does for a file on disk).
 pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
-    let source = ByteSource::Memory(bytes.into());
-    let progress = ReadProgress::default();
-    let mut table = read_sie_head(path, source, accounts, usize::MAX, CHUNK_BYTES, &progress)?;
-    table.read_rest()?;
-    Ok(table)
+    read_sie_in_pieces(path, bytes, accounts, usize::MAX, CHUNK_BYTES)
 }
 
 /// The rows of one voucher: a row per cost line of a supplier invoice (a voucher with a line on
@@ -845,6 +834,20 @@ fn voucher_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::encoding::decode;
+
+    /// Decode an SIE file whole (the oracle the piecewise reading is checked against): `#FORMAT PC8` (the default) means CP437, unless the bytes are UTF-8
+    /// with multi-byte characters; without PC8, UTF-8 when valid, else Windows-1252.
+    fn decode_sie(bytes: &[u8]) -> (String, TextEncoding) {
+        let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+        let valid_utf8 = std::str::from_utf8(body).is_ok();
+        let encoding = sie_encoding(valid_utf8, !body.is_ascii(), declares_other_than_pc8(body));
+        let text = decode(body, encoding).map_or_else(
+            |_| String::from_utf8_lossy(body).into_owned(),
+            std::borrow::Cow::into_owned,
+        );
+        (text, encoding)
+    }
 
     #[test]
     fn tokenizes_quotes_tabs_and_lists() {

@@ -5,7 +5,7 @@ use crate::common::root;
 use reskontra::amount::{format_amount, parse_amount, DecimalMark};
 use reskontra::ident::{find_personal_numbers, redact_personal_numbers};
 use reskontra::read::{
-    delimited::read_delimited, delimited::read_delimited_head_in_pieces, sie::read_sie,
+    delimited::read_delimited, delimited::read_delimited_head, sie::read_sie,
     sie::read_sie_in_pieces, sie::SieAccounts, workbook::read_workbook, ReadOptions,
 };
 use std::path::Path;
@@ -27,15 +27,18 @@ fn inputs(target: &str) -> Vec<Vec<u8>> {
 #[test]
 fn delimited_regressions() {
     let (path, options) = (Path::new("r.csv"), ReadOptions::default());
+    let in_pieces = ReadOptions {
+        piece_bytes: Some(7),
+        ..ReadOptions::default()
+    };
     for data in inputs("delimited") {
         let whole = read_delimited(path, &data, &options);
         // a head of two rows, then the rest batch by batch, the text read seven bytes at a
         // time: the rows of one pass
-        let streamed =
-            read_delimited_head_in_pieces(path, &data, &options, 2, 7).and_then(|mut t| {
-                t.read_rest()?;
-                Ok(t)
-            });
+        let streamed = read_delimited_head(path, data.clone(), &in_pieces, 2).and_then(|mut t| {
+            t.read_rest()?;
+            Ok(t)
+        });
         assert_eq!(whole.is_ok(), streamed.is_ok());
         if let (Ok(whole), Ok(streamed)) = (whole, streamed) {
             assert!(whole.rows.windows(2).all(|w| w[0].line <= w[1].line));
