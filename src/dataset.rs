@@ -8,8 +8,9 @@ use crate::convert::Progress;
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
-use crate::read::{file_name, read_table_head, sha256_file, Cells, ReadOptions};
+use crate::read::{file_name, sha256_file};
 use crate::spec::{self, COLUMNS};
+use crate::validate::validate_csv_file_with;
 use crate::write::{self, Staging};
 use polars::prelude::*;
 use serde::Serialize;
@@ -154,10 +155,10 @@ fn collect_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// An input file: what its rows dated in the year add up to, by month (its rows are read
-/// again when the outputs are written, a month at a time, so a year is never held whole).
+/// An input file: what its rows dated in the year add up to, by month. The rows themselves are
+/// sorted into [`MonthFiles`] as the input is read, so each input is read once and a year is
+/// never held whole.
 struct MonthlyFile {
-    path: PathBuf,
     name: String,
     sha256: String,
     months: BTreeMap<u32, MonthStats>,
@@ -170,18 +171,97 @@ struct MonthStats {
     cents: i128,
     /// The buyers met (`kopare_id`, with the `kopare` of its first row), in the order met.
     buyers: Vec<(String, String)>,
+    /// Where the month's rows lie in the month's scratch file.
+    bytes: std::ops::Range<u64>,
 }
 
-/// Validate an input and add up its rows dated in `year` by month; rows of other years are
-/// counted in `outside`.
-fn survey_spec_file(
+/// The CSV lines of the year's rows, one unnamed scratch file per month in the staging folder.
+/// Inputs are read one after another, so the lines an input has for a month lie together in
+/// that month's file.
+struct MonthFiles {
+    files: BTreeMap<u32, (std::io::BufWriter<std::fs::File>, u64)>,
+}
+
+impl MonthFiles {
+    /// Append a line to a month's file; returns where it starts.
+    fn append(&mut self, staging: &Staging, month: u32, line: &[u8]) -> Result<u64> {
+        use std::io::Write;
+        let (file, len) = match self.files.entry(month) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert((std::io::BufWriter::new(staging.scratch_file()?), 0))
+            }
+        };
+        let start = *len;
+        file.write_all(line).map_err(scratch_error)?;
+        *len += line.len() as u64;
+        Ok(start)
+    }
+
+    /// How many bytes a month's file holds.
+    fn len(&self, month: u32) -> u64 {
+        self.files.get(&month).map_or(0, |(_, len)| *len)
+    }
+
+    /// The bytes of a month's file in `range`.
+    fn read(&mut self, month: u32, range: &std::ops::Range<u64>) -> Result<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom, Write};
+        let mut bytes = vec![0; (range.end - range.start) as usize];
+        if let Some((writer, _)) = self.files.get_mut(&month) {
+            writer.flush().map_err(scratch_error)?;
+            let file = writer.get_mut();
+            file.seek(SeekFrom::Start(range.start))
+                .and_then(|_| file.read_exact(&mut bytes))
+                .and_then(|_| file.seek(SeekFrom::End(0)))
+                .map_err(scratch_error)?;
+        }
+        Ok(bytes)
+    }
+}
+
+fn scratch_error(e: std::io::Error) -> Error {
+    Error::Internal(format!("a scratch file in the output folder failed: {e}"))
+}
+
+/// Validate an input and, in the same read, add up its rows dated in `year` by month and
+/// append their lines to the month files; rows of other years are counted in `outside`.
+fn read_input(
+    staging: &Staging,
     path: &Path,
     year: i32,
     outside: &mut u64,
+    month_files: &mut MonthFiles,
     progress: &Progress,
 ) -> Result<MonthlyFile> {
     progress.stage(&format!("validating {}", file_name(path)));
-    let report = crate::validate::validate_file_telling(path, progress)?;
+    let mut months: BTreeMap<u32, MonthStats> = BTreeMap::new();
+    let mut line = String::new();
+    let (report, sha256) = validate_csv_file_with(path, progress, &mut |row| {
+        let cells = &row.cells;
+        let datum = cells.get(8).unwrap_or("");
+        let Some(p) = Period::parse(datum.get(..7).unwrap_or("")) else {
+            return Ok(()); // an invalid date: validation rejects the file
+        };
+        if p.year != year {
+            *outside += 1;
+            return Ok(());
+        }
+        let stats = months.entry(p.month).or_default();
+        stats.rows += 1;
+        stats.cents += cents(cells.get(7).unwrap_or_default());
+        let id = cells.get(0).unwrap_or_default();
+        if !stats.buyers.iter().any(|(known, _)| known == id) {
+            let name = cells.get(1).unwrap_or_default();
+            stats.buyers.push((id.to_string(), name.to_string()));
+        }
+        let texts: Vec<&str> = cells.iter().collect();
+        write::csv_line(&mut line, &texts);
+        let start = month_files.append(staging, p.month, line.as_bytes())?;
+        if stats.rows == 1 {
+            stats.bytes.start = start;
+        }
+        Ok(())
+    })?;
     if report.status != "valid" {
         let checks: Vec<String> = report
             .findings
@@ -197,68 +277,24 @@ fn survey_spec_file(
             ),
         ));
     }
-    let mut months: BTreeMap<u32, MonthStats> = BTreeMap::new();
-    progress.stage(&format!("adding up {}", file_name(path)));
-    let sha256 = for_each_row_in_year(path, year, outside, progress, |month, cells| {
-        let stats = months.entry(month).or_default();
-        stats.rows += 1;
-        stats.cents += cents(cells.get(7).unwrap_or_default());
-        let id = cells.get(0).unwrap_or_default();
-        if !stats.buyers.iter().any(|(known, _)| known == id) {
-            let name = cells.get(1).unwrap_or_default();
-            stats.buyers.push((id.to_string(), name.to_string()));
-        }
-        Ok(())
-    })?;
+    for (month, stats) in &mut months {
+        stats.bytes.end = month_files.len(*month);
+    }
     Ok(MonthlyFile {
-        path: path.to_path_buf(),
         name: file_name(path),
         sha256,
         months,
     })
 }
 
-/// Hand each data row of a spec CSV dated in `year` to `f` with its month, in file order;
-/// rows of other years are counted in `outside`, rows without a date left out. Returns the
-/// file's SHA-256.
-fn for_each_row_in_year(
-    path: &Path,
-    year: i32,
-    outside: &mut u64,
-    progress: &Progress,
-    mut f: impl FnMut(u32, &Cells) -> Result<()>,
-) -> Result<String> {
-    let table = read_table_head(path, &ReadOptions::default(), 1)?;
-    let sha256 = table.sha256.clone();
-    let mut header = true;
-    let told = |part, whole| progress.done(part, whole);
-    table.for_each_row_telling(told, |row| {
-        if std::mem::take(&mut header) || row.is_blank() {
-            return Ok(());
-        }
-        let datum = row.cells.get(8).unwrap_or("");
-        let Some(p) = Period::parse(datum.get(..7).unwrap_or("")) else {
-            return Ok(());
-        };
-        if p.year != year {
-            *outside += 1;
-            return Ok(());
-        }
-        f(p.month, &row.cells)
-    })?;
-    Ok(sha256)
-}
-
-/// The rows of one month of an input.
-fn month_rows(path: &Path, year: i32, month: u32, progress: &Progress) -> Result<Vec<Vec<String>>> {
-    let mut rows = Vec::new();
-    for_each_row_in_year(path, year, &mut 0, progress, |m, cells| {
-        if m == month {
-            rows.push(cells.to_vec());
-        }
-        Ok(())
-    })?;
-    Ok(rows)
+/// The rows of one month of an input, parsed back from the lines in its month file.
+fn parse_month(path: &Path, lines: &[u8]) -> Result<Vec<csv::StringRecord>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(lines)
+        .records()
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| Error::input(path, format!("a month's lines do not read back: {e}")))
 }
 
 fn cents(belopp: &str) -> i128 {
@@ -268,13 +304,13 @@ fn cents(belopp: &str) -> i128 {
 }
 
 /// The Parquet frame of one month: every spec column but `kopare_id` (a partition key).
-fn month_frame(rows: &[Vec<String>]) -> Result<DataFrame> {
+fn month_frame(rows: &[csv::StringRecord]) -> Result<DataFrame> {
     let mut columns = Vec::new();
     for (i, name) in COLUMNS.iter().enumerate() {
         if *name == "kopare_id" {
             continue;
         }
-        let values: Vec<&str> = rows.iter().map(|r| r[i].as_str()).collect();
+        let values: Vec<&str> = rows.iter().map(|r| r.get(i).unwrap_or("")).collect();
         let column = match *name {
             "belopp" => {
                 let c: Vec<Option<i128>> = values.iter().map(|v| Some(cents(v))).collect();
@@ -452,13 +488,14 @@ fn output_entry(staged: &Path, rel: &str, rows: u64) -> Result<DatasetOutput> {
 }
 
 /// Write the year's CSV and the month partitions into staging, a month at a time: each month's
-/// rows are read from the input it comes from, appended to the CSV and written as Parquet.
+/// lines, from the input it comes from, are appended to the CSV and written as Parquet.
 fn write_year(
     staging: &mut Staging,
     opts: &DatasetOptions,
     kopare_id: &str,
-    owner: &BTreeMap<u32, usize>,
+    owner: &MonthOwners,
     monthly: &[MonthlyFile],
+    month_files: &mut MonthFiles,
 ) -> Result<Vec<DatasetOutput>> {
     use std::io::Write;
     let csv_rel = format!("leverantorsreskontra-{}.csv", opts.year);
@@ -474,13 +511,9 @@ fn write_year(
     for (month, i) in owner {
         opts.progress
             .stage(&format!("writing {}-{month:02}", opts.year));
-        let rows = month_rows(&monthly[*i].path, opts.year, *month, &opts.progress)?;
-        let mut line = String::new();
-        for row in &rows {
-            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-            write::csv_line(&mut line, &cells);
-            csv.write_all(line.as_bytes()).map_err(csv_error)?;
-        }
+        let lines = month_files.read(*month, &monthly[*i].months[month].bytes)?;
+        csv.write_all(&lines).map_err(csv_error)?;
+        let rows = parse_month(&csv_path, &lines)?;
         rows_written += rows.len() as u64;
         let rel = format!(
             "parquet/kopare_id={kopare_id}/ar={}/manad={month:02}/data.parquet",
@@ -500,61 +533,47 @@ fn write_year(
     Ok(outputs)
 }
 
-/// Build the dataset.
+/// Build the dataset: nothing is left in the output folder unless every step succeeds.
 pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
     let files = collect_files(&opts.inputs)?;
+    let mut staging = Staging::new(&opts.out)?;
+    match build_in(&mut staging, opts, &files) {
+        Ok(report) => {
+            staging.commit()?;
+            Ok(report)
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// Build the dataset into `staging`.
+fn build_in(
+    staging: &mut Staging,
+    opts: &DatasetOptions,
+    files: &[PathBuf],
+) -> Result<DatasetReport> {
     let mut outside = 0u64;
+    let mut month_files = MonthFiles {
+        files: BTreeMap::new(),
+    };
     let mut monthly = Vec::new();
-    for f in &files {
-        monthly.push(survey_spec_file(
+    for f in files {
+        let progress = &opts.progress;
+        let input = read_input(
+            staging,
             f,
             opts.year,
             &mut outside,
-            &opts.progress,
-        )?);
+            &mut month_files,
+            progress,
+        )?;
+        monthly.push(input);
     }
-    // one buyer
-    let mut buyer: Option<(String, String)> = None;
-    for m in &monthly {
-        for this in m.months.values().flat_map(|s| &s.buyers) {
-            match &buyer {
-                None => buyer = Some(this.clone()),
-                Some(b) if b.0 != this.0 => {
-                    return Err(Error::Usage(format!(
-                        "the inputs hold more than one buyer ({} and {}, in {}): a dataset is one buyer's",
-                        b.0, this.0, m.name
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
-    }
-    let Some((kopare_id, kopare)) = buyer else {
-        return Err(Error::Usage(format!(
-            "no rows dated {} in the inputs",
-            opts.year
-        )));
-    };
-    // which input each month comes from
-    let mut owner: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut replaced: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (i, m) in monthly.iter().enumerate() {
-        for month in m.months.keys() {
-            if let Some(prev) = owner.insert(*month, i) {
-                let key = format!("{:02}", month);
-                if !opts.replace_months {
-                    return Err(Error::Usage(format!(
-                        "month {}-{key} is delivered twice, in {} and in {}: give --replace-months to let the later input win",
-                        opts.year, monthly[prev].name, m.name
-                    )));
-                }
-                let list = replaced
-                    .entry(key)
-                    .or_insert_with(|| vec![monthly[prev].name.clone()]);
-                list.push(m.name.clone());
-            }
-        }
-    }
+    let (kopare_id, kopare) = the_buyer(opts.year, &monthly)?;
+    let (owner, replaced) = month_owners(opts, &monthly)?;
     let mut months = BTreeMap::new();
     let mut total = 0i128;
     let mut rows_in_year = 0u64;
@@ -571,15 +590,15 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
             },
         );
     }
-
-    let mut staging = Staging::new(&opts.out)?;
-    let outputs = match write_year(&mut staging, opts, &kopare_id, &owner, &monthly) {
-        Ok(o) => o,
-        Err(e) => {
-            staging.abandon();
-            return Err(e);
-        }
-    };
+    let outputs = write_year(
+        staging,
+        opts,
+        &kopare_id,
+        &owner,
+        &monthly,
+        &mut month_files,
+    )?;
+    drop(month_files);
     let mut report = DatasetReport {
         tool: "reskontra".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -600,34 +619,72 @@ pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
         amount: ore_text(total),
         outputs: Vec::new(),
     };
-    let metadata = (|| -> Result<Vec<DatasetOutput>> {
-        let mut extra = Vec::new();
-        let dp = datapackage(&report, &outputs[0], &opts.licence);
-        let dp_path = staging.path("datapackage.json")?;
-        write::write_file(&dp_path, |f| std::io::Write::write_all(f, dp.as_bytes()))?;
-        extra.push(output_entry(&dp_path, "datapackage.json", 0)?);
-        let ttl = dcat(&report, &outputs, opts);
-        let ttl_path = staging.path("dcat.ttl")?;
-        write::write_file(&ttl_path, |f| std::io::Write::write_all(f, ttl.as_bytes()))?;
-        extra.push(output_entry(&ttl_path, "dcat.ttl", 0)?);
-        Ok(extra)
-    })();
-    let extra = match metadata {
-        Ok(e) => e,
-        Err(e) => {
-            staging.abandon();
-            return Err(e);
-        }
-    };
-    report.outputs = outputs.into_iter().chain(extra).collect();
+    let dp = datapackage(&report, &outputs[0], &opts.licence);
+    let ttl = dcat(&report, &outputs, opts);
+    report.outputs = outputs;
+    for (rel, text) in [("datapackage.json", dp), ("dcat.ttl", ttl)] {
+        let path = staging.path(rel)?;
+        write::write_file(&path, |f| std::io::Write::write_all(f, text.as_bytes()))?;
+        report.outputs.push(output_entry(&path, rel, 0)?);
+    }
     let json = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
     let report_path = staging.path("report.json")?;
-    if let Err(e) = write::write_file(&report_path, |f| {
+    write::write_file(&report_path, |f| {
         std::io::Write::write_all(f, json.as_bytes())
-    }) {
-        staging.abandon();
-        return Err(e);
-    }
-    staging.commit()?;
+    })?;
     Ok(report)
+}
+
+/// The one buyer of the inputs' rows in `year` (a dataset is one buyer's).
+fn the_buyer(year: i32, monthly: &[MonthlyFile]) -> Result<(String, String)> {
+    let mut buyer: Option<(String, String)> = None;
+    for m in monthly {
+        for this in m.months.values().flat_map(|s| &s.buyers) {
+            match &buyer {
+                None => buyer = Some(this.clone()),
+                Some(b) if b.0 != this.0 => {
+                    return Err(Error::Usage(format!(
+                        "the inputs hold more than one buyer ({} and {}, in {}): a dataset is one buyer's",
+                        b.0, this.0, m.name
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    buyer.ok_or_else(|| Error::Usage(format!("no rows dated {year} in the inputs")))
+}
+
+/// Which input (by index) each month comes from.
+type MonthOwners = BTreeMap<u32, usize>;
+
+/// Months (`MM`) delivered more than once, with the inputs that delivered them in order.
+type ReplacedMonths = BTreeMap<String, Vec<String>>;
+
+/// Which input each month comes from (the last one to deliver it, with `--replace-months`),
+/// and the months delivered more than once.
+fn month_owners(
+    opts: &DatasetOptions,
+    monthly: &[MonthlyFile],
+) -> Result<(MonthOwners, ReplacedMonths)> {
+    let mut owner = MonthOwners::new();
+    let mut replaced = ReplacedMonths::new();
+    for (i, m) in monthly.iter().enumerate() {
+        for month in m.months.keys() {
+            if let Some(prev) = owner.insert(*month, i) {
+                let key = format!("{:02}", month);
+                if !opts.replace_months {
+                    return Err(Error::Usage(format!(
+                        "month {}-{key} is delivered twice, in {} and in {}: give --replace-months to let the later input win",
+                        opts.year, monthly[prev].name, m.name
+                    )));
+                }
+                let list = replaced
+                    .entry(key)
+                    .or_insert_with(|| vec![monthly[prev].name.clone()]);
+                list.push(m.name.clone());
+            }
+        }
+    }
+    Ok((owner, replaced))
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::protect::is_person_shaped;
 use crate::read::encoding::{decode_file, first_visible_char, TextEncoding};
-use crate::read::{Input, RawTable, ReadOptions};
+use crate::read::{Input, RawRow, RawTable, ReadOptions};
 use crate::spec::{self, COLUMNS, HEADER};
 use crate::write::is_formula_like;
 use polars::prelude::*;
@@ -298,8 +298,7 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
 /// [`validate_file`], telling `progress` how much of the file is done.
 pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileReport> {
     let input = Input::open(path, 1 << 16)?;
-    let period = Period::from_file_name(&crate::read::file_name(path));
-    let period_span = period_span(&crate::read::file_name(path)).or(period.map(|p| (p, p)));
+    let period_span = period_span_of(path);
     let (findings, rows) = if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
         match stream_json(&input, bom, period_span, progress) {
@@ -307,22 +306,64 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
             None => validate_json_whole(path, input, period_span)?,
         }
     } else {
-        let mut findings = Findings::default();
-        let mut checker = RowChecker::new(period_span);
-        let table = input.delimited_head(&ReadOptions::default(), 1)?;
-        check_text_format(table.format.bom, encoding_of(&table), &mut findings);
-        let rows = csv_rows(path, table, &mut findings, &mut checker, progress)?;
+        let (findings, rows, _) =
+            validate_csv(path, input, period_span, progress, &mut |_| Ok(()))?;
         (findings, rows)
     };
+    Ok(file_report(path, findings, rows))
+}
+
+/// Validate a CSV file as [`validate_file_telling`] does, handing each data row to `on_row` as
+/// soon as it is checked (so before the whole file is known to be valid); returns the report
+/// and the file's SHA-256, taken in the same read. A JSON file is an error.
+pub(crate) fn validate_csv_file_with(
+    path: &Path,
+    progress: &Progress,
+    on_row: &mut dyn FnMut(&RawRow) -> Result<()>,
+) -> Result<(FileReport, String)> {
+    let input = Input::open(path, 1 << 16)?;
+    if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
+        return Err(Error::input(path, "is JSON; a CSV file is needed here"));
+    }
+    let period_span = period_span_of(path);
+    let (findings, rows, sha256) = validate_csv(path, input, period_span, progress, on_row)?;
+    Ok((file_report(path, findings, rows), sha256))
+}
+
+/// The period a file's name gives: a span (`2024-01--2024-06`) or one month.
+fn period_span_of(path: &Path) -> Option<(Period, Period)> {
+    let name = crate::read::file_name(path);
+    period_span(&name).or(Period::from_file_name(&name).map(|p| (p, p)))
+}
+
+/// Validate a CSV input; returns the findings, the number of data rows and the file's SHA-256.
+fn validate_csv(
+    path: &Path,
+    input: Input,
+    period_span: Option<(Period, Period)>,
+    progress: &Progress,
+    on_row: &mut dyn FnMut(&RawRow) -> Result<()>,
+) -> Result<(Findings, u64, String)> {
+    let mut findings = Findings::default();
+    let mut checker = RowChecker::new(period_span);
+    let table = input.delimited_head(&ReadOptions::default(), 1)?;
+    let sha256 = table.sha256.clone();
+    check_text_format(table.format.bom, encoding_of(&table), &mut findings);
+    let rows = csv_rows(path, table, &mut findings, &mut checker, progress, on_row)?;
+    Ok((findings, rows, sha256))
+}
+
+/// A file's report from its findings.
+fn file_report(path: &Path, findings: Findings, rows: u64) -> FileReport {
     let findings = findings.into_vec();
     let invalid = findings.iter().any(|f| f.severity == Severity::Error);
-    Ok(FileReport {
+    FileReport {
         file: path.to_path_buf(),
         rows,
         status: if invalid { "invalid" } else { "valid" }.into(),
         unreadable: None,
         findings,
-    })
+    }
 }
 
 /// Validate a JSON file read and decoded whole (any encoding).
@@ -386,6 +427,7 @@ fn csv_rows(
     findings: &mut Findings,
     checker: &mut RowChecker,
     progress: &Progress,
+    on_row: &mut dyn FnMut(&RawRow) -> Result<()>,
 ) -> Result<u64> {
     let delimiter = table.format.delimiter.as_deref().unwrap_or_default();
     if delimiter != "," {
@@ -440,7 +482,7 @@ fn csv_rows(
             findings,
         );
         count += 1;
-        Ok(())
+        on_row(&r)
     })?;
     if header.is_none() {
         return Err(Error::unreadable(path, "the file holds no rows"));

@@ -358,8 +358,8 @@ fn an_input_with_months_out_of_order_is_sorted_into_months() {
     }
 }
 
-/// Building a dataset tells each input's stages (validating, adding up) and each month
-/// written.
+/// Building a dataset tells each input's stage (validating, which also sorts its rows into
+/// months) and each month written.
 #[test]
 fn building_tells_its_progress() {
     use reskontra::convert::{Progress, ProgressEvent};
@@ -385,11 +385,104 @@ fn building_tells_its_progress() {
     let stages = stages.lock().expect("lock");
     for want in [
         "validating leverantorsreskontra-2024-01.csv",
-        "adding up leverantorsreskontra-2024-12.csv",
+        "validating leverantorsreskontra-2024-12.csv",
         "writing 2024-01",
         "writing 2024-12",
     ] {
         assert!(stages.iter().any(|s| s == want), "{want}: {stages:?}");
     }
-    assert_eq!(stages.len(), 12 * 3, "{stages:?}");
+    assert_eq!(stages.len(), 12 * 2, "{stages:?}");
+}
+
+/// A spec CSV row of Exempelby kommun (`belopp` 10.00) with the given text in `fakturanummer`.
+fn spec_row(v: &str, datum: &str, text: &str) -> String {
+    format!("2120000142,Exempelby kommun,{v},Kontor AB,5566101233,6110,Kontor,10.00,{datum},KS,{text},,,0180,\n")
+}
+
+/// A yearly file whose month is replaced by a later monthly delivery: the year's CSV holds the
+/// yearly file's lines for the other months and the monthly file's for that one, byte for byte
+/// (quoted fields with commas, quotes and line breaks included), and the partitions hold the
+/// same values.
+#[test]
+fn a_monthly_delivery_replaces_a_month_of_a_yearly_file() {
+    use polars::prelude::*;
+    let dir = temp();
+    let header = format!("{}\n", reskontra::spec::HEADER);
+    let yearly = dir.path().join("a-leverantorsreskontra-2024.csv");
+    let yearly_rows = [
+        spec_row("Y1", "2024-01-09", "\"F-1, del \"\"a\"\"\""),
+        spec_row("Y2", "2024-02-14", "\"F-2\nrad två\""),
+        spec_row("Y3", "2024-03-01", "F-3"),
+        spec_row("Y1b", "2024-01-31", "F-4"),
+    ];
+    std::fs::write(&yearly, [header.clone(), yearly_rows.concat()].concat()).expect("write");
+    let march = dir.path().join("b-leverantorsreskontra-2024-03.csv");
+    let march_rows = [
+        spec_row("M1", "2024-03-02", "\"F-5,\nx\""),
+        spec_row("M2", "2024-03-30", "F-6"),
+    ];
+    std::fs::write(&march, [header.clone(), march_rows.concat()].concat()).expect("write");
+    let out = dir.path().join("year");
+    let run = build(&[&yearly, &march], &out, &["--replace-months"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("leverantorsreskontra-2024.csv")).expect("csv");
+    let want = [
+        header,
+        yearly_rows[0].clone(),
+        yearly_rows[3].clone(),
+        yearly_rows[1].clone(),
+        march_rows.concat(),
+    ]
+    .concat();
+    assert_eq!(csv, want);
+    let r = report(&out);
+    assert_eq!(r["rows"], 5);
+    assert_eq!(
+        r["months"]["03"]["source"],
+        "b-leverantorsreskontra-2024-03.csv"
+    );
+    assert_eq!(
+        r["replaced_months"]["03"][1],
+        "b-leverantorsreskontra-2024-03.csv"
+    );
+    let invoices = |month: &str| -> Vec<String> {
+        let part = out.join(format!(
+            "parquet/kopare_id=2120000142/ar=2024/manad={month}/data.parquet"
+        ));
+        let df = ParquetReader::new(std::fs::File::open(&part).expect("open"))
+            .finish()
+            .expect("parquet");
+        let column = df.column("fakturanummer").expect("column");
+        column
+            .str()
+            .expect("text")
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(invoices("01"), ["F-1, del \"a\"", "F-4"]);
+    assert_eq!(invoices("02"), ["F-2\nrad två"]);
+    assert_eq!(invoices("03"), ["F-5,\nx", "F-6"]);
+}
+
+/// A file named `.csv` that holds JSON is refused with a message naming it, and no output
+/// folder is left behind.
+#[test]
+fn a_json_input_is_refused() {
+    let dir = temp();
+    let input = dir.path().join("leverantorsreskontra-2024-01.csv");
+    std::fs::write(&input, "[]\n").expect("write");
+    let out = dir.path().join("year");
+    let run = build(&[&input], &out, &[]);
+    assert_eq!(run.status.code(), Some(1), "{:?}", run);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("leverantorsreskontra-2024-01.csv") && stderr.contains("is JSON"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }
