@@ -99,6 +99,7 @@ fn run_doc_case(case: &str, dir: &Path) -> (i32, String, String) {
             .expect("sample");
             write(dir, "cut.xlsx", &full[..full.len() / 2])
         }
+        "password-protected xlsx" => root().join("tests/fixtures/locked-2024-04.xlsx"),
         "encrypted or OLE xlsx" => {
             let mut b = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
             b.extend(std::iter::repeat_n(0u8, 1024));

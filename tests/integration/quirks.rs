@@ -490,3 +490,46 @@ fn an_input_from_a_pipe_is_read_once() {
         std::fs::read_to_string(golden).expect("golden")
     );
 }
+
+/// An Excel 97-2003 (.xls) export converts to the same published files as the same sheet saved
+/// as .xlsx (the fixtures are the xlsx samples written as BIFF8 by
+/// scripts/make_legacy_fixtures.py: title lines, numbers as ids, float amounts, date cells and a
+/// date typed as a plain serial).
+#[test]
+fn legacy_xls_converts_like_its_xlsx() {
+    for (name, xls) in [
+        (
+            "municipality-report",
+            "tests/fixtures/Leverantörsfakturor 2024-03.xls",
+        ),
+        (
+            "municipality-report-dated",
+            "tests/fixtures/leverantorsfakturor-2024-04.xls",
+        ),
+    ] {
+        let dir = temp();
+        let (from_xlsx, from_xls) = (dir.path().join("xlsx"), dir.path().join("xls"));
+        assert!(convert_sample(sample(name), &from_xlsx).status.success());
+        let args = [
+            "--policy",
+            "samples/policy.toml",
+            "--formats",
+            "csv,json,parquet",
+        ];
+        convert_ok(&root().join(xls), &from_xls, &args);
+        let (a, b) = (files_below(&from_xlsx), files_below(&from_xls));
+        let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+            files.iter().map(|(n, _)| n.clone()).collect()
+        };
+        assert_eq!(names(&a), names(&b), "{name}");
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            if name != "report.json" {
+                assert!(x == y, "{name}: {name} differs between .xlsx and .xls");
+            }
+        }
+        let (ra, rb) = (report(&from_xlsx), report(&from_xls));
+        assert_eq!(ra["rows"], rb["rows"], "{name}");
+        assert_eq!(ra["amount"], rb["amount"], "{name}");
+        assert_eq!(rb["layout"]["name"], name, "{name}");
+    }
+}
