@@ -312,12 +312,13 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
 }
 
 /// An input opened for reading: its first bytes, and — for an input that cannot be read twice,
-/// such as a pipe — all of its bytes.
+/// such as a pipe — all of its bytes (shared by clones, so a clone is cheap).
+#[derive(Clone)]
 pub struct Input {
     path: PathBuf,
     start: Vec<u8>,
     /// All the bytes, when the input is not a regular file.
-    whole: Option<Vec<u8>>,
+    whole: Option<std::sync::Arc<[u8]>>,
 }
 
 impl Input {
@@ -336,7 +337,7 @@ impl Input {
             Input {
                 path: path.to_path_buf(),
                 start: bytes[..bytes.len().min(n)].to_vec(),
-                whole: Some(bytes),
+                whole: Some(bytes.into()),
             }
         };
         if input.start.is_empty() {
@@ -361,7 +362,7 @@ impl Input {
     /// A reader of all the bytes, from the start.
     pub fn reader(&self) -> Result<Box<dyn std::io::Read + '_>> {
         match &self.whole {
-            Some(bytes) => Ok(Box::new(bytes.as_slice())),
+            Some(bytes) => Ok(Box::new(&bytes[..])),
             None => {
                 let file = std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
                 Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
@@ -372,7 +373,7 @@ impl Input {
     /// All the bytes.
     pub fn bytes(self) -> Result<Vec<u8>> {
         match self.whole {
-            Some(bytes) => Ok(bytes),
+            Some(bytes) => Ok(bytes.to_vec()),
             None => std::fs::read(&self.path).map_err(|e| Error::io(&self.path, e)),
         }
     }
@@ -388,7 +389,7 @@ impl Input {
     /// Where the input's bytes come from from now on: the file, or the bytes read already.
     fn source(self) -> source::ByteSource {
         match self.whole {
-            Some(bytes) => source::ByteSource::Memory(bytes.into()),
+            Some(bytes) => source::ByteSource::Memory(bytes),
             None => source::ByteSource::File,
         }
     }

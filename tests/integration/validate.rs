@@ -220,6 +220,26 @@ fn file_level_deviations() {
     );
 }
 
+/// A line break inside a quoted field is a value, not a line ending: an LF file with a CRLF in
+/// a quoted field is valid; a file whose records end in both LF and CRLF is not.
+#[test]
+fn line_breaks_inside_quoted_fields_are_not_line_endings() {
+    let dir = temp();
+    let quoted = row(|r| r[10] = "\"F-1\r\nrad 2\"".into());
+    let (code, r) = validate_json(dir.path(), "quoted.csv", &file(&[quoted]));
+    assert_eq!(code, 0, "{r}");
+    assert!(finding(&r, "line_endings").is_none(), "{r}");
+    let mut mixed = file(&[row(|_| {}), row(|r| r[2] = "V2".into())]);
+    let first_break = mixed.iter().position(|b| *b == b'\n').expect("a line");
+    mixed.insert(first_break, b'\r');
+    let (code, r) = validate_json(dir.path(), "mixed.csv", &mixed);
+    assert_eq!(code, 1);
+    assert!(
+        finding(&r, "line_endings").is_some_and(|f| f.0 == "error"),
+        "{r}"
+    );
+}
+
 #[test]
 fn json_files_are_checked_too() {
     let dir = temp();
