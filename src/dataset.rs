@@ -206,15 +206,18 @@ impl MonthFiles {
     /// The bytes of a month's file in `range`.
     fn read(&mut self, month: u32, range: &std::ops::Range<u64>) -> Result<Vec<u8>> {
         use std::io::{Read, Seek, SeekFrom, Write};
+        let Some((writer, _)) = self.files.get_mut(&month) else {
+            return Err(Error::Internal(format!(
+                "no scratch file for month {month}"
+            )));
+        };
         let mut bytes = vec![0; (range.end - range.start) as usize];
-        if let Some((writer, _)) = self.files.get_mut(&month) {
-            writer.flush().map_err(scratch_error)?;
-            let file = writer.get_mut();
-            file.seek(SeekFrom::Start(range.start))
-                .and_then(|_| file.read_exact(&mut bytes))
-                .and_then(|_| file.seek(SeekFrom::End(0)))
-                .map_err(scratch_error)?;
-        }
+        writer.flush().map_err(scratch_error)?;
+        let file = writer.get_mut();
+        file.seek(SeekFrom::Start(range.start))
+            .and_then(|_| file.read_exact(&mut bytes))
+            .and_then(|_| file.seek(SeekFrom::End(0)))
+            .map_err(scratch_error)?;
         Ok(bytes)
     }
 }
