@@ -50,10 +50,22 @@ pub struct MonthSummary {
     pub source: String,
 }
 
+/// The options a dataset was built with besides the year, recorded so that
+/// [`crate::verify`] can build it again.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetRunOptions {
+    /// Whether a later delivery of a month replaced an earlier one.
+    pub replace_months: bool,
+    /// Licence URI.
+    pub licence: String,
+    /// Where the files were to be published.
+    pub base_url: Option<String>,
+}
+
 /// An input of the dataset.
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetInput {
-    /// File name.
+    /// Path relative to the output folder (forward slashes).
     pub path: String,
     /// SHA-256.
     pub sha256: String,
@@ -85,7 +97,9 @@ pub struct DatasetReport {
     pub kopare: String,
     /// The year.
     pub year: i32,
-    /// Inputs.
+    /// The other options of the build.
+    pub options: DatasetRunOptions,
+    /// Inputs, in the order read.
     pub inputs: Vec<DatasetInput>,
     /// Per month `MM`.
     pub months: BTreeMap<String, MonthSummary>,
@@ -159,6 +173,7 @@ fn collect_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// sorted into [`MonthFiles`] as the input is read, so each input is read once and a year is
 /// never held whole.
 struct MonthlyFile {
+    path: PathBuf,
     name: String,
     sha256: String,
     months: BTreeMap<u32, MonthStats>,
@@ -284,6 +299,7 @@ fn read_input(
         stats.bytes.end = month_files.len(*month);
     }
     Ok(MonthlyFile {
+        path: path.to_path_buf(),
         name: file_name(path),
         sha256,
         months,
@@ -608,10 +624,15 @@ fn build_in(
         kopare_id,
         kopare,
         year: opts.year,
+        options: DatasetRunOptions {
+            replace_months: opts.replace_months,
+            licence: opts.licence.clone(),
+            base_url: opts.base_url.clone(),
+        },
         inputs: monthly
             .iter()
             .map(|m| DatasetInput {
-                path: m.name.clone(),
+                path: crate::convert::relative_path(&m.path, &opts.out),
                 sha256: m.sha256.clone(),
             })
             .collect(),

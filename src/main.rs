@@ -33,7 +33,7 @@ enum Command {
     Convert(Box<ConvertArgs>),
     /// Check published files against the specification (exit 0 valid, 1 invalid, 2 unreadable).
     Validate(ValidateArgs),
-    /// Re-run a conversion from what its report.json recorded and compare the outputs.
+    /// Re-run a conversion or a year dataset build from what its report.json recorded and compare the outputs.
     Verify(VerifyArgs),
     /// Calendar-year datasets.
     #[command(subcommand)]

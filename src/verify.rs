@@ -1,5 +1,6 @@
-//! `reskontra verify <report.json>`: re-run a conversion from the inputs and options a report
-//! recorded, and say for each output whether the bytes are identical.
+//! `reskontra verify <report.json>`: re-run a conversion (or a year dataset build) from the
+//! inputs and options a report recorded, and say for each output whether the bytes are
+//! identical.
 
 use crate::convert::{check_period, convert, ConvertOptions};
 use crate::error::{Error, Result};
@@ -64,7 +65,8 @@ fn resolve(recorded: &str, report_dir: &Path, inputs_dir: Option<&Path>) -> Path
     }
 }
 
-/// Verify a report.
+/// Verify a report: of a conversion (`reskontra convert`) or of a year dataset
+/// (`reskontra dataset build`).
 pub fn verify(report_path: &Path, inputs_dir: Option<&Path>) -> Result<Verification> {
     let bytes = std::fs::read(report_path).map_err(|e| Error::io(report_path, e))?;
     let report: Value = serde_json::from_slice(&bytes)
@@ -73,43 +75,98 @@ pub fn verify(report_path: &Path, inputs_dir: Option<&Path>) -> Result<Verificat
         return Err(Error::input(report_path, "not a reskontra report.json"));
     }
     let report_dir = report_path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut verdicts = Vec::new();
-    let mut main_inputs = Vec::new();
-    let mut suppliers = None;
+    let inputs = check_inputs(&report, &report_dir, inputs_dir)?;
+    let work = tempfile::tempdir().map_err(|e| Error::io(Path::new("temporary folder"), e))?;
+    let out = work.path().join("out");
+    if report["months"].is_object() {
+        build_dataset_again(report_path, &report, &inputs, &out)?;
+    } else {
+        convert_again(&report, &inputs, &report_dir, inputs_dir, &out)?;
+    }
+    Ok(Verification {
+        inputs: inputs.into_iter().map(|i| i.verdict).collect(),
+        outputs: compare_outputs(&report, &out),
+    })
+}
+
+/// A recorded input, found again.
+struct FoundInput {
+    path: PathBuf,
+    role: Option<String>,
+    verdict: FileVerdict,
+}
+
+/// Find each recorded input (beside the report, or by name in `inputs_dir`) and compare its
+/// hash with the recorded one; a missing input is an error.
+fn check_inputs(
+    report: &Value,
+    report_dir: &Path,
+    inputs_dir: Option<&Path>,
+) -> Result<Vec<FoundInput>> {
+    let mut found = Vec::new();
     for input in report["inputs"].as_array().cloned().unwrap_or_default() {
         let recorded = text(&input["path"]).unwrap_or_default();
-        let path = resolve(&recorded, &report_dir, inputs_dir);
+        let path = resolve(&recorded, report_dir, inputs_dir);
         let status = match sha256_file(&path) {
             Ok((sha, _)) if text(&input["sha256"]).as_deref() == Some(sha.as_str()) => "unchanged",
             Ok(_) => "changed",
+            Err(_) => {
+                return Err(Error::input(
+                    &path,
+                    "a recorded input is missing: give --inputs DIR with the original files",
+                ))
+            }
+        };
+        found.push(FoundInput {
+            path,
+            role: text(&input["role"]),
+            verdict: FileVerdict {
+                path: recorded,
+                status: status.into(),
+            },
+        });
+    }
+    Ok(found)
+}
+
+/// Whether each recorded output has the recorded hash in `out`.
+fn compare_outputs(report: &Value, out: &Path) -> Vec<FileVerdict> {
+    let mut outputs = Vec::new();
+    for output in report["outputs"].as_array().cloned().unwrap_or_default() {
+        let rel = text(&output["path"]).unwrap_or_default();
+        let status = match sha256_file(&out.join(&rel)) {
+            Ok((sha, _)) if text(&output["sha256"]).as_deref() == Some(sha.as_str()) => "identical",
+            Ok(_) => "different",
             Err(_) => "missing",
         };
-        verdicts.push(FileVerdict {
-            path: recorded.clone(),
+        outputs.push(FileVerdict {
+            path: rel,
             status: status.into(),
         });
-        if status == "missing" {
-            return Err(Error::input(
-                &path,
-                "a recorded input is missing: give --inputs DIR with the original files",
-            ));
-        }
-        if input["role"] == "suppliers" {
-            suppliers = Some(path);
-        } else {
-            main_inputs.push(path);
-        }
     }
+    outputs
+}
+
+/// Run the recorded conversion again into `out`.
+fn convert_again(
+    report: &Value,
+    inputs: &[FoundInput],
+    report_dir: &Path,
+    inputs_dir: Option<&Path>,
+    out: &Path,
+) -> Result<()> {
+    let (suppliers, main): (Vec<&FoundInput>, Vec<&FoundInput>) = inputs
+        .iter()
+        .partition(|i| i.role.as_deref() == Some("suppliers"));
+    let main_inputs = main.iter().map(|i| i.path.clone()).collect();
     let options = &report["options"];
-    let work = tempfile::tempdir().map_err(|e| Error::io(Path::new("temporary folder"), e))?;
-    let out = work.path().join("out");
-    let mut opts = ConvertOptions::new(main_inputs, out.clone());
+    let mut opts = ConvertOptions::new(main_inputs, out.to_path_buf());
     opts.layout = text(&options["layout"]).map(|l| {
         // a layout file is looked for beside the report (or in --inputs) by its name
         if crate::layout::Layout::builtin().iter().any(|b| b.name == l) {
             l
         } else {
-            resolve(&l, &report_dir, inputs_dir).display().to_string()
+            resolve(&l, report_dir, inputs_dir).display().to_string()
         }
     });
     opts.overrides = Overrides {
@@ -132,27 +189,39 @@ pub fn verify(report_path: &Path, inputs_dir: Option<&Path>) -> Result<Verificat
         .unwrap_or_default();
     opts.formula_guard = options["formula_guard"].as_bool().unwrap_or(true);
     if let Some(policy) = text(&options["policy"]["path"]) {
-        let path = resolve(&policy, &report_dir, inputs_dir);
+        let path = resolve(&policy, report_dir, inputs_dir);
         opts.policy = Policy::load(&path)?;
         opts.policy_path = Some(path);
     }
-    opts.suppliers = suppliers;
+    opts.suppliers = suppliers.last().map(|i| i.path.clone());
     convert(&opts)?;
-    let mut outputs = Vec::new();
-    for output in report["outputs"].as_array().cloned().unwrap_or_default() {
-        let rel = text(&output["path"]).unwrap_or_default();
-        let status = match sha256_file(&out.join(&rel)) {
-            Ok((sha, _)) if text(&output["sha256"]).as_deref() == Some(sha.as_str()) => "identical",
-            Ok(_) => "different",
-            Err(_) => "missing",
-        };
-        outputs.push(FileVerdict {
-            path: rel,
-            status: status.into(),
-        });
-    }
-    Ok(Verification {
-        inputs: verdicts,
-        outputs,
-    })
+    Ok(())
+}
+
+/// Build the recorded year dataset again into `out`, from the inputs in the recorded order.
+fn build_dataset_again(
+    report_path: &Path,
+    report: &Value,
+    inputs: &[FoundInput],
+    out: &Path,
+) -> Result<()> {
+    let year = report["year"]
+        .as_i64()
+        .and_then(|y| i32::try_from(y).ok())
+        .ok_or_else(|| Error::input(report_path, "a dataset report without a year"))?;
+    let options = &report["options"];
+    let replaced = report["replaced_months"]
+        .as_object()
+        .is_some_and(|m| !m.is_empty());
+    let opts = crate::dataset::DatasetOptions {
+        inputs: inputs.iter().map(|i| i.path.clone()).collect(),
+        year,
+        out: out.to_path_buf(),
+        replace_months: options["replace_months"].as_bool().unwrap_or(replaced),
+        licence: text(&options["licence"]).unwrap_or_else(|| crate::dataset::CC0.into()),
+        base_url: text(&options["base_url"]),
+        progress: Default::default(),
+    };
+    crate::dataset::build(&opts)?;
+    Ok(())
 }

@@ -464,6 +464,18 @@ fn a_monthly_delivery_replaces_a_month_of_a_yearly_file() {
             .map(|v| v.unwrap_or_default().to_string())
             .collect()
     };
+    // verify builds it again, with the inputs in the recorded order and --replace-months
+    let verified = reskontra()
+        .arg("verify")
+        .arg(out.join("report.json"))
+        .output()
+        .expect("verify");
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
     assert_eq!(invoices("01"), ["F-1, del \"a\"", "F-4"]);
     assert_eq!(invoices("02"), ["F-2\nrad två"]);
     assert_eq!(invoices("03"), ["F-5,\nx", "F-6"]);
@@ -485,4 +497,81 @@ fn a_json_input_is_refused() {
         "{stderr}"
     );
     assert!(!out.exists());
+}
+
+fn verify(report: &Path, inputs: Option<&Path>) -> (Option<i32>, String) {
+    let mut cmd = reskontra();
+    cmd.arg("verify").arg(report);
+    if let Some(dir) = inputs {
+        cmd.arg("--inputs").arg(dir);
+    }
+    let run = cmd.output().expect("verify");
+    let text = String::from_utf8_lossy(&run.stdout).into_owned();
+    (
+        run.status.code(),
+        text + &String::from_utf8_lossy(&run.stderr),
+    )
+}
+
+/// `verify` on a dataset's report builds the dataset again from the recorded inputs (beside
+/// the report's recorded paths, or by name in --inputs) with the recorded options (licence,
+/// base URL), and says which outputs differ once an input changes.
+#[test]
+fn verify_rebuilds_a_year_dataset() {
+    let dir = temp();
+    let monthly = twelve_months(dir.path());
+    let out = dir.path().join("year");
+    let licence = ["--licence", "https://creativecommons.org/licenses/by/4.0/"];
+    let base = ["--base-url", "https://data.exempelby.se/lev/"];
+    let run = build(&[&monthly], &out, &[licence, base].concat());
+    assert!(run.status.success());
+    let report_path = out.join("report.json");
+    let r = report(&out);
+    assert_eq!(r["options"]["licence"], licence[1]);
+    assert_eq!(
+        r["inputs"][0]["path"],
+        "../monthly/leverantorsreskontra-2024-01.csv"
+    );
+    let (code, text) = verify(&report_path, None);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("output identical  dcat.ttl"), "{text}");
+    assert!(
+        text.contains("verified: every output is identical"),
+        "{text}"
+    );
+    // moved elsewhere: found by name with --inputs, and missing without it
+    let moved = dir.path().join("moved");
+    std::fs::rename(&monthly, &moved).expect("move");
+    let (code, text) = verify(&report_path, None);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("a recorded input is missing"), "{text}");
+    let (code, text) = verify(&report_path, Some(&moved));
+    assert_eq!(code, Some(0), "{text}");
+    // one amount changed by one öre in March
+    let march = moved.join("leverantorsreskontra-2024-03.csv");
+    let csv = std::fs::read_to_string(&march).expect("read");
+    let changed = csv.replacen("3214.32", "3214.33", 1);
+    assert_ne!(changed, csv, "the sample has an amount of 3214.32");
+    std::fs::write(&march, changed).expect("write");
+    let (code, text) = verify(&report_path, Some(&moved));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("input  changed    ../monthly/leverantorsreskontra-2024-03.csv"),
+        "{text}"
+    );
+    for different in [
+        "leverantorsreskontra-2024.csv",
+        "parquet/kopare_id=2120000142/ar=2024/manad=03/data.parquet",
+    ] {
+        assert!(
+            text.contains(&format!("output different  {different}")),
+            "{text}"
+        );
+    }
+    assert!(
+        text.contains(
+            "output identical  parquet/kopare_id=2120000142/ar=2024/manad=02/data.parquet"
+        ),
+        "{text}"
+    );
 }
