@@ -103,7 +103,7 @@ struct ConvertArgs {
 
 #[derive(Args)]
 struct ValidateArgs {
-    /// Published files (CSV or JSON).
+    /// Published files (CSV, JSON, or the Parquet files this tool writes, year-dataset partitions included).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print a machine-readable JSON report instead of the summary.

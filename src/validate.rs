@@ -12,7 +12,7 @@ use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::protect::is_person_shaped;
 use crate::read::encoding::{decode_file, first_visible_char, TextEncoding};
 use crate::read::{Input, RawRow, RawTable, ReadOptions};
-use crate::spec::{self, COLUMNS, HEADER};
+use crate::spec::{self, COLUMNS};
 use crate::write::is_formula_like;
 use polars::prelude::*;
 use serde::Serialize;
@@ -299,7 +299,9 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
 pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileReport> {
     let input = Input::open(path, 1 << 16)?;
     let period_span = period_span_of(path);
-    let (findings, rows) = if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
+    let (findings, rows) = if input.start().starts_with(b"PAR1") {
+        validate_parquet(path, period_span, progress)?
+    } else if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
         match stream_json(&input, bom, period_span, progress) {
             Some(streamed) => streamed,
@@ -458,6 +460,188 @@ fn check_line_endings(endings: &str, findings: &mut Findings) {
     }
 }
 
+/// Rows of a Parquet file checked at a time.
+const PARQUET_SLICE_ROWS: usize = 1 << 17;
+
+/// Validate a Parquet file (this tool's third format; the spec itself publishes CSV and JSON):
+/// the spec's columns in order, their types (`belopp` an exact decimal with 2 decimals, `datum`
+/// a date, the rest text), and every row as a CSV row is checked, amounts and dates written as
+/// the CSV has them. Rows are numbered from 1 and read a slice at a time.
+fn validate_parquet(
+    path: &Path,
+    period_span: Option<(Period, Period)>,
+    progress: &Progress,
+) -> Result<(Findings, u64)> {
+    let unreadable =
+        |e: PolarsError| Error::unreadable(path, format!("not a readable Parquet file: {e}"));
+    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+    let mut reader = ParquetReader::new(open()?);
+    let schema = reader.schema().map_err(unreadable)?;
+    let total = reader.num_rows().map_err(unreadable)?;
+    let mut findings = Findings::default();
+    let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+    // a partition of a Hive-partitioned dataset keeps its keys in the path, not in the file
+    let keys: Vec<(String, String)> = hive_keys(path)
+        .into_iter()
+        .filter(|(k, _)| COLUMNS.contains(&k.as_str()) && !names.contains(&k.as_str()))
+        .collect();
+    let from_path: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+    let positions = check_columns(&names, &from_path, None, &mut findings);
+    let path_value = |c: &str| keys.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone());
+    let path_values: Vec<Option<String>> = COLUMNS.iter().map(|c| path_value(c)).collect();
+    let mut checker = RowChecker::new(period_span);
+    let mut start = 0;
+    while start < total {
+        let df = ParquetReader::new(open()?)
+            .with_slice(Some((start, PARQUET_SLICE_ROWS)))
+            .finish()
+            .map_err(unreadable)?;
+        if df.height() == 0 {
+            break;
+        }
+        if start == 0 {
+            check_parquet_types(&df, &mut findings);
+        }
+        let columns: Vec<Option<Vec<Option<String>>>> = positions
+            .iter()
+            .map(|p| p.map(|i| parquet_texts(&df.columns()[i])).transpose())
+            .collect::<Result<_>>()?;
+        for i in 0..df.height() {
+            let values = columns
+                .iter()
+                .zip(&path_values)
+                .map(|(c, from_path)| match c {
+                    Some(texts) => texts[i].clone(),
+                    None => from_path.clone(),
+                })
+                .collect();
+            let number = (start + i + 1) as u64;
+            checker.check(&Row { number, values }, &mut findings);
+        }
+        start += df.height();
+        progress.done(start as u64, total as u64);
+    }
+    Ok((findings, start as u64))
+}
+
+/// The `key=value` folders of a path (Hive partitioning), values percent-decoded as far as
+/// they are ASCII.
+fn hive_keys(path: &Path) -> Vec<(String, String)> {
+    path.parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| {
+            let part = c.as_os_str().to_str()?;
+            let (key, value) = part.split_once('=')?;
+            Some((key.to_string(), percent_decoded(value)))
+        })
+        .collect()
+}
+
+/// `%XX` escapes of ASCII characters decoded (others left as they are).
+fn percent_decoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let code = rest
+            .get(at + 1..at + 3)
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match code {
+            Some(b) if b.is_ascii() => {
+                out.push(char::from(b));
+                rest = &rest[at + 3..];
+            }
+            _ => {
+                out.push('%');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A finding for each spec column a Parquet file stores in another type than this tool writes:
+/// an error when the values may have lost something (a float amount, a number for a code that
+/// may have leading zeros), a warning for amounts or dates stored as text (checked as text).
+fn check_parquet_types(df: &DataFrame, findings: &mut Findings) {
+    for column in df.columns() {
+        let name = column.name().as_str();
+        if !COLUMNS.contains(&name) {
+            continue;
+        }
+        let dtype = column.dtype();
+        let wanted = match name {
+            "belopp" => "a decimal with 2 decimals",
+            "datum" => "a date",
+            _ => "text",
+        };
+        let fits = match (name, dtype) {
+            (_, DataType::Null) => true,
+            ("belopp", DataType::Decimal(_, scale)) => *scale == 2,
+            ("belopp", _) => false,
+            ("datum", dtype) => *dtype == DataType::Date,
+            (_, dtype) => *dtype == DataType::String,
+        };
+        if fits {
+            continue;
+        }
+        let check = format!("{name}_type");
+        let message = format!("{name} is stored as {dtype}, not as {wanted}");
+        if *dtype == DataType::String {
+            findings.warning(&check, &message, None);
+        } else {
+            findings.error(&check, &message, None);
+        }
+    }
+}
+
+/// A Parquet column's values as the CSV writes them: decimals with their decimals, dates as
+/// `YYYY-MM-DD`, anything else as polars writes it as text.
+fn parquet_texts(column: &Column) -> Result<Vec<Option<String>>> {
+    Ok(match column.dtype() {
+        DataType::Decimal(_, scale) => {
+            let scale = *scale;
+            column
+                .decimal()?
+                .physical()
+                .iter()
+                .map(|v| v.map(|v| decimal_text(v, scale)))
+                .collect()
+        }
+        DataType::Date => column
+            .date()?
+            .physical()
+            .iter()
+            .map(|d| {
+                d.map(|d| {
+                    crate::normalise::date_from_days(d)
+                        .format("%Y-%m-%d")
+                        .to_string()
+                })
+            })
+            .collect(),
+        _ => {
+            let texts = column.cast(&DataType::String)?;
+            texts.str()?.iter().map(|v| v.map(str::to_string)).collect()
+        }
+    })
+}
+
+/// A decimal's text from its unscaled value and scale (`12345`, 2 -> `123.45`).
+fn decimal_text(unscaled: i128, scale: usize) -> String {
+    let digits = unscaled.unsigned_abs().to_string();
+    let digits = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, fraction) = digits.split_at(digits.len() - scale);
+    let sign = if unscaled < 0 { "-" } else { "" };
+    if scale == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
 /// A file's report from its findings.
 fn file_report(path: &Path, findings: Findings, rows: u64) -> FileReport {
     let findings = findings.into_vec();
@@ -584,9 +768,24 @@ fn csv_rows(
 
 /// Check the header; returns, per spec column, its position in the file (if present).
 fn check_header(header: &[&str], findings: &mut Findings) -> Vec<Option<usize>> {
-    let joined = header.join(",");
-    if joined != HEADER {
-        let missing: Vec<&str> = COLUMNS
+    check_columns(header, &[], Some(1), findings)
+}
+
+/// Check that a file's columns are the spec's in order, but for those its path gives (Hive
+/// partition keys); returns, per spec column, its position in the file (if present).
+fn check_columns(
+    header: &[&str],
+    from_path: &[&str],
+    row: Option<u64>,
+    findings: &mut Findings,
+) -> Vec<Option<usize>> {
+    let expected: Vec<&str> = COLUMNS
+        .iter()
+        .filter(|c| !from_path.contains(c))
+        .copied()
+        .collect();
+    if header != expected.as_slice() {
+        let missing: Vec<&str> = expected
             .iter()
             .filter(|c| !header.contains(c))
             .copied()
@@ -612,7 +811,7 @@ fn check_header(header: &[&str], findings: &mut Findings) -> Vec<Option<usize>> 
                 "the header is not exactly the spec's 15 columns: {}",
                 parts.join("; ")
             ),
-            Some(1),
+            row,
         );
     }
     COLUMNS
@@ -1067,6 +1266,15 @@ impl RowChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_texts() {
+        assert_eq!(decimal_text(12345, 2), "123.45");
+        assert_eq!(decimal_text(-5, 2), "-0.05");
+        assert_eq!(decimal_text(0, 2), "0.00");
+        assert_eq!(decimal_text(1005, 3), "1.005");
+        assert_eq!(decimal_text(-42, 0), "-42");
+    }
 
     fn endings(text: &str) -> &'static str {
         record_endings(&mut text.as_bytes(), b',').expect("read")

@@ -83,6 +83,19 @@ fn twelve_months_build_a_year_dataset() {
         ));
         assert!(p.exists(), "{}", p.display());
     }
+    // a partition validates on its own: kopare_id comes from its path
+    let partition = out.join("parquet/kopare_id=2120000142/ar=2024/manad=07/data.parquet");
+    let v = reskontra()
+        .arg("validate")
+        .arg(&partition)
+        .output()
+        .expect("validate");
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
     // datapackage.json: a tabular data package whose resource matches the CSV
     let dp: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("datapackage.json")).expect("dp"))

@@ -89,7 +89,7 @@ fn every_sample_output_validates() {
         let dir = temp();
         let out = dir.path().join("out");
         assert!(convert_sample(sample, &out).status.success());
-        for ext in ["csv", "json"] {
+        for ext in ["csv", "json", "parquet"] {
             let run = reskontra()
                 .arg("validate")
                 .arg(published(&out, ext))
@@ -268,6 +268,10 @@ fn unreadable_files_exit_two() {
     assert_eq!(r["files"][0]["status"], "unreadable");
     let (code, _) = validate_json(dir.path(), "broken.json", b"[{\"kopare_id\": ");
     assert_eq!(code, 2);
+    let (code, r) = validate_json(dir.path(), "cut.parquet", b"PAR1\x15\x04\x15");
+    assert_eq!(code, 2);
+    let message = r["files"][0]["unreadable"].as_str().unwrap_or_default();
+    assert!(message.contains("not a readable Parquet file"), "{r}");
 }
 
 /// Stage names, and (part, whole) pairs, as told to a progress callback.
@@ -336,5 +340,138 @@ fn validating_tells_its_progress() {
         done.iter()
             .any(|(part, whole)| *whole == json_size && *part >= 1 << 20),
         "{done:?}"
+    );
+}
+
+/// The findings of a validate --json report as (check, severity, count), sorted.
+fn finding_counts(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    let mut counts: Vec<(String, String, u64)> = report["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    counts.sort();
+    counts
+}
+
+/// A Parquet file gets the row checks of its CSV: the same findings with the same counts, its
+/// rows numbered from 1 (the CSV's from its header line).
+#[test]
+fn a_parquet_file_gets_the_checks_of_its_csv() {
+    let dir = temp();
+    let rows = [
+        row(|_| {}),
+        row(|f| f[4] = String::new()),
+        row(|f| f[3] = "Anna Svensson".into()),
+        row(|f| f[7] = "100.005".into()),
+        row(|f| f[8] = "2024-02-30".into()),
+        row(|_| {}),
+    ];
+    let csv = dir.path().join("lev-2024-01.csv");
+    std::fs::write(&csv, file(&rows)).expect("write");
+    let parquet = dir.path().join("lev-2024-01.parquet");
+    write_parquet_like_csv(&csv, &parquet);
+    let (csv_code, from_csv) = validate_json(dir.path(), "lev-2024-01.csv", &file(&rows));
+    let run = reskontra()
+        .args(["validate", "--json"])
+        .arg(&parquet)
+        .output()
+        .expect("run");
+    let from_parquet: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
+    assert_eq!(run.status.code(), Some(csv_code), "{from_parquet}");
+    // amounts and dates stored as text are warned about, and checked as the CSV's texts
+    for check in ["belopp_type", "datum_type"] {
+        assert!(
+            finding(&from_parquet, check).is_some_and(|f| f.0 == "warning"),
+            "{check}: {from_parquet}"
+        );
+    }
+    let mut counts = finding_counts(&from_parquet);
+    counts.retain(|(check, _, _)| !check.ends_with("_type"));
+    assert_eq!(counts, finding_counts(&from_csv));
+    assert_eq!(from_parquet["files"][0]["rows"], 6);
+    assert_eq!(
+        finding(&from_parquet, "leverantor_id_empty").map(|f| f.2),
+        Some(vec![2])
+    );
+    assert_eq!(
+        finding(&from_csv, "leverantor_id_empty").map(|f| f.2),
+        Some(vec![3])
+    );
+}
+
+/// Write a spec CSV as Parquet with every column as text (the CSV's texts, empty as null).
+fn write_parquet_like_csv(csv: &Path, parquet: &Path) {
+    use polars::prelude::*;
+    let text = std::fs::read_to_string(csv).expect("read");
+    let mut lines = text.lines();
+    let names: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let columns: Vec<Column> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let values: Vec<Option<&str>> = rows
+                .iter()
+                .map(|r| Some(r[i]).filter(|v| !v.is_empty()))
+                .collect();
+            Column::new((*name).into(), values)
+        })
+        .collect();
+    let mut df = DataFrame::new(rows.len(), columns).expect("frame");
+    ParquetWriter::new(std::fs::File::create(parquet).expect("create"))
+        .finish(&mut df)
+        .expect("write");
+}
+
+/// Parquet types other than this tool writes are errors naming the column: an amount as a
+/// float (not exact), a municipality code as a number (its leading zero lost).
+#[test]
+fn parquet_types_are_checked() {
+    use polars::prelude::*;
+    let dir = temp();
+    let csv = dir.path().join("t.csv");
+    std::fs::write(&csv, file(&[row(|_| {})])).expect("write");
+    let parquet = dir.path().join("t.parquet");
+    write_parquet_like_csv(&csv, &parquet);
+    let mut df = ParquetReader::new(std::fs::File::open(&parquet).expect("open"))
+        .finish()
+        .expect("read");
+    let belopp = df
+        .column("belopp")
+        .expect("belopp")
+        .cast(&DataType::Float64)
+        .expect("cast");
+    let kommun = df
+        .column("kommun_id")
+        .expect("kommun_id")
+        .cast(&DataType::Int64)
+        .expect("cast");
+    df.with_column(belopp).expect("replace");
+    df.with_column(kommun).expect("replace");
+    ParquetWriter::new(std::fs::File::create(&parquet).expect("create"))
+        .finish(&mut df)
+        .expect("write");
+    let run = reskontra()
+        .args(["validate"])
+        .arg(&parquet)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("belopp is stored as f64, not as a decimal with 2 decimals"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kommun_id is stored as i64, not as text"),
+        "{text}"
     );
 }
