@@ -115,3 +115,33 @@ impl From<polars::prelude::PolarsError> for Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How many calls into third-party readers that may panic on damaged input are running.
+static GUARDED_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Run third-party code fed with untrusted bytes (calamine reading a workbook, polars reading a
+/// Parquet file), turning a panic in it (on this thread or a pool thread it waits for) into the
+/// error `on_panic` makes of the panic's message: a damaged file must never take the process
+/// down. While it runs, [`panics_are_guarded`] is true, so a panic hook can stay quiet.
+pub fn catch_panics<T>(
+    f: impl FnOnce() -> Result<T>,
+    on_panic: impl FnOnce(String) -> Error,
+) -> Result<T> {
+    use std::sync::atomic::Ordering;
+    GUARDED_CALLS.fetch_add(1, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED_CALLS.fetch_sub(1, Ordering::SeqCst);
+    result.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Err(on_panic(message))
+    })
+}
+
+/// Whether a panic now would be caught by [`catch_panics`] (for a quiet panic hook).
+pub fn panics_are_guarded() -> bool {
+    GUARDED_CALLS.load(std::sync::atomic::Ordering::SeqCst) > 0
+}

@@ -167,6 +167,14 @@ struct DetectArgs {
 }
 
 fn main() -> ExitCode {
+    // a damaged input that makes a third-party reader panic becomes an error naming the file;
+    // the panic itself is not printed
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !reskontra::error::panics_are_guarded() {
+            default_hook(info);
+        }
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => run_convert(*args).map(|()| 0),

@@ -26,10 +26,22 @@ pub fn personal_number_hits(path: &Path) -> Result<u64> {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "parquet" => parquet_hits(path),
+        "parquet" => crate::error::catch_panics(
+            || parquet_hits(path),
+            |message| damaged_parquet(path, &message),
+        ),
         "json" => json_hits(path),
         _ => csv_hits(path),
     }
+}
+
+/// The error for a Parquet file the reader gave up on.
+fn damaged_parquet(path: &Path, message: &str) -> Error {
+    let first_line = message.lines().next().unwrap_or_default();
+    Error::unreadable(
+        path,
+        format!("not a readable Parquet file (damaged: {first_line})"),
+    )
 }
 
 fn csv_hits(path: &Path) -> Result<u64> {
@@ -300,7 +312,11 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
     let input = Input::open(path, 1 << 16)?;
     let period_span = period_span_of(path);
     let (findings, rows) = if input.start().starts_with(b"PAR1") {
-        validate_parquet(path, period_span, progress)?
+        // polars panics on some damaged Parquet files
+        crate::error::catch_panics(
+            || validate_parquet(path, period_span, progress),
+            |message| damaged_parquet(path, &message),
+        )?
     } else if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
         match stream_json(&input, bom, period_span, progress) {

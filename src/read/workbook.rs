@@ -80,14 +80,10 @@ pub fn read_workbook(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Resu
     let path_buf = path.to_path_buf();
     let sheet_opt = options.sheet.clone();
     // calamine is third-party code fed with untrusted bytes: never let it take the process down
-    let result = std::panic::catch_unwind(move || read_workbook_inner(&path_buf, bytes, sheet_opt));
-    match result {
-        Ok(r) => r,
-        Err(_) => Err(Error::unreadable(
-            path,
-            "the workbook is malformed (the reader gave up)",
-        )),
-    }
+    crate::error::catch_panics(
+        move || read_workbook_inner(&path_buf, bytes, sheet_opt),
+        |_| Error::unreadable(path, "the workbook is malformed (the reader gave up)"),
+    )
 }
 
 fn read_workbook_inner(path: &Path, bytes: Vec<u8>, sheet: Option<String>) -> Result<RawTable> {

@@ -104,3 +104,26 @@ fn sie_regressions() {
         }
     }
 }
+
+/// Damaged Parquet files that made polars panic (found by mutating a published Parquet file):
+/// `validate` reports each as unreadable (exit 2) and prints no panic.
+#[test]
+fn parquet_regressions() {
+    let dir = crate::common::temp();
+    for (i, data) in inputs("parquet").into_iter().enumerate() {
+        let path = dir.path().join(format!("damaged-{i}.parquet"));
+        std::fs::write(&path, data).expect("write");
+        let run = crate::common::reskontra()
+            .arg("validate")
+            .arg(&path)
+            .output()
+            .expect("run");
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr),
+        );
+        assert_eq!(run.status.code(), Some(2), "{stdout}{stderr}");
+        assert!(stdout.contains("not a readable Parquet file"), "{stdout}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
