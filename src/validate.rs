@@ -156,6 +156,9 @@ pub struct FileReport {
     pub rows: u64,
     /// `valid` or `invalid` or `unreadable`.
     pub status: String,
+    /// SHA-256 of the file's bytes, to cite which file was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// Why it could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreadable: Option<String>,
@@ -293,6 +296,11 @@ pub fn validate_files_telling(files: &[PathBuf], progress: &Progress) -> Result<
                 file: file.clone(),
                 rows: 0,
                 status: "unreadable".into(),
+                // a pipe cannot be read again
+                sha256: std::fs::metadata(file)
+                    .is_ok_and(|m| m.is_file())
+                    .then(|| crate::read::sha256_file(file).ok().map(|(sha, _)| sha))
+                    .flatten(),
                 unreadable: Some(e.to_string()),
                 findings: Vec::new(),
             },
@@ -311,24 +319,37 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
 pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileReport> {
     let input = Input::open(path, 1 << 16)?;
     let period_span = period_span_of(path);
-    let (findings, rows) = if input.start().starts_with(b"PAR1") {
+    let (findings, rows, sha256) = if input.start().starts_with(b"PAR1") {
+        let sha256 = input.sha256()?;
         // polars panics on some damaged Parquet files
-        crate::error::catch_panics(
-            || validate_parquet(path, period_span, progress),
+        let (findings, rows) = crate::error::catch_panics(
+            || match input.in_memory() {
+                Some(bytes) => {
+                    let open = || Ok(std::io::Cursor::new(bytes.clone()));
+                    validate_parquet(path, open, period_span, progress)
+                }
+                None => {
+                    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+                    validate_parquet(path, open, period_span, progress)
+                }
+            },
             |message| damaged_parquet(path, &message),
-        )?
+        )?;
+        (findings, rows, sha256)
     } else if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
+        let sha256 = input.sha256()?;
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
-        match stream_json(&input, bom, period_span, progress) {
+        let (findings, rows) = match stream_json(&input, bom, period_span, progress) {
             Some(streamed) => streamed,
             None => validate_json_whole(path, input, period_span)?,
-        }
+        };
+        (findings, rows, sha256)
     } else {
-        let (findings, rows, _) =
-            validate_csv(path, input, period_span, progress, &mut |_| Ok(()))?;
-        (findings, rows)
+        validate_csv(path, input, period_span, progress, &mut |_| Ok(()))?
     };
-    Ok(file_report(path, findings, rows))
+    let mut report = file_report(path, findings, rows);
+    report.sha256 = Some(sha256);
+    Ok(report)
 }
 
 /// Validate a CSV file as [`validate_file_telling`] does, handing each data row to `on_row` as
@@ -345,7 +366,9 @@ pub(crate) fn validate_csv_file_with(
     }
     let period_span = period_span_of(path);
     let (findings, rows, sha256) = validate_csv(path, input, period_span, progress, on_row)?;
-    Ok((file_report(path, findings, rows), sha256))
+    let mut report = file_report(path, findings, rows);
+    report.sha256 = Some(sha256.clone());
+    Ok((report, sha256))
 }
 
 /// The period a file's name gives: a span (`2024-01--2024-06`) or one month.
@@ -483,14 +506,14 @@ const PARQUET_SLICE_ROWS: usize = 1 << 17;
 /// the spec's columns in order, their types (`belopp` an exact decimal with 2 decimals, `datum`
 /// a date, the rest text), and every row as a CSV row is checked, amounts and dates written as
 /// the CSV has them. Rows are numbered from 1 and read a slice at a time.
-fn validate_parquet(
+fn validate_parquet<R: polars::io::mmap::MmapBytesReader>(
     path: &Path,
+    open: impl Fn() -> Result<R>,
     period_span: Option<(Period, Period)>,
     progress: &Progress,
 ) -> Result<(Findings, u64)> {
     let unreadable =
         |e: PolarsError| Error::unreadable(path, format!("not a readable Parquet file: {e}"));
-    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
     let mut reader = ParquetReader::new(open()?);
     let schema = reader.schema().map_err(unreadable)?;
     let total = reader.num_rows().map_err(unreadable)?;
@@ -666,6 +689,7 @@ fn file_report(path: &Path, findings: Findings, rows: u64) -> FileReport {
         file: path.to_path_buf(),
         rows,
         status: if invalid { "invalid" } else { "valid" }.into(),
+        sha256: None,
         unreadable: None,
         findings,
     }

@@ -370,6 +370,19 @@ impl Input {
         }
     }
 
+    /// The bytes, when the input was read into memory (not a regular file).
+    pub fn in_memory(&self) -> Option<std::sync::Arc<[u8]>> {
+        self.whole.clone()
+    }
+
+    /// SHA-256 of all the bytes, read as a stream.
+    pub fn sha256(&self) -> Result<String> {
+        use sha2::Digest;
+        let mut hasher = sha2::Sha256::new();
+        std::io::copy(&mut self.reader()?, &mut hasher).map_err(|e| Error::io(&self.path, e))?;
+        Ok(hex(&hasher.finalize()))
+    }
+
     /// All the bytes.
     pub fn bytes(self) -> Result<Vec<u8>> {
         match self.whole {

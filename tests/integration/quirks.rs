@@ -491,6 +491,43 @@ fn an_input_from_a_pipe_is_read_once() {
     );
 }
 
+/// `validate` reads a pipe once too: a CSV, a JSON and a Parquet file given as named pipes are
+/// checked like the files themselves (the Parquet reader reads the bytes in memory, not the
+/// pipe again, which would wait for a writer for ever).
+#[cfg(unix)]
+#[test]
+fn validate_reads_a_pipe_once() {
+    let dir = temp();
+    let out = dir.path().join("out");
+    assert!(convert_sample(sample("city-csv"), &out).status.success());
+    for ext in ["csv", "json", "parquet"] {
+        let bytes = std::fs::read(published(&out, ext)).expect("published");
+        let fifo = dir.path().join(format!("pipe.{ext}"));
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let writer = std::thread::spawn({
+            let fifo = fifo.clone();
+            move || std::fs::write(&fifo, bytes)
+        });
+        let run = reskontra()
+            .timeout(std::time::Duration::from_secs(60))
+            .args(["validate", "--json"])
+            .arg(&fifo)
+            .output()
+            .expect("run");
+        if !writer.is_finished() {
+            let _ = std::fs::read(&fifo);
+        }
+        writer.join().expect("writer").expect("written");
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("a JSON report");
+        assert_eq!(run.status.code(), Some(0), "{ext}: {report}");
+        assert_eq!(report["files"][0]["rows"], 9, "{ext}");
+    }
+}
+
 /// An Excel 97-2003 (.xls) export converts to the same published files as the same sheet saved
 /// as .xlsx (the fixtures are the xlsx samples written as BIFF8 by
 /// scripts/make_legacy_fixtures.py: title lines, numbers as ids, float amounts, date cells and a

@@ -81,6 +81,12 @@ fn a_valid_file_exits_zero() {
     );
     assert_eq!(code, 0, "{r}");
     assert_eq!(r["files"][0]["status"], "valid");
+    // the report names the bytes checked
+    let content = file(&[row(|_| {}), row(|f| f[2] = "V2".into())]);
+    assert_eq!(
+        r["files"][0]["sha256"],
+        reskontra::report::sha256_hex(&content)
+    );
 }
 
 #[test]
@@ -254,6 +260,10 @@ fn json_files_are_checked_too() {
     );
     let (code, r) = validate_json(dir.path(), "ok.json", good.as_bytes());
     assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        r["files"][0]["sha256"],
+        reskontra::report::sha256_hex(good.as_bytes())
+    );
     let bad = good.replace("\"100.00\"", "\"100,00\"");
     let (code, r) = validate_json(dir.path(), "bad.json", bad.as_bytes());
     assert_eq!(code, 1);
@@ -386,6 +396,11 @@ fn a_parquet_file_gets_the_checks_of_its_csv() {
         .expect("run");
     let from_parquet: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
     assert_eq!(run.status.code(), Some(csv_code), "{from_parquet}");
+    let bytes = std::fs::read(&parquet).expect("read");
+    assert_eq!(
+        from_parquet["files"][0]["sha256"],
+        reskontra::report::sha256_hex(&bytes)
+    );
     // amounts and dates stored as text are warned about, and checked as the CSV's texts
     for check in ["belopp_type", "datum_type"] {
         assert!(
