@@ -103,7 +103,8 @@ struct ConvertArgs {
 
 #[derive(Args)]
 struct ValidateArgs {
-    /// Published files (CSV, JSON, or the Parquet files this tool writes, year-dataset partitions included).
+    /// Published files (CSV, JSON, or the Parquet files this tool writes, year-dataset partitions
+    /// included), or folders of them (searched below; internal/ and the run's metadata left out).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print a machine-readable JSON report instead of the summary.
@@ -315,9 +316,14 @@ fn run_convert(args: ConvertArgs) -> Result<()> {
 }
 
 fn run_validate(args: ValidateArgs) -> Result<u8> {
-    let bar = progress_bar(&args.files, args.quiet);
-    let outcome =
-        reskontra::validate::validate_files_telling(&args.files, &progress_of(bar.as_ref()));
+    let files = reskontra::validate::files_to_validate(&args.files)?;
+    if files.is_empty() {
+        return Err(reskontra::error::Error::Usage(
+            "no CSV, JSON or Parquet files among the inputs".into(),
+        ));
+    }
+    let bar = progress_bar(&files, args.quiet);
+    let outcome = reskontra::validate::validate_files_telling(&files, &progress_of(bar.as_ref()));
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

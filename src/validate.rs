@@ -280,6 +280,51 @@ impl Findings {
     }
 }
 
+/// The files to validate among `paths`: files as given, and in each folder (and the folders
+/// below it, in name order) the published kinds — `.csv`, `.json` and `.parquet` — but not the
+/// run's own metadata (`report.json`, `datapackage.json`), the `internal/` review files (never
+/// published) or hidden folders (a run's staging area).
+pub fn files_to_validate(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            collect_published(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn collect_published(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let name = crate::read::file_name(&entry);
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.is_dir() {
+            if name != "internal" {
+                collect_published(&entry, files)?;
+            }
+            continue;
+        }
+        let ext = entry
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let metadata = matches!(name.as_str(), "report.json" | "datapackage.json");
+        if matches!(ext.as_str(), "csv" | "json" | "parquet") && !metadata {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
 /// Validate files; a file that cannot be read is reported, not an error.
 pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
     validate_files_telling(files, &Progress::default())

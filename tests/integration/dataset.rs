@@ -83,6 +83,15 @@ fn twelve_months_build_a_year_dataset() {
         ));
         assert!(p.exists(), "{}", p.display());
     }
+    // the whole dataset folder validates: the year's CSV and the twelve partitions
+    let whole = reskontra()
+        .args(["validate", "--json"])
+        .arg(&out)
+        .output()
+        .expect("validate");
+    let checked: serde_json::Value = serde_json::from_slice(&whole.stdout).expect("json");
+    assert_eq!(whole.status.code(), Some(0), "{checked}");
+    assert_eq!(checked["files"].as_array().expect("files").len(), 13);
     // a partition validates on its own: kopare_id comes from its path
     let partition = out.join("parquet/kopare_id=2120000142/ar=2024/manad=07/data.parquet");
     let v = reskontra()

@@ -490,3 +490,50 @@ fn parquet_types_are_checked() {
         "{text}"
     );
 }
+
+/// A folder is searched for published files: a run's output folder gives its CSV, JSON and
+/// Parquet files, not report.json or the internal review files (which hold personal data by
+/// design); a folder without any is a usage error.
+#[test]
+fn a_folder_is_validated_file_by_file() {
+    let dir = temp();
+    let out = dir.path().join("out");
+    assert!(convert_sample(sample("city-csv"), &out).status.success());
+    let run = reskontra()
+        .args(["validate", "--json"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
+    assert_eq!(run.status.code(), Some(0), "{report}");
+    let names: Vec<String> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            let path = std::path::PathBuf::from(f["file"].as_str().expect("file"));
+            path.file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "leverantorsreskontra-2024-05.csv",
+            "leverantorsreskontra-2024-05.json",
+            "leverantorsreskontra-2024-05.parquet"
+        ]
+    );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(empty.join("internal")).expect("mkdir");
+    std::fs::write(empty.join("internal/review.csv"), "x\n").expect("write");
+    let run = reskontra()
+        .arg("validate")
+        .arg(&empty)
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no CSV, JSON or Parquet files"));
+}
