@@ -232,6 +232,16 @@ fn invalid_inputs_are_refused() {
     let run = build(&[&bad], &dir.path().join("o"), &[]);
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("not a valid spec 1.1 file"));
+    // nothing is left behind: not the output folder, nor its staging area with the month files
+    assert!(!dir.path().join("o").exists());
+    // an output folder that existed keeps exactly what it held
+    let kept = dir.path().join("kept");
+    std::fs::create_dir_all(&kept).expect("mkdir");
+    std::fs::write(kept.join("earlier.txt"), "earlier run").expect("write");
+    let run = build(&[&bad], &kept, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let left: Vec<_> = std::fs::read_dir(&kept).expect("read").collect();
+    assert_eq!(left.len(), 1);
 }
 
 #[test]
