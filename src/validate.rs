@@ -392,9 +392,7 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
     } else {
         validate_csv(path, input, period_span, progress, &mut |_| Ok(()))?
     };
-    let mut report = file_report(path, findings, rows);
-    report.sha256 = Some(sha256);
-    Ok(report)
+    Ok(file_report(path, findings, rows, sha256))
 }
 
 /// Validate a CSV file as [`validate_file_telling`] does, handing each data row to `on_row` as
@@ -411,9 +409,7 @@ pub(crate) fn validate_csv_file_with(
     }
     let period_span = period_span_of(path);
     let (findings, rows, sha256) = validate_csv(path, input, period_span, progress, on_row)?;
-    let mut report = file_report(path, findings, rows);
-    report.sha256 = Some(sha256.clone());
-    Ok((report, sha256))
+    Ok((file_report(path, findings, rows, sha256.clone()), sha256))
 }
 
 /// The period a file's name gives: a span (`2024-01--2024-06`) or one month.
@@ -727,14 +723,14 @@ fn decimal_text(unscaled: i128, scale: usize) -> String {
 }
 
 /// A file's report from its findings.
-fn file_report(path: &Path, findings: Findings, rows: u64) -> FileReport {
+fn file_report(path: &Path, findings: Findings, rows: u64, sha256: String) -> FileReport {
     let findings = findings.into_vec();
     let invalid = findings.iter().any(|f| f.severity == Severity::Error);
     FileReport {
         file: path.to_path_buf(),
         rows,
         status: if invalid { "invalid" } else { "valid" }.into(),
-        sha256: None,
+        sha256: Some(sha256),
         unreadable: None,
         findings,
     }
