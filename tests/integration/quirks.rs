@@ -441,6 +441,35 @@ fn progress_reaches_the_whole_input() {
         .any(|(name, ..)| name == "converting progress-2024-01.csv: rows 1000-1999"));
 }
 
+/// Make a named pipe at `fifo`, write `bytes` into it from a thread, and run `cmd` (which reads
+/// it) with a time limit, so that a run that opens the pipe twice fails instead of hanging.
+#[cfg(unix)]
+fn run_reading_a_pipe(
+    fifo: &Path,
+    bytes: Vec<u8>,
+    cmd: &mut assert_cmd::Command,
+) -> std::process::Output {
+    let made = std::process::Command::new("mkfifo")
+        .arg(fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let writer = std::thread::spawn({
+        let fifo = fifo.to_path_buf();
+        move || std::fs::write(&fifo, bytes)
+    });
+    let run = cmd
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("run");
+    if !writer.is_finished() {
+        // the run never opened the pipe: let the writer finish
+        let _ = std::fs::read(fifo);
+    }
+    writer.join().expect("writer").expect("written");
+    run
+}
+
 /// An input that can be read only once (a named pipe, or `<(iconv ...)` in a shell) is read
 /// whole into memory and converted like the file itself.
 #[cfg(unix)]
@@ -448,37 +477,19 @@ fn progress_reaches_the_whole_input() {
 fn an_input_from_a_pipe_is_read_once() {
     let dir = temp();
     let fifo = dir.path().join("leverantorsfakturor-202405.csv");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
     let bytes = std::fs::read(sample("city-csv").inputs[0]).expect("sample");
-    let writer = std::thread::spawn({
-        let fifo = fifo.clone();
-        move || std::fs::write(&fifo, bytes)
-    });
     let out = dir.path().join("out");
-    let run = reskontra()
-        .timeout(std::time::Duration::from_secs(60))
-        .arg("convert")
-        .arg(&fifo)
-        .args([
-            "--policy",
-            "samples/policy.toml",
-            "--formats",
-            "csv",
-            "-q",
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .expect("run");
-    if !writer.is_finished() {
-        // the run never opened the pipe: let the writer finish
-        let _ = std::fs::read(&fifo);
-    }
-    writer.join().expect("writer").expect("written");
+    let mut cmd = reskontra();
+    cmd.arg("convert").arg(&fifo);
+    cmd.args([
+        "--policy",
+        "samples/policy.toml",
+        "--formats",
+        "csv",
+        "-q",
+        "-o",
+    ]);
+    let run = run_reading_a_pipe(&fifo, bytes, cmd.arg(&out));
     assert!(
         run.status.success(),
         "{}",
@@ -503,25 +514,9 @@ fn validate_reads_a_pipe_once() {
     for ext in ["csv", "json", "parquet"] {
         let bytes = std::fs::read(published(&out, ext)).expect("published");
         let fifo = dir.path().join(format!("pipe.{ext}"));
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo");
-        assert!(made.success());
-        let writer = std::thread::spawn({
-            let fifo = fifo.clone();
-            move || std::fs::write(&fifo, bytes)
-        });
-        let run = reskontra()
-            .timeout(std::time::Duration::from_secs(60))
-            .args(["validate", "--json"])
-            .arg(&fifo)
-            .output()
-            .expect("run");
-        if !writer.is_finished() {
-            let _ = std::fs::read(&fifo);
-        }
-        writer.join().expect("writer").expect("written");
+        let mut cmd = reskontra();
+        cmd.args(["validate", "--json"]).arg(&fifo);
+        let run = run_reading_a_pipe(&fifo, bytes, &mut cmd);
         let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("a JSON report");
         assert_eq!(run.status.code(), Some(0), "{ext}: {report}");
         assert_eq!(report["files"][0]["rows"], 9, "{ext}");
