@@ -814,6 +814,9 @@ fn csv_rows(
         let Some((width, positions)) = &header else {
             let cells: Vec<&str> = r.cells.iter().collect();
             header = Some((r.cells.len(), check_header(&cells, findings)));
+            if cells != COLUMNS {
+                suggest_layout(&r, findings);
+            }
             return Ok(());
         };
         if r.is_blank() {
@@ -845,6 +848,22 @@ fn csv_rows(
         return Err(Error::unreadable(path, "the file holds no rows"));
     }
     Ok(count)
+}
+
+/// When a header that is not the spec's matches a built-in layout, say that `convert` turns the
+/// file into the spec (a warning: the header finding already makes the file invalid).
+fn suggest_layout(header: &RawRow, findings: &mut Findings) {
+    let layouts = crate::layout::Layout::builtin();
+    if let Ok(found) = crate::layout::detect(std::slice::from_ref(header), &layouts) {
+        findings.warning(
+            "convertible",
+            &format!(
+                "the columns match the built-in layout {}: reskontra convert turns the file into spec 1.1",
+                found.layout.name
+            ),
+            None,
+        );
+    }
 }
 
 /// Check the header; returns, per spec column, its position in the file (if present).

@@ -537,3 +537,31 @@ fn a_folder_is_validated_file_by_file() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("no CSV, JSON or Parquet files"));
 }
+
+/// A file whose columns are not the spec's but match a built-in layout gets a hint that
+/// `convert` turns it into the spec; a spec file does not.
+#[test]
+fn a_convertible_file_says_so() {
+    let dir = temp();
+    let spec_1_0 = std::fs::read(root().join("samples/spec-1.0/leverantorsfakturor-2019-05.csv"))
+        .expect("sample");
+    let (code, r) = validate_json(dir.path(), "old-2019-05.csv", &spec_1_0);
+    assert_eq!(code, 1);
+    let hint = r["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "convertible")
+        .expect("a convertible hint");
+    assert_eq!(hint["severity"], "warning");
+    assert!(
+        hint["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("layout spec-1.0"),
+        "{hint}"
+    );
+    let (code, r) = validate_json(dir.path(), "ok-2024-01.csv", &file(&[row(|_| {})]));
+    assert_eq!(code, 0);
+    assert!(finding(&r, "convertible").is_none(), "{r}");
+}
