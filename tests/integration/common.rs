@@ -147,6 +147,17 @@ pub fn sample(name: &str) -> &'static Sample {
 /// The buyer options most tests convert with.
 pub const BUYER: &[&str] = &["--buyer-id", "2120000142", "--buyer-name", "T"];
 
+/// Run `reskontra validate --json PATH`; returns the exit code (-1 if none) and the report.
+pub fn validate_report(path: &Path) -> (i32, serde_json::Value) {
+    let run = reskontra()
+        .args(["validate", "--json"])
+        .arg(path)
+        .output()
+        .expect("run reskontra validate");
+    let report = serde_json::from_slice(&run.stdout).expect("a JSON report");
+    (run.status.code().unwrap_or(-1), report)
+}
+
 /// Run `reskontra convert INPUT -q -o OUT ARGS...` and insist that it succeeds.
 pub fn convert_ok(input: &Path, out: &Path, args: &[&str]) {
     let run = reskontra()

@@ -34,14 +34,7 @@ fn row(f: impl FnOnce(&mut Vec<String>)) -> String {
 fn validate_json(dir: &Path, name: &str, content: &[u8]) -> (i32, serde_json::Value) {
     let p = dir.join(name);
     std::fs::write(&p, content).expect("write");
-    let run = reskontra()
-        .arg("validate")
-        .arg("--json")
-        .arg(&p)
-        .output()
-        .expect("run");
-    let v: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json report");
-    (run.status.code().unwrap_or(-1), v)
+    validate_report(&p)
 }
 
 /// The finding with this check key: (severity, count, rows).
@@ -389,13 +382,8 @@ fn a_parquet_file_gets_the_checks_of_its_csv() {
     let parquet = dir.path().join("lev-2024-01.parquet");
     write_parquet_like_csv(&csv, &parquet);
     let (csv_code, from_csv) = validate_json(dir.path(), "lev-2024-01.csv", &file(&rows));
-    let run = reskontra()
-        .args(["validate", "--json"])
-        .arg(&parquet)
-        .output()
-        .expect("run");
-    let from_parquet: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
-    assert_eq!(run.status.code(), Some(csv_code), "{from_parquet}");
+    let (code, from_parquet) = validate_report(&parquet);
+    assert_eq!(code, csv_code, "{from_parquet}");
     let bytes = std::fs::read(&parquet).expect("read");
     assert_eq!(
         from_parquet["files"][0]["sha256"],
@@ -499,13 +487,8 @@ fn a_folder_is_validated_file_by_file() {
     let dir = temp();
     let out = dir.path().join("out");
     assert!(convert_sample(sample("city-csv"), &out).status.success());
-    let run = reskontra()
-        .args(["validate", "--json"])
-        .arg(&out)
-        .output()
-        .expect("run");
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
-    assert_eq!(run.status.code(), Some(0), "{report}");
+    let (code, report) = validate_report(&out);
+    assert_eq!(code, 0, "{report}");
     let names: Vec<String> = report["files"]
         .as_array()
         .expect("files")
