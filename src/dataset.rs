@@ -147,22 +147,10 @@ impl DatasetReport {
     }
 }
 
-/// The spec CSV files among the inputs, folders expanded (sorted by name).
+/// The spec CSV files among the inputs: files as given, and the published CSV files in folders
+/// and the folders below them, in name order (`internal/` and hidden folders left out).
 fn collect_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
-                .map_err(|e| Error::io(input, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(input.clone());
-        }
-    }
+    let files = crate::validate::published_files(inputs, &["csv"])?;
     if files.is_empty() {
         return Err(Error::Usage("no CSV files among the inputs".into()));
     }

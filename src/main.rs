@@ -371,15 +371,9 @@ fn run_layouts() -> Result<()> {
     Ok(())
 }
 
-/// The files among dataset inputs (folders listed one level deep), for the progress bar's size.
+/// The input files of a dataset build, for the progress bar's size.
 fn dataset_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    inputs
-        .iter()
-        .flat_map(|input| match std::fs::read_dir(input) {
-            Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(_) => vec![input.clone()],
-        })
-        .collect()
+    reskontra::validate::published_files(inputs, &["csv"]).unwrap_or_default()
 }
 
 fn run_detect(args: DetectArgs) -> Result<()> {

@@ -280,15 +280,21 @@ impl Findings {
     }
 }
 
-/// The files to validate among `paths`: files as given, and in each folder (and the folders
-/// below it, in name order) the published kinds — `.csv`, `.json` and `.parquet` — but not the
-/// run's own metadata (`report.json`, `datapackage.json`), the `internal/` review files (never
-/// published) or hidden folders (a run's staging area).
+/// The files to validate among `paths`: files as given, and the published files in folders
+/// (see [`published_files`]).
 pub fn files_to_validate(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    published_files(paths, &["csv", "json", "parquet"])
+}
+
+/// Files as given, and in each folder (and the folders below it, in name order) the files with
+/// one of the extensions `exts` that a run publishes: not the run's own metadata
+/// (`report.json`, `datapackage.json`), the `internal/` review files (never published) or
+/// hidden folders (a run's staging area).
+pub fn published_files(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            collect_published(path, &mut files)?;
+            collect_published(path, exts, &mut files)?;
         } else {
             files.push(path.clone());
         }
@@ -296,7 +302,7 @@ pub fn files_to_validate(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn collect_published(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+fn collect_published(dir: &Path, exts: &[&str], files: &mut Vec<PathBuf>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -309,7 +315,7 @@ fn collect_published(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
         }
         if entry.is_dir() {
             if name != "internal" {
-                collect_published(&entry, files)?;
+                collect_published(&entry, exts, files)?;
             }
             continue;
         }
@@ -318,7 +324,7 @@ fn collect_published(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
         let metadata = matches!(name.as_str(), "report.json" | "datapackage.json");
-        if matches!(ext.as_str(), "csv" | "json" | "parquet") && !metadata {
+        if exts.contains(&ext.as_str()) && !metadata {
             files.push(entry);
         }
     }

@@ -585,3 +585,49 @@ fn verify_rebuilds_a_year_dataset() {
         "{text}"
     );
 }
+
+/// A folder of monthly run folders (each with its report.json and internal/ review files) builds
+/// the year: folders are searched below, internal/ left out.
+#[test]
+fn a_folder_of_run_folders_builds_the_year() {
+    let dir = temp();
+    let runs = dir.path().join("runs");
+    for m in ["01", "02"] {
+        let out = runs.join(format!("out-{m}"));
+        convert_ok(
+            &root().join("samples/city-csv/leverantorsfakturor-202405.csv"),
+            &out,
+            &[
+                "--policy",
+                "samples/policy.toml",
+                "--period",
+                &format!("2024-{m}"),
+                "--formats",
+                "csv",
+            ],
+        );
+        assert!(out.join("internal/review.csv").exists());
+    }
+    let year = dir.path().join("year");
+    let run = build(&[&runs], &year, &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r = report(&year);
+    assert_eq!(r["rows"], 18);
+    let inputs: Vec<&str> = r["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            "../runs/out-01/leverantorsreskontra-2024-01.csv",
+            "../runs/out-02/leverantorsreskontra-2024-02.csv"
+        ]
+    );
+}
