@@ -733,7 +733,7 @@ fn sie_encoding(valid_utf8: bool, high_bytes: bool, declares_other: bool) -> Tex
 }
 
 /// Read an SIE 4 file (its bytes) into the table of supplier invoice cost lines, every row
-/// produced (the file is gone through as [`read_sie_head`] does for a file on disk).
+/// produced (the file is gone through as `read_sie_head` does for a file on disk).
 pub fn read_sie(path: &Path, bytes: &[u8], accounts: &SieAccounts) -> Result<RawTable> {
     read_sie_in_pieces(path, bytes, accounts, usize::MAX, CHUNK_BYTES)
 }
