@@ -254,24 +254,38 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     Ok(opts)
 }
 
-/// A progress bar naming the stage, on a terminal, for inputs big enough to take a while.
+/// How long a run goes before its progress bar appears: quicker runs never show one.
+const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A progress bar naming the stage, on a terminal: drawn only once the run has taken
+/// [`PROGRESS_AFTER`], so that quick runs stay quiet.
 fn progress_bar(inputs: &[PathBuf], quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
     let bytes: u64 = inputs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    if quiet || bytes < 8 * 1024 * 1024 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        return None;
-    }
     // the length becomes the current input's bytes (or rows) once its first batch is done
-    let bar = indicatif::ProgressBar::new(bytes);
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(bytes),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
     let style = indicatif::ProgressStyle::with_template(
         "{spinner} [{elapsed_precise}] [{bar:30}] {percent:>3}%  {wide_msg}",
     )
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
     bar.set_style(style);
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let shown = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(PROGRESS_AFTER);
+        if !shown.is_finished() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            shown.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    });
     Some(bar)
 }
 
