@@ -567,7 +567,9 @@ fn validate_parquet<R: polars::io::mmap::MmapBytesReader>(
     let mut findings = Findings::default();
     let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
     // a partition of a Hive-partitioned dataset keeps its keys in the path, not in the file
-    let keys: Vec<(String, String)> = hive_keys(path)
+    let all_keys = hive_keys(path);
+    let period_span = period_span.or_else(|| partition_month(&all_keys).map(|p| (p, p)));
+    let keys: Vec<(String, String)> = all_keys
         .into_iter()
         .filter(|(k, _)| COLUMNS.contains(&k.as_str()) && !names.contains(&k.as_str()))
         .collect();
@@ -622,6 +624,16 @@ fn hive_keys(path: &Path) -> Vec<(String, String)> {
             Some((key.to_string(), percent_decoded(value)))
         })
         .collect()
+}
+
+/// The month of a year dataset's partition, from its `ar=YYYY/manad=MM` folders.
+fn partition_month(keys: &[(String, String)]) -> Option<Period> {
+    let key = |name: &str| {
+        keys.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    Period::parse(&format!("{}-{}", key("ar")?, key("manad")?))
 }
 
 /// `%XX` escapes of ASCII characters decoded (others left as they are).

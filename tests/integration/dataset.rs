@@ -82,6 +82,26 @@ fn twelve_months_build_a_year_dataset() {
         assert_eq!(code, 0, "{checked}");
         assert_eq!(checked["files"].as_array().expect("files").len(), files);
     }
+    // a partition's month comes from its ar=/manad= folders: July's rows filed under August are
+    // dated outside it
+    let misfiled = dir
+        .path()
+        .join("misfiled/kopare_id=2120000142/ar=2024/manad=08/data.parquet");
+    std::fs::create_dir_all(misfiled.parent().expect("folder")).expect("mkdir");
+    std::fs::copy(
+        out.join("parquet/kopare_id=2120000142/ar=2024/manad=07/data.parquet"),
+        &misfiled,
+    )
+    .expect("copy");
+    let (code, checked) = validate_report(&misfiled);
+    assert_eq!(code, 0, "warnings only: {checked}");
+    let outside = checked["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "datum_outside_period")
+        .expect("dates outside the partition's month");
+    assert_eq!(outside["count"], 9);
     let csv = out.join("leverantorsreskontra-2024.csv");
     // datapackage.json: a tabular data package whose resource matches the CSV
     let dp: serde_json::Value =
