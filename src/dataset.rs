@@ -162,9 +162,15 @@ fn collect_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// never held whole.
 struct MonthlyFile {
     path: PathBuf,
-    name: String,
     sha256: String,
     months: BTreeMap<u32, MonthStats>,
+}
+
+impl MonthlyFile {
+    /// The file name, for messages and the report's month sources.
+    fn name(&self) -> String {
+        file_name(&self.path)
+    }
 }
 
 /// One month of an input.
@@ -288,7 +294,6 @@ fn read_input(
     }
     Ok(MonthlyFile {
         path: path.to_path_buf(),
-        name: file_name(path),
         sha256,
         months,
     })
@@ -568,14 +573,13 @@ fn build_in(
     };
     let mut monthly = Vec::new();
     for f in files {
-        let progress = &opts.progress;
         let input = read_input(
             staging,
             f,
             opts.year,
             &mut outside,
             &mut month_files,
-            progress,
+            &opts.progress,
         )?;
         monthly.push(input);
     }
@@ -593,7 +597,7 @@ fn build_in(
             MonthSummary {
                 rows: stats.rows,
                 amount: ore_text(stats.cents),
-                source: monthly[*i].name.clone(),
+                source: monthly[*i].name(),
             },
         );
     }
@@ -657,7 +661,7 @@ fn the_buyer(year: i32, monthly: &[MonthlyFile]) -> Result<(String, String)> {
                 Some(b) if b.0 != this.0 => {
                     return Err(Error::Usage(format!(
                         "the inputs hold more than one buyer ({} and {}, in {}): a dataset is one buyer's",
-                        b.0, this.0, m.name
+                        b.0, this.0, m.name()
                     )))
                 }
                 Some(_) => {}
@@ -688,13 +692,13 @@ fn month_owners(
                 if !opts.replace_months {
                     return Err(Error::Usage(format!(
                         "month {}-{key} is delivered twice, in {} and in {}: give --replace-months to let the later input win",
-                        opts.year, monthly[prev].name, m.name
+                        opts.year, monthly[prev].name(), m.name()
                     )));
                 }
                 let list = replaced
                     .entry(key)
-                    .or_insert_with(|| vec![monthly[prev].name.clone()]);
-                list.push(m.name.clone());
+                    .or_insert_with(|| vec![monthly[prev].name()]);
+                list.push(m.name());
             }
         }
     }

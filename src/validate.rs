@@ -143,7 +143,8 @@ pub struct Finding {
     pub message: String,
     /// How many rows (or 1 for a file-level finding).
     pub count: u64,
-    /// The first rows (CSV: line numbers; JSON: object numbers), at most [`ROWS_SHOWN`].
+    /// The first rows (CSV: line numbers; JSON: object numbers; Parquet: row numbers from 1), at
+    /// most [`ROWS_SHOWN`].
     pub rows: Vec<u64>,
 }
 
@@ -1384,6 +1385,26 @@ impl RowChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partition_keys_and_month_from_the_path() {
+        let path = Path::new("all/kopare_id=2120000142/ar=2024/manad=07/data.parquet");
+        let keys = hive_keys(path);
+        assert_eq!(
+            keys,
+            [
+                ("kopare_id".to_string(), "2120000142".to_string()),
+                ("ar".to_string(), "2024".to_string()),
+                ("manad".to_string(), "07".to_string())
+            ]
+        );
+        assert_eq!(partition_month(&keys), Period::parse("2024-07"));
+        assert_eq!(partition_month(&keys[..2]), None);
+        // engines escape characters that a folder name cannot hold
+        assert_eq!(percent_decoded("A%2FB%20AB"), "A/B AB");
+        assert_eq!(percent_decoded("100%"), "100%");
+        assert_eq!(percent_decoded("%C3%A5"), "%C3%A5"); // not ASCII: left as it is
+    }
 
     #[test]
     fn decimal_texts() {

@@ -45,6 +45,17 @@ fn build(inputs: &[&Path], out: &Path, extra: &[&str]) -> std::process::Output {
         .expect("run")
 }
 
+/// [`build`], insisting that it succeeds; returns the dataset's report.
+fn build_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> serde_json::Value {
+    let run = build(inputs, out, extra);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    report(out)
+}
+
 fn sha256(path: &Path) -> String {
     reskontra::report::sha256_hex(&std::fs::read(path).expect("read"))
 }
@@ -54,13 +65,7 @@ fn twelve_months_build_a_year_dataset() {
     let dir = temp();
     let monthly = twelve_months(dir.path());
     let out = dir.path().join("year");
-    let run = build(&[&monthly], &out, &[]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let r = report(&out);
+    let r = build_ok(&[&monthly], &out, &[]);
     assert_eq!(r["months"].as_object().expect("months").len(), 12);
     assert_eq!(r["rows"], 12 * 9);
     // Hive partitions, one per month
@@ -201,9 +206,7 @@ fn a_month_delivered_twice_needs_replace_months() {
     );
     assert!(stderr.contains("--replace-months"), "{stderr}");
     assert!(!out.exists());
-    let run = build(&[&monthly, &again], &out, &["--replace-months"]);
-    assert!(run.status.success());
-    let r = report(&out);
+    let r = build_ok(&[&monthly, &again], &out, &["--replace-months"]);
     assert_eq!(
         r["months"]["03"]["source"],
         "leverantorsreskontra-2024-03-ny.csv"
@@ -356,12 +359,7 @@ fn an_input_with_months_out_of_order_is_sorted_into_months() {
     .concat();
     std::fs::write(&input, text).expect("write");
     let out = dir.path().join("year");
-    let run = build(&[&input], &out, &[]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let r = build_ok(&[&input], &out, &[]);
     let csv = std::fs::read_to_string(out.join("leverantorsreskontra-2024.csv")).expect("csv");
     let order: Vec<&str> = csv
         .lines()
@@ -369,7 +367,6 @@ fn an_input_with_months_out_of_order_is_sorted_into_months() {
         .map(|l| l.split(',').nth(2).expect("v"))
         .collect();
     assert_eq!(order, ["V1", "V2", "V3a", "V3b"]);
-    let r = report(&out);
     assert_eq!(r["rows"], 4);
     assert_eq!(r["rows_outside_year"], 1);
     assert_eq!(r["months"]["03"]["rows"], 2);
@@ -453,12 +450,7 @@ fn a_monthly_delivery_replaces_a_month_of_a_yearly_file() {
     ];
     std::fs::write(&march, [header.clone(), march_rows.concat()].concat()).expect("write");
     let out = dir.path().join("year");
-    let run = build(&[&yearly, &march], &out, &["--replace-months"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let r = build_ok(&[&yearly, &march], &out, &["--replace-months"]);
     let csv = std::fs::read_to_string(out.join("leverantorsreskontra-2024.csv")).expect("csv");
     let want = [
         header,
@@ -469,7 +461,6 @@ fn a_monthly_delivery_replaces_a_month_of_a_yearly_file() {
     ]
     .concat();
     assert_eq!(csv, want);
-    let r = report(&out);
     assert_eq!(r["rows"], 5);
     assert_eq!(
         r["months"]["03"]["source"],
@@ -553,10 +544,8 @@ fn verify_rebuilds_a_year_dataset() {
     let out = dir.path().join("year");
     let licence = ["--licence", "https://creativecommons.org/licenses/by/4.0/"];
     let base = ["--base-url", "https://data.exempelby.se/lev/"];
-    let run = build(&[&monthly], &out, &[licence, base].concat());
-    assert!(run.status.success());
+    let r = build_ok(&[&monthly], &out, &[licence, base].concat());
     let report_path = out.join("report.json");
-    let r = report(&out);
     assert_eq!(r["options"]["licence"], licence[1]);
     assert_eq!(
         r["inputs"][0]["path"],
@@ -629,13 +618,7 @@ fn a_folder_of_run_folders_builds_the_year() {
         assert!(out.join("internal/review.csv").exists());
     }
     let year = dir.path().join("year");
-    let run = build(&[&runs], &year, &[]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let r = report(&year);
+    let r = build_ok(&[&runs], &year, &[]);
     assert_eq!(r["rows"], 18);
     let inputs: Vec<&str> = r["inputs"]
         .as_array()
