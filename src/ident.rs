@@ -480,7 +480,8 @@ fn personal_in_digits(digits: &[u8]) -> Option<PersonalKind> {
 /// odd groupings (`8501 0112 34`). Matches do not overlap and come in text order.
 pub fn find_personal_numbers(text: &str) -> Vec<PersonalMatch> {
     // every form has at least ten digits: most texts are ruled out without building groups
-    if text.bytes().filter(u8::is_ascii_digit).count() < 10 {
+    // (short texts by their length alone)
+    if text.len() < 10 || text.bytes().filter(u8::is_ascii_digit).count() < 10 {
         return Vec::new();
     }
     // fast path for a cell that is one number (an id column): no groups to build

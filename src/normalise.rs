@@ -49,6 +49,24 @@ pub fn date_from_days(days: i32) -> NaiveDate {
     epoch + chrono::Duration::days(i64::from(days))
 }
 
+/// Bytes that may be white space other than a single space: ASCII tab to CR, or the first
+/// byte of U+0085, U+00A0, U+1680, U+2000.., U+3000, U+FEFF in UTF-8 (Swedish letters start
+/// otherwise).
+const MAYBE_OTHER_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = b'\t';
+    while b <= b'\r' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// Whether a text needs trimming or white-space collapsing.
 fn needs_cleaning(s: &str) -> bool {
     let bytes = s.as_bytes();
@@ -58,19 +76,16 @@ fn needs_cleaning(s: &str) -> bool {
     if first == b' ' || last == b' ' {
         return true;
     }
-    // branch-free passes over the bytes: a double space, or a byte that may be other white
-    // space: ASCII tab to CR, or the first byte of U+0085, U+00A0, U+1680, U+2000.., U+3000,
-    // U+FEFF in UTF-8 (Swedish letters start otherwise)
-    let double = bytes
-        .windows(2)
-        .fold(false, |found, w| found | ((w[0] == b' ') & (w[1] == b' ')));
-    if double {
-        return true;
+    // one branch-free pass over the bytes: a double space, or a byte that may be other white
+    // space (then the characters decide)
+    let (mut double, mut other, mut previous_space) = (false, false, false);
+    for &b in bytes {
+        let space = b == b' ';
+        double |= previous_space & space;
+        previous_space = space;
+        other |= MAYBE_OTHER_SPACE[usize::from(b)];
     }
-    let other = bytes.iter().fold(false, |found, &b| {
-        found | (b'\t'..=b'\r').contains(&b) | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
-    });
-    other && needs_cleaning_by_chars(s)
+    double || (other && needs_cleaning_by_chars(s))
 }
 
 /// [`needs_cleaning`] character by character.
@@ -89,8 +104,14 @@ fn needs_cleaning_by_chars(s: &str) -> bool {
 /// Trim and collapse white space in the text columns that need it, as one lazy polars pass.
 fn clean_text(df: DataFrame) -> Result<DataFrame> {
     // the columns are checked on two threads
-    let is_dirty =
-        |c: &str| -> Result<bool> { Ok(df.column(c)?.str()?.iter().flatten().any(needs_cleaning)) };
+    // (a null's slot holds an empty text, which needs no cleaning)
+    let is_dirty = |c: &str| -> Result<bool> {
+        Ok(df
+            .column(c)?
+            .str()?
+            .downcast_iter()
+            .any(|values| values.values_iter().any(needs_cleaning)))
+    };
     let check = |share: usize| -> Result<Vec<bool>> {
         COLUMNS
             .iter()

@@ -302,7 +302,7 @@ impl RowStream {
 
 /// The longest start of `bytes` that is UTF-8 (a piece of text may end inside a character).
 fn valid_prefix(bytes: &[u8]) -> &str {
-    match std::str::from_utf8(bytes) {
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
     }

@@ -107,11 +107,13 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// borrowed, not copied.
 pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::result::Result<Cow<'_, str>, String> {
     match encoding {
-        TextEncoding::Utf8 => std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            format!("not valid UTF-8 at byte {at} (line {line})")
-        }),
+        TextEncoding::Utf8 => simdutf8::compat::from_utf8(bytes)
+            .map(Cow::Borrowed)
+            .map_err(|e| {
+                let at = e.valid_up_to();
+                let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                format!("not valid UTF-8 at byte {at} (line {line})")
+            }),
         TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
             if bytes.len() % 2 != 0 {
                 return Err(format!(
@@ -432,14 +434,14 @@ impl Survey {
             if self.carry.len() < width && from == piece.len() {
                 return;
             }
-            if self.carry.len() < width || std::str::from_utf8(&self.carry).is_err() {
+            if self.carry.len() < width || simdutf8::compat::from_utf8(&self.carry).is_err() {
                 let at = self.body - (self.carry.len() - from) as u64;
                 self.not_utf8 = Some((at, self.breaks.lf + 1));
                 return;
             }
             self.carry.clear();
         }
-        if let Err(e) = std::str::from_utf8(&piece[from..]) {
+        if let Err(e) = simdutf8::compat::from_utf8(&piece[from..]) {
             let at = from + e.valid_up_to();
             if e.error_len().is_none() {
                 self.carry.extend_from_slice(&piece[at..]);
