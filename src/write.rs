@@ -86,18 +86,19 @@ impl SpecColumn<'_> {
     }
 
     /// The texts in order.
-    pub fn iter(&self) -> Box<dyn Iterator<Item = &str> + Send + '_> {
+    pub fn iter(&self) -> SpecTexts<'_> {
         match self {
-            SpecColumn::Frame(ca) => Box::new(ca.iter().map(Option::unwrap_or_default)),
-            SpecColumn::Texts(v) => Box::new(v.iter().map(AsRef::as_ref)),
-            SpecColumn::Made { text, ends } => {
-                let starts = std::iter::once(0).chain(ends.iter().copied());
-                Box::new(
-                    starts
-                        .zip(ends.iter())
-                        .map(|(start, end)| text.get(start..*end).unwrap_or_default()),
-                )
-            }
+            SpecColumn::Frame(ca) => SpecTexts::Frame {
+                chunks: ca.downcast_iter().collect(),
+                chunk: 0,
+                at: 0,
+            },
+            SpecColumn::Texts(v) => SpecTexts::Texts(v.iter()),
+            SpecColumn::Made { text, ends } => SpecTexts::Made {
+                text,
+                ends: ends.iter(),
+                start: 0,
+            },
         }
     }
 
@@ -115,6 +116,56 @@ impl SpecColumn<'_> {
             ends.push(text.len());
         }
         SpecColumn::Made { text, ends }
+    }
+}
+
+/// The texts of a [`SpecColumn`] in order (null as empty), without a boxed iterator per cell.
+pub enum SpecTexts<'a> {
+    /// A frame column's chunks, the chunk and the position in it.
+    Frame {
+        /// The column's arrays.
+        chunks: Vec<&'a <StringType as PolarsDataType>::Array>,
+        /// The array being walked.
+        chunk: usize,
+        /// The next position in it.
+        at: usize,
+    },
+    /// Owned or borrowed texts.
+    Texts(std::slice::Iter<'a, Cow<'a, str>>),
+    /// Made texts and where each ends.
+    Made {
+        /// The texts, one after the other.
+        text: &'a str,
+        /// The ends still to come.
+        ends: std::slice::Iter<'a, usize>,
+        /// Where the next text starts.
+        start: usize,
+    },
+}
+
+impl<'a> Iterator for SpecTexts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            SpecTexts::Frame { chunks, chunk, at } => loop {
+                let values = chunks.get(*chunk)?;
+                if *at < values.len() {
+                    let i = *at;
+                    *at += 1;
+                    return Some(values.get(i).unwrap_or_default());
+                }
+                *chunk += 1;
+                *at = 0;
+            },
+            SpecTexts::Texts(texts) => texts.next().map(AsRef::as_ref),
+            SpecTexts::Made { text, ends, start } => {
+                let end = *ends.next()?;
+                let value = text.get(*start..end).unwrap_or_default();
+                *start = end;
+                Some(value)
+            }
+        }
     }
 }
 
@@ -677,7 +728,7 @@ mod tests {
     }
 
     #[test]
-    fn made_columns() {
+    fn made_columns() -> Result<()> {
         let made = SpecColumn::made(
             [Some("a"), None, Some("åäö")].into_iter(),
             |text, v: &str| text.push_str(v),
@@ -690,5 +741,16 @@ mod tests {
         ));
         assert_eq!(frame.iter().collect::<Vec<_>>(), ["a", ""]);
         assert_eq!(frame.len(), 2);
+        // a column of several chunks is walked chunk after chunk
+        let mut chunked = StringChunked::from_slice_options("x".into(), &[Some("a"), None]);
+        chunked.append(&StringChunked::from_slice_options(
+            "x".into(),
+            &[None, Some("b")],
+        ))?;
+        assert_eq!(chunked.chunks().len(), 2);
+        let frame = SpecColumn::Frame(chunked);
+        assert_eq!(frame.iter().collect::<Vec<_>>(), ["a", "", "", "b"]);
+        assert_eq!(frame.len(), 4);
+        Ok(())
     }
 }
