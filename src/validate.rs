@@ -435,99 +435,15 @@ fn validate_csv(
 ) -> Result<(Findings, u64, String)> {
     let mut findings = Findings::default();
     let mut checker = RowChecker::new(period_span);
-    let again = input.clone();
     let table = input.delimited_head(&ReadOptions::default(), 1)?;
     let sha256 = table.sha256.clone();
     check_text_format(table.format.bom, encoding_of(&table), &mut findings);
-    let endings = line_endings_of_records(path, &again, &table)?;
-    check_line_endings(endings, &mut findings);
+    check_line_endings(
+        table.format.line_endings.as_deref().unwrap_or("none"),
+        &mut findings,
+    );
     let rows = csv_rows(path, table, &mut findings, &mut checker, progress, on_row)?;
     Ok((findings, rows, sha256))
-}
-
-/// The line endings of a delimited file's records. The first read counts every line break; when
-/// that finds any but LF, the file is read again counting only the breaks that end records, as
-/// a line break inside a quoted field (RFC 4180) is a value, not a line ending.
-fn line_endings_of_records(path: &Path, input: &Input, table: &RawTable) -> Result<&'static str> {
-    let counted = match table.format.line_endings.as_deref().unwrap_or_default() {
-        "LF" => return Ok("LF"),
-        "none" => return Ok("none"),
-        "CRLF" => "CRLF",
-        "CR" => "CR",
-        _ => "mixed",
-    };
-    let delimiter = table.format.delimiter.as_deref().unwrap_or_default();
-    let delimiter = match delimiter {
-        "tab" => b'\t',
-        d if d.len() == 1 => d.as_bytes()[0],
-        _ => return Ok(counted),
-    };
-    // quotes, delimiters and line breaks are single ASCII bytes in every encoding but UTF-16
-    if encoding_of(table)
-        .to_ascii_lowercase()
-        .starts_with("utf-16")
-    {
-        return Ok(counted);
-    }
-    let mut reader = input.reader()?;
-    record_endings(&mut reader, delimiter).map_err(|e| Error::io(path, e))
-}
-
-/// The line endings that end records in a delimited text (quoted fields as RFC 4180 has them):
-/// `CRLF`, `LF`, `CR`, `mixed` or `none`.
-fn record_endings(reader: &mut dyn std::io::Read, delimiter: u8) -> std::io::Result<&'static str> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let (mut crlf, mut lf, mut cr) = (0u64, 0u64, 0u64);
-    let mut state = State::FieldStart;
-    let mut after_cr = false;
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        for &b in &buf[..n] {
-            if after_cr {
-                after_cr = false;
-                if b == b'\n' {
-                    crlf += 1;
-                    continue;
-                }
-                cr += 1;
-            }
-            state = match (state, b) {
-                (State::Quoted, b'"') => State::QuoteInQuoted,
-                (State::Quoted, _) => State::Quoted,
-                (State::QuoteInQuoted, b'"') | (State::FieldStart, b'"') => State::Quoted,
-                (_, b'\r') => {
-                    after_cr = true;
-                    State::FieldStart
-                }
-                (_, b'\n') => {
-                    lf += 1;
-                    State::FieldStart
-                }
-                (_, d) if d == delimiter => State::FieldStart,
-                _ => State::Unquoted,
-            };
-        }
-    }
-    if after_cr {
-        cr += 1;
-    }
-    Ok(match (crlf > 0, lf > 0, cr > 0) {
-        (false, false, false) => "none",
-        (true, false, false) => "CRLF",
-        (false, true, false) => "LF",
-        (false, false, true) => "CR",
-        _ => "mixed",
-    })
 }
 
 /// The line-ending finding: LF is the spec's, CRLF a warning, anything else an error.
@@ -1413,51 +1329,6 @@ mod tests {
         assert_eq!(decimal_text(0, 2), "0.00");
         assert_eq!(decimal_text(1005, 3), "1.005");
         assert_eq!(decimal_text(-42, 0), "-42");
-    }
-
-    fn endings(text: &str) -> &'static str {
-        record_endings(&mut text.as_bytes(), b',').expect("read")
-    }
-
-    #[test]
-    fn record_endings_leave_out_breaks_inside_quoted_fields() {
-        assert_eq!(endings("a,b\nc,d\n"), "LF");
-        assert_eq!(endings("a,\"x\r\ny\"\nc,d\n"), "LF");
-        assert_eq!(endings("a,\"x\ny\"\r\nc,d\r\n"), "CRLF");
-        assert_eq!(endings("a,\"x \"\"q\"\"\r\ny\"\n"), "LF");
-        assert_eq!(endings("a,b\rc,d\r"), "CR");
-        assert_eq!(endings("a,b\r\nc,d\n"), "mixed");
-        assert_eq!(endings("a,b"), "none");
-        // a quote inside an unquoted field is a character, not the start of a quoted field
-        assert_eq!(endings("a,12\" skärm\r\nc,d\n"), "mixed");
-        // a CR at the end of a piece and an LF at the start of the next are one CRLF
-        let text = "a,b\r\n".repeat(300_000);
-        assert_eq!(endings(&text), "CRLF");
-    }
-
-    proptest::proptest! {
-        /// Records of fields (some quoted, with quotes, delimiters and any line breaks inside)
-        /// joined by one line ending are found to have that ending.
-        #[test]
-        fn record_endings_are_the_terminator(
-            records in proptest::collection::vec(
-                proptest::collection::vec("[a-c\"\r\n,]{0,6}", 1..4), 1..6),
-            terminator in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
-        ) {
-            let text: String = records
-                .iter()
-                .map(|fields| {
-                    let fields: Vec<String> = fields
-                        .iter()
-                        .map(|f| crate::write::csv_field(f).into_owned())
-                        .map(|f| if f.is_empty() { "\"\"".to_string() } else { f })
-                        .collect();
-                    fields.join(",") + terminator
-                })
-                .collect();
-            let want = match terminator { "\n" => "LF", "\r\n" => "CRLF", _ => "CR" };
-            proptest::prop_assert_eq!(endings(&text), want, "{:?}", text);
-        }
     }
 
     #[test]

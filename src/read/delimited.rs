@@ -335,6 +335,66 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
     Ok(table)
 }
 
+/// The line endings that end records in a delimited text (quoted fields as RFC 4180 has them):
+/// `CRLF`, `LF`, `CR`, `mixed` or `none`.
+pub fn record_endings(
+    reader: &mut dyn std::io::Read,
+    delimiter: u8,
+) -> std::io::Result<&'static str> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (mut crlf, mut lf, mut cr) = (0u64, 0u64, 0u64);
+    let mut state = State::FieldStart;
+    let mut after_cr = false;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        for &b in &buf[..n] {
+            if after_cr {
+                after_cr = false;
+                if b == b'\n' {
+                    crlf += 1;
+                    continue;
+                }
+                cr += 1;
+            }
+            state = match (state, b) {
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) => State::Quoted,
+                (State::QuoteInQuoted, b'"') | (State::FieldStart, b'"') => State::Quoted,
+                (_, b'\r') => {
+                    after_cr = true;
+                    State::FieldStart
+                }
+                (_, b'\n') => {
+                    lf += 1;
+                    State::FieldStart
+                }
+                (_, d) if d == delimiter => State::FieldStart,
+                _ => State::Unquoted,
+            };
+        }
+    }
+    if after_cr {
+        cr += 1;
+    }
+    Ok(match (crlf > 0, lf > 0, cr > 0) {
+        (false, false, false) => "none",
+        (true, false, false) => "CRLF",
+        (false, true, false) => "LF",
+        (false, false, true) => "CR",
+        _ => "mixed",
+    })
+}
+
 /// Bytes looked at to decide the encoding.
 const SNIFF_BYTES: usize = 8192;
 
@@ -364,7 +424,7 @@ pub(super) fn read_head_from(
         size,
         sha256,
         mut stream,
-    } = open_delimited(path, source, options, piece)?;
+    } = open_delimited(path, &source, options, piece)?;
     let first = stream.look_ahead(DELIMITER_LINES + 1)?;
     if first.trim().is_empty() {
         // the stream read to the end, as it found no lines
@@ -372,6 +432,7 @@ pub(super) fn read_head_from(
     }
     let delimiter = detect_delimiter(first);
     stream.delimiter = delimiter;
+    let endings = endings_of_records(path, &source, encoding, endings, delimiter)?;
     let rows = stream.next_rows(head_rows)?;
     let mut table = RawTable::new(
         path,
@@ -391,11 +452,29 @@ pub(super) fn read_head_from(
     Ok(table)
 }
 
+/// The line endings of a file's records. The survey counts every line break; when it finds
+/// more than one kind, the file is read again counting only the breaks that end records, as a
+/// line break inside a quoted field (RFC 4180) is a value, not a line ending. (Quotes,
+/// delimiters and line breaks are single ASCII bytes in every encoding read a piece at a time;
+/// UTF-16 text, read whole, keeps the survey's count.)
+fn endings_of_records(
+    path: &Path,
+    source: &ByteSource,
+    encoding: TextEncoding,
+    counted: &'static str,
+    delimiter: u8,
+) -> Result<&'static str> {
+    if counted != "mixed" || matches!(encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be) {
+        return Ok(counted);
+    }
+    record_endings(&mut source.open(path)?, delimiter).map_err(|e| Error::io(path, e))
+}
+
 /// Decide a file's encoding from its first bytes, survey it (or, for UTF-16, decode it whole)
 /// and open the stream of its text (the delimiter is set once the first lines are read).
 fn open_delimited(
     path: &Path,
-    source: ByteSource,
+    source: &ByteSource,
     options: &ReadOptions,
     piece: usize,
 ) -> Result<Opened> {
@@ -468,6 +547,51 @@ fn cells_of(record: &csv::ByteRecord) -> Option<Cells> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn endings(text: &str) -> &'static str {
+        record_endings(&mut text.as_bytes(), b',').expect("read")
+    }
+
+    #[test]
+    fn record_endings_leave_out_breaks_inside_quoted_fields() {
+        assert_eq!(endings("a,b\nc,d\n"), "LF");
+        assert_eq!(endings("a,\"x\r\ny\"\nc,d\n"), "LF");
+        assert_eq!(endings("a,\"x\ny\"\r\nc,d\r\n"), "CRLF");
+        assert_eq!(endings("a,\"x \"\"q\"\"\r\ny\"\n"), "LF");
+        assert_eq!(endings("a,b\rc,d\r"), "CR");
+        assert_eq!(endings("a,b\r\nc,d\n"), "mixed");
+        assert_eq!(endings("a,b"), "none");
+        // a quote inside an unquoted field is a character, not the start of a quoted field
+        assert_eq!(endings("a,12\" skärm\r\nc,d\n"), "mixed");
+        // a CR at the end of a piece and an LF at the start of the next are one CRLF
+        let text = "a,b\r\n".repeat(300_000);
+        assert_eq!(endings(&text), "CRLF");
+    }
+
+    proptest::proptest! {
+        /// Records of fields (some quoted, with quotes, delimiters and any line breaks inside)
+        /// joined by one line ending are found to have that ending.
+        #[test]
+        fn record_endings_are_the_terminator(
+            records in proptest::collection::vec(
+                proptest::collection::vec("[a-c\"\r\n,]{0,6}", 1..4), 1..6),
+            terminator in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+        ) {
+            let text: String = records
+                .iter()
+                .map(|fields| {
+                    let fields: Vec<String> = fields
+                        .iter()
+                        .map(|f| crate::write::csv_field(f).into_owned())
+                        .map(|f| if f.is_empty() { "\"\"".to_string() } else { f })
+                        .collect();
+                    fields.join(",") + terminator
+                })
+                .collect();
+            let want = match terminator { "\n" => "LF", "\r\n" => "CRLF", _ => "CR" };
+            proptest::prop_assert_eq!(endings(&text), want, "{:?}", text);
+        }
+    }
 
     #[test]
     fn delimiter_detection() {
@@ -587,7 +711,12 @@ mod stream_tests {
                 prop_assert!(body.trim().is_empty());
                 return Ok(());
             };
-            prop_assert_eq!(table.format.line_endings.as_deref(), Some(line_endings(&text)));
+            // the line breaks, or when they are of more than one kind, the records' ends
+            let endings = match line_endings(&text) {
+                "mixed" => record_endings(&mut text.as_bytes(), b';').unwrap(),
+                counted => counted,
+            };
+            prop_assert_eq!(table.format.line_endings.as_deref(), Some(endings));
             let mut got = std::mem::take(&mut table.rows);
             let mut stream = table.rest.take().unwrap();
             loop {
@@ -610,7 +739,7 @@ mod stream_tests {
         for change in [-1i64, 1] {
             let path = Path::new("x.csv");
             let source = ByteSource::Memory(text.as_bytes().into());
-            let mut stream = open_delimited(path, source, &ReadOptions::default(), 64)
+            let mut stream = open_delimited(path, &source, &ReadOptions::default(), 64)
                 .expect("opens")
                 .stream;
             // as if the file had been one byte shorter or longer when it was surveyed

@@ -111,6 +111,23 @@ fn semicolon_inside_a_quoted_name_and_bare_cr() {
     assert_eq!(report(&out)["inputs"][0]["format"]["line_endings"], "CR");
 }
 
+/// The report names the line endings that end records: a CRLF inside a quoted field of an LF
+/// file is part of a value (and is kept as one), so the file's line endings are LF.
+#[test]
+fn line_breaks_inside_quoted_fields_are_not_the_files_line_endings() {
+    let dir = temp();
+    let text = format!("{CITY_HEADER}\nKS;\"Kontor\r\nAB\";5566101233;1;6110;Kontor;5,5\n");
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    assert_eq!(report(&out)["inputs"][0]["format"]["line_endings"], "LF");
+    // records that end in both LF and CRLF are mixed
+    let text = format!("{CITY_HEADER}\r\nKS;Kontor AB;5566101233;1;6110;Kontor;5,5\n");
+    let dir = temp();
+    let (ok, err, out) = convert_bytes(dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    assert_eq!(report(&out)["inputs"][0]["format"]["line_endings"], "mixed");
+}
+
 #[test]
 fn windows_1252_and_forced_encoding() {
     let dir = temp();
