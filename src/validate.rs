@@ -157,6 +157,9 @@ pub struct FileReport {
     pub rows: u64,
     /// `valid` or `invalid` or `unreadable`.
     pub status: String,
+    /// `csv`, `json` or `parquet`, as the file's content shows (none when it cannot be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
     /// SHA-256 of the file's bytes, to cite which file was checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
@@ -173,6 +176,16 @@ impl FileReport {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count()
+    }
+
+    /// What a finding's row numbers count in this file: a CSV file's lines (the header is line
+    /// 1), a JSON file's objects, a Parquet file's rows (from 1).
+    fn row_unit(&self) -> &'static str {
+        match self.format {
+            Some("csv") => "lines",
+            Some("json") => "objects",
+            _ => "rows",
+        }
     }
 }
 
@@ -230,7 +243,7 @@ impl Outcome {
                     } else {
                         ""
                     };
-                    format!(" (rows {}{more})", list.join(", "))
+                    format!(" ({} {}{more})", f.row_unit(), list.join(", "))
                 };
                 s.push_str(&format!(
                     "  {level}: {} [{}]: {} x{}\n",
@@ -348,6 +361,7 @@ pub fn validate_files_telling(files: &[PathBuf], progress: &Progress) -> Result<
                 file: file.clone(),
                 rows: 0,
                 status: "unreadable".into(),
+                format: None,
                 // a pipe cannot be read again
                 sha256: std::fs::metadata(file)
                     .is_ok_and(|m| m.is_file())
@@ -371,7 +385,7 @@ pub fn validate_file(path: &Path) -> Result<FileReport> {
 pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileReport> {
     let input = Input::open(path, 1 << 16)?;
     let period_span = period_span_of(path);
-    let (findings, rows, sha256) = if input.start().starts_with(b"PAR1") {
+    let (format, (findings, rows, sha256)) = if input.start().starts_with(b"PAR1") {
         let sha256 = input.sha256()?;
         // polars panics on some damaged Parquet files
         let (findings, rows) = crate::error::catch_panics(
@@ -387,7 +401,7 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
             },
             |message| damaged_parquet(path, &message),
         )?;
-        (findings, rows, sha256)
+        ("parquet", (findings, rows, sha256))
     } else if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
         let sha256 = input.sha256()?;
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
@@ -395,11 +409,12 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
             Some(streamed) => streamed,
             None => validate_json_whole(path, input, period_span)?,
         };
-        (findings, rows, sha256)
+        ("json", (findings, rows, sha256))
     } else {
-        validate_csv(path, input, period_span, progress, &mut |_| Ok(()))?
+        let checked = validate_csv(path, input, period_span, progress, &mut |_| Ok(()))?;
+        ("csv", checked)
     };
-    Ok(file_report(path, findings, rows, sha256))
+    Ok(file_report(path, format, findings, rows, sha256))
 }
 
 /// Validate a CSV file as [`validate_file_telling`] does, handing each data row to `on_row` as
@@ -416,7 +431,10 @@ pub(crate) fn validate_csv_file_with(
     }
     let period_span = period_span_of(path);
     let (findings, rows, sha256) = validate_csv(path, input, period_span, progress, on_row)?;
-    Ok((file_report(path, findings, rows, sha256.clone()), sha256))
+    Ok((
+        file_report(path, "csv", findings, rows, sha256.clone()),
+        sha256,
+    ))
 }
 
 /// The period a file's name gives: a span (`2024-01--2024-06`) or one month.
@@ -658,13 +676,20 @@ fn decimal_text(unscaled: i128, scale: usize) -> String {
 }
 
 /// A file's report from its findings.
-fn file_report(path: &Path, findings: Findings, rows: u64, sha256: String) -> FileReport {
+fn file_report(
+    path: &Path,
+    format: &'static str,
+    findings: Findings,
+    rows: u64,
+    sha256: String,
+) -> FileReport {
     let findings = findings.into_vec();
     let invalid = findings.iter().any(|f| f.severity == Severity::Error);
     FileReport {
         file: path.to_path_buf(),
         rows,
         status: if invalid { "invalid" } else { "valid" }.into(),
+        format: Some(format),
         sha256: Some(sha256),
         unreadable: None,
         findings,

@@ -121,7 +121,7 @@ fn one_field_fewer_than_the_header_is_invalid_with_line_numbers() {
     let p = dir.path().join("short.csv");
     let run = reskontra().arg("validate").arg(&p).output().expect("run");
     let text = String::from_utf8_lossy(&run.stdout);
-    assert!(text.contains("rows 3, 5"), "{text}");
+    assert!(text.contains("(lines 3, 5)"), "{text}");
 }
 
 #[test]
@@ -260,7 +260,14 @@ fn json_files_are_checked_too() {
     let bad = good.replace("\"100.00\"", "\"100,00\"");
     let (code, r) = validate_json(dir.path(), "bad.json", bad.as_bytes());
     assert_eq!(code, 1);
+    assert_eq!(r["files"][0]["format"], "json");
     assert_eq!(finding(&r, "belopp_format").map(|f| f.2), Some(vec![1]));
+    let run = reskontra()
+        .arg("validate")
+        .arg(dir.path().join("bad.json"))
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&run.stdout).contains("(objects 1)"));
 }
 
 #[test]
@@ -408,6 +415,15 @@ fn a_parquet_file_gets_the_checks_of_its_csv() {
         finding(&from_csv, "leverantor_id_empty").map(|f| f.2),
         Some(vec![3])
     );
+    // the summary says what its numbers count: the CSV's lines, the Parquet file's rows
+    assert_eq!(from_csv["files"][0]["format"], "csv");
+    assert_eq!(from_parquet["files"][0]["format"], "parquet");
+    let summary = |path: &Path| {
+        let run = reskontra().arg("validate").arg(path).output().expect("run");
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+    assert!(summary(&csv).contains("[leverantor_id_empty]: 1 x (lines 3)"));
+    assert!(summary(&parquet).contains("[leverantor_id_empty]: 1 x (rows 2)"));
 }
 
 /// Write a spec CSV as Parquet with every column as text (the CSV's texts, empty as null).
