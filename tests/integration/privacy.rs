@@ -256,8 +256,15 @@ fn the_final_scan_finds_personal_numbers_in_every_format() {
     let json = dir.path().join("x.json");
     std::fs::write(&json, format!("[{{\"a\":\"x\",\"b\":\"19{p}\"}}]")).expect("json");
     let parquet = dir.path().join("x.parquet");
-    let mut df =
-        DataFrame::new(1, vec![Column::new("b".into(), &[format!("SE{p}01")])]).expect("df");
+    // the text column comes after a typed one (only text columns are read back)
+    let mut df = DataFrame::new(
+        1,
+        vec![
+            Column::new("n".into(), &[7i64]),
+            Column::new("b".into(), &[format!("SE{p}01")]),
+        ],
+    )
+    .expect("df");
     ParquetWriter::new(std::fs::File::create(&parquet).expect("file"))
         .finish(&mut df)
         .expect("parquet");
