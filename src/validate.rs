@@ -8,7 +8,7 @@
 use crate::convert::Progress;
 use crate::date::Period;
 use crate::error::{Error, Result};
-use crate::ident::{classify_id, contains_personal_number, IdKind};
+use crate::ident::{classify_id, contains_personal_number, is_organisation_number, IdKind};
 use crate::protect::is_person_shaped;
 use crate::read::encoding::{decode_file, first_visible_char, TextEncoding};
 use crate::read::{Input, RawRow, RawTable, ReadOptions};
@@ -549,16 +549,15 @@ fn validate_parquet<R: polars::io::mmap::MmapBytesReader>(
             .map(|p| p.map(|i| parquet_texts(&df.columns()[i])).transpose())
             .collect::<Result<_>>()?;
         for i in 0..df.height() {
-            let values = columns
+            let values: Vec<Option<&str>> = columns
                 .iter()
                 .zip(&path_values)
                 .map(|(c, from_path)| match c {
-                    Some(texts) => texts[i].clone(),
-                    None => from_path.clone(),
+                    Some(texts) => texts[i].as_deref(),
+                    None => from_path.as_deref(),
                 })
                 .collect();
-            let number = (start + i + 1) as u64;
-            checker.check(&Row { number, values }, &mut findings);
+            checker.check((start + i + 1) as u64, &values, &mut findings);
         }
         start += df.height();
         progress.done(start as u64, total as u64);
@@ -728,7 +727,7 @@ fn validate_json_whole(
     check_text_format(decoded.bom, decoded.encoding.name(), &mut findings);
     let rows = json_rows(path, &decoded.text, &mut findings)?;
     for row in &rows {
-        checker.check(row, &mut findings);
+        checker.check_row(row, &mut findings);
     }
     Ok((findings, rows.len() as u64))
 }
@@ -809,17 +808,11 @@ fn csv_rows(
                 Some(r.line),
             );
         }
-        let values = positions
+        let values: Vec<Option<&str>> = positions
             .iter()
-            .map(|p| p.and_then(|i| r.cells.get(i).map(str::to_string)))
+            .map(|p| p.and_then(|i| r.cells.get(i)))
             .collect();
-        checker.check(
-            &Row {
-                number: r.line,
-                values,
-            },
-            findings,
-        );
+        checker.check(r.line, &values, findings);
         count += 1;
         on_row(&r)
     })?;
@@ -997,7 +990,7 @@ fn stream_json(
         json_stream::Event::Element(item) => {
             elements += 1;
             if let Some(row) = json_row(elements, item, &mut findings) {
-                checker.check(&row, &mut findings);
+                checker.check_row(&row, &mut findings);
                 rows += 1;
             }
         }
@@ -1191,17 +1184,34 @@ fn has_many_decimals(s: &str) -> bool {
 }
 
 fn is_iso_date(s: &str) -> Option<chrono::NaiveDate> {
-    if s.len() != 10 || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[..4])?).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..])?)
+}
+
+/// Whether a value is empty or white space only (most values start with a visible character).
+fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => value.trim().is_empty(),
+    }
 }
 
 /// Row-level checks, one row at a time (so that large files stream).
 struct RowChecker {
     period: Option<(Period, Period)>,
     buyer: Option<(String, String)>,
-    seen: HashSet<u64>,
+    /// A 64-bit hash of each row so far (a fixed seed: the same findings on every run).
+    seen: HashSet<u64, foldhash::fast::FixedState>,
 }
 
 impl RowChecker {
@@ -1209,19 +1219,24 @@ impl RowChecker {
         RowChecker {
             period,
             buyer: None,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
         }
     }
 
-    fn check(&mut self, row: &Row, findings: &mut Findings) {
+    /// Check a row read from JSON.
+    fn check_row(&mut self, row: &Row, findings: &mut Findings) {
+        let values: Vec<Option<&str>> = row.values.iter().map(Option::as_deref).collect();
+        self.check(row.number, &values, findings);
+    }
+
+    /// Check a row's values (one per spec column, in order; `None` where the file has none).
+    fn check(&mut self, number: u64, values: &[Option<&str>], findings: &mut Findings) {
         let idx = |name: &str| spec::column_index(name).unwrap_or(0);
         let period = self.period;
-        let buyer = &mut self.buyer;
-        let seen = &mut self.seen;
-        let n = Some(row.number);
-        let get = |name: &str| row.values[idx(name)].as_deref().unwrap_or("");
+        let n = Some(number);
+        let get = |name: &str| values[idx(name)].unwrap_or("");
         for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
-            if row.values[i].as_deref().is_none_or(|v| v.trim().is_empty()) {
+            if values[i].is_none_or(is_blank) {
                 if *column == "leverantor_id" {
                     findings.warning(
                         "leverantor_id_empty",
@@ -1238,7 +1253,9 @@ impl RowChecker {
             }
         }
         let kopare_id = get("kopare_id");
+        // (a plain valid organisation number, the usual case, needs no classifying)
         if !kopare_id.is_empty()
+            && !is_organisation_number(kopare_id)
             && !matches!(classify_id(kopare_id), IdKind::Organisation(ref t) if t == kopare_id)
         {
             findings.error(
@@ -1248,7 +1265,7 @@ impl RowChecker {
             );
         }
         let lev_id = get("leverantor_id");
-        if !lev_id.is_empty() {
+        if !lev_id.is_empty() && !is_organisation_number(lev_id) {
             match classify_id(lev_id) {
                 IdKind::Organisation(ref t) if t == lev_id => {}
                 IdKind::Foreign(ref f) if f == lev_id => {}
@@ -1298,17 +1315,17 @@ impl RowChecker {
                 n,
             );
         }
-        let this_buyer = (kopare_id.to_string(), get("kopare").to_string());
-        match &buyer {
-            None => *buyer = Some(this_buyer),
-            Some(b) if *b != this_buyer => findings.error(
+        let kopare = get("kopare");
+        match &self.buyer {
+            None => self.buyer = Some((kopare_id.to_string(), kopare.to_string())),
+            Some((id, name)) if id != kopare_id || name != kopare => findings.error(
                 "buyer_not_constant",
                 "kopare_id/kopare differ from the first row",
                 n,
             ),
             Some(_) => {}
         }
-        for (i, value) in row.values.iter().enumerate() {
+        for (i, value) in values.iter().enumerate() {
             let Some(v) = value else { continue };
             if contains_personal_number(v) {
                 findings.error(
@@ -1334,9 +1351,9 @@ impl RowChecker {
                 n,
             );
         }
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&row.values, &mut hasher);
-        if !seen.insert(std::hash::Hasher::finish(&hasher)) {
+        let hash =
+            std::hash::BuildHasher::hash_one(&foldhash::quality::FixedState::default(), values);
+        if !self.seen.insert(hash) {
             findings.warning("duplicate_row", "the row repeats an earlier row exactly", n);
         }
     }
@@ -1391,6 +1408,57 @@ mod tests {
         assert!(is_iso_date("2024-02-29").is_some());
         assert!(is_iso_date("2023-02-29").is_none());
         assert!(is_iso_date("20240229").is_none());
+        // a sign or a space is no digit
+        assert!(is_iso_date("-202-01-01").is_none());
+        assert!(is_iso_date("+202-01-01").is_none());
+        assert!(is_iso_date("2024-1-01 ").is_none());
+        assert!(is_iso_date("2024-01-1å").is_none());
+    }
+
+    #[test]
+    fn blank_values() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\u{a0}"));
+        assert!(!is_blank("x"));
+        assert!(!is_blank(" x"));
+        assert!(!is_blank("Åkeri"));
+    }
+
+    proptest::proptest! {
+        /// Every `YYYY-MM-DD` text is the date chrono makes of its numbers, or none.
+        #[test]
+        fn iso_dates_are_chronos(year in 0i32..10_000, month in 0u32..14, day in 0u32..33) {
+            let text = format!("{year:04}-{month:02}-{day:02}");
+            proptest::prop_assert_eq!(
+                is_iso_date(&text),
+                chrono::NaiveDate::from_ymd_opt(year, month, day)
+            );
+        }
+
+        /// A row is a duplicate exactly when its values repeat an earlier row's.
+        #[test]
+        fn duplicates_are_repeated_rows(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(proptest::option::of("[ab]{0,2}"), 15), 1..30)
+        ) {
+            let mut checker = RowChecker::new(None);
+            let mut findings = Findings::default();
+            let mut want = Vec::new();
+            for (i, row) in rows.iter().enumerate() {
+                let values: Vec<Option<&str>> = row.iter().map(Option::as_deref).collect();
+                checker.check(i as u64 + 1, &values, &mut findings);
+                if rows[..i].contains(row) {
+                    want.push(i as u64 + 1);
+                }
+            }
+            let got = findings
+                .into_vec()
+                .into_iter()
+                .find(|f| f.check == "duplicate_row")
+                .map(|f| (f.count, f.rows));
+            let shown = want.iter().copied().take(ROWS_SHOWN).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(got, (!want.is_empty()).then_some((want.len() as u64, shown)));
+        }
     }
 
     mod json_streaming {
