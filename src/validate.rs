@@ -935,7 +935,7 @@ fn not_an_array(path: &Path) -> Error {
 /// The row of the `number`th element of a JSON file (`None` for an element that is not an
 /// object), with findings on its keys and value types.
 fn json_row(number: u64, item: serde_json::Value, findings: &mut Findings) -> Option<Row> {
-    let serde_json::Value::Object(map) = item else {
+    let serde_json::Value::Object(mut map) = item else {
         findings.error("json_shape", "an element is not an object", Some(number));
         return None;
     };
@@ -949,8 +949,8 @@ fn json_row(number: u64, item: serde_json::Value, findings: &mut Findings) -> Op
     }
     let values = COLUMNS
         .iter()
-        .map(|c| match map.get(*c) {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
+        .map(|c| match map.remove(*c) {
+            Some(serde_json::Value::String(s)) => Some(s),
             Some(serde_json::Value::Null) | None => None,
             Some(other) => {
                 findings.error("json_type", "a value is not a string", Some(number));
@@ -995,7 +995,10 @@ fn stream_json(
             }
         }
     };
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    // serde_json reads a reader a byte at a time: the buffer outermost keeps that a copy from
+    // memory, not a call through the reader chain
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
     let shape = serde::Deserializer::deserialize_any(&mut de, json_stream::Top(&mut on_element));
     let shape = shape.ok()?;
     de.end().ok()?;
