@@ -10,6 +10,7 @@ use reskontra::protect::Policy;
 use reskontra::read::{read_table_head, ReadOptions};
 use reskontra::write::Format;
 use reskontra::{Error, Result};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -188,10 +189,30 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            to_stderr(&format!("error: {e}\n"));
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
+}
+
+/// Write to standard output. A reader that has gone away (`| head`) ends the output quietly:
+/// the command's exit code stays what the run decided.
+fn to_stdout(text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io(std::path::Path::new("standard output"), e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Write to standard error (messages and summaries); if it is closed, there is nowhere left to
+/// say so, and the exit code still tells.
+fn to_stderr(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
@@ -296,7 +317,10 @@ fn progress_of(bar: Option<&indicatif::ProgressBar>) -> Progress {
         let start = std::time::Instant::now();
         return Progress::new(move |event| {
             if let ProgressEvent::Stage(stage) = event {
-                eprintln!("{:>8.3} s  {stage}", start.elapsed().as_secs_f64());
+                to_stderr(&format!(
+                    "{:>8.3} s  {stage}\n",
+                    start.elapsed().as_secs_f64()
+                ));
             }
         });
     }
@@ -324,7 +348,7 @@ fn run_convert(args: ConvertArgs) -> Result<()> {
     }
     let report = result?;
     if !quiet {
-        eprint!("{}", report.summary());
+        to_stderr(&report.summary());
     }
     Ok(())
 }
@@ -343,16 +367,16 @@ fn run_validate(args: ValidateArgs) -> Result<u8> {
     }
     let outcome = outcome?;
     if args.json {
-        println!("{}", outcome.to_json());
+        to_stdout(&(outcome.to_json() + "\n"))?;
     } else {
-        print!("{}", outcome.summary());
+        to_stdout(&outcome.summary())?;
     }
     Ok(outcome.exit_code())
 }
 
 fn run_verify(args: VerifyArgs) -> Result<u8> {
     let v = reskontra::verify::verify(&args.report, args.inputs.as_deref())?;
-    print!("{}", v.summary());
+    to_stdout(&v.summary())?;
     Ok(if v.identical() { 0 } else { 1 })
 }
 
@@ -373,16 +397,17 @@ fn run_dataset(args: DatasetArgs) -> Result<()> {
     }
     let report = report?;
     if !args.quiet {
-        eprint!("{}", report.summary());
+        to_stderr(&report.summary());
     }
     Ok(())
 }
 
 fn run_layouts() -> Result<()> {
+    let mut text = String::new();
     for layout in Layout::builtin() {
-        println!("{:<28} {}", layout.name, layout.description);
+        let _ = writeln!(text, "{:<28} {}", layout.name, layout.description);
     }
-    Ok(())
+    to_stdout(&text)
 }
 
 /// The input files of a dataset build, for the progress bar's size.
@@ -402,38 +427,40 @@ fn run_detect(args: DetectArgs) -> Result<()> {
         reskontra::convert::HEAD_ROWS,
     )?;
     let f = &table.format;
-    println!("file:         {}", args.input.display());
-    println!("kind:         {}", f.kind);
+    let mut text = String::new();
+    let _ = writeln!(text, "file:         {}", args.input.display());
+    let _ = writeln!(text, "kind:         {}", f.kind);
     if let Some(e) = &f.encoding {
-        println!(
+        let _ = writeln!(
+            text,
             "encoding:     {e}{}",
             if f.bom { " (with BOM)" } else { "" }
         );
     }
     if let Some(d) = &f.delimiter {
-        println!("delimiter:    {d}");
+        let _ = writeln!(text, "delimiter:    {d}");
     }
     if let Some(l) = &f.line_endings {
-        println!("line endings: {l}");
+        let _ = writeln!(text, "line endings: {l}");
     }
     if let Some(s) = &f.sheet {
-        println!("sheet:        {s}");
+        let _ = writeln!(text, "sheet:        {s}");
     }
     match detect(&table.rows, &Layout::builtin()) {
         Ok(d) => {
-            println!("header row:   {}", table.rows[d.header_index].line);
-            println!("layout:       {}", d.layout.name);
-            println!("why:          {}", d.reason);
+            let _ = writeln!(text, "header row:   {}", table.rows[d.header_index].line);
+            let _ = writeln!(text, "layout:       {}", d.layout.name);
+            let _ = writeln!(text, "why:          {}", d.reason);
             for n in &d.near_misses {
-                println!("near miss:    {n}");
+                let _ = writeln!(text, "near miss:    {n}");
             }
         }
         Err(near) => {
-            println!("layout:       none of the built-in layouts matches");
+            let _ = writeln!(text, "layout:       none of the built-in layouts matches");
             for n in &near {
-                println!("near miss:    {n}");
+                let _ = writeln!(text, "near miss:    {n}");
             }
         }
     }
-    Ok(())
+    to_stdout(&text)
 }

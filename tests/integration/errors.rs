@@ -316,3 +316,36 @@ fn docs_rejection_table_is_true() {
     }
     assert_eq!(checked, 10);
 }
+
+/// A reader that stops reading (`reskontra validate ... | head -1`) ends the output quietly:
+/// no panic, and the exit code is still the command's own.
+#[test]
+fn a_closed_standard_output_is_no_panic() {
+    let sample = root().join("samples/city-csv/leverantorsfakturor-202405.csv");
+    let runs: [&[&str]; 4] = [
+        &["validate"],
+        &["validate", "--json"],
+        &["detect"],
+        &["layouts"],
+    ];
+    for args in runs {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_reskontra"));
+        command.args(args);
+        if args[0] != "layouts" {
+            command.arg(&sample);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run");
+        // the reading end is closed before the child has started to write
+        drop(child.stdout.take());
+        let run = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        // the sample is not spec CSV: validate says invalid (1), the others succeed (0)
+        let want = if args[0] == "validate" { 1 } else { 0 };
+        assert_eq!(run.status.code(), Some(want), "{args:?}: {stderr}");
+    }
+}
