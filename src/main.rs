@@ -10,7 +10,6 @@ use reskontra::protect::Policy;
 use reskontra::read::{read_table_head, ReadOptions};
 use reskontra::write::Format;
 use reskontra::{Error, Result};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -403,11 +402,11 @@ fn run_dataset(args: DatasetArgs) -> Result<()> {
 }
 
 fn run_layouts() -> Result<()> {
-    let mut text = String::new();
-    for layout in Layout::builtin() {
-        let _ = writeln!(text, "{:<28} {}", layout.name, layout.description);
-    }
-    to_stdout(&text)
+    let lines: Vec<String> = Layout::builtin()
+        .iter()
+        .map(|layout| format!("{:<28} {}\n", layout.name, layout.description))
+        .collect();
+    to_stdout(&lines.concat())
 }
 
 /// The input files of a dataset build, for the progress bar's size.
@@ -427,40 +426,40 @@ fn run_detect(args: DetectArgs) -> Result<()> {
         reskontra::convert::HEAD_ROWS,
     )?;
     let f = &table.format;
-    let mut text = String::new();
-    let _ = writeln!(text, "file:         {}", args.input.display());
-    let _ = writeln!(text, "kind:         {}", f.kind);
+    let mut lines = vec![
+        format!("file:         {}", args.input.display()),
+        format!("kind:         {}", f.kind),
+    ];
     if let Some(e) = &f.encoding {
-        let _ = writeln!(
-            text,
+        lines.push(format!(
             "encoding:     {e}{}",
             if f.bom { " (with BOM)" } else { "" }
-        );
+        ));
     }
     if let Some(d) = &f.delimiter {
-        let _ = writeln!(text, "delimiter:    {d}");
+        lines.push(format!("delimiter:    {d}"));
     }
     if let Some(l) = &f.line_endings {
-        let _ = writeln!(text, "line endings: {l}");
+        lines.push(format!("line endings: {l}"));
     }
     if let Some(s) = &f.sheet {
-        let _ = writeln!(text, "sheet:        {s}");
+        lines.push(format!("sheet:        {s}"));
     }
     match detect(&table.rows, &Layout::builtin()) {
         Ok(d) => {
-            let _ = writeln!(text, "header row:   {}", table.rows[d.header_index].line);
-            let _ = writeln!(text, "layout:       {}", d.layout.name);
-            let _ = writeln!(text, "why:          {}", d.reason);
+            lines.push(format!("header row:   {}", table.rows[d.header_index].line));
+            lines.push(format!("layout:       {}", d.layout.name));
+            lines.push(format!("why:          {}", d.reason));
             for n in &d.near_misses {
-                let _ = writeln!(text, "near miss:    {n}");
+                lines.push(format!("near miss:    {n}"));
             }
         }
         Err(near) => {
-            let _ = writeln!(text, "layout:       none of the built-in layouts matches");
+            lines.push("layout:       none of the built-in layouts matches".into());
             for n in &near {
-                let _ = writeln!(text, "near miss:    {n}");
+                lines.push(format!("near miss:    {n}"));
             }
         }
     }
-    to_stdout(&text)
+    to_stdout(&(lines.join("\n") + "\n"))
 }

@@ -88,17 +88,17 @@ impl SpecColumn<'_> {
     /// The texts in order.
     pub fn iter(&self) -> SpecTexts<'_> {
         match self {
-            SpecColumn::Frame(ca) => SpecTexts::Frame {
+            SpecColumn::Frame(ca) => SpecTexts(Walk::Frame {
                 chunks: ca.downcast_iter().collect(),
                 chunk: 0,
                 at: 0,
-            },
-            SpecColumn::Texts(v) => SpecTexts::Texts(v.iter()),
-            SpecColumn::Made { text, ends } => SpecTexts::Made {
+            }),
+            SpecColumn::Texts(v) => SpecTexts(Walk::Texts(v.iter())),
+            SpecColumn::Made { text, ends } => SpecTexts(Walk::Made {
                 text,
                 ends: ends.iter(),
                 start: 0,
-            },
+            }),
         }
     }
 
@@ -120,25 +120,22 @@ impl SpecColumn<'_> {
 }
 
 /// The texts of a [`SpecColumn`] in order (null as empty), without a boxed iterator per cell.
-pub enum SpecTexts<'a> {
-    /// A frame column's chunks, the chunk and the position in it.
+pub struct SpecTexts<'a>(Walk<'a>);
+
+/// Where a [`SpecTexts`] is in its column.
+enum Walk<'a> {
+    /// A frame column's arrays, the array being walked and the next position in it.
     Frame {
-        /// The column's arrays.
         chunks: Vec<&'a <StringType as PolarsDataType>::Array>,
-        /// The array being walked.
         chunk: usize,
-        /// The next position in it.
         at: usize,
     },
     /// Owned or borrowed texts.
     Texts(std::slice::Iter<'a, Cow<'a, str>>),
-    /// Made texts and where each ends.
+    /// Made texts one after the other, the ends still to come and where the next text starts.
     Made {
-        /// The texts, one after the other.
         text: &'a str,
-        /// The ends still to come.
         ends: std::slice::Iter<'a, usize>,
-        /// Where the next text starts.
         start: usize,
     },
 }
@@ -147,8 +144,8 @@ impl<'a> Iterator for SpecTexts<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        match self {
-            SpecTexts::Frame { chunks, chunk, at } => loop {
+        match &mut self.0 {
+            Walk::Frame { chunks, chunk, at } => loop {
                 let values = chunks.get(*chunk)?;
                 if *at < values.len() {
                     let i = *at;
@@ -158,8 +155,8 @@ impl<'a> Iterator for SpecTexts<'a> {
                 *chunk += 1;
                 *at = 0;
             },
-            SpecTexts::Texts(texts) => texts.next().map(AsRef::as_ref),
-            SpecTexts::Made { text, ends, start } => {
+            Walk::Texts(texts) => texts.next().map(AsRef::as_ref),
+            Walk::Made { text, ends, start } => {
                 let end = *ends.next()?;
                 let value = text.get(*start..end).unwrap_or_default();
                 *start = end;

@@ -337,10 +337,7 @@ pub fn read_delimited(path: &Path, bytes: &[u8], options: &ReadOptions) -> Resul
 
 /// The line endings that end records in a delimited text (quoted fields as RFC 4180 has them):
 /// `CRLF`, `LF`, `CR`, `mixed` or `none`.
-pub fn record_endings(
-    reader: &mut dyn std::io::Read,
-    delimiter: u8,
-) -> std::io::Result<&'static str> {
+fn record_endings(reader: &mut dyn std::io::Read, delimiter: u8) -> std::io::Result<&'static str> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         FieldStart,
