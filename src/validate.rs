@@ -16,6 +16,7 @@ use crate::spec::{self, COLUMNS};
 use crate::write::is_formula_like;
 use polars::prelude::*;
 use serde::Serialize;
+use sha2::Digest as _;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -422,13 +423,16 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
         )?;
         ("parquet", (findings, rows, sha256))
     } else if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
-        let sha256 = input.sha256()?;
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
-        let (findings, rows) = match stream_json(&input, bom, period_span, progress) {
+        let checked = match stream_json(&input, bom, period_span, progress)? {
             Some(streamed) => streamed,
-            None => validate_json_whole(path, input, period_span)?,
+            None => {
+                let sha256 = input.sha256()?;
+                let (findings, rows) = validate_json_whole(path, input, period_span)?;
+                (findings, rows, sha256)
+            }
         };
-        ("json", (findings, rows, sha256))
+        ("json", checked)
     } else {
         let checked = validate_csv(path, input, period_span, progress, &mut |_| Ok(()))?;
         ("csv", checked)
@@ -970,17 +974,20 @@ fn stream_json(
     bom: bool,
     period_span: Option<(Period, Period)>,
     progress: &Progress,
-) -> Option<(Findings, u64)> {
+) -> Result<Option<(Findings, u64, String)>> {
     let mut reader = TellingReader {
-        inner: input.reader().ok()?,
+        inner: input.reader()?,
         read: 0,
         told: 0,
         whole: input.size(),
         progress,
+        hasher: sha2::Sha256::new(),
     };
     if bom {
         let mut skipped = [0u8; 3];
-        std::io::Read::read_exact(&mut reader, &mut skipped).ok()?;
+        if std::io::Read::read_exact(&mut reader, &mut skipped).is_err() {
+            return Ok(None);
+        }
     }
     let mut findings = Findings::default();
     let mut checker = RowChecker::new(period_span);
@@ -997,30 +1004,40 @@ fn stream_json(
     };
     // serde_json reads a reader a byte at a time: the buffer outermost keeps that a copy from
     // memory, not a call through the reader chain
-    let mut de =
-        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    let buffered = std::io::BufReader::with_capacity(1 << 16, &mut reader);
+    let mut de = serde_json::Deserializer::from_reader(buffered);
     let shape = serde::Deserializer::deserialize_any(&mut de, json_stream::Top(&mut on_element));
-    let shape = shape.ok()?;
-    de.end().ok()?;
-    if shape == json_stream::Shape::Other {
-        return None;
+    // the end is checked up to the end of the file, so every byte went through the hasher
+    let ended = de.end();
+    drop(de);
+    match (shape, ended) {
+        (Ok(json_stream::Shape::Array | json_stream::Shape::Envelope), Ok(())) => {}
+        _ => return Ok(None),
     }
     check_text_format(bom, TextEncoding::Utf8.name(), &mut findings);
-    Some((findings, rows))
+    let sha256 = if reader.read == input.size() {
+        crate::read::hex(&reader.hasher.finalize())
+    } else {
+        // the file changed while it was read: its hash is of what it is now
+        input.sha256()?
+    };
+    Ok(Some((findings, rows, sha256)))
 }
 
-/// A reader that tells a [`Progress`] how many bytes are read (every MiB).
+/// A reader that tells a [`Progress`] how many bytes are read (every MiB), and hashes them.
 struct TellingReader<'p, R> {
     inner: R,
     read: u64,
     told: u64,
     whole: u64,
     progress: &'p Progress,
+    hasher: sha2::Sha256,
 }
 
 impl<R: std::io::Read> std::io::Read for TellingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
         self.read += n as u64;
         if self.read - self.told >= 1 << 20 {
             self.told = self.read;
@@ -1555,8 +1572,11 @@ mod tests {
                 let input = Input::open(&path, 1 << 16).unwrap();
                 let bom = input.start().starts_with(b"\xEF\xBB\xBF");
                 let whole = outcome(validate_json_whole(&path, Input::open(&path, 1 << 16).unwrap(), span));
-                match stream_json(&input, bom, span, &Progress::default()) {
-                    Some(streamed) => prop_assert_eq!(outcome(Ok(streamed)), whole),
+                match stream_json(&input, bom, span, &Progress::default()).unwrap() {
+                    Some((findings, rows, sha256)) => {
+                        prop_assert_eq!(sha256, crate::read::sha256_hex(&bytes));
+                        prop_assert_eq!(outcome(Ok((findings, rows))), whole);
+                    }
                     // only what the whole reading refuses, or reads in another encoding, or
                     // with another shape, is left to it
                     None => prop_assert!(
