@@ -151,21 +151,36 @@ impl RawTable {
 }
 
 /// Hand every row left in a stream to `f`, a batch at a time, telling `read` after each batch
-/// how far reading has come.
+/// how far reading has come. The next batch is parsed on a second thread while `f` works
+/// through this one; when `f` fails, the parsing stops after the batch it is on.
 fn drain(
     stream: &mut dyn RowSource,
     mut read: impl FnMut(u64, u64),
     mut f: impl FnMut(RawRow) -> Result<()>,
 ) -> Result<()> {
-    loop {
-        let rows = stream.next_rows(1 << 16)?;
-        if rows.is_empty() {
-            return Ok(());
+    type Batch = Result<(Vec<RawRow>, (u64, u64))>;
+    std::thread::scope(|s| {
+        let (batches, parsed) = std::sync::mpsc::sync_channel::<Batch>(1);
+        s.spawn(move || loop {
+            let batch = stream
+                .next_rows(1 << 16)
+                .map(|rows| (rows, stream.position()));
+            let last = !matches!(&batch, Ok((rows, _)) if !rows.is_empty());
+            // a closed channel: the rows are no longer wanted
+            if batches.send(batch).is_err() || last {
+                return;
+            }
+        });
+        for batch in parsed {
+            let (rows, (part, whole)) = batch?;
+            if rows.is_empty() {
+                break;
+            }
+            rows.into_iter().try_for_each(&mut f)?;
+            read(part, whole);
         }
-        rows.into_iter().try_for_each(&mut f)?;
-        let (part, whole) = stream.position();
-        read(part, whole);
-    }
+        Ok(())
+    })
 }
 
 /// The last component of a path, as text.
@@ -437,4 +452,92 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Bytes as lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod drain_tests {
+    use super::*;
+
+    /// Batches of one row each, numbered from 1; an error instead of batch `fail_at`.
+    #[derive(Debug)]
+    struct Numbered {
+        next: u64,
+        last: u64,
+        fail_at: Option<u64>,
+    }
+
+    impl RowSource for Numbered {
+        fn next_rows(&mut self, _: usize) -> Result<Vec<RawRow>> {
+            if self.fail_at == Some(self.next) {
+                return Err(Error::Internal(format!("batch {} is broken", self.next)));
+            }
+            if self.next > self.last {
+                return Ok(Vec::new());
+            }
+            self.next += 1;
+            Ok(vec![RawRow {
+                line: self.next - 1,
+                cells: Cells::new(),
+            }])
+        }
+
+        fn position(&self) -> (u64, u64) {
+            (self.next - 1, self.last)
+        }
+    }
+
+    fn drained(source: &mut Numbered, fail_on: Option<u64>) -> (Result<()>, Vec<u64>, Vec<u64>) {
+        let (mut seen, mut told) = (Vec::new(), Vec::new());
+        let result = drain(
+            source,
+            |part, _| told.push(part),
+            |row| match fail_on {
+                Some(line) if row.line == line => Err(Error::Internal("stop".into())),
+                _ => {
+                    seen.push(row.line);
+                    Ok(())
+                }
+            },
+        );
+        (result, seen, told)
+    }
+
+    #[test]
+    fn rows_come_in_order_with_their_progress() {
+        let mut source = Numbered {
+            next: 1,
+            last: 5,
+            fail_at: None,
+        };
+        let (result, seen, told) = drained(&mut source, None);
+        assert!(result.is_ok());
+        assert_eq!(seen, [1, 2, 3, 4, 5]);
+        assert_eq!(told, [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_parse_error_comes_after_the_rows_before_it() {
+        let mut source = Numbered {
+            next: 1,
+            last: 5,
+            fail_at: Some(4),
+        };
+        let (result, seen, _) = drained(&mut source, None);
+        assert!(result.is_err_and(|e| e.to_string().contains("batch 4 is broken")));
+        assert_eq!(seen, [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_failing_row_stops_the_parsing() {
+        let mut source = Numbered {
+            next: 1,
+            last: 1_000_000,
+            fail_at: None,
+        };
+        let (result, seen, _) = drained(&mut source, Some(2));
+        assert!(result.is_err_and(|e| e.to_string().contains("stop")));
+        assert_eq!(seen, [1]);
+        // the parser stopped a batch or two later, not at the end of the input
+        assert!(source.next < 10, "parsed up to {}", source.next);
+    }
 }
