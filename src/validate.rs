@@ -548,16 +548,21 @@ fn validate_parquet<R: polars::io::mmap::MmapBytesReader>(
         if start == 0 {
             check_parquet_types(&df, &mut findings);
         }
-        let columns: Vec<Option<Vec<Option<String>>>> = positions
+        let columns: Vec<Option<StringChunked>> = positions
             .iter()
             .map(|p| p.map(|i| parquet_texts(&df.columns()[i])).transpose())
             .collect::<Result<_>>()?;
+        // each spec column's texts, walked side by side (a key from the path where there are none)
+        let mut walks: Vec<_> = columns
+            .iter()
+            .map(|texts| texts.as_ref().map(StringChunked::iter))
+            .collect();
         for i in 0..df.height() {
-            let values: Vec<Option<&str>> = columns
-                .iter()
+            let values: Vec<Option<&str>> = walks
+                .iter_mut()
                 .zip(&path_values)
-                .map(|(c, from_path)| match c {
-                    Some(texts) => texts[i].as_deref(),
+                .map(|(walk, from_path)| match walk {
+                    Some(texts) => texts.next().flatten(),
                     None => from_path.as_deref(),
                 })
                 .collect();
@@ -654,33 +659,37 @@ fn check_parquet_types(df: &DataFrame, findings: &mut Findings) {
 
 /// A Parquet column's values as the CSV writes them: decimals with their decimals, dates as
 /// `YYYY-MM-DD`, anything else as polars writes it as text.
-fn parquet_texts(column: &Column) -> Result<Vec<Option<String>>> {
+fn parquet_texts(column: &Column) -> Result<StringChunked> {
+    let name = column.name().clone();
     Ok(match column.dtype() {
         DataType::Decimal(_, scale) => {
             let scale = *scale;
-            column
-                .decimal()?
-                .physical()
-                .iter()
-                .map(|v| v.map(|v| decimal_text(v, scale)))
-                .collect()
+            let values = column.decimal()?.physical();
+            let mut texts = StringChunkedBuilder::new(name, values.len());
+            for value in values.iter() {
+                texts.append_option(value.map(|v| decimal_text(v, scale)).as_deref());
+            }
+            texts.finish()
         }
-        DataType::Date => column
-            .date()?
-            .physical()
-            .iter()
-            .map(|d| {
-                d.map(|d| {
-                    crate::normalise::date_from_days(d)
-                        .format("%Y-%m-%d")
-                        .to_string()
-                })
-            })
-            .collect(),
-        _ => {
-            let texts = column.cast(&DataType::String)?;
-            texts.str()?.iter().map(|v| v.map(str::to_string)).collect()
+        DataType::Date => {
+            // dates repeat: each distinct day is written once
+            let days = column.date()?.physical();
+            let mut texts = StringChunkedBuilder::new(name, days.len());
+            let mut last: Option<(i32, String)> = None;
+            for day in days.iter() {
+                let Some(day) = day else {
+                    texts.append_null();
+                    continue;
+                };
+                if last.as_ref().is_none_or(|(seen, _)| *seen != day) {
+                    let text = crate::normalise::date_from_days(day).to_string();
+                    last = Some((day, text));
+                }
+                texts.append_option(last.as_ref().map(|(_, text)| text.as_str()));
+            }
+            texts.finish()
         }
+        _ => column.cast(&DataType::String)?.str()?.clone(),
     })
 }
 
@@ -1401,6 +1410,27 @@ mod tests {
         assert_eq!(percent_decoded("A%2FB%20AB"), "A/B AB");
         assert_eq!(percent_decoded("100%"), "100%");
         assert_eq!(percent_decoded("%C3%A5"), "%C3%A5"); // not ASCII: left as it is
+    }
+
+    #[test]
+    fn parquet_dates_are_written_as_iso_dates() -> Result<()> {
+        let days = [
+            -800_000, -1, 0, 19_783, 19_784, 19_784, 2_932_896, 3_000_000,
+        ];
+        let column = Column::new("datum".into(), days).cast(&DataType::Date)?;
+        let texts: Vec<Option<String>> = parquet_texts(&column)?
+            .iter()
+            .map(|t| t.map(str::to_string))
+            .collect();
+        let want: Vec<Option<String>> = days
+            .iter()
+            .map(|d| {
+                let date = crate::normalise::date_from_days(*d);
+                Some(date.format("%Y-%m-%d").to_string())
+            })
+            .collect();
+        assert_eq!(texts, want);
+        Ok(())
     }
 
     #[test]
