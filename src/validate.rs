@@ -271,7 +271,22 @@ impl Outcome {
                 ));
             }
         }
+        if self.files.len() > 1 {
+            s.push_str(&self.tally());
+        }
         s
+    }
+
+    /// The closing line for several files: `12 files: 10 valid, 1 invalid, 1 unreadable`.
+    fn tally(&self) -> String {
+        let count = |status: &str| self.files.iter().filter(|f| f.status == status).count();
+        format!(
+            "{} files: {} valid, {} invalid, {} unreadable\n",
+            self.files.len(),
+            count("valid"),
+            count("invalid"),
+            count("unreadable")
+        )
     }
 }
 

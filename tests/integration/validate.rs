@@ -525,6 +525,23 @@ fn a_folder_is_validated_file_by_file() {
             "leverantorsreskontra-2024-05.parquet"
         ]
     );
+    // the summary of several files closes with their tally; a single file's has none
+    let summary = |path: &Path| {
+        let run = reskontra().arg("validate").arg(path).output().expect("run");
+        String::from_utf8_lossy(&run.stdout).into_owned()
+    };
+    assert!(summary(&out).ends_with("\n3 files: 3 valid, 0 invalid, 0 unreadable\n"));
+    let csv = out.join("leverantorsreskontra-2024-05.csv");
+    assert!(!summary(&csv).contains(" files: "));
+    let cut = dir.path().join("cut.csv");
+    std::fs::write(&cut, b"").expect("write");
+    let run = reskontra()
+        .arg("validate")
+        .args([&csv, &cut])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&run.stdout)
+        .ends_with("\n2 files: 1 valid, 0 invalid, 1 unreadable\n"));
     let empty = dir.path().join("empty");
     std::fs::create_dir_all(empty.join("internal")).expect("mkdir");
     std::fs::write(empty.join("internal/review.csv"), "x\n").expect("write");
