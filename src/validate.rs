@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::ident::{classify_id, contains_personal_number, is_organisation_number, IdKind};
 use crate::protect::is_person_shaped;
 use crate::read::encoding::{decode_file, first_visible_char, TextEncoding};
+use crate::read::json::stream as json_stream;
 use crate::read::{Input, RawRow, RawTable, ReadOptions};
 use crate::spec::{self, COLUMNS};
 use crate::write::is_formula_like;
@@ -1030,7 +1031,8 @@ fn stream_json(
     // memory, not a call through the reader chain
     let buffered = std::io::BufReader::with_capacity(1 << 16, &mut reader);
     let mut de = serde_json::Deserializer::from_reader(buffered);
-    let shape = serde::Deserializer::deserialize_any(&mut de, json_stream::Top(&mut on_element));
+    let shape =
+        serde::Deserializer::deserialize_any(&mut de, json_stream::Top::new(&mut on_element));
     // the end is checked up to the end of the file, so every byte went through the hasher
     let ended = de.end();
     drop(de);
@@ -1068,139 +1070,6 @@ impl<R: std::io::Read> std::io::Read for TellingReader<'_, R> {
             self.progress.done(self.read, self.whole);
         }
         Ok(n)
-    }
-}
-
-/// Serde visitors that hand the elements of a JSON file's rows to a function one at a time.
-mod json_stream {
-    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use std::fmt;
-
-    /// The visitor methods of every JSON scalar (true, a number, a text, null): `Shape::Other`.
-    macro_rules! scalars_are_other {
-        () => {
-            fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-
-            fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-
-            fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-
-            fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-
-            fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-
-            fn visit_unit<E>(self) -> Result<Shape, E> {
-                Ok(Shape::Other)
-            }
-        };
-    }
-
-    /// What the top level of the file is.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Shape {
-        /// An array (its elements were handed on).
-        Array,
-        /// An object with a `results` array (its elements were handed on).
-        Envelope,
-        /// Anything else.
-        Other,
-    }
-
-    /// What the function is handed.
-    pub enum Event {
-        /// The rows are the `results` of a row-store envelope (before its elements).
-        Envelope,
-        /// An element of the rows.
-        Element(serde_json::Value),
-    }
-
-    /// The top-level value.
-    pub struct Top<'f, F>(pub &'f mut F);
-
-    /// The elements of an array, each handed to the function (after [`Event::Envelope`] when
-    /// the array is an envelope's); anything else is skipped.
-    struct Elements<'f, F> {
-        f: &'f mut F,
-        envelope: bool,
-    }
-
-    impl<'de, F: FnMut(Event)> Visitor<'de> for Top<'_, F> {
-        type Value = Shape;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON array or an object")
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Shape, A::Error> {
-            let elements = Elements {
-                f: self.0,
-                envelope: false,
-            };
-            elements.visit_seq(seq)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-            let mut shape = Shape::Other;
-            while let Some(key) = map.next_key::<String>()? {
-                if key == "results" && shape == Shape::Other {
-                    let elements = Elements {
-                        f: &mut *self.0,
-                        envelope: true,
-                    };
-                    if map.next_value_seed(elements)? == Shape::Array {
-                        shape = Shape::Envelope;
-                    }
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(shape)
-        }
-
-        scalars_are_other!();
-    }
-
-    impl<'de, F: FnMut(Event)> DeserializeSeed<'de> for Elements<'_, F> {
-        type Value = Shape;
-
-        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Shape, D::Error> {
-            deserializer.deserialize_any(self)
-        }
-    }
-
-    impl<'de, F: FnMut(Event)> Visitor<'de> for Elements<'_, F> {
-        type Value = Shape;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON value")
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-            if self.envelope {
-                (self.f)(Event::Envelope);
-            }
-            while let Some(item) = seq.next_element::<serde_json::Value>()? {
-                (self.f)(Event::Element(item));
-            }
-            Ok(Shape::Array)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(Shape::Other)
-        }
-
-        scalars_are_other!();
     }
 }
 

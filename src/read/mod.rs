@@ -283,12 +283,13 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     Ok(table)
 }
 
-/// Read a file, but parse only the first `head_rows` rows of delimited text: the rest is left
-/// in [`RawTable::rest`] for a caller that converts in batches (other kinds are read whole).
+/// Read a file, but parse only the first `head_rows` rows of delimited text, SIE or JSON: the
+/// rest is left in [`RawTable::rest`] for a caller that converts in batches (workbooks are read
+/// whole).
 pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
     let input = Input::open(path, 4096)?;
     let kind = input_kind(path, input.start());
-    // delimited text and SIE are read a piece at a time (and hashed on the way)
+    // delimited text, SIE and JSON are read a piece at a time (and hashed on the way)
     match kind {
         InputKind::Delimited => return input.delimited_head(options, head_rows),
         InputKind::Sie => {
@@ -296,32 +297,18 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
             let sie = &options.sie;
             return sie::read_sie_head(path, source, sie, head_rows, piece, &options.progress);
         }
-        InputKind::Workbook | InputKind::Json => {}
+        InputKind::Json => {
+            let start = input.start().to_vec();
+            return json::read_json_head(path, input.source(), &start, head_rows);
+        }
+        InputKind::Workbook => {}
     }
+    // calamine takes the bytes
     let bytes = input.bytes()?;
     let size = bytes.len() as u64;
-    let mut table = match kind {
-        InputKind::Workbook => {
-            // calamine takes the bytes
-            let sha256 = sha256_hex(&bytes);
-            let mut table = workbook::read_workbook(path, bytes, options)?;
-            table.sha256 = sha256;
-            table
-        }
-        _ => {
-            // the JSON reader borrows the bytes: hash them on a second thread meanwhile
-            std::thread::scope(|s| {
-                let hasher = s.spawn(|| sha256_hex(&bytes));
-                let table = json::read_json(path, &bytes);
-                let sha256 = hasher
-                    .join()
-                    .map_err(|_| Error::Internal("the hashing thread failed".into()))?;
-                let mut table = table?;
-                table.sha256 = sha256;
-                Ok::<_, Error>(table)
-            })?
-        }
-    };
+    let sha256 = sha256_hex(&bytes);
+    let mut table = workbook::read_workbook(path, bytes, options)?;
+    table.sha256 = sha256;
     table.size = size;
     Ok(table)
 }
