@@ -8,7 +8,7 @@ use super::{RawRow, RawTable, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 /// Whether the bytes look like JSON (an array or an object first).
@@ -105,17 +105,21 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Rows handed on at a time by the thread that parses a JSON file's rows.
 const JSON_BATCH_ROWS: usize = 8192;
 
-/// A reader that counts the bytes read (shared, for the progress of another thread) and can
-/// hash them.
+/// A reader that counts the bytes read (shared, for the progress of another thread), can hash
+/// them, and fails once `stop` is set (so that a parse nobody waits for ends).
 struct Counting<R> {
     inner: R,
     read: Arc<AtomicU64>,
     hasher: Option<sha2::Sha256>,
+    stop: Arc<AtomicBool>,
 }
 
 impl<R: std::io::Read> std::io::Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use sha2::Digest;
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("the rows are no longer wanted"));
+        }
         let n = self.inner.read(buf)?;
         if let Some(hasher) = &mut self.hasher {
             hasher.update(&buf[..n]);
@@ -242,6 +246,7 @@ fn json_header(
         inner: source.open(path)?,
         read: Arc::clone(&read),
         hasher: Some(sha2::Digest::new()),
+        stop: Arc::default(),
     };
     let (mut header, mut known) = (Vec::new(), std::collections::HashSet::new());
     let (mut elements, mut not_an_object) = (0u64, None);
@@ -334,6 +339,14 @@ struct JsonRows {
     ended: bool,
     read: Arc<AtomicU64>,
     size: u64,
+    /// Set when the rows are no longer wanted: the parsing thread then stops reading.
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for JsonRows {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 impl JsonRows {
@@ -347,6 +360,8 @@ impl JsonRows {
             .map(|(i, k)| (k.clone(), i))
             .collect();
         let (path, counter): (PathBuf, _) = (path.to_path_buf(), Arc::clone(&read));
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
         std::thread::spawn(move || {
             let changed = || {
                 Error::unreadable(
@@ -359,6 +374,7 @@ impl JsonRows {
                     inner: source.open(&path)?,
                     read: Arc::clone(&counter),
                     hasher: None,
+                    stop: stopped,
                 };
                 let (mut batch, mut line, mut wanted, mut odd) = (Vec::new(), 0u64, true, false);
                 each_element(&path, reader, bom, |item: serde_json::Value| {
@@ -370,8 +386,8 @@ impl JsonRows {
                     if wanted {
                         batch.push(json_row(line, map, &columns));
                         if batch.len() == JSON_BATCH_ROWS {
-                            // a closed channel: the rows are no longer wanted (the parse
-                            // runs on to the end of the file without making them)
+                            // a closed channel: the rows are no longer wanted (the reader
+                            // fails from then on, which ends the parse)
                             wanted = batches.send(Ok(std::mem::take(&mut batch))).is_ok();
                         }
                     }
@@ -394,6 +410,7 @@ impl JsonRows {
             ended: false,
             read,
             size,
+            stop,
         }
     }
 }
@@ -700,6 +717,26 @@ mod tests {
                 proptest::prop_assert_eq!(&streamed.map(|s| s.0), &whole);
             }
         }
+    }
+
+    /// Once the rows are no longer wanted (the table is dropped after its first rows), the
+    /// thread that parses them stops reading instead of running on to the end of the file.
+    #[test]
+    fn rows_no_longer_wanted_stop_the_parse() {
+        let row = r#"{"belopp":"1,00","lev":"Kontor AB"}"#;
+        let bytes = format!("[{}]", vec![row; 200_000].join(",")).into_bytes();
+        let size = bytes.len() as u64;
+        let header = ["belopp".to_string(), "lev".to_string()];
+        let source = ByteSource::Memory(bytes.into());
+        let mut rows = JsonRows::start(Path::new("x.json"), source, false, &header, size);
+        assert_eq!(rows.next_rows(10).unwrap().len(), 10);
+        let read = Arc::clone(&rows.read);
+        drop(rows);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let then = read.load(Ordering::Relaxed);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(read.load(Ordering::Relaxed), then, "still reading");
+        assert!(then < size / 2, "read {then} of {size} bytes");
     }
 
     #[test]
