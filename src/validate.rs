@@ -440,7 +440,7 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
         ("parquet", (findings, rows, sha256))
     } else if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
-        let checked = match stream_json(&input, bom, period_span, progress)? {
+        let checked = match stream_json(path, &input, bom, period_span, progress)? {
             Some(streamed) => streamed,
             None => {
                 let sha256 = input.sha256()?;
@@ -995,6 +995,7 @@ fn json_row(number: u64, item: serde_json::Value, findings: &mut Findings) -> Op
 /// envelope. `None` when the file is anything else (another encoding, not JSON, another
 /// shape): the caller then reads it whole, which gives the same findings or error as ever.
 fn stream_json(
+    path: &Path,
     input: &Input,
     bom: bool,
     period_span: Option<(Period, Period)>,
@@ -1008,16 +1009,10 @@ fn stream_json(
         progress,
         hasher: sha2::Sha256::new(),
     };
-    if bom {
-        let mut skipped = [0u8; 3];
-        if std::io::Read::read_exact(&mut reader, &mut skipped).is_err() {
-            return Ok(None);
-        }
-    }
     let mut findings = Findings::default();
     let mut checker = RowChecker::new(period_span);
     let (mut elements, mut rows) = (0u64, 0u64);
-    let mut on_element = |event: json_stream::Event| match event {
+    let on_event = |event: json_stream::Event| match event {
         json_stream::Event::Envelope => envelope_finding(&mut findings),
         json_stream::Event::Element(item) => {
             elements += 1;
@@ -1027,17 +1022,9 @@ fn stream_json(
             }
         }
     };
-    // serde_json reads a reader a byte at a time: the buffer outermost keeps that a copy from
-    // memory, not a call through the reader chain
-    let buffered = std::io::BufReader::with_capacity(1 << 16, &mut reader);
-    let mut de = serde_json::Deserializer::from_reader(buffered);
-    let shape =
-        serde::Deserializer::deserialize_any(&mut de, json_stream::Top::new(&mut on_element));
-    // the end is checked up to the end of the file, so every byte went through the hasher
-    let ended = de.end();
-    drop(de);
-    match (shape, ended) {
-        (Ok(json_stream::Shape::Array | json_stream::Shape::Envelope), Ok(())) => {}
+    // anything but rows, or JSON that does not parse, is left to the whole reading
+    match crate::read::json::each_event(path, &mut reader, bom, on_event) {
+        Ok(json_stream::Shape::Array | json_stream::Shape::Envelope) => {}
         _ => return Ok(None),
     }
     check_text_format(bom, TextEncoding::Utf8.name(), &mut findings);
@@ -1486,7 +1473,7 @@ mod tests {
                 let input = Input::open(&path, 1 << 16).unwrap();
                 let bom = input.start().starts_with(b"\xEF\xBB\xBF");
                 let whole = outcome(validate_json_whole(&path, Input::open(&path, 1 << 16).unwrap(), span));
-                match stream_json(&input, bom, span, &Progress::default()).unwrap() {
+                match stream_json(&path, &input, bom, span, &Progress::default()).unwrap() {
                     Some((findings, rows, sha256)) => {
                         prop_assert_eq!(sha256, crate::read::sha256_hex(&bytes));
                         prop_assert_eq!(outcome(Ok((findings, rows))), whole);

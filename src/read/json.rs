@@ -35,16 +35,7 @@ fn value_text(v: &serde_json::Value) -> String {
 /// Read a JSON file into a table.
 pub fn read_json(path: &Path, bytes: &[u8]) -> Result<RawTable> {
     let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        Error::unreadable(
-            path,
-            format!(
-                "not valid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| not_json(path, &e))?;
     let items = match value {
         serde_json::Value::Array(items) => items,
         serde_json::Value::Object(mut map) => match map.remove("results") {
@@ -129,40 +120,54 @@ impl<R: std::io::Read> std::io::Read for Counting<R> {
     }
 }
 
-/// Hand each element of the rows of a JSON file (after any BOM) to `on_element`, as serde
-/// parses it; the shape of the top level, or the error that ended the parsing.
-fn each_element<R: std::io::Read, T: serde::de::DeserializeOwned>(
+/// The error for a file serde could not parse, with where.
+fn not_json(path: &Path, e: &serde_json::Error) -> Error {
+    Error::unreadable(
+        path,
+        format!(
+            "not valid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+/// Hand the events of a JSON file's rows (after any BOM) to `on_event` as serde parses them
+/// (each element deserialized as a `T`), reading up to the end of the file; the shape of the
+/// top level, or the error that ended the parsing.
+pub(crate) fn each_event<R: std::io::Read, T: serde::de::DeserializeOwned>(
     path: &Path,
     mut reader: R,
     bom: bool,
-    mut on_element: impl FnMut(T),
+    mut on_event: impl FnMut(stream::Event<T>),
 ) -> Result<stream::Shape> {
     if bom {
         let mut skipped = [0u8; 3];
         std::io::Read::read_exact(&mut reader, &mut skipped).map_err(|e| Error::io(path, e))?;
     }
-    let not_json = |e: serde_json::Error| {
-        Error::unreadable(
-            path,
-            format!(
-                "not valid JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ),
-        )
-    };
-    // serde_json reads a reader a byte at a time: the buffer goes outermost
+    // serde_json reads a reader a byte at a time: the buffer outermost keeps that a copy from
+    // memory, not a call through the reader chain
     let mut de =
         serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
-    let mut on_event = |event: stream::Event<T>| {
+    let shape = serde::Deserializer::deserialize_any(&mut de, stream::Top::new(&mut on_event))
+        .map_err(|e| not_json(path, &e))?;
+    // the end is checked up to the end of the file, so every byte is read
+    de.end().map_err(|e| not_json(path, &e))?;
+    Ok(shape)
+}
+
+/// [`each_event`] for the elements only.
+fn each_element<R: std::io::Read, T: serde::de::DeserializeOwned>(
+    path: &Path,
+    reader: R,
+    bom: bool,
+    mut on_element: impl FnMut(T),
+) -> Result<stream::Shape> {
+    each_event(path, reader, bom, |event| {
         if let stream::Event::Element(item) = event {
             on_element(item);
         }
-    };
-    let shape = serde::Deserializer::deserialize_any(&mut de, stream::Top::new(&mut on_event))
-        .map_err(not_json)?;
-    de.end().map_err(not_json)?;
-    Ok(shape)
+    })
 }
 
 /// The keys of an element that is an object, in the order of a `serde_json::Map` (sorted, each
