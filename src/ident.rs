@@ -9,6 +9,9 @@
 //! (a samordningsnummer the day + 60, 61-91). The day is not checked against the month's length:
 //! when unsure, a number is treated as personal.
 
+use crate::chars::{
+    digit_value, fold, fold_char, is_invisible, is_number_separator, is_space, may_hold_digits,
+};
 use std::ops::Range;
 
 /// Luhn (mod 10) check over ASCII digits, as used by all Swedish identity numbers.
@@ -206,25 +209,32 @@ const FOREIGN_PREFIXES: &[&str] = &[
     "LI", "US", "CA", "AU", "CHE", "EU",
 ];
 
-/// Separators allowed inside one written identity number.
-fn is_number_separator(c: char) -> bool {
+/// Whether a character separates the ids of a list in one cell (`x/y`, `x, y`, `x; y`).
+fn is_list_separator(c: char) -> bool {
     matches!(
-        c,
-        '-' | '+' | ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '.'
+        crate::chars::fold_width(c),
+        '/' | ',' | ';' | '&' | '|' | '\n' | '\r' | '\t'
     )
 }
 
-fn strip_separators(s: &str) -> String {
-    s.chars().filter(|c| !is_number_separator(*c)).collect()
+/// A cell's identifier characters in their plain form: separators ([`is_number_separator`])
+/// left out, digits of any script as ASCII digits, letters upper case.
+fn compact_id_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| !is_number_separator(*c) || is_list_separator(*c))
+        .filter_map(fold_char)
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// Classify a whole cell that should hold one identifier (no lists).
 fn classify_single(part: &str) -> IdKind {
-    let trimmed = part.trim();
+    let folded = fold(part);
+    let trimmed = folded.trim();
     if is_placeholder(trimmed) {
         return IdKind::Missing;
     }
-    let compact = strip_separators(trimmed).to_uppercase();
+    let compact = compact_id_text(trimmed);
     if compact.chars().all(|c| c.is_ascii_digit()) {
         return classify_digits(&compact);
     }
@@ -328,6 +338,10 @@ fn is_foreign_id(compact: &str) -> bool {
 /// a cell with a personal number anywhere in it is personal; otherwise the first organisation
 /// number wins, then the first foreign id.
 pub fn classify_id(cell: &str) -> IdKind {
+    // every character in its plain form, so full-width digits, typographic dashes and
+    // other spaces classify as their ASCII forms do
+    let folded = fold(cell);
+    let cell = folded.as_ref();
     let whole = classify_single(cell);
     if matches!(whole, IdKind::Organisation(_) | IdKind::Personal(_)) {
         return whole;
@@ -344,11 +358,19 @@ pub fn classify_id(cell: &str) -> IdKind {
         return whole;
     }
     let parts: Vec<IdKind> = split_id_list(cell).map(classify_part).collect();
-    pick_from_parts(parts)
+    match pick_from_parts(parts) {
+        found @ (IdKind::Organisation(_) | IdKind::Foreign(_)) => found,
+        // no part is an id: one number written with a list separator between its groups
+        // (`556677/8899`, a tab)
+        other => match classify_single(&cell.replace(is_list_separator, "")) {
+            found @ (IdKind::Organisation(_) | IdKind::Personal(_)) => found,
+            _ => other,
+        },
+    }
 }
 
 fn split_id_list(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(['/', ',', ';', '&', '|', '\n', '\r', '\t'])
+    cell.split(is_list_separator)
         .flat_map(|p| p.split(" och "))
         .flat_map(|p| p.split(" OCH "))
         .map(str::trim)
@@ -413,40 +435,89 @@ pub struct PersonalMatch {
     pub kind: PersonalKind,
 }
 
-/// A maximal run of digits in a text.
+/// A maximal run of digit characters (of any script) in a text.
 struct DigitGroup {
+    /// Byte range of the run in the text.
     start: usize,
     end: usize,
+    /// Range of its digits, as ASCII, in the scan's digit buffer.
+    digits: Range<usize>,
 }
 
-fn digit_groups(text: &str) -> Vec<DigitGroup> {
+/// The digit groups of a text and their digits as ASCII.
+fn digit_groups(text: &str) -> (Vec<DigitGroup>, Vec<u8>) {
     let mut groups = Vec::new();
-    let mut start = None;
+    let mut digits = Vec::with_capacity(text.len());
+    let mut open: Option<(usize, usize)> = None;
     for (i, c) in text.char_indices() {
-        match (c.is_ascii_digit(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                groups.push(DigitGroup { start: s, end: i });
-                start = None;
+        match (digit_value(c), open) {
+            (Some(d), None) => {
+                open = Some((i, digits.len()));
+                digits.push(b'0' + d);
             }
-            _ => {}
+            (Some(d), Some(_)) => digits.push(b'0' + d),
+            (None, Some((start, first))) => {
+                groups.push(DigitGroup {
+                    start,
+                    end: i,
+                    digits: first..digits.len(),
+                });
+                open = None;
+            }
+            (None, None) => {}
         }
     }
-    if let Some(s) = start {
+    if let Some((start, first)) = open {
         groups.push(DigitGroup {
-            start: s,
+            start,
             end: text.len(),
+            digits: first..digits.len(),
         });
     }
-    groups
+    (groups, digits)
 }
 
-/// Whether the text between two digit groups is one separator of a written personal number
-/// (`-`, `+` or a space; not `.`, so that amounts like `85010112.34` are not joined).
+/// The most characters that may stand between two digit groups of one written number.
+const MAX_GAP_CHARS: usize = 8;
+/// The most visible marks (dashes and punctuation, not spaces or invisible characters) that
+/// may stand between two digit groups of one written number (`811218 -- 9876` has two).
+const MAX_GAP_MARKS: usize = 3;
+
+/// Whether the text between two digit groups joins them into one written number: a short run
+/// of separators ([`is_number_separator`]), such as `-`, ` – `, ` / `, `.` or a no-break space.
 fn joins(text: &str, a: &DigitGroup, b: &DigitGroup) -> bool {
     let between = &text[a.end..b.start];
-    let mut chars = between.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if c != '.' && is_number_separator(c))
+    let mut chars = 0;
+    let mut marks = 0;
+    for c in between.chars() {
+        if !is_number_separator(c) {
+            return false;
+        }
+        chars += 1;
+        marks += usize::from(!is_space(c) && !is_invisible(c));
+        if chars > MAX_GAP_CHARS || marks > MAX_GAP_MARKS {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a whole cell is an amount written plainly: an optional sign, ASCII digits, one
+/// decimal mark (`.` or `,`) and one or two decimals (`85010112.34`). Such a cell is money, not
+/// a personal number, whatever its digits; any other punctuation or a third decimal makes it
+/// text that is scanned.
+fn is_plain_amount(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let Some((whole, decimals)) = t.split_once(['.', ',']) else {
+        return false;
+    };
+    // no leading zero: `0001010008` is a number, not an amount
+    !whole.is_empty()
+        && (whole == "0" || !whole.starts_with('0'))
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && (1..=2).contains(&decimals.len())
+        && decimals.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether the digits of a candidate are a personal number in any accepted form.
@@ -475,13 +546,16 @@ fn personal_in_digits(digits: &[u8]) -> Option<PersonalKind> {
     }
 }
 
-/// Every personal identity number in `text`, in any written form: 10 or 12 digits, with `-`,
-/// `+`, a space or nothing between the groups, alone or inside a VAT number, and also
-/// odd groupings (`8501 0112 34`). Matches do not overlap and come in text order.
+/// Every personal identity number in `text`, in any written form: 10 or 12 digits of any
+/// script (full-width, Arabic-Indic, ...), with nothing or a short run of separators between
+/// any of the digit groups (`-`, `+`, every dash and space character, `/ _ . , : ;`, also
+/// spaced as in `811218 – 9876`; see [`crate::chars`]), alone, inside a VAT number or inside
+/// longer text, and odd groupings (`8501 0112 34`, `1981-12-18-9876`). A cell that is a plainly
+/// written amount (`85010112.34`) is money and holds none. Matches do not overlap and come in
+/// text order.
 pub fn find_personal_numbers(text: &str) -> Vec<PersonalMatch> {
-    // every form has at least ten digits: most texts are ruled out without building groups
-    // (short texts by their length alone)
-    if text.len() < 10 || text.bytes().filter(u8::is_ascii_digit).count() < 10 {
+    // every form has at least ten digits: most texts are ruled out on their bytes
+    if !may_hold_digits(text, 10) {
         return Vec::new();
     }
     // fast path for a cell that is one number (an id column): no groups to build
@@ -494,7 +568,10 @@ pub fn find_personal_numbers(text: &str) -> Vec<PersonalMatch> {
             None => Vec::new(),
         };
     }
-    let groups = digit_groups(text);
+    if is_plain_amount(text) {
+        return Vec::new();
+    }
+    let (groups, all_digits) = digit_groups(text);
     let mut found: Vec<PersonalMatch> = Vec::new();
     let mut i = 0;
     while i < groups.len() {
@@ -505,7 +582,7 @@ pub fn find_personal_numbers(text: &str) -> Vec<PersonalMatch> {
             if j > i && !joins(text, &groups[j - 1], &groups[j]) {
                 break;
             }
-            digits.extend_from_slice(&text.as_bytes()[groups[j].start..groups[j].end]);
+            digits.extend_from_slice(&all_digits[groups[j].digits.clone()]);
             if digits.len() > 12 {
                 break;
             }
@@ -534,6 +611,19 @@ pub fn contains_personal_number(text: &str) -> bool {
     !find_personal_numbers(text).is_empty()
 }
 
+/// Where a `SE` that begins a VAT number stands at the end of `before` (in any width, with
+/// separators after it, not the end of a longer word): its byte offset in `before`.
+fn vat_prefix_before(before: &str) -> Option<usize> {
+    let trimmed = before.trim_end_matches(is_number_separator);
+    let mut chars = trimmed.char_indices().rev();
+    let (_, e) = chars.next()?;
+    let (s_at, s) = chars.next()?;
+    let is_se = fold_char(s).is_some_and(|c| c.eq_ignore_ascii_case(&'S'))
+        && fold_char(e).is_some_and(|c| c.eq_ignore_ascii_case(&'E'));
+    let word_ends = chars.next().is_none_or(|(_, c)| !c.is_alphanumeric());
+    (is_se && word_ends).then_some(s_at)
+}
+
 /// Replace every personal number in `text` by `marker`; returns the new text and how many were
 /// replaced. A `SE` prefix glued to a replaced number is removed with it.
 pub fn redact_personal_numbers(text: &str, marker: &str) -> (String, usize) {
@@ -545,9 +635,8 @@ pub fn redact_personal_numbers(text: &str, marker: &str) -> (String, usize) {
     let mut pos = 0;
     for m in &matches {
         let mut start = m.range.start;
-        let before = &text[pos..start];
-        if before.ends_with("SE") || before.ends_with("se") {
-            start -= 2;
+        if let Some(prefix) = vat_prefix_before(&text[pos..start]) {
+            start = pos + prefix;
         }
         out.push_str(&text[pos..start]);
         out.push_str(marker);
@@ -779,5 +868,257 @@ mod tests {
         let p = with_check("640823323");
         assert!(find_personal_numbers(&format!("1{p}")).is_empty());
         assert!(find_personal_numbers(&format!("{p}123")).is_empty());
+    }
+
+    #[test]
+    fn typographic_and_spaced_forms_are_found() {
+        let p = with_check("811218987");
+        let (a, b) = (&p[..6], &p[6..]);
+        let forms = [
+            format!("{a}\u{2013}{b}"),
+            format!("{a}\u{2014}{b}"),
+            format!("{a}\u{2012}{b}"),
+            format!("{a}\u{2212}{b}"),
+            format!("{a}\u{2010}{b}"),
+            format!("{a}\u{2011}{b}"),
+            format!("{a} - {b}"),
+            format!("{a} \u{2013} {b}"),
+            format!("{a}\u{a0}\u{2013}\u{a0}{b}"),
+            format!("{a}/{b}"),
+            format!("{a}_{b}"),
+            format!("{a}.{b}"),
+            format!("{a}:{b}"),
+            format!("{a}, {b}"),
+            format!("{a}\u{ad}{b}"),
+            format!("{a}\u{200b}{b}"),
+            format!("19{}-{}-{}-{b}", &a[..2], &a[2..4], &a[4..]),
+            "８１１２１８－９８７６".to_string(),
+            "٨١١٢١٨-٩٨٧٦".to_string(),
+            format!("SE\u{a0}{a}\u{2013}{b}\u{a0}01"),
+        ];
+        assert_eq!(p, "8112189876");
+        for form in &forms {
+            let text = format!("Avser {form} enligt avtal");
+            assert_eq!(find_personal_numbers(&text).len(), 1, "{form:?}");
+            let (out, n) = redact_personal_numbers(&text, "[X]");
+            assert_eq!((out.as_str(), n), ("Avser [X] enligt avtal", 1), "{form:?}");
+            assert!(classify_id(form).is_personal(), "{form:?}");
+        }
+    }
+
+    #[test]
+    fn a_plainly_written_amount_is_not_a_personal_number() {
+        let p = with_check("850101123");
+        let amount = format!("{}.{}", &p[..8], &p[8..]);
+        assert!(find_personal_numbers(&amount).is_empty());
+        assert!(find_personal_numbers(&format!("-{}", amount.replace('.', ","))).is_empty());
+        // the same digits as text are masked: when unsure, mask
+        assert_eq!(find_personal_numbers(&format!("Ref {amount}")).len(), 1);
+        assert_eq!(
+            find_personal_numbers(&format!("{}.{}", &p[..6], &p[6..])).len(),
+            1
+        );
+        // an amount cell with all ten digits and no decimals is one
+        assert_eq!(find_personal_numbers(&p).len(), 1);
+    }
+
+    #[test]
+    fn letters_or_long_gaps_do_not_join_groups() {
+        let p = with_check("811218987");
+        let (a, b) = (&p[..6], &p[6..]);
+        assert!(find_personal_numbers(&format!("{a} nr {b}")).is_empty());
+        assert!(find_personal_numbers(&format!("{a}          {b}")).is_empty());
+        assert!(find_personal_numbers(&format!("{a} - - - - {b}")).is_empty());
+        assert!(find_personal_numbers(&format!("{a}({b})")).is_empty());
+    }
+
+    #[test]
+    fn organisation_numbers_in_every_width_classify() {
+        let o = with_check("556677889");
+        let wide: String = o
+            .chars()
+            .map(|c| char::from_u32(u32::from(c) - 0x30 + 0xFF10).unwrap())
+            .collect();
+        for form in [
+            format!("{}\u{2013}{}", &o[..6], &o[6..]),
+            format!("{}\u{a0}\u{2011}\u{a0}{}", &o[..6], &o[6..]),
+            format!("{}/{}", &o[..6], &o[6..]),
+            format!("{}_{}", &o[..6], &o[6..]),
+            format!("{}：{}", &o[..6], &o[6..]),
+            wide.clone(),
+            format!("{}－{}", &wide[..18], &wide[18..]),
+            format!("ＳＥ{wide}０１"),
+        ] {
+            assert_eq!(
+                classify_id(&form),
+                IdKind::Organisation(o.clone()),
+                "{form:?}"
+            );
+            assert!(find_personal_numbers(&form).is_empty(), "{form:?}");
+        }
+    }
+
+    mod generated {
+        use super::with_check;
+        use crate::ident::*;
+        use proptest::prelude::*;
+        use std::sync::LazyLock;
+        use unicode_normalization::UnicodeNormalization;
+
+        fn chars_of(class: &str) -> Vec<char> {
+            let re = regex::Regex::new(&format!("^{class}$")).unwrap();
+            (0..=0x10FFFFu32)
+                .filter_map(char::from_u32)
+                .filter(|c| re.is_match(c.encode_utf8(&mut [0; 4])))
+                .collect()
+        }
+
+        /// Every dash and hyphen (Unicode `Pd`) and the minus sign, from the regex crate's data.
+        static DASHES: LazyLock<Vec<char>> = LazyLock::new(|| {
+            let mut v = chars_of(r"\p{Pd}");
+            v.push('\u{2212}');
+            v
+        });
+        /// Every space separator (Unicode `Zs`) and the tab.
+        static SPACES: LazyLock<Vec<char>> = LazyLock::new(|| {
+            let mut v = chars_of(r"\p{Zs}");
+            v.push('\t');
+            v
+        });
+        /// The digit zero of every run of ten decimal digits (Unicode `Nd`).
+        static ZEROS: LazyLock<Vec<u32>> = LazyLock::new(|| {
+            let nd = chars_of(r"\p{Nd}");
+            let mut zeros = Vec::new();
+            let mut run = 0;
+            for (i, c) in nd.iter().enumerate() {
+                let code = u32::from(*c);
+                if i == 0 || u32::from(nd[i - 1]) + 1 != code {
+                    run = 0;
+                }
+                if run % 10 == 0 {
+                    zeros.push(code);
+                }
+                run += 1;
+            }
+            zeros
+        });
+
+        /// A separator run: spaces and at most one mark (a dash or `/ _ . : + ,`).
+        fn separator() -> impl Strategy<Value = String> {
+            let space = prop::sample::select(SPACES.clone());
+            let mark = prop_oneof![
+                prop::sample::select(DASHES.clone()),
+                prop::sample::select(vec!['/', '_', '.', ':', '+', ',', '／', '．', '：', '＿']),
+            ];
+            (
+                prop::collection::vec(space.clone(), 0..3),
+                prop::option::of(mark),
+                prop::collection::vec(space, 0..3),
+            )
+                .prop_filter_map("an empty separator", |(before, mark, after)| {
+                    let s: String = before.into_iter().chain(mark).chain(after).collect();
+                    (!s.is_empty()).then_some(s)
+                })
+        }
+
+        /// Digits written in one script (the zero of a run of `Nd`), or ASCII.
+        fn script() -> impl Strategy<Value = u32> {
+            prop_oneof![
+                Just(0x30u32),
+                Just(0xFF10u32),
+                prop::sample::select(ZEROS.clone())
+            ]
+        }
+
+        fn personal() -> impl Strategy<Value = String> {
+            (0u32..100, 1u32..=12, 1u32..=28, any::<bool>(), 0u32..1000).prop_map(
+                |(yy, mm, dd, coord, serial)| {
+                    let day = if coord { dd + 60 } else { dd };
+                    with_check(&format!("{yy:02}{mm:02}{day:02}{serial:03}"))
+                },
+            )
+        }
+
+        fn organisation() -> impl Strategy<Value = String> {
+            (
+                prop::sample::select(vec!['2', '3', '5', '6', '7', '8', '9']),
+                0u32..10,
+                20u32..100,
+                0u32..100_000,
+            )
+                .prop_map(|(g, d2, d34, rest)| with_check(&format!("{g}{d2}{d34:02}{rest:05}")))
+        }
+
+        /// `digits` written in `script`, with a separator at each of `cuts` (positions between
+        /// digits).
+        fn written(digits: &str, script: u32, cuts: &[(usize, String)]) -> String {
+            let mut out = String::new();
+            for (i, d) in digits.bytes().enumerate() {
+                if let Some((_, sep)) = cuts.iter().find(|(at, _)| *at == i) {
+                    out.push_str(sep);
+                }
+                out.push(char::from_u32(script + u32::from(d - b'0')).unwrap());
+            }
+            out
+        }
+
+        /// Separators at up to four distinct positions between the digits of a number of `len`.
+        fn cuts(len: usize) -> impl Strategy<Value = Vec<(usize, String)>> {
+            prop::collection::btree_map(1..len, separator(), 0..5)
+                .prop_map(|m| m.into_iter().collect())
+        }
+
+        fn text_around() -> impl Strategy<Value = (String, String)> {
+            (
+                "[A-Za-zåäöÅÄÖ]{0,8}( |: |\\(|\u{a0})?",
+                "( |\\)|, |\\.)?[a-zåäö ]{0,8}",
+            )
+        }
+
+        /// The ASCII digits of a text's NFKC form: what a reader of the text sees as digits.
+        fn nfkc_digits(text: &str) -> String {
+            text.nfkc().filter(|c| c.is_ascii_digit()).collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn every_written_personal_number_is_found_and_removed(
+                p in personal(),
+                century in prop::sample::select(vec!["", "19", "20"]),
+                script in script(),
+                cuts in cuts(12),
+                (before, after) in text_around(),
+            ) {
+                let digits = format!("{century}{p}");
+                let cuts: Vec<_> = cuts.into_iter().filter(|(at, _)| *at < digits.len()).collect();
+                let number = written(&digits, script, &cuts);
+                let text = format!("{before}{number}{after}");
+                // the one form that is money, not a personal number: a plain amount cell
+                let amount = regex::Regex::new(r"^[1-9][0-9]*[.,][0-9]{1,2}$").unwrap();
+                prop_assume!(!amount.is_match(&text));
+                let found = find_personal_numbers(&text);
+                prop_assert_eq!(found.len(), 1, "{:?}", text);
+                let (out, n) = redact_personal_numbers(&text, "[X]");
+                prop_assert_eq!(n, 1);
+                prop_assert!(!nfkc_digits(&out).contains(&p), "{:?} -> {:?}", text, out);
+                prop_assert!(classify_id(&number).is_personal(), "{:?}", number);
+            }
+
+            #[test]
+            fn every_written_organisation_number_classifies(
+                o in organisation(),
+                prefix in prop::sample::select(vec!["", "16"]),
+                script in script(),
+                cuts in cuts(10),
+            ) {
+                let digits = format!("{prefix}{o}");
+                let cuts: Vec<_> = cuts.into_iter().filter(|(at, _)| *at < digits.len()).collect();
+                let number = written(&digits, script, &cuts);
+                prop_assert_eq!(classify_id(&number), IdKind::Organisation(o.clone()), "{:?}", number);
+                prop_assert!(find_personal_numbers(&number).is_empty());
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod amount;
+pub mod chars;
 #[cfg(feature = "pipeline")]
 pub mod convert;
 #[cfg(feature = "pipeline")]

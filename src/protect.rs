@@ -58,14 +58,16 @@ impl SupplierList {
 }
 
 fn compact_id(id: &str) -> String {
-    id.chars()
+    crate::chars::fold(id)
+        .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
         .collect()
 }
 
 fn name_key(name: &str) -> String {
-    name.split_whitespace()
+    crate::chars::fold(name)
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
@@ -316,6 +318,8 @@ fn words(name: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Whether a name shows a legal form (Swedish or common foreign), also after a `;`.
 pub fn has_legal_form(name: &str) -> bool {
+    let name = crate::chars::fold(name);
+    let name = name.as_ref();
     words(name).any(|w| LEGAL_FORM_WORDS.contains(&w.as_str()))
         || name.to_lowercase().contains("ekonomisk förening")
         || name.to_lowercase().contains("ek. för")
@@ -325,6 +329,9 @@ pub fn has_legal_form(name: &str) -> bool {
 /// Whether a name is written as a person's: `SURNAME;FIRSTNAME` or `Surname, Firstname`,
 /// with no legal form.
 pub fn is_person_shaped(name: &str) -> bool {
+    // full-width `；` and `，`, typographic dashes and apostrophes read as their ASCII forms
+    let name = crate::chars::fold(name);
+    let name = name.as_ref();
     if has_legal_form(name) {
         return false;
     }
@@ -379,7 +386,7 @@ pub fn decide(name: Option<&str>, id: Option<&str>, policy: &Policy) -> Decision
 }
 
 fn decide_by_name(name: &str, id: Option<&str>, policy: &Policy) -> Decision {
-    let lower = name.to_lowercase();
+    let lower = crate::chars::fold(name).to_lowercase();
     if name.is_empty() {
         return Decision::Mask(Reason::Unidentified);
     }
