@@ -4,18 +4,19 @@
 //! Everything is written to a staging folder first and moved into place only when every
 //! check has passed, so a failed run leaves the output folder as it was.
 
-use crate::date::Period;
+use crate::amount::{AmountReader, DecimalMark, FileConvention, Mark};
+use crate::date::{DateRules, Period};
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, IdKind};
 use crate::layout::{detect, find_header, DetectRule, Detection, Layout};
 use crate::map::{map_tables, meta, Lookups, MapInfo, Overrides};
-use crate::normalise::{self, normalise, NormaliseInfo};
+use crate::normalise::{self, normalise, FileRules, NormaliseInfo};
 use crate::protect::{cols, protect, Policy, PrivacyInfo};
 use crate::read::RawRow;
 use crate::read::{file_name, read_table_head, RawTable, ReadOptions};
 use crate::report::{
-    sha256_hex, InputEntry, InputRef, LayoutEntry, OptionsEntry, OutputEntry, Report, RowCounts,
-    Sums,
+    sha256_hex, AmountConvention, InputEntry, InputRef, LayoutEntry, OptionsEntry, OutputEntry,
+    Report, RowCounts, Sums,
 };
 use crate::spec;
 use crate::table::{extract, BrokenRow, RowSorter, Sorted, SourceTable};
@@ -109,6 +110,8 @@ pub struct ConvertOptions {
     /// first [`crate::layout::HEADER_SEARCH_ROWS`] rows) must be among them; the outputs do not
     /// depend on it otherwise.
     pub head_rows: usize,
+    /// The decimal mark of amounts (`--decimal-mark`), instead of the layout's.
+    pub decimal_mark: Option<DecimalMark>,
 }
 
 impl ConvertOptions {
@@ -128,6 +131,7 @@ impl ConvertOptions {
             progress: Progress::default(),
             batch_rows: BATCH_ROWS,
             head_rows: HEAD_ROWS,
+            decimal_mark: None,
         }
     }
 }
@@ -426,11 +430,17 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
 
     let lookups = Lookups::prepare(&lookup_tables, &layout)?;
     drop(lookup_tables);
+    let workbooks = formats_of
+        .iter()
+        .filter(|(_, (format, _, _))| format.kind == "workbook")
+        .map(|(path, _)| path.clone())
+        .collect();
     let batches = Batches {
         layout: &layout,
         lookups: &lookups,
         register: register.as_ref(),
         opts,
+        workbooks,
     };
     let mut staging = Staging::new(&opts.out)?;
     let result = batches.run(main_tables, &mut staging);
@@ -451,6 +461,8 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         guarded,
         is_municipality,
         skipped: streamed_skips,
+        conventions,
+        months,
         ..
     } = totals;
     for (reason, n) in streamed_skips {
@@ -487,6 +499,8 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     for (name, n) in &map_info.lookup_misses {
         warnings.push(format!("{n} rows had a key not found in lookup {name}"));
     }
+    warnings.extend(amount_warnings(&conventions, &norm_info));
+    warnings.extend(months.far_from_period(opts.overrides.period));
     if is_municipality
         && opts.overrides.kommun_id.is_none()
         && map_info
@@ -558,6 +572,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
                 .collect(),
             policy,
             formula_guard: opts.formula_guard,
+            decimal_mark: opts.decimal_mark,
         },
         inputs,
         outputs,
@@ -567,6 +582,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         rejected_by_reason,
         privacy,
         normalise: norm_info,
+        amount_conventions: conventions,
         lookup_misses: map_info.lookup_misses.clone(),
         supplier_register: map_info.register,
         formula_guarded_cells: guarded,
@@ -583,6 +599,32 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     }
     staging.commit()?;
     Ok(report)
+}
+
+/// What a publisher should know about how the amounts were read.
+fn amount_warnings(conventions: &[AmountConvention], norm: &NormaliseInfo) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if norm.amounts_with_other_mark > 0 {
+        warnings.push(format!(
+            "{} amounts were written with the other decimal mark than the layout declares and read as written (mixed_decimal_marks)",
+            norm.amounts_with_other_mark
+        ));
+    }
+    for c in conventions {
+        if c.decimal_mark == "both" {
+            warnings.push(format!(
+                "{}: amounts are written with a decimal comma ({}) and with a decimal point ({}); ambiguous ones after the first of the other kind are rejected",
+                c.file, c.values_with_decimal_comma, c.values_with_decimal_point
+            ));
+        }
+        if c.ambiguous_read > 0 {
+            warnings.push(format!(
+                "{}: {} ambiguous amounts (one mark and three digits, like 1,234) were read with the file's decimal {}",
+                c.file, c.ambiguous_read, c.decimal_mark
+            ));
+        }
+    }
+    warnings
 }
 
 /// Rows parsed when a file is read (enough to find the header and the layout); the rest of
@@ -616,6 +658,10 @@ struct Totals {
     holding: bool,
     /// Lines skipped in the parts of files read batch by batch.
     skipped: BTreeMap<String, u64>,
+    /// How each input's amounts were read.
+    conventions: Vec<AmountConvention>,
+    /// The months of the published and withheld rows, per input.
+    months: crate::date::MonthTally,
 }
 
 /// Lines written to a scratch file, to be copied elsewhere later.
@@ -648,6 +694,8 @@ impl Totals {
             .flatten()
             .any(|id| id.starts_with("212"));
         self.review.add(df)?;
+        tally_months(&mut self.months, &parts.published)?;
+        tally_months(&mut self.months, &parts.withheld)?;
         if parts.rejected.height() > 0 {
             let lines = rejected_rows(&parts.rejected, rejected_raw)?;
             match (self.holding, self.held.as_mut(), self.rejected.as_mut()) {
@@ -701,6 +749,26 @@ impl Totals {
         }
         Ok(())
     }
+}
+
+/// Count the months of a frame's dated rows.
+fn tally_months(months: &mut crate::date::MonthTally, df: &DataFrame) -> Result<()> {
+    let files = df.column(meta::FILE)?.str()?;
+    let rows = df.column(meta::ROW)?.u64()?;
+    let days = df.column("datum")?.date()?.physical();
+    let mut last: Option<(i32, chrono::NaiveDate)> = None;
+    for ((file, row), day) in files.iter().zip(rows.iter()).zip(days.iter()) {
+        let (Some(file), Some(row), Some(day)) = (file, row, day) else {
+            continue;
+        };
+        let date = match last {
+            Some((seen, date)) if seen == day => date,
+            _ => normalise::date_from_days(day),
+        };
+        last = Some((day, date));
+        months.add(file, date, row);
+    }
+    Ok(())
 }
 
 /// The first and last month of a frame's dates, widened by an earlier span.
@@ -766,6 +834,8 @@ struct Batches<'a> {
     lookups: &'a Lookups,
     register: Option<&'a crate::map::SupplierRegister>,
     opts: &'a ConvertOptions,
+    /// The inputs that are workbooks (a bare number in their date column is an Excel serial).
+    workbooks: std::collections::BTreeSet<PathBuf>,
 }
 
 impl Batches<'_> {
@@ -882,18 +952,23 @@ impl Batches<'_> {
                 rest,
                 ..
             } = table;
+            let rules = self.file_rules(&path);
             let mut batcher = Batcher {
                 batches: self,
                 path,
                 header,
                 header_line,
                 done: 0,
+                rules,
+                held: Vec::new(),
             };
             let head_rows = rows.len() as u64;
             let mut head = rows.into_iter();
             while head.len() > 0 {
                 let chunk: Vec<RawRow> = head.by_ref().take(size).collect();
-                send(batcher.convert(chunk, Vec::new(), totals)?)?;
+                for published in batcher.convert(chunk, Vec::new(), totals)? {
+                    send(published)?;
+                }
                 if rest.is_none() {
                     let done = head_rows - head.len() as u64;
                     self.opts.progress.done(done, head_rows);
@@ -921,13 +996,17 @@ impl Batches<'_> {
                         };
                         broken.extend(more_broken);
                         if broken.len() >= size {
-                            send(batcher.convert_broken(take(&mut broken), totals)?)?;
+                            for published in batcher.convert_broken(take(&mut broken), totals)? {
+                                send(published)?;
+                            }
                         }
                         for (reason, n) in skipped {
                             *totals.skipped.entry(reason.to_string()).or_insert(0) += n;
                         }
                         if !data.is_empty() {
-                            send(batcher.convert(data, Vec::new(), totals)?)?;
+                            for published in batcher.convert(data, Vec::new(), totals)? {
+                                send(published)?;
+                            }
                         }
                         self.opts.progress.done(part, whole);
                     }
@@ -947,36 +1026,71 @@ impl Batches<'_> {
                     format!("the header (line {header_line}) is followed by no data rows"),
                 ));
             }
+            // batches waiting for a value that tells the file's decimal convention
+            for published in batcher.release(None, totals)? {
+                send(published)?;
+            }
             if !broken.is_empty() {
-                send(batcher.convert_broken(broken, totals)?)?;
+                for published in batcher.convert_broken(broken, totals)? {
+                    send(published)?;
+                }
             }
             totals.release_held()?;
+            totals.conventions.push(batcher.convention());
         }
         Ok(())
     }
 
-    /// Map, normalise and protect one batch; returns its published rows.
-    fn convert_batch(&self, tables: Vec<SourceTable>, totals: &mut Totals) -> Result<DataFrame> {
-        let opts = self.opts;
+    /// How one input's amounts and dates are read.
+    fn file_rules(&self, path: &Path) -> FileRules {
+        let read = &self.layout.read;
+        let mark = self.opts.decimal_mark.unwrap_or(read.decimal_mark);
+        FileRules {
+            amounts: AmountReader::new(mark, read.mixed_decimal_marks),
+            dates: DateRules {
+                serials: read.serial_dates || self.workbooks.contains(path),
+            },
+        }
+    }
+
+    /// Map one batch.
+    fn map_batch(&self, tables: Vec<SourceTable>, totals: &mut Totals) -> Result<Mapped> {
         let (df, map_info) = map_tables(
             &tables,
             self.lookups,
             self.layout,
-            &opts.overrides,
+            &self.opts.overrides,
             self.register,
         )?;
         totals.map.merge(map_info);
-        let (df, norm_info) = normalise(df, self.layout.read.decimal_mark)?;
+        Ok(Mapped { df, tables })
+    }
+
+    /// Normalise and protect one mapped batch; returns its published rows.
+    fn finish_batch(
+        &self,
+        mapped: Mapped,
+        rules: &mut FileRules,
+        totals: &mut Totals,
+    ) -> Result<DataFrame> {
+        let Mapped { df, tables } = mapped;
+        let (df, norm_info) = normalise(df, rules)?;
         totals.normalise.merge(&norm_info);
         // every reject reason is known now: keep the raw cells of rejected rows, free the rest
         let rejected_raw = raw_cells_of_rejected(&df, &tables)?;
         drop(tables);
-        let (df, privacy) = protect(df, &opts.policy)?;
+        let (df, privacy) = protect(df, &self.opts.policy)?;
         totals.privacy.merge(privacy);
         let parts = split(&df)?;
         totals.add(&df, &parts, &rejected_raw)?;
         Ok(parts.published)
     }
+}
+
+/// A mapped batch and the rows it was mapped from.
+struct Mapped {
+    df: DataFrame,
+    tables: Vec<SourceTable>,
 }
 
 /// The batches of one table.
@@ -987,25 +1101,35 @@ struct Batcher<'a> {
     header_line: u64,
     /// Rows converted so far.
     done: usize,
+    /// How the table's amounts and dates are read.
+    rules: FileRules,
+    /// Mapped batches waiting for a value that tells the file's decimal convention: they hold
+    /// an ambiguous amount (`1,234`) and nothing before them says how to read it.
+    held: Vec<Mapped>,
 }
 
 impl Batcher<'_> {
     /// Convert a batch of rows with the wrong number of fields (all rejected), their lines held
     /// until the table ends so that they come last in rejected.csv.
-    fn convert_broken(&mut self, broken: Vec<BrokenRow>, totals: &mut Totals) -> Result<DataFrame> {
+    fn convert_broken(
+        &mut self,
+        broken: Vec<BrokenRow>,
+        totals: &mut Totals,
+    ) -> Result<Vec<DataFrame>> {
         totals.holding = true;
         let converted = self.convert(Vec::new(), broken, totals);
         totals.holding = false;
         converted
     }
 
-    /// Convert one batch of the table's rows; returns its published rows.
+    /// Convert one batch of the table's rows; returns its published rows, with those of the
+    /// batches held before it, or nothing while it is held itself.
     fn convert(
         &mut self,
         rows: Vec<RawRow>,
         broken: Vec<BrokenRow>,
         totals: &mut Totals,
-    ) -> Result<DataFrame> {
+    ) -> Result<Vec<DataFrame>> {
         let count = rows.len() + broken.len();
         self.batches.opts.progress.stage(&format!(
             "converting {}: rows {}-{}",
@@ -1023,7 +1147,81 @@ impl Batcher<'_> {
             skipped: BTreeMap::new(),
             rest: None,
         };
-        self.batches.convert_batch(vec![batch], totals)
+        let mapped = self.batches.map_batch(vec![batch], totals)?;
+        let amounts = normalise::amount_texts(&mapped.df)?;
+        let reader = &self.rules.amounts;
+        if reader.learns() && reader.convention() == FileConvention::Unknown {
+            if let Some(mark) = AmountReader::first_evidence(amounts.iter().flatten()) {
+                let mut published = self.release(Some(mark), totals)?;
+                published.push(self.batches.finish_batch(mapped, &mut self.rules, totals)?);
+                return Ok(published);
+            }
+            if !self.held.is_empty() || reader.needs_more(amounts.iter().flatten()) {
+                self.held.push(mapped);
+                return Ok(Vec::new());
+            }
+        }
+        Ok(vec![self.batches.finish_batch(
+            mapped,
+            &mut self.rules,
+            totals,
+        )?])
+    }
+
+    /// Convert the held batches, in order, their ambiguous amounts read by `mark` (the first
+    /// telling value after them) or rejected when there is none.
+    fn release(&mut self, mark: Option<Mark>, totals: &mut Totals) -> Result<Vec<DataFrame>> {
+        let mut published = Vec::with_capacity(self.held.len());
+        for mapped in std::mem::take(&mut self.held) {
+            self.rules.amounts.expect(mark);
+            published.push(self.batches.finish_batch(mapped, &mut self.rules, totals)?);
+        }
+        Ok(published)
+    }
+
+    /// How the table's amounts were read, for the report.
+    fn convention(&self) -> AmountConvention {
+        let reader = &self.rules.amounts;
+        let (comma, point) = reader.told();
+        let declared = |mark: &str| {
+            let by = if self.batches.opts.decimal_mark.is_some() {
+                "--decimal-mark".to_string()
+            } else {
+                format!("layout {}", self.batches.layout.name)
+            };
+            (mark.to_string(), format!("declared by {by}"))
+        };
+        let (decimal_mark, basis) = match reader.mark() {
+            DecimalMark::Comma => declared("comma"),
+            DecimalMark::Point => declared("point"),
+            DecimalMark::Auto => {
+                let mark = match reader.convention() {
+                    FileConvention::Unknown => "unknown",
+                    FileConvention::Only(Mark::Comma) => "comma",
+                    FileConvention::Only(Mark::Point) => "point",
+                    FileConvention::Conflicting => "both",
+                };
+                let basis = match reader.convention() {
+                    FileConvention::Unknown => {
+                        "auto: no value shows a decimal mark (ambiguous values are rejected)"
+                            .to_string()
+                    }
+                    _ => format!(
+                        "auto: learnt from the file's values ({comma} show a decimal comma, {point} a decimal point)"
+                    ),
+                };
+                (mark.to_string(), basis)
+            }
+        };
+        let learnt = reader.mark() == DecimalMark::Auto;
+        AmountConvention {
+            file: file_name(&self.path),
+            decimal_mark,
+            basis,
+            values_with_decimal_comma: if learnt { comma } else { 0 },
+            values_with_decimal_point: if learnt { point } else { 0 },
+            ambiguous_read: reader.read_by_convention(),
+        }
     }
 }
 

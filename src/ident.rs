@@ -347,11 +347,7 @@ pub fn classify_id(cell: &str) -> IdKind {
         return whole;
     }
     // The free-text scan is the safety net: any personal number anywhere wins.
-    if let Some(kind) = find_personal_numbers(cell)
-        .into_iter()
-        .map(|m| m.kind)
-        .min()
-    {
+    if let Some(kind) = scan(cell, false).into_iter().map(|m| m.kind).min() {
         return IdKind::Personal(kind);
     }
     if !matches!(whole, IdKind::Text) {
@@ -554,6 +550,12 @@ fn personal_in_digits(digits: &[u8]) -> Option<PersonalKind> {
 /// written amount (`85010112.34`) is money and holds none. Matches do not overlap and come in
 /// text order.
 pub fn find_personal_numbers(text: &str) -> Vec<PersonalMatch> {
+    scan(text, true)
+}
+
+/// [`find_personal_numbers`]; with `amounts_are_money` false a plainly written amount is
+/// scanned like any text (an id cell holds no amounts).
+fn scan(text: &str, amounts_are_money: bool) -> Vec<PersonalMatch> {
     // every form has at least ten digits: most texts are ruled out on their bytes
     if !may_hold_digits(text, 10) {
         return Vec::new();
@@ -568,7 +570,7 @@ pub fn find_personal_numbers(text: &str) -> Vec<PersonalMatch> {
             None => Vec::new(),
         };
     }
-    if is_plain_amount(text) {
+    if amounts_are_money && is_plain_amount(text) {
         return Vec::new();
     }
     let (groups, all_digits) = digit_groups(text);

@@ -111,9 +111,18 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ReadRule {
-    /// The decimal mark of amounts, when the text is ambiguous.
+    /// The decimal mark of amounts: `auto` reads each value as written and an ambiguous one
+    /// (`1,234`) by the file's other values; `comma` or `point` is a promise, checked.
     #[serde(default)]
     pub decimal_mark: DecimalMark,
+    /// With a declared `decimal_mark`, read a value written plainly with the other mark
+    /// (`1234.56` in a comma layout) as written, and count it, instead of rejecting it.
+    #[serde(default)]
+    pub mixed_decimal_marks: bool,
+    /// A bare number in the date column (`45292`) is an Excel serial day number, also in a
+    /// text file (it always is in a workbook).
+    #[serde(default)]
+    pub serial_dates: bool,
     /// Cell values meaning "no value" in every column.
     #[serde(default)]
     pub empty_values: Vec<String>,

@@ -86,6 +86,10 @@ struct ConvertArgs {
     /// Do not prefix formula-like text cells with a quote.
     #[arg(long)]
     no_formula_guard: bool,
+    /// The decimal mark of amounts, instead of the layout's: auto (each value as written, an
+    /// ambiguous one like 1,234 by the file's other values), comma or point.
+    #[arg(long, value_parser = ["auto", "comma", "point"])]
+    decimal_mark: Option<String>,
     /// Rows converted per batch: fewer use less memory (the outputs do not depend on it).
     #[arg(long, default_value_t = reskontra::convert::BATCH_ROWS, value_parser = clap::value_parser!(usize))]
     batch_rows: usize,
@@ -264,6 +268,11 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     opts.policy = policy;
     opts.policy_path = args.policy;
     opts.formula_guard = !args.no_formula_guard;
+    opts.decimal_mark = args.decimal_mark.as_deref().map(|m| match m {
+        "comma" => reskontra::amount::DecimalMark::Comma,
+        "point" => reskontra::amount::DecimalMark::Point,
+        _ => reskontra::amount::DecimalMark::Auto,
+    });
     opts.suppliers = args.suppliers;
     if args.batch_rows == 0 {
         return Err(Error::Usage("--batch-rows must be at least 1".into()));

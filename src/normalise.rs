@@ -3,8 +3,8 @@
 //! identifiers and codes to their spec forms. Rows that cannot be typed get a reject reason;
 //! nothing is dropped here.
 
-use crate::amount::{parse_amount, DecimalMark};
-use crate::date::parse_date;
+use crate::amount::AmountReader;
+use crate::date::{parse_date_with, DateRules};
 use crate::error::Result;
 use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::map::meta;
@@ -26,6 +26,9 @@ pub struct NormaliseInfo {
     pub month_only_dates: u64,
     /// `kommun_id` values that were no municipality code and were left empty.
     pub invalid_kommun_id: u64,
+    /// Amounts written with the other decimal mark than the layout declares, read as written
+    /// because the layout allows it (`mixed_decimal_marks = true`).
+    pub amounts_with_other_mark: u64,
 }
 
 impl NormaliseInfo {
@@ -34,6 +37,7 @@ impl NormaliseInfo {
         self.amounts_rounded += other.amounts_rounded;
         self.month_only_dates += other.month_only_dates;
         self.invalid_kommun_id += other.invalid_kommun_id;
+        self.amounts_with_other_mark += other.amounts_with_other_mark;
     }
 }
 
@@ -156,17 +160,29 @@ fn non_empty(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.is_empty())
 }
 
-/// Each amount in öre (and whether it was rounded), or why it is rejected.
-fn parse_amounts(texts: &StringChunked, mark: DecimalMark) -> Vec<Result<(i128, bool), String>> {
+/// An amount in öre, whether it was rounded and whether it had the other decimal mark; or
+/// why it is rejected.
+type AmountOutcome = Result<(i128, bool, bool), String>;
+
+/// Each amount in öre (and whether it was rounded or had the other mark), or why it is
+/// rejected, read in order by the file's amount reader.
+fn parse_amounts(texts: &StringChunked, reader: &mut AmountReader) -> Vec<AmountOutcome> {
+    if reader.learns() && reader.convention() == crate::amount::FileConvention::Unknown {
+        // ambiguous values before the batch's first telling one are read by it
+        let first = AmountReader::first_evidence(texts.iter().flatten());
+        if first.is_some() {
+            reader.expect(first);
+        }
+    }
     texts
         .iter()
         .map(non_empty)
-        .map(|v| match v.map(|s| (s, parse_amount(s, mark))) {
+        .map(|v| match v.map(|s| (s, reader.read(s))) {
             // an amount whose digits form a personal number is not published as money
             Some((s, Ok(_))) if contains_personal_number(s) => {
                 Err("belopp: looks like a personal identity number".into())
             }
-            Some((_, Ok(a))) => Ok((crate::amount::to_ore(a.value), a.rounded)),
+            Some((_, Ok(a))) => Ok((crate::amount::to_ore(a.value), a.rounded, a.other_mark)),
             Some((_, Err(e))) => Err(format!("belopp: {e}")),
             None => Err("belopp: empty amount".into()),
         })
@@ -178,7 +194,7 @@ type DateOutcome = Result<(i32, bool), String>;
 
 /// Each date as days since 1970-01-01 (and whether only a month was given), or why it is
 /// rejected.
-fn parse_dates(texts: &StringChunked) -> Vec<DateOutcome> {
+fn parse_dates(texts: &StringChunked, rules: DateRules) -> Vec<DateOutcome> {
     // a month has few dates and rows often come in date order: reuse the last row's
     let mut last: Option<(&str, DateOutcome)> = None;
     texts
@@ -193,7 +209,7 @@ fn parse_dates(texts: &StringChunked) -> Vec<DateOutcome> {
                     return parsed.clone();
                 }
             }
-            let parsed = match parse_date(text) {
+            let parsed = match parse_date_with(text, rules) {
                 Ok(d) => Ok((days_since_epoch(d.date), d.month_only)),
                 Err(e) => Err(format!("datum: {e}")),
             };
@@ -210,9 +226,24 @@ fn reject(reasons: &mut [Option<String>], row: usize, reason: impl FnOnce() -> S
     }
 }
 
+/// How one file's amounts and dates are read: its amount reader (which learns the file's
+/// decimal convention as its batches pass) and its date rules.
+#[derive(Debug, Clone)]
+pub struct FileRules {
+    /// The file's amounts, read in order.
+    pub amounts: AmountReader,
+    /// The file's dates.
+    pub dates: DateRules,
+}
+
+/// The raw `belopp` texts of a mapped frame (to learn the file's decimal convention from).
+pub fn amount_texts(df: &DataFrame) -> Result<StringChunked> {
+    texts(df, "belopp")
+}
+
 /// Normalise a mapped frame. Returns the frame with `belopp` as `Decimal(38, 2)`, `datum` as
 /// `Date`, and reject reasons filled in.
-pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, NormaliseInfo)> {
+pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, NormaliseInfo)> {
     let mut df = clean_text(df)?;
     let height = df.height();
     let mut info = NormaliseInfo::default();
@@ -227,9 +258,11 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
     // this one parses the dates; reasons are merged afterwards in the same order as before
     let belopp_texts = texts(&df, "belopp")?;
     let datum_texts = texts(&df, "datum")?;
+    let date_rules = rules.dates;
+    let reader = &mut rules.amounts;
     let (amounts, dates) = std::thread::scope(|s| {
-        let amounts = s.spawn(|| parse_amounts(&belopp_texts, mark));
-        let dates = parse_dates(&datum_texts);
+        let amounts = s.spawn(|| parse_amounts(&belopp_texts, reader));
+        let dates = parse_dates(&datum_texts, date_rules);
         (amounts.join(), dates)
     });
     let amounts = amounts
@@ -237,8 +270,9 @@ pub fn normalise(df: DataFrame, mark: DecimalMark) -> Result<(DataFrame, Normali
     let mut cents: Vec<Option<i128>> = Vec::with_capacity(height);
     for (i, outcome) in amounts.into_iter().enumerate() {
         match outcome {
-            Ok((value, rounded)) => {
+            Ok((value, rounded, other_mark)) => {
                 info.amounts_rounded += u64::from(rounded);
+                info.amounts_with_other_mark += u64::from(other_mark);
                 cents.push(Some(value));
             }
             Err(reason) => {

@@ -125,6 +125,27 @@ pub struct OptionsEntry {
     pub policy: Option<InputRef>,
     /// Whether the formula guard was on.
     pub formula_guard: bool,
+    /// `--decimal-mark`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimal_mark: Option<crate::amount::DecimalMark>,
+}
+
+/// How one input's amounts were read: the decimal convention and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct AmountConvention {
+    /// The input's file name.
+    pub file: String,
+    /// `comma`, `point`, `both` (the file writes its amounts both ways) or `unknown` (no
+    /// value shows one).
+    pub decimal_mark: String,
+    /// Why: declared by the layout or `--decimal-mark`, or learnt from the file's values.
+    pub basis: String,
+    /// Values that showed a decimal comma (learnt conventions only).
+    pub values_with_decimal_comma: u64,
+    /// Values that showed a decimal point (learnt conventions only).
+    pub values_with_decimal_point: u64,
+    /// Ambiguous values (`1,234`) read by the file's convention.
+    pub ambiguous_read: u64,
 }
 
 /// A referenced file with its hash.
@@ -165,6 +186,8 @@ pub struct Report {
     pub privacy: crate::protect::PrivacyInfo,
     /// Normalisation counts.
     pub normalise: crate::normalise::NormaliseInfo,
+    /// How each input's amounts were read.
+    pub amount_conventions: Vec<AmountConvention>,
     /// Lookup keys not found, by lookup.
     pub lookup_misses: BTreeMap<String, u64>,
     /// Supplier register matches (`--suppliers`).

@@ -1193,6 +1193,9 @@ impl RowChecker {
         if !datum.is_empty() {
             match is_iso_date(datum) {
                 None => findings.error("datum_format", "datum is not a real date YYYY-MM-DD", n),
+                Some(d) if !crate::date::YEARS.contains(&chrono::Datelike::year(&d)) => {
+                    findings.error("datum_range", "datum is before 1900 or after 2100", n)
+                }
                 Some(d) => {
                     if let Some((first, last)) = period {
                         let p = Period::of(d);

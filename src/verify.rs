@@ -188,6 +188,7 @@ fn convert_again(
         })
         .unwrap_or_default();
     opts.formula_guard = options["formula_guard"].as_bool().unwrap_or(true);
+    opts.decimal_mark = serde_json::from_value(options["decimal_mark"].clone()).ok();
     if let Some(policy) = text(&options["policy"]["path"]) {
         let path = resolve(&policy, report_dir, inputs_dir);
         opts.policy = Policy::load(&path)?;
