@@ -498,22 +498,25 @@ fn joins(text: &str, a: &DigitGroup, b: &DigitGroup) -> bool {
     true
 }
 
-/// Whether a whole cell is an amount written plainly: an optional sign, ASCII digits, one
-/// decimal mark (`.` or `,`) and one or two decimals (`85010112.34`). Such a cell is money, not
-/// a personal number, whatever its digits; any other punctuation or a third decimal makes it
-/// text that is scanned.
-fn is_plain_amount(text: &str) -> bool {
-    let t = text.trim();
-    let t = t.strip_prefix(['-', '+']).unwrap_or(t);
-    let Some((whole, decimals)) = t.split_once(['.', ',']) else {
-        return false;
-    };
+/// Where the whole part of a cell that is an amount written plainly stands: an optional sign,
+/// ASCII digits, one decimal mark (`.` or `,`) and one or two decimals (`85010112.34`). In such
+/// a cell the decimal mark joins no digit groups (the whole part alone may still be a personal
+/// number: `8112189876,00`); any other punctuation or a third decimal makes the cell text that
+/// is scanned as any other.
+fn plain_amount_whole(text: &str) -> Option<Range<usize>> {
+    let t = text.trim_start();
+    let mut start = text.len() - t.len();
+    let t = t.trim_end();
+    let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
+    start += t.len() - unsigned.len();
+    let (whole, decimals) = unsigned.split_once(['.', ','])?;
     // no leading zero: `0001010008` is a number, not an amount
-    !whole.is_empty()
+    let plain = !whole.is_empty()
         && (whole == "0" || !whole.starts_with('0'))
         && whole.bytes().all(|b| b.is_ascii_digit())
         && (1..=2).contains(&decimals.len())
-        && decimals.bytes().all(|b| b.is_ascii_digit())
+        && decimals.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| start..start + whole.len())
 }
 
 /// Whether the digits of a candidate are a personal number in any accepted form.
@@ -570,8 +573,11 @@ fn scan(text: &str, amounts_are_money: bool) -> Vec<PersonalMatch> {
             None => Vec::new(),
         };
     }
-    if amounts_are_money && is_plain_amount(text) {
-        return Vec::new();
+    if let Some(whole) = plain_amount_whole(text).filter(|_| amounts_are_money) {
+        return match personal_in_digits(&text.as_bytes()[whole.clone()]) {
+            Some(kind) => vec![PersonalMatch { range: whole, kind }],
+            None => Vec::new(),
+        };
     }
     let (groups, all_digits) = digit_groups(text);
     let mut found: Vec<PersonalMatch> = Vec::new();
@@ -920,8 +926,11 @@ mod tests {
             find_personal_numbers(&format!("{}.{}", &p[..6], &p[6..])).len(),
             1
         );
-        // an amount cell with all ten digits and no decimals is one
+        // an amount cell with all ten digits and no decimals is one, and so is one with decimals
         assert_eq!(find_personal_numbers(&p).len(), 1);
+        let (out, n) = redact_personal_numbers(&format!("-{p},00"), "[X]");
+        assert_eq!((out.as_str(), n), ("-[X],00", 1));
+        assert_eq!(find_personal_numbers(&format!("19{p}.50")).len(), 1);
     }
 
     #[test]

@@ -254,6 +254,11 @@ fn docs_rejection_table_is_true() {
         "20240230;KS;A AB;5566101233;6110;x;1,00;7",
         "igår;KS;A AB;5566101233;6110;x;1,00;8",
         "202401;KS;A AB;5566101233;6110;;1,00;9",
+        "202401;KS;A AB;5566101233;6110;x;1234.56;10",
+        "202401;KS;A AB;5566101233;6110;x;12.34.56;11",
+        "12 maj;KS;A AB;5566101233;6110;x;1,00;12",
+        "18991231;KS;A AB;5566101233;6110;x;1,00;13",
+        "45292;KS;A AB;5566101233;6110;x;1,00;14",
     ];
     let yearly = write(
         dir.path(),
@@ -265,6 +270,16 @@ fn docs_rejection_table_is_true() {
         "bad-buyer-2024-01.csv",
         format!(
             "{}\n2120000143,K,V1,A AB,5566101233,6110,x,1.00,2024-01-05,,,,,,\n",
+            reskontra::spec::HEADER
+        )
+        .as_bytes(),
+    );
+    // an amount no other value of its file resolves
+    let ambiguous = write(
+        dir.path(),
+        "ambiguous-2024-01.csv",
+        format!(
+            "{}\n2120000142,K,V1,A AB,5566101233,6110,x,\"1,234\",2024-01-05,,,,,,\n",
             reskontra::spec::HEADER
         )
         .as_bytes(),
@@ -283,6 +298,7 @@ fn docs_rejection_table_is_true() {
         (yearly, BUYER.to_vec()),
         (city, BUYER.to_vec()),
         (spec_file, vec![]),
+        (ambiguous, vec![]),
         (
             root().join("samples/proceedo/proceedo-fakturor-2024-07.txt"),
             vec!["--policy", "samples/policy.toml"],
@@ -314,7 +330,7 @@ fn docs_rejection_table_is_true() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 10);
+    assert_eq!(checked, 16);
 }
 
 /// A reader that stops reading (`reskontra validate ... | head -1`) ends the output quietly:

@@ -64,6 +64,10 @@ fn amount_regressions() {
             let again =
                 parse_amount(&format_amount(a.value), DecimalMark::Point).expect("re-parses");
             assert_eq!(again.value, a.value);
+            // what auto reads, a declared mark reads the same
+            let comma = parse_amount(&text, DecimalMark::Comma).map(|c| c.value);
+            let point = parse_amount(&text, DecimalMark::Point).map(|p| p.value);
+            assert!(comma == Ok(a.value) || point == Ok(a.value), "{text:?}");
         }
     }
 }
@@ -72,6 +76,7 @@ fn amount_regressions() {
 fn date_regressions() {
     for data in inputs("date") {
         if let Ok(d) = reskontra::date::parse_date(&String::from_utf8_lossy(&data)) {
+            assert!(reskontra::date::YEARS.contains(&chrono::Datelike::year(&d.date)));
             let iso = d.date.to_string();
             assert_eq!(
                 reskontra::date::parse_date(&iso).expect("re-parses").date,

@@ -3,6 +3,7 @@
 mod common;
 mod dataset;
 mod errors;
+mod exact;
 mod fuzz_regressions;
 mod golden;
 mod loss;

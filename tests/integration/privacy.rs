@@ -333,3 +333,254 @@ fn rejected_rows_are_not_counted_as_masked() {
         "{review}"
     );
 }
+
+/// Characters of a Unicode class, from the regex crate's tables (independent of the scanner's).
+fn chars_of(class: &str) -> Vec<char> {
+    let re = regex::Regex::new(&format!("^{class}$")).expect("class");
+    (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| re.is_match(c.encode_utf8(&mut [0; 4])))
+        .collect()
+}
+
+/// The separators a word processor, a spreadsheet or an input method puts between the groups
+/// of a number: every dash (`Pd`) and the minus sign, every space (`Zs`), the punctuation
+/// `/ _ . : + ,` and its full-width forms.
+fn separator_chars() -> Vec<char> {
+    let mut v = chars_of(r"\p{Pd}");
+    v.extend(chars_of(r"\p{Zs}"));
+    v.extend([
+        '\u{2212}', '/', '_', '.', ':', '+', ',', '／', '＿', '．', '：', '＋',
+    ]);
+    v
+}
+
+/// The zero of every run of ten decimal digits (`Nd`).
+fn digit_zeros() -> Vec<u32> {
+    let nd = chars_of(r"\p{Nd}");
+    let mut zeros = Vec::new();
+    let mut run = 0;
+    for (i, c) in nd.iter().enumerate() {
+        if i == 0 || u32::from(nd[i - 1]) + 1 != u32::from(*c) {
+            run = 0;
+        }
+        if run % 10 == 0 {
+            zeros.push(u32::from(*c));
+        }
+        run += 1;
+    }
+    zeros
+}
+
+/// A separator run: a mark with spaces around it, or spaces alone.
+fn separator() -> impl Strategy<Value = String> {
+    let spaces = chars_of(r"\p{Zs}");
+    (
+        prop::sample::select(separator_chars()),
+        prop::sample::select(spaces),
+        0usize..4,
+    )
+        .prop_map(|(mark, space, spacing)| match spacing {
+            0 => mark.to_string(),
+            1 => format!("{space}{mark}{space}"),
+            2 => format!("{space}{mark}"),
+            _ => format!("{mark}{space}"),
+        })
+}
+
+/// `digits` in the script whose zero is `zero`, with `sep` at each of `cuts`.
+fn in_script(digits: &str, zero: u32, cuts: &[usize], sep: &str) -> String {
+    let mut out = String::new();
+    for (i, d) in digits.bytes().enumerate() {
+        if cuts.contains(&i) {
+            out.push_str(sep);
+        }
+        out.push(char::from_u32(zero + u32::from(d - b'0')).expect("digit"));
+    }
+    out
+}
+
+/// The ASCII digits of a text's NFKC form, what a reader of the text takes for digits.
+fn nfkc_digits(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().filter(char::is_ascii_digit).collect()
+}
+
+/// Every text cell of a published CSV, JSON or Parquet file.
+fn published_cells(file: &Path) -> Vec<String> {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("csv") => {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_path(file)
+                .expect("csv");
+            reader
+                .records()
+                .flat_map(|r| {
+                    r.expect("row")
+                        .iter()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        }
+        Some("json") => {
+            let text = std::fs::read_to_string(file).expect("json");
+            let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+            value
+                .as_array()
+                .expect("array")
+                .iter()
+                .flat_map(|o| o.as_object().expect("object").values())
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        }
+        _ => {
+            use polars::prelude::*;
+            let df = ParquetReader::new(std::fs::File::open(file).expect("parquet"))
+                .finish()
+                .expect("parquet reads");
+            df.columns()
+                .iter()
+                .filter_map(|c| c.str().ok())
+                .flat_map(|s| s.iter().flatten().map(str::to_string).collect::<Vec<_>>())
+                .collect()
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Personal numbers as word processors, spreadsheets and input methods write them: any
+    /// dash or space between any digit groups, spaced, full-width or other-script digits,
+    /// 10 or 12 digits, alone or in text, in any column of any built-in layout.
+    #[test]
+    fn personal_numbers_in_any_written_form_never_reach_a_published_output(
+        p in personal_number(),
+        century in prop::sample::select(vec!["", "19", "20"]),
+        zero in prop::sample::select(digit_zeros()),
+        cuts in prop::sample::subsequence(vec![2usize, 4, 6, 8, 10], 1..3),
+        sep in separator(),
+        in_text in any::<bool>(),
+        which in any::<prop::sample::Index>(),
+        col in any::<prop::sample::Index>(),
+    ) {
+        let digits = format!("{century}{p}");
+        let cuts: Vec<usize> = cuts.into_iter().filter(|c| *c < digits.len()).collect();
+        let number = in_script(&digits, zero, &cuts, &sep);
+        let value = if in_text { format!("Avser {number} enligt avtal") } else { number };
+        let all = baselines();
+        let b = which.get(&all);
+        let col = col.index(b.header.len());
+        let dir = temp();
+        let out = convert_injected(b, col, &value, dir.path())
+            .unwrap_or_else(|e| panic!("{} column {}: {e}", b.sample.name, b.header[col]));
+        for file in published_files(&out) {
+            let hits = reskontra::validate::personal_number_hits(&file).expect("scan");
+            prop_assert_eq!(hits, 0, "{} column {}: {:?} in {}", b.sample.name, b.header[col], value, file.display());
+            // an independent check: no cell's digits, as NFKC reads them, hold the number
+            for cell in published_cells(&file) {
+                prop_assert!(!nfkc_digits(&cell).contains(&p), "{} column {}: {:?} published as {:?}", b.sample.name, b.header[col], value, cell);
+            }
+        }
+        let report = report_without_hashes(&out);
+        prop_assert!(!nfkc_digits(&report).contains(&p), "report.json carries {:?}", value);
+    }
+
+    /// Organisation numbers written the same ways still publish, as ten digits.
+    #[test]
+    fn organisation_numbers_in_any_written_form_publish(
+        o in organisation_number(),
+        zero in prop::sample::select(vec![0x30u32, 0xFF10, 0x660, 0x966]),
+        sep in separator(),
+        which in any::<prop::sample::Index>(),
+    ) {
+        let all: Vec<Baseline> = baselines().into_iter().filter(|b| b.sample.layout != "raindance").collect();
+        let b = which.get(&all);
+        let layout = Layout::load(b.sample.layout).expect("layout");
+        let names = layout.columns["leverantor_id"].names.clone();
+        let col = reskontra::layout::find_column(&b.header, &names).expect("id column");
+        let dir = temp();
+        let value = in_script(&o, zero, &[6], &sep);
+        let out = convert_injected(b, col, &value, dir.path()).expect("converts");
+        let csv = std::fs::read_to_string(published(&out, "csv")).expect("csv");
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        prop_assert_eq!(rows.len(), 1, "{}: {}", b.sample.name, csv);
+        prop_assert_eq!(&rows[0][4], o.as_str(), "{} {:?}", b.sample.name, value);
+        prop_assert_ne!(&rows[0][3], reskontra::protect::PERSON_MARKER);
+    }
+
+    /// validate flags a personal number in any written form in any text column of a file
+    /// that contains it.
+    #[test]
+    fn validate_flags_personal_numbers_in_any_written_form(
+        p in personal_number(),
+        century in prop::sample::select(vec!["", "19", "20"]),
+        zero in prop::sample::select(digit_zeros()),
+        cut in prop::sample::select(vec![2usize, 4, 6, 8]),
+        sep in separator(),
+        col in prop::sample::select(vec![1usize, 2, 3, 6, 9, 10, 11, 12, 14]),
+    ) {
+        let digits = format!("{century}{p}");
+        let number = in_script(&digits, zero, &[cut], &sep);
+        let mut fields: Vec<String> = "2120000142,Exempelby kommun,V1,Kontor AB,5566101233,6110,Kontor,100.00,2024-01-05,KS,F1,,,0180,"
+            .split(',')
+            .map(str::to_string)
+            .collect();
+        fields[col] = format!("\"Avser {number}\"");
+        let dir = temp();
+        let file = dir.path().join("leverantorsreskontra-2024-01.csv");
+        std::fs::write(&file, format!("{}\n{}\n", reskontra::spec::HEADER, fields.join(","))).expect("write");
+        let report = reskontra::validate::validate_file(&file).expect("validates");
+        prop_assert_eq!(report.status.as_str(), "invalid");
+        prop_assert!(report.findings.iter().any(|f| f.check == "personal_number"), "{:?}: {:?}", number, report.findings);
+    }
+}
+
+#[test]
+fn the_forms_of_the_issue_are_masked_in_free_text() {
+    let p = with_check("811218987");
+    let (a, b) = (&p[..6], &p[6..]);
+    let wide: String = p
+        .chars()
+        .map(|c| char::from_u32(u32::from(c) - 0x30 + 0xFF10).expect("digit"))
+        .collect();
+    let forms = [
+        format!("{a}\u{2013}{b}"),
+        format!("{a}\u{2014}{b}"),
+        format!("{a}\u{2012}{b}"),
+        format!("{a}\u{2212}{b}"),
+        format!("{a}\u{2010}{b}"),
+        format!("{a}\u{2011}{b}"),
+        format!("{a} - {b}"),
+        format!("{a} \u{2013} {b}"),
+        format!("{a}/{b}"),
+        format!("{a}_{b}"),
+        format!("{a}.{b}"),
+        format!("{a}:{b}"),
+        format!("{}－{}", &wide[..18], &wide[18..]),
+    ];
+    let spec = baselines()
+        .into_iter()
+        .find(|b| b.sample.name == "spec-1.1")
+        .expect("spec sample");
+    let col = spec
+        .header
+        .iter()
+        .position(|h| h == "konto_text")
+        .expect("konto_text");
+    for form in forms {
+        let dir = temp();
+        let out =
+            convert_injected(&spec, col, &format!("Avser {form}"), dir.path()).expect("converts");
+        let csv = std::fs::read_to_string(published(&out, "csv")).expect("csv");
+        assert!(
+            csv.contains("Avser [personnummer borttaget]"),
+            "{form:?}: {csv}"
+        );
+        let removed = &report(&out)["privacy"]["numbers_removed_from_text"];
+        assert_eq!(removed["konto_text"], 1, "{form:?}: {removed}");
+    }
+}
