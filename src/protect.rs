@@ -213,7 +213,6 @@ const LEGAL_FORM_WORDS: &[&str] = &[
     "handelsbolaget",
     "kommanditbolag",
     "kommanditbolaget",
-    "ek",
     "ekonomisk",
     "förening",
     "föreningen",
@@ -293,8 +292,6 @@ const LEGAL_FORM_WORDS: &[&str] = &[
     "sia",
     "kft",
     "zrt",
-    "sp",
-    "z",
     "o.o",
     "sro",
     "s.r.o",
@@ -323,7 +320,10 @@ pub fn has_legal_form(name: &str) -> bool {
     words(name).any(|w| LEGAL_FORM_WORDS.contains(&w.as_str()))
         || name.to_lowercase().contains("ekonomisk förening")
         || name.to_lowercase().contains("ek. för")
+        || name.to_lowercase().contains("ek.för")
         || name.to_lowercase().contains("ek för")
+        || name.to_lowercase().contains("sp. z o")
+        || name.to_lowercase().contains("sp z o")
 }
 
 /// Whether a name is written as a person's: `SURNAME;FIRSTNAME` or `Surname, Firstname`,
@@ -618,6 +618,51 @@ mod tests {
 
     fn d(name: &str, id: &str) -> Decision {
         decide(Some(name), Some(id), &Policy::default())
+    }
+
+    #[test]
+    fn names_and_lists_read_every_width_and_dash() {
+        for name in [
+            "LIND；ANNA",
+            "Lind， Anna\u{2013}Karin",
+            "O\u{2019}Brien, Sean",
+            "Berg,\u{a0}Eva",
+        ] {
+            assert!(is_person_shaped(name), "{name}");
+        }
+        assert!(!is_person_shaped("Lind， Anna ＡＢ"));
+        // Ek is a surname, not a legal form (ek. för. is)
+        assert!(is_person_shaped("Ek, Eva"));
+        assert!(!has_legal_form("Eva Ek"));
+        assert!(has_legal_form("Bygdens ek. för."));
+        assert!(has_legal_form("Kraków Sp. z o.o."));
+        let policy = Policy {
+            deny: SupplierList {
+                ids: vec!["556677\u{2013}8899".into()],
+                names: vec![],
+            },
+            allow: SupplierList {
+                ids: vec![],
+                names: vec!["Föreningen\u{a0}Vänner".into()],
+            },
+            ..Policy::default()
+        };
+        let wide_id = "５５６６７７－８８９９";
+        assert_eq!(
+            decide(Some("X"), Some(wide_id), &policy),
+            Decision::Withhold(Reason::DenyList)
+        );
+        assert!(matches!(
+            decide(Some("Föreningen Vänner"), None, &policy),
+            Decision::Publish { .. }
+        ));
+        // a personal number in a typographic form is a person, whatever the name
+        let p = with_check("811218987");
+        let id = format!("{}\u{2013}{}", &p[..6], &p[6..]);
+        assert_eq!(
+            decide(Some("Byggfirma AB"), Some(&id), &Policy::default()),
+            Decision::Mask(Reason::Personnummer)
+        );
     }
 
     #[test]
