@@ -852,7 +852,7 @@ mod tests {
             let mut out = String::new();
             let first = whole.len() % 3;
             for (i, c) in whole.chars().enumerate() {
-                if i > 0 && (i + 3 - first) % 3 == 0 {
+                if i > 0 && (i + 3 - first).is_multiple_of(3) {
                     out.push(sep);
                 }
                 out.push(c);

@@ -112,6 +112,8 @@ pub struct ConvertOptions {
     pub head_rows: usize,
     /// The decimal mark of amounts (`--decimal-mark`), instead of the layout's.
     pub decimal_mark: Option<DecimalMark>,
+    /// Replace the outputs of another run that the output folder holds (`--replace`).
+    pub replace: bool,
 }
 
 impl ConvertOptions {
@@ -132,6 +134,7 @@ impl ConvertOptions {
             batch_rows: BATCH_ROWS,
             head_rows: HEAD_ROWS,
             decimal_mark: None,
+            replace: false,
         }
     }
 }
@@ -442,7 +445,13 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         opts,
         workbooks,
     };
-    let mut staging = Staging::new(&opts.out)?;
+    let mut staging = Staging::new(&opts.out, opts.replace)?;
+    // the run's inputs, by content: the same inputs again replace their own earlier outputs
+    let input_hashes: Vec<String> = formats_of.values().map(|(_, sha, _)| sha.clone()).collect();
+    if let Err(e) = staging.check_prior(&input_hashes) {
+        staging.abandon();
+        return Err(e);
+    }
     let result = batches.run(main_tables, &mut staging);
     let (totals, outputs) = match result {
         Ok(done) => done,
@@ -597,7 +606,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         staging.abandon();
         return Err(e);
     }
-    staging.commit()?;
+    staging.commit(&input_hashes)?;
     Ok(report)
 }
 

@@ -37,6 +37,8 @@ pub struct DatasetOptions {
     pub base_url: Option<String>,
     /// Told which input is read and how much of it (for a progress display).
     pub progress: Progress,
+    /// Replace the outputs of another run that the output folder holds (`--replace`).
+    pub replace: bool,
 }
 
 /// One month of the dataset.
@@ -548,10 +550,11 @@ fn write_year(
 /// Build the dataset: nothing is left in the output folder unless every step succeeds.
 pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
     let files = collect_files(&opts.inputs)?;
-    let mut staging = Staging::new(&opts.out)?;
+    let mut staging = Staging::new(&opts.out, opts.replace)?;
     match build_in(&mut staging, opts, &files) {
         Ok(report) => {
-            staging.commit()?;
+            let inputs: Vec<String> = report.inputs.iter().map(|i| i.sha256.clone()).collect();
+            staging.commit(&inputs)?;
             Ok(report)
         }
         Err(e) => {

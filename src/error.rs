@@ -60,6 +60,15 @@ pub enum Error {
     /// An option has a bad value or options contradict each other.
     #[error("{0}")]
     Usage(String),
+    /// The output folder cannot take this run: another run is writing there, or it holds
+    /// another run's outputs or files no report describes.
+    #[error("{}: {message}", path.display())]
+    OutputFolder {
+        /// The output folder.
+        path: PathBuf,
+        /// Why, and what to do.
+        message: String,
+    },
     /// A published output would carry personal data; nothing was written.
     #[error("privacy check failed: {0}; no output was written")]
     Privacy(String),
@@ -75,7 +84,7 @@ impl Error {
     /// The exit code for this error: 2 for bad usage or unreadable input, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Unreadable { .. } => 2,
+            Error::Usage(_) | Error::Unreadable { .. } | Error::OutputFolder { .. } => 2,
             Error::Io { .. } => 2,
             _ => 1,
         }

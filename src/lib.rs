@@ -32,6 +32,7 @@ pub mod read;
 #[cfg(feature = "pipeline")]
 pub mod report;
 pub mod spec;
+pub mod staging;
 pub mod table;
 #[cfg(feature = "pipeline")]
 pub mod validate;

@@ -86,6 +86,10 @@ struct ConvertArgs {
     /// Do not prefix formula-like text cells with a quote.
     #[arg(long)]
     no_formula_guard: bool,
+    /// Replace the outputs of another run that the output folder holds (only the files its
+    /// report.json lists); a re-run with the same inputs replaces its own without it.
+    #[arg(long)]
+    replace: bool,
     /// The decimal mark of amounts, instead of the layout's: auto (each value as written, an
     /// ambiguous one like 1,234 by the file's other values), comma or point.
     #[arg(long, value_parser = ["auto", "comma", "point"])]
@@ -148,6 +152,10 @@ struct DatasetArgs {
     /// When a month is delivered twice, let the later input win (else it is an error).
     #[arg(long)]
     replace_months: bool,
+    /// Replace the outputs of another run that the output folder holds (only the files its
+    /// report.json lists).
+    #[arg(long)]
+    replace: bool,
     /// Licence URI for the metadata.
     #[arg(long, default_value = reskontra::dataset::CC0)]
     licence: String,
@@ -268,6 +276,7 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     opts.policy = policy;
     opts.policy_path = args.policy;
     opts.formula_guard = !args.no_formula_guard;
+    opts.replace = args.replace;
     opts.decimal_mark = args.decimal_mark.as_deref().map(|m| match m {
         "comma" => reskontra::amount::DecimalMark::Comma,
         "point" => reskontra::amount::DecimalMark::Point,
@@ -398,6 +407,7 @@ fn run_dataset(args: DatasetArgs) -> Result<()> {
         replace_months: args.replace_months,
         licence: args.licence,
         base_url: args.base_url,
+        replace: args.replace,
     };
     let report = reskontra::dataset::build(&opts);
     if let Some(bar) = bar {

@@ -222,6 +222,7 @@ fn build_dataset_again(
         licence: text(&options["licence"]).unwrap_or_else(|| crate::dataset::CC0.into()),
         base_url: text(&options["base_url"]),
         progress: Default::default(),
+        replace: false,
     };
     crate::dataset::build(&opts)?;
     Ok(())

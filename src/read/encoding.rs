@@ -115,7 +115,7 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> std::result::Result<Cow<'
                 format!("not valid UTF-8 at byte {at} (line {line})")
             }),
         TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return Err(format!(
                     "not valid {}: odd number of bytes",
                     encoding.name()

@@ -402,6 +402,7 @@ fn building_tells_its_progress() {
         replace_months: false,
         licence: reskontra::dataset::CC0.into(),
         base_url: None,
+        replace: false,
         progress: Progress::new(move |event| {
             if let ProgressEvent::Stage(name) = event {
                 seen.lock().expect("lock").push(name.to_string());

@@ -7,6 +7,7 @@ mod exact;
 mod fuzz_regressions;
 mod golden;
 mod loss;
+mod outdir;
 mod privacy;
 mod quirks;
 mod sie;
