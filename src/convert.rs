@@ -114,6 +114,9 @@ pub struct ConvertOptions {
     pub decimal_mark: Option<DecimalMark>,
     /// Replace the outputs of another run that the output folder holds (`--replace`).
     pub replace: bool,
+    /// A folder of the publisher's own layout files, detected like the built-in ones
+    /// (`--layouts`, or `layouts` in the policy's `[publisher]`).
+    pub layouts_dir: Option<PathBuf>,
 }
 
 impl ConvertOptions {
@@ -135,6 +138,7 @@ impl ConvertOptions {
             head_rows: HEAD_ROWS,
             decimal_mark: None,
             replace: false,
+            layouts_dir: None,
         }
     }
 }
@@ -189,13 +193,17 @@ fn near_miss_text(near: &[String]) -> String {
 }
 
 /// Choose the layout (given or detected) and sort the inputs into main and lookup tables.
-pub fn assign(tables: Vec<RawTable>, chosen: Option<Layout>) -> Result<Assignment> {
+pub fn assign(
+    tables: Vec<RawTable>,
+    chosen: Option<Layout>,
+    extra: &[Layout],
+) -> Result<Assignment> {
     let (layout, reason) = match chosen {
         Some(l) => {
             let reason = format!("chosen with --layout ({})", l.name);
             (l, reason)
         }
-        None => detect_layout(&tables)?,
+        None => detect_layout(&tables, extra)?,
     };
     let mut main = Vec::new();
     let mut lookups = BTreeMap::new();
@@ -249,11 +257,24 @@ pub fn assign(tables: Vec<RawTable>, chosen: Option<Layout>) -> Result<Assignmen
     })
 }
 
-fn detect_layout(tables: &[RawTable]) -> Result<(Layout, String)> {
-    let builtin = Layout::builtin();
+/// Detect the layout among the built-in ones and `extra` (a publisher's own); when none
+/// matches, infer one from the first input's header by the synonyms.
+fn detect_layout(tables: &[RawTable], extra: &[Layout]) -> Result<(Layout, String)> {
+    let mut layouts = Layout::builtin();
+    layouts.extend(extra.iter().cloned());
     let mut first_near = Vec::new();
     for table in tables {
-        match detect(&table.rows, &builtin) {
+        match detect(&table.rows, &layouts) {
+            Ok(Detection { layout, ties, .. }) if !ties.is_empty() => {
+                return Err(Error::input(
+                    &table.path,
+                    format!(
+                        "the header matches the layouts {} and {} equally well; give --layout NAME|PATH to choose",
+                        layout.name,
+                        ties.join(" and ")
+                    ),
+                ));
+            }
             Ok(Detection {
                 layout,
                 reason,
@@ -280,16 +301,34 @@ fn detect_layout(tables: &[RawTable]) -> Result<(Layout, String)> {
             Err(_) => {}
         }
     }
-    let path = tables.first().map_or_else(PathBuf::new, |t| t.path.clone());
-    Err(Error::input(
-        &path,
-        format!(
-            "no built-in layout matches the header (searched the first {} rows){}; \
-             give --layout NAME|PATH (see `reskontra layouts`)",
-            crate::layout::HEADER_SEARCH_ROWS,
-            near_miss_text(&first_near)
-        ),
-    ))
+    let Some(first) = tables.first() else {
+        return Err(Error::Usage("give at least one INPUT file".into()));
+    };
+    let inferred = crate::infer::infer(&first.rows, crate::infer::Synonyms::builtin());
+    match inferred {
+        Ok(inference) => {
+            let line = first.rows[inference.header_index].line;
+            Ok((
+                inference.layout.clone(),
+                format!(
+                    "no layout matches {}; inferred from its header (row {line}) by the synonyms of mappings/synonyms.toml: {}",
+                    first.file_name(),
+                    inference.explanation().join("; ")
+                ),
+            ))
+        }
+        Err(not) => Err(Error::input(
+            &first.path,
+            format!(
+                "no built-in layout matches the header (searched the first {} rows){}; \
+                 the synonyms cannot map it either ({}); give --layout NAME|PATH (see `reskontra layouts`), \
+                 or write a layout with `reskontra layout draft FILE`",
+                crate::layout::HEADER_SEARCH_ROWS,
+                near_miss_text(&first_near),
+                not.message()
+            ),
+        )),
+    }
 }
 
 /// A path relative to `base` (both made absolute), with forward slashes.
@@ -372,7 +411,15 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
             "--formats needs at least one of csv, parquet, json".into(),
         ));
     }
-    let chosen = opts.layout.as_deref().map(Layout::load).transpose()?;
+    let extra = match &opts.layouts_dir {
+        Some(dir) => Layout::from_dir(dir)?,
+        None => Vec::new(),
+    };
+    let chosen = opts
+        .layout
+        .as_deref()
+        .map(|l| Layout::load_among(l, &extra))
+        .transpose()?;
     let mut read_options = opts.read.clone();
     // the first pass over a large file (hash, encoding) moves the progress bar too
     let progress = opts.progress.clone();
@@ -398,7 +445,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         .iter()
         .map(|t| (t.path.clone(), (t.format.clone(), t.sha256.clone(), t.size)))
         .collect();
-    let assignment = assign(tables, chosen)?;
+    let assignment = assign(tables, chosen, &extra)?;
     let layout = assignment.layout.clone();
 
     let mut roles: Vec<(PathBuf, String, u64)> = Vec::new();

@@ -243,10 +243,36 @@ impl Layout {
             .clone()
     }
 
+    /// The layout files (`*.toml`) of a folder, by file name: a publisher's own layouts,
+    /// detected like the built-in ones.
+    pub fn from_dir(dir: &Path) -> Result<Vec<Layout>> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut paths: Vec<std::path::PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+                Layout::from_toml(&p.display().to_string(), &text)
+            })
+            .collect()
+    }
+
     /// A built-in layout by name, or a layout file by path.
     pub fn load(name_or_path: &str) -> Result<Layout> {
+        Layout::load_among(name_or_path, &[])
+    }
+
+    /// A layout by name among the built-in ones and `more` (a publisher's), or a layout file
+    /// by path.
+    pub fn load_among(name_or_path: &str, more: &[Layout]) -> Result<Layout> {
         if let Some(l) = Layout::builtin()
             .into_iter()
+            .chain(more.iter().cloned())
             .find(|l| l.name == name_or_path)
         {
             return Ok(l);
@@ -374,6 +400,9 @@ pub struct Detection {
     pub reason: String,
     /// Layouts that almost matched, with what they missed.
     pub near_misses: Vec<String>,
+    /// Other layouts that match as well and are as specific (a clash: the export cannot say
+    /// which it is).
+    pub ties: Vec<String>,
 }
 
 /// Find the header row for one layout: the first row in the search window that fits.
@@ -417,7 +446,15 @@ pub fn detect(rows: &[RawRow], layouts: &[Layout]) -> std::result::Result<Detect
                         header_index: idx,
                         reason,
                         near_misses: Vec::new(),
+                        ties: Vec::new(),
                     });
+                } else if best
+                    .as_ref()
+                    .is_some_and(|b| b.layout.detect.required.len() == specificity)
+                {
+                    if let Some(b) = best.as_mut() {
+                        b.ties.push(layout.name.clone());
+                    }
                 } else {
                     near.push((0, format!("{} (also matches, less specific)", layout.name)));
                 }

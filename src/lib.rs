@@ -21,6 +21,7 @@ pub mod dataset;
 pub mod date;
 pub mod error;
 pub mod ident;
+pub mod infer;
 pub mod layout;
 #[cfg(feature = "pipeline")]
 pub mod map;

@@ -42,6 +42,58 @@ enum Command {
     Layouts,
     /// Show how an input would be read: encoding, delimiter, header row, layout and why.
     Detect(DetectArgs),
+    /// Write a layout for an export, or check how one maps it.
+    #[command(subcommand)]
+    Layout(LayoutCommand),
+}
+
+#[derive(Subcommand)]
+enum LayoutCommand {
+    /// Write a complete layout file for an export: detection keys from its header, the
+    /// mapping the synonyms give, every unmapped column in a comment; ready to edit.
+    Draft(DraftArgs),
+    /// Show how a layout maps an export: which source column becomes which spec column, and
+    /// the first rows as they would be published.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct DraftArgs {
+    /// The export.
+    input: PathBuf,
+    /// Where to write the layout (default: standard output).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// Force the text encoding.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Read this sheet of a workbook.
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The export.
+    input: PathBuf,
+    /// The layout file (or a built-in layout's name).
+    #[arg(long)]
+    layout: String,
+    /// Rows to show.
+    #[arg(long, default_value_t = 10)]
+    rows: usize,
+    /// The buyer's organisation number, if the export does not carry it.
+    #[arg(long)]
+    buyer_id: Option<String>,
+    /// The buyer's name, if the export does not carry it.
+    #[arg(long)]
+    buyer_name: Option<String>,
+    /// The month, if the export has no date column and its name no YYYY-MM.
+    #[arg(long)]
+    period: Option<String>,
+    /// The publisher's policy file.
+    #[arg(long)]
+    policy: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -55,6 +107,10 @@ struct ConvertArgs {
     /// A built-in layout name or a layout TOML file (default: detected from the header).
     #[arg(long)]
     layout: Option<String>,
+    /// A folder of your own layout files, detected like the built-in ones (also `layouts`
+    /// in the policy's [publisher]).
+    #[arg(long)]
+    layouts: Option<PathBuf>,
     /// The buyer's organisation number (kopare_id); its check digit is verified.
     #[arg(long)]
     buyer_id: Option<String>,
@@ -171,6 +227,9 @@ struct DatasetArgs {
 struct DetectArgs {
     /// The file to inspect.
     input: PathBuf,
+    /// A folder of layout files to detect besides the built-in ones.
+    #[arg(long)]
+    layouts: Option<PathBuf>,
     /// Force the text encoding.
     #[arg(long)]
     encoding: Option<String>,
@@ -196,6 +255,8 @@ fn main() -> ExitCode {
         Command::Dataset(DatasetCommand::Build(args)) => run_dataset(args).map(|()| 0),
         Command::Layouts => run_layouts().map(|()| 0),
         Command::Detect(args) => run_detect(args).map(|()| 0),
+        Command::Layout(LayoutCommand::Draft(args)) => run_draft(args).map(|()| 0),
+        Command::Layout(LayoutCommand::Check(args)) => run_check(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -259,8 +320,15 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
             ))
         })?);
     }
+    // a publisher's layout folder: the option, else the policy's (relative to the policy file)
+    let layouts_dir = args.layouts.clone().or_else(|| {
+        let dir = policy.publisher.layouts.clone()?;
+        let base = args.policy.as_deref().and_then(std::path::Path::parent);
+        Some(base.map_or(dir.clone(), |b| b.join(&dir)))
+    });
     let mut opts = ConvertOptions::new(args.inputs, args.out);
     opts.layout = args.layout;
+    opts.layouts_dir = layouts_dir;
     opts.overrides = Overrides {
         buyer_id,
         buyer_name,
@@ -464,7 +532,19 @@ fn run_detect(args: DetectArgs) -> Result<()> {
     if let Some(s) = &f.sheet {
         lines.push(format!("sheet:        {s}"));
     }
-    match detect(&table.rows, &Layout::builtin()) {
+    let mut layouts = Layout::builtin();
+    if let Some(dir) = &args.layouts {
+        layouts.extend(Layout::from_dir(dir)?);
+    }
+    match detect(&table.rows, &layouts) {
+        Ok(d) if !d.ties.is_empty() => {
+            lines.push(format!("header row:   {}", table.rows[d.header_index].line));
+            lines.push(format!(
+                "layout:       none: {} and {} match equally well (give --layout)",
+                d.layout.name,
+                d.ties.join(" and ")
+            ));
+        }
         Ok(d) => {
             lines.push(format!("header row:   {}", table.rows[d.header_index].line));
             lines.push(format!("layout:       {}", d.layout.name));
@@ -474,11 +554,115 @@ fn run_detect(args: DetectArgs) -> Result<()> {
             }
         }
         Err(near) => {
-            lines.push("layout:       none of the built-in layouts matches".into());
+            lines.push("layout:       none of the layouts matches".into());
             for n in &near {
                 lines.push(format!("near miss:    {n}"));
             }
+            let synonyms = reskontra::infer::Synonyms::builtin();
+            match reskontra::infer::infer(&table.rows, synonyms) {
+                Ok(inference) => {
+                    let line = table.rows[inference.header_index].line;
+                    lines.push(format!("header row:   {line}"));
+                    lines.push(
+                        "inferred:     by the synonyms of mappings/synonyms.toml (convert uses it)"
+                            .into(),
+                    );
+                    for m in inference.explanation() {
+                        lines.push(format!("  {m}"));
+                    }
+                    for u in &inference.unmapped {
+                        lines.push(format!("  not used: '{u}'"));
+                    }
+                }
+                Err(not) => lines.push(format!(
+                    "inferred:     no ({}); write a layout with `reskontra layout draft FILE`",
+                    not.message()
+                )),
+            }
         }
+    }
+    to_stdout(&(lines.join("\n") + "\n"))
+}
+
+/// `reskontra layout draft`: a layout file for an export.
+fn run_draft(args: DraftArgs) -> Result<()> {
+    let table = read_table_head(
+        &args.input,
+        &ReadOptions {
+            encoding: args.encoding,
+            sheet: args.sheet,
+            ..ReadOptions::default()
+        },
+        reskontra::convert::HEAD_ROWS,
+    )?;
+    let text = reskontra::infer::draft(
+        &table.rows,
+        &table.file_name(),
+        reskontra::infer::Synonyms::builtin(),
+    )
+    .map_err(|message| Error::input(&args.input, message))?;
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;
+            to_stderr(&format!("wrote {}\n", path.display()));
+            Ok(())
+        }
+        None => to_stdout(&text),
+    }
+}
+
+/// `reskontra layout check`: how a layout maps an export, shown on its first rows as they
+/// would be published (converted into a temporary folder, then removed).
+fn run_check(args: CheckArgs) -> Result<()> {
+    let scratch = tempfile::tempdir().map_err(|e| Error::io(std::path::Path::new("temp"), e))?;
+    let out = scratch.path().join("out");
+    let policy = match &args.policy {
+        Some(p) => Policy::load(p)?,
+        None => Policy::default(),
+    };
+    let mut opts = ConvertOptions::new(vec![args.input.clone()], out.clone());
+    opts.layout = Some(args.layout.clone());
+    opts.overrides = Overrides {
+        buyer_id: args
+            .buyer_id
+            .or_else(|| policy.publisher.buyer_id.clone())
+            .map(|b| check_buyer_id(&b))
+            .transpose()?,
+        buyer_name: args
+            .buyer_name
+            .or_else(|| policy.publisher.buyer_name.clone()),
+        kommun_id: None,
+        period: args.period.as_deref().map(check_period).transpose()?,
+    };
+    opts.policy = policy;
+    opts.formats = vec![Format::Csv];
+    let report = reskontra::convert::convert(&opts)?;
+    let mut lines = vec![
+        format!(
+            "layout:   {} ({})",
+            report.layout.name, report.layout.reason
+        ),
+        "mapping:".to_string(),
+    ];
+    for (column, source) in &report.layout.sources {
+        lines.push(format!("  {column:<20} <- {source}"));
+    }
+    lines.push(format!(
+        "rows:     {} read = {} published + {} withheld + {} rejected",
+        report.rows.read, report.rows.published, report.rows.withheld, report.rows.rejected
+    ));
+    for (reason, n) in &report.rejected_by_reason {
+        lines.push(format!("  rejected {n}: {reason}"));
+    }
+    let published = report
+        .outputs
+        .iter()
+        .find(|o| o.published && o.path.ends_with(".csv"))
+        .map(|o| out.join(&o.path));
+    if let Some(csv) = published {
+        let text = std::fs::read_to_string(&csv).map_err(|e| Error::io(&csv, e))?;
+        lines.push(format!("the first {} rows as published:", args.rows));
+        lines.extend(text.lines().take(args.rows + 1).map(|l| format!("  {l}")));
     }
     to_stdout(&(lines.join("\n") + "\n"))
 }

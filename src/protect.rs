@@ -83,6 +83,9 @@ pub struct Publisher {
     pub buyer_name: Option<String>,
     /// The SCB municipality code.
     pub kommun_id: Option<String>,
+    /// A folder of the publisher's own layout files (relative to the policy file), detected
+    /// like the built-in ones.
+    pub layouts: Option<std::path::PathBuf>,
 }
 
 /// The publisher's policy (`--policy FILE`).
