@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per concern.
 
+mod anyexport;
 mod common;
 mod dataset;
 mod errors;
