@@ -792,6 +792,29 @@ fn period_span(name: &str) -> Option<(Period, Period)> {
     Some((first, last))
 }
 
+/// The spec column names of a UTF-8 file's first line that hold a byte-order mark (besides
+/// one at the very start of the file, which is the file's own and reported as `bom`).
+fn bom_header_names(path: &Path, delimiter: &str) -> Vec<String> {
+    use std::io::Read as _;
+    let Some(sep) = delimiter.chars().next() else {
+        return Vec::new();
+    };
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    if read.is_err() {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(&head);
+    let first = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let line = first.lines().next().unwrap_or_default();
+    line.split(sep)
+        .map(|n| n.trim_matches('"'))
+        .filter(|n| n.contains('\u{feff}'))
+        .map(|n| n.replace('\u{feff}', ""))
+        .filter(|n| COLUMNS.contains(&n.as_str()))
+        .collect()
+}
+
 /// A data row: its number for messages and its 15 values (missing ones `None`).
 struct Row {
     number: u64,
@@ -807,6 +830,14 @@ fn csv_rows(
     on_row: &mut dyn FnMut(&RawRow) -> Result<()>,
 ) -> Result<u64> {
     let delimiter = table.format.delimiter.as_deref().unwrap_or_default();
+    // the reader takes a byte-order mark off every cell: look for one in the raw header names
+    for name in bom_header_names(path, delimiter) {
+        findings.error(
+            "bom_in_name",
+            &format!("the header name {name} holds a byte-order mark (U+FEFF), so readers do not find the column under its name: remove the mark"),
+            Some(1),
+        );
+    }
     if delimiter != "," {
         findings.error(
             "delimiter",
@@ -880,6 +911,24 @@ fn check_columns(
     row: Option<u64>,
     findings: &mut Findings,
 ) -> Vec<Option<usize>> {
+    // a byte-order mark inside a name (not the file's first bytes, which the reader takes):
+    // say so, and read the name it hides
+    let cleaned: Vec<String> = header.iter().map(|h| h.replace('\u{feff}', "")).collect();
+    for (raw, clean) in header.iter().zip(&cleaned) {
+        if raw.len() != clean.len() && COLUMNS.contains(&clean.as_str()) {
+            findings.error(
+                "bom_in_name",
+                &format!("the header name {clean} holds a byte-order mark (U+FEFF), so readers do not find the column under its name: remove the mark"),
+                row,
+            );
+        }
+    }
+    let cleaned_refs: Vec<&str> = cleaned.iter().map(String::as_str).collect();
+    let header: &[&str] = if cleaned_refs.iter().zip(header).any(|(a, b)| a != b) {
+        &cleaned_refs
+    } else {
+        header
+    };
     let expected: Vec<&str> = COLUMNS
         .iter()
         .filter(|c| !from_path.contains(c))
@@ -968,6 +1017,24 @@ fn json_row(number: u64, item: serde_json::Value, findings: &mut Findings) -> Op
         findings.error("json_shape", "an element is not an object", Some(number));
         return None;
     };
+    // a byte-order mark inside a key (left by a tool that joined files): say so, and read
+    // the key as the name it hides, so that its values are checked rather than called missing
+    let with_bom: Vec<String> = map
+        .keys()
+        .filter(|k| k.contains('\u{feff}') && COLUMNS.contains(&k.replace('\u{feff}', "").as_str()))
+        .cloned()
+        .collect();
+    for key in with_bom {
+        let name = key.replace('\u{feff}', "");
+        findings.error(
+            "bom_in_name",
+            &format!("the key {name} holds a byte-order mark (U+FEFF), so readers do not find it under its name: remove the mark"),
+            Some(number),
+        );
+        if let Some(v) = map.remove(&key) {
+            map.entry(name).or_insert(v);
+        }
+    }
     let keys: Vec<&str> = map.keys().map(String::as_str).collect();
     if keys.len() != COLUMNS.len() || keys.iter().any(|k| !COLUMNS.contains(k)) {
         findings.error(
@@ -1238,7 +1305,8 @@ impl RowChecker {
                 );
             }
             let is_text = spec::TEXT_COLUMNS.contains(&COLUMNS[i]) || COLUMNS[i] == "kopare";
-            if is_text && is_formula_like(v) {
+            // a lone `-` (a placeholder for "none") runs nothing in a spreadsheet
+            if is_text && is_formula_like(v) && v.trim() != "-" {
                 findings.warning(
                     "formula_like",
                     &format!("{} starts with =, +, -, @ or a control character (spreadsheet formula risk)", COLUMNS[i]),

@@ -581,3 +581,44 @@ fn a_convertible_file_says_so() {
     assert_eq!(code, 0);
     assert!(finding(&r, "convertible").is_none(), "{r}");
 }
+
+/// A byte-order mark inside a header name or a JSON key is named as such, and the column it
+/// hides is checked (not reported empty); a lone `-` placeholder is no formula risk.
+#[test]
+fn a_bom_inside_a_name_is_named_and_a_dash_placeholder_is_no_formula() {
+    let dir = temp();
+    // a BOM left inside a header name by a tool that joined columns of two files
+    let csv = String::from_utf8(file(&[row(|_| {})]))
+        .expect("utf-8")
+        .replacen("verifikationsnummer", "\u{feff}verifikationsnummer", 1);
+    let (_, report) = validate_json(dir.path(), "bom-2024-01.csv", csv.as_bytes());
+    let (severity, _, _) = finding(&report, "bom_in_name").expect("bom_in_name");
+    assert_eq!(severity, "error");
+    let messages = report["files"][0]["findings"].to_string();
+    assert!(
+        messages.contains("the header name verifikationsnummer holds a byte-order mark"),
+        "{messages}"
+    );
+    assert!(finding(&report, "header").is_none(), "{messages}");
+    assert!(
+        !messages.contains("kopare_id is empty") && !messages.contains("empty mandatory"),
+        "{messages}"
+    );
+
+    let json = format!(
+        "[{{\"\u{feff}kopare_id\":\"2120000142\",\"kopare\":\"Exempelby kommun\",\"verifikationsnummer\":\"V1\",\"leverantor\":\"Kontor AB\",\"leverantor_id\":\"5566101233\",\"konto_nr\":\"6110\",\"konto_text\":\"Kontor\",\"belopp\":\"100.00\",\"datum\":\"2024-01-05\",\"forvaltning\":\"KS\",\"fakturanummer\":\"F1\",\"grund\":\"\",\"avtal\":\"\",\"kommun_id\":\"0180\",\"s_kod_nr\":\"\"}}]"
+    );
+    let (_, report) = validate_json(dir.path(), "bom-2024-01.json", json.as_bytes());
+    let messages = report["files"][0]["findings"].to_string();
+    assert!(
+        messages.contains("the key kopare_id holds a byte-order mark"),
+        "{messages}"
+    );
+    assert!(finding(&report, "json_keys").is_none(), "{messages}");
+    assert!(!messages.contains("empty"), "{messages}");
+
+    let placeholder = file(&[row(|f| f[10] = "-".into()), row(|f| f[10] = "-x".into())]);
+    let (_, report) = validate_json(dir.path(), "dash-2024-01.csv", &placeholder);
+    let (_, count, rows) = finding(&report, "formula_like").expect("the -x row");
+    assert_eq!((count, rows), (1, vec![3]));
+}
