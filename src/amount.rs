@@ -474,6 +474,12 @@ pub struct AmountReader {
     decided_before_conflict: u64,
     /// Values that showed a decimal comma, and a decimal point.
     told: [u64; 2],
+    /// Whether the values come from a workbook, whose number cells arrive as the shortest
+    /// decimal text of their float (`1250.5`): such a text is a number, whatever the layout's
+    /// mark for texts typed into cells.
+    number_cells: bool,
+    /// Number cells read.
+    numbers_read: u64,
 }
 
 impl AmountReader {
@@ -487,12 +493,26 @@ impl AmountReader {
             read_by_convention: 0,
             decided_before_conflict: 0,
             told: [0; 2],
+            number_cells: false,
+            numbers_read: 0,
         }
+    }
+
+    /// The reader for a workbook's values: a number cell's text (`-1250.5`, digits and at most
+    /// one point, as a float's shortest text is written) is read as the number it is.
+    pub fn for_workbook(mut self) -> AmountReader {
+        self.number_cells = true;
+        self
     }
 
     /// How many values read so far showed a decimal comma, and how many a decimal point.
     pub fn told(&self) -> (u64, u64) {
         (self.told[0], self.told[1])
+    }
+
+    /// A workbook's number cells read (as numbers, whatever the mark).
+    pub fn numbers_read(&self) -> u64 {
+        self.numbers_read
     }
 
     /// The layout's (or `--decimal-mark`'s) setting.
@@ -555,6 +575,14 @@ impl AmountReader {
 
     /// Read the next value of the file.
     pub fn read(&mut self, text: &str) -> Result<Amount, AmountError> {
+        if self.number_cells && is_number_cell_text(text) {
+            let number = MarkRule::Declared {
+                mark: Mark::Point,
+                allow_other: false,
+            };
+            self.numbers_read += 1;
+            return parse_amount_with(text, number);
+        }
         if !self.learns() {
             let rule = MarkRule::new(self.mark, self.allow_other, FileConvention::Unknown);
             return parse_amount_with(text, rule);
@@ -577,6 +605,25 @@ impl AmountReader {
             self.read_by_convention += 1;
         }
         Ok(amount)
+    }
+}
+
+/// Whether a text is what a workbook's number cell becomes: an optional minus, digits, and
+/// at most one point followed by decimals that do not end in 0 (a float's shortest text never
+/// does). Exactly three decimals are left to the layout's rules: `1.234` typed into a cell of
+/// a comma-decimal workbook is one thousand two hundred thirty-four.
+fn is_number_cell_text(text: &str) -> bool {
+    let t = text.strip_prefix('-').unwrap_or(text);
+    let whole_ok = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    match t.split_once('.') {
+        None => whole_ok(t),
+        Some((whole, decimals)) => {
+            whole_ok(whole)
+                && !decimals.is_empty()
+                && decimals.len() != 3
+                && !decimals.ends_with('0')
+                && decimals.bytes().all(|b| b.is_ascii_digit())
+        }
     }
 }
 
@@ -822,6 +869,33 @@ mod tests {
         assert!(fresh.needs_more(["1,234", "5"]));
         assert!(!fresh.needs_more(["1,234", "5,50"]));
         assert!(!AmountReader::new(DecimalMark::Comma, false).needs_more(["1,234"]));
+    }
+
+    #[test]
+    fn a_workbooks_number_cells_are_numbers_under_any_declared_mark() {
+        let mut reader = AmountReader::new(DecimalMark::Comma, false).for_workbook();
+        assert_eq!(
+            format_amount(reader.read("1250.5").unwrap().value),
+            "1250.50"
+        );
+        assert_eq!(
+            format_amount(reader.read("-0.30000000000000004").unwrap().value),
+            "-0.30"
+        );
+        // texts typed into cells follow the layout's rules
+        assert_eq!(
+            format_amount(reader.read("12.500").unwrap().value),
+            "12500.00"
+        );
+        assert_eq!(
+            format_amount(reader.read("1.234").unwrap().value),
+            "1234.00"
+        );
+        assert_eq!(
+            format_amount(reader.read("1 234,50").unwrap().value),
+            "1234.50"
+        );
+        assert!(is_number_cell_text("46362") && !is_number_cell_text("1.50"));
     }
 
     #[test]

@@ -257,6 +257,16 @@ pub fn assign(
     })
 }
 
+/// What recognises a header among these rows: a layout's name, or the synonyms.
+pub fn recognised_by(rows: &[RawRow], layouts: &[Layout]) -> Option<String> {
+    match detect(rows, layouts) {
+        Ok(d) => Some(format!("layout {}", d.layout.name)),
+        Err(_) => crate::infer::infer(rows, crate::infer::Synonyms::builtin())
+            .ok()
+            .map(|_| "the synonyms".to_string()),
+    }
+}
+
 /// Detect the layout among the built-in ones and `extra` (a publisher's own); when none
 /// matches, infer one from the first input's header by the synonyms.
 fn detect_layout(tables: &[RawTable], extra: &[Layout]) -> Result<(Layout, String)> {
@@ -427,6 +437,18 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         crate::read::ReadProgress::new(move |part, whole| progress.done(part, whole));
     if let Some(sie) = chosen.as_ref().and_then(|l| l.sie.clone()) {
         read_options.sie = sie;
+    }
+    // a workbook's sheet: the first visible one whose header a layout (or the synonyms) knows
+    if chosen.is_none() {
+        let mut layouts = Layout::builtin();
+        layouts.extend(extra.iter().cloned());
+        read_options.recognise =
+            crate::read::Recogniser::new(move |rows| recognised_by(rows, &layouts));
+    } else if let Some(layout) = chosen.clone() {
+        read_options.recognise = crate::read::Recogniser::new(move |rows| {
+            crate::layout::find_header(rows, &layout.detect)
+                .map(|_| format!("layout {}", layout.name))
+        });
     }
     let mut tables = Vec::with_capacity(opts.inputs.len());
     for path in &opts.inputs {
@@ -1101,10 +1123,16 @@ impl Batches<'_> {
     fn file_rules(&self, path: &Path) -> FileRules {
         let read = &self.layout.read;
         let mark = self.opts.decimal_mark.unwrap_or(read.decimal_mark);
+        let workbook = self.workbooks.contains(path);
+        let amounts = AmountReader::new(mark, read.mixed_decimal_marks);
         FileRules {
-            amounts: AmountReader::new(mark, read.mixed_decimal_marks),
+            amounts: if workbook {
+                amounts.for_workbook()
+            } else {
+                amounts
+            },
             dates: DateRules {
-                serials: read.serial_dates || self.workbooks.contains(path),
+                serials: read.serial_dates || workbook,
             },
         }
     }
@@ -1257,15 +1285,21 @@ impl Batcher<'_> {
                     FileConvention::Only(Mark::Point) => "point",
                     FileConvention::Conflicting => "both",
                 };
-                let basis = match reader.convention() {
+                let mut basis = match reader.convention() {
                     FileConvention::Unknown => {
-                        "auto: no value shows a decimal mark (ambiguous values are rejected)"
+                        "auto: no text value shows a decimal mark (ambiguous values are rejected)"
                             .to_string()
                     }
                     _ => format!(
                         "auto: learnt from the file's values ({comma} show a decimal comma, {point} a decimal point)"
                     ),
                 };
+                if reader.numbers_read() > 0 {
+                    basis.push_str(&format!(
+                        "; {} workbook number cells read as numbers",
+                        reader.numbers_read()
+                    ));
+                }
                 (mark.to_string(), basis)
             }
         };

@@ -502,12 +502,20 @@ fn dataset_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn run_detect(args: DetectArgs) -> Result<()> {
+    let mut layouts = Layout::builtin();
+    if let Some(dir) = &args.layouts {
+        layouts.extend(Layout::from_dir(dir)?);
+    }
+    let known = layouts.clone();
     // the rows convert detects the layout from: a large file is not read whole
     let table = read_table_head(
         &args.input,
         &ReadOptions {
             encoding: args.encoding,
             sheet: args.sheet,
+            recognise: reskontra::read::Recogniser::new(move |rows| {
+                reskontra::convert::recognised_by(rows, &known)
+            }),
             ..ReadOptions::default()
         },
         reskontra::convert::HEAD_ROWS,
@@ -532,9 +540,11 @@ fn run_detect(args: DetectArgs) -> Result<()> {
     if let Some(s) = &f.sheet {
         lines.push(format!("sheet:        {s}"));
     }
-    let mut layouts = Layout::builtin();
-    if let Some(dir) = &args.layouts {
-        layouts.extend(Layout::from_dir(dir)?);
+    if let Some(why) = &f.sheet_reason {
+        lines.push(format!("sheet why:    {why}"));
+    }
+    if !f.other_sheets.is_empty() {
+        lines.push(format!("other sheets: {}", f.other_sheets.join(", ")));
     }
     match detect(&table.rows, &layouts) {
         Ok(d) if !d.ties.is_empty() => {

@@ -439,7 +439,7 @@ pub(super) fn read_head_from(
             bom,
             delimiter: Some(delimiter_name(delimiter)),
             line_endings: Some(endings.into()),
-            sheet: None,
+            ..SourceFormat::default()
         },
         rows,
     );

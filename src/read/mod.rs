@@ -56,6 +56,12 @@ pub struct SourceFormat {
     /// The sheet read (workbooks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// Why that sheet (workbooks without `--sheet`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet_reason: Option<String>,
+    /// The workbook's other sheets, with `(hidden)` after a hidden one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_sheets: Vec<String>,
 }
 
 /// The rows of an input not parsed yet, handed out a batch at a time while the input is read a
@@ -205,6 +211,36 @@ pub struct ReadOptions {
     /// Told how far the first pass over a delimited or SIE file has come (it hashes the file
     /// and learns its encoding before any row is parsed).
     pub progress: ReadProgress,
+    /// Which workbook sheets hold a header a layout (or the synonyms) recognises: without
+    /// `--sheet`, the first visible one that does is read.
+    pub recognise: Recogniser,
+}
+
+/// A test of a sheet's first rows: whether a layout (or the synonyms) recognises a header
+/// among them, and which.
+#[derive(Clone, Default)]
+pub struct Recogniser(Option<std::sync::Arc<dyn Fn(&[RawRow]) -> Option<String> + Send + Sync>>);
+
+impl Recogniser {
+    /// A recogniser that names what recognises the rows (a layout's name), or `None`.
+    pub fn new(f: impl Fn(&[RawRow]) -> Option<String> + Send + Sync + 'static) -> Recogniser {
+        Recogniser(Some(std::sync::Arc::new(f)))
+    }
+
+    /// What recognises these rows; `None` also when there is no recogniser.
+    pub(crate) fn recognise(&self, rows: &[RawRow]) -> Option<String> {
+        self.0.as_ref().and_then(|f| f(rows))
+    }
+}
+
+impl std::fmt::Debug for Recogniser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Recogniser(on)"
+        } else {
+            "Recogniser(off)"
+        })
+    }
 }
 
 /// A function told how many bytes of a file are read, out of how many (for a progress

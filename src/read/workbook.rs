@@ -75,20 +75,101 @@ fn workbook_error(path: &Path, e: &calamine::Error) -> Error {
     Error::unreadable(path, message)
 }
 
-/// Read a workbook sheet: `--sheet` if given, else the first sheet holding data.
+/// Read a workbook sheet: `--sheet` if given, else the first visible sheet whose header a
+/// layout (or the synonyms) recognises ([`ReadOptions::recognise`]), else the first visible
+/// sheet holding data. The table's format says which sheet and why, and lists the others.
 pub fn read_workbook(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<RawTable> {
     let path_buf = path.to_path_buf();
     let sheet_opt = options.sheet.clone();
+    let recognise = options.recognise.clone();
     // calamine is third-party code fed with untrusted bytes: never let it take the process down
     crate::error::catch_panics(
-        move || read_workbook_inner(&path_buf, bytes, sheet_opt),
+        move || read_workbook_inner(&path_buf, bytes, sheet_opt, &recognise),
         |_| Error::unreadable(path, "the workbook is malformed (the reader gave up)"),
     )
 }
 
-fn read_workbook_inner(path: &Path, bytes: Vec<u8>, sheet: Option<String>) -> Result<RawTable> {
+/// The rows of a sheet.
+fn sheet_rows(
+    workbook: &mut Sheets<Cursor<Vec<u8>>>,
+    path: &Path,
+    name: &str,
+) -> Result<Vec<RawRow>> {
+    let range = workbook
+        .worksheet_range(name)
+        .map_err(|e| workbook_error(path, &e))?;
+    let (row0, _) = range.start().unwrap_or((0, 0));
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| RawRow {
+            line: u64::from(row0) + i as u64 + 1,
+            cells: cells.iter().map(cell_text).collect(),
+        })
+        .collect())
+}
+
+fn read_workbook_inner(
+    path: &Path,
+    bytes: Vec<u8>,
+    sheet: Option<String>,
+    recognise: &super::Recogniser,
+) -> Result<RawTable> {
     let mut workbook = open(path, bytes)?;
     let names = workbook.sheet_names();
+    let hidden: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    let others = |chosen: &str| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| n.as_str() != chosen)
+            .map(|n| {
+                if hidden.contains(n) {
+                    format!("{n} (hidden)")
+                } else {
+                    n.clone()
+                }
+            })
+            .collect()
+    };
+    let table = |rows: Vec<RawRow>, name: &str, reason: Option<String>| {
+        RawTable::new(
+            path,
+            SourceFormat {
+                kind: "workbook".into(),
+                sheet: Some(name.to_string()),
+                sheet_reason: reason,
+                other_sheets: others(name),
+                ..SourceFormat::default()
+            },
+            rows,
+        )
+    };
+    if sheet.is_none() {
+        // the first visible sheet whose header is recognised; else the first holding data
+        let mut first_with_data: Option<(String, Vec<RawRow>)> = None;
+        for name in names.iter().filter(|n| !hidden.contains(n)) {
+            let rows = sheet_rows(&mut workbook, path, name)?;
+            let head = &rows[..rows.len().min(crate::layout::HEADER_SEARCH_ROWS)];
+            if let Some(by) = recognise.recognise(head) {
+                let reason = format!("the first visible sheet whose header {by} recognises");
+                return Ok(table(rows, name, Some(reason)));
+            }
+            if first_with_data.is_none() && rows.iter().any(|r| !r.is_blank()) {
+                first_with_data = Some((name.clone(), rows));
+            }
+        }
+        if let Some((name, rows)) = first_with_data {
+            let reason =
+                "the first visible sheet holding data (no layout recognises a header in any)"
+                    .to_string();
+            return Ok(table(rows, &name, Some(reason)));
+        }
+    }
     let candidates: Vec<String> = match &sheet {
         Some(wanted) => {
             if !names.iter().any(|n| n == wanted) {
@@ -103,28 +184,11 @@ fn read_workbook_inner(path: &Path, bytes: Vec<u8>, sheet: Option<String>) -> Re
         None => names.clone(),
     };
     for name in &candidates {
-        let range = workbook
-            .worksheet_range(name)
-            .map_err(|e| workbook_error(path, &e))?;
-        let (row0, _) = range.start().unwrap_or((0, 0));
-        let rows: Vec<RawRow> = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| RawRow {
-                line: u64::from(row0) + i as u64 + 1,
-                cells: cells.iter().map(cell_text).collect(),
-            })
-            .collect();
-        if rows.iter().any(|r| !r.is_blank()) || sheet.is_some() {
-            return Ok(RawTable::new(
-                path,
-                SourceFormat {
-                    kind: "workbook".into(),
-                    sheet: Some(name.clone()),
-                    ..SourceFormat::default()
-                },
-                rows,
-            ));
+        let rows = sheet_rows(&mut workbook, path, name)?;
+        // a hidden sheet is read only when named with --sheet
+        if sheet.is_some() || (rows.iter().any(|r| !r.is_blank()) && !hidden.contains(name)) {
+            let reason = sheet.as_ref().map(|_| "chosen with --sheet".to_string());
+            return Ok(table(rows, name, reason));
         }
     }
     Err(Error::unreadable(

@@ -411,3 +411,71 @@ fn a_publishers_layout_folder_is_detected_and_a_clash_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_workbook_is_read_from_its_first_visible_sheet_with_a_known_header() {
+    use rust_xlsxwriter::Workbook;
+    let dir = temp();
+    let path = dir.path().join("leverantorsfakturor-2024-05.xlsx");
+    let mut wb = Workbook::new();
+    let params = wb.add_worksheet().set_name("Parametrar").expect("name");
+    params.write(0, 0, "Period").expect("cell");
+    params.write(0, 1, "202405").expect("cell");
+    params.set_hidden(true);
+    let info = wb.add_worksheet().set_name("Info").expect("name");
+    info.write(0, 0, "Uttag ur ekonomisystemet").expect("cell");
+    let data = wb.add_worksheet().set_name("Fakturor").expect("name");
+    let header = [
+        "forvaltning",
+        "leverantor",
+        "leverantor_id",
+        "faktura_nr",
+        "konto_nr",
+        "konto_text",
+        "belopp",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        data.write(0, c as u16, *h).expect("cell");
+    }
+    let row = [
+        "KS",
+        "Kontorsvaror AB",
+        "556610-1233",
+        "F1",
+        "6110",
+        "Kontor",
+    ];
+    for (c, v) in row.iter().enumerate() {
+        data.write(1, c as u16, *v).expect("cell");
+    }
+    data.write(1, 6, 1250.5).expect("cell");
+    // the active sheet cannot be hidden: the data sheet is the active one
+    data.set_active(true);
+    wb.save(&path).expect("save");
+
+    let out = dir.path().join("out");
+    convert_ok(&path, &out, BUYER);
+    let report = report(&out);
+    let format = &report["inputs"][0]["format"];
+    assert_eq!(format["sheet"], "Fakturor");
+    assert_eq!(
+        format["sheet_reason"],
+        "the first visible sheet whose header layout city-csv recognises"
+    );
+    assert_eq!(
+        format["other_sheets"],
+        serde_json::json!(["Parametrar (hidden)", "Info"])
+    );
+    assert_eq!(published_rows(&out)[0][7].to_string(), "1250.50");
+    let detect = reskontra()
+        .arg("detect")
+        .arg(&path)
+        .output()
+        .expect("detect");
+    let text = String::from_utf8_lossy(&detect.stdout);
+    assert!(
+        text.contains("sheet:        Fakturor")
+            && text.contains("other sheets: Parametrar (hidden), Info"),
+        "{text}"
+    );
+}

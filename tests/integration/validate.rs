@@ -605,9 +605,7 @@ fn a_bom_inside_a_name_is_named_and_a_dash_placeholder_is_no_formula() {
         "{messages}"
     );
 
-    let json = format!(
-        "[{{\"\u{feff}kopare_id\":\"2120000142\",\"kopare\":\"Exempelby kommun\",\"verifikationsnummer\":\"V1\",\"leverantor\":\"Kontor AB\",\"leverantor_id\":\"5566101233\",\"konto_nr\":\"6110\",\"konto_text\":\"Kontor\",\"belopp\":\"100.00\",\"datum\":\"2024-01-05\",\"forvaltning\":\"KS\",\"fakturanummer\":\"F1\",\"grund\":\"\",\"avtal\":\"\",\"kommun_id\":\"0180\",\"s_kod_nr\":\"\"}}]"
-    );
+    let json = "[{\"\u{feff}kopare_id\":\"2120000142\",\"kopare\":\"Exempelby kommun\",\"verifikationsnummer\":\"V1\",\"leverantor\":\"Kontor AB\",\"leverantor_id\":\"5566101233\",\"konto_nr\":\"6110\",\"konto_text\":\"Kontor\",\"belopp\":\"100.00\",\"datum\":\"2024-01-05\",\"forvaltning\":\"KS\",\"fakturanummer\":\"F1\",\"grund\":\"\",\"avtal\":\"\",\"kommun_id\":\"0180\",\"s_kod_nr\":\"\"}]".to_string();
     let (_, report) = validate_json(dir.path(), "bom-2024-01.json", json.as_bytes());
     let messages = report["files"][0]["findings"].to_string();
     assert!(
