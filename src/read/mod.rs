@@ -219,7 +219,10 @@ pub struct ReadOptions {
 /// A test of a sheet's first rows: whether a layout (or the synonyms) recognises a header
 /// among them, and which.
 #[derive(Clone, Default)]
-pub struct Recogniser(Option<std::sync::Arc<dyn Fn(&[RawRow]) -> Option<String> + Send + Sync>>);
+pub struct Recogniser(Option<std::sync::Arc<RecogniseFn>>);
+
+/// The test a [`Recogniser`] runs.
+type RecogniseFn = dyn Fn(&[RawRow]) -> Option<String> + Send + Sync;
 
 impl Recogniser {
     /// A recogniser that names what recognises the rows (a layout's name), or `None`.
