@@ -157,31 +157,9 @@ pub struct Layout {
     pub sie: Option<crate::read::sie::SieAccounts>,
 }
 
-/// The built-in layouts: (file name, TOML text).
-const BUILTIN: &[(&str, &str)] = &[
-    ("spec-1.1.toml", include_str!("../mappings/spec-1.1.toml")),
-    ("spec-1.0.toml", include_str!("../mappings/spec-1.0.toml")),
-    (
-        "municipality-report.toml",
-        include_str!("../mappings/municipality-report.toml"),
-    ),
-    (
-        "municipality-report-dated.toml",
-        include_str!("../mappings/municipality-report-dated.toml"),
-    ),
-    ("city-csv.toml", include_str!("../mappings/city-csv.toml")),
-    (
-        "municipality-yearly.toml",
-        include_str!("../mappings/municipality-yearly.toml"),
-    ),
-    (
-        "unit4-levstat.toml",
-        include_str!("../mappings/unit4-levstat.toml"),
-    ),
-    ("proceedo.toml", include_str!("../mappings/proceedo.toml")),
-    ("raindance.toml", include_str!("../mappings/raindance.toml")),
-    ("sie4.toml", include_str!("../mappings/sie4.toml")),
-];
+/// The built-in layouts: (file name, TOML text), every `mappings/*.toml` but the synonym
+/// dictionary, in file-name order (found by build.rs: adding a layout is adding a file).
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_layouts.rs"));
 
 impl Layout {
     /// Parse and check a layout from TOML text.

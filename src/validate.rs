@@ -799,6 +799,10 @@ fn bom_header_names(path: &Path, delimiter: &str) -> Vec<String> {
     let Some(sep) = delimiter.chars().next() else {
         return Vec::new();
     };
+    // a pipe cannot be read twice: only a regular file's header is looked at again
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Vec::new();
+    }
     let mut head = Vec::with_capacity(4096);
     let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
     if read.is_err() {

@@ -8,107 +8,55 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A bundled sample and how to convert it.
+/// A bundled sample and how to convert it: a golden case.
 pub struct Sample {
     /// Golden folder name.
-    pub name: &'static str,
+    pub name: String,
     /// The layout it should be detected as.
-    pub layout: &'static str,
+    pub layout: String,
     /// Input files, relative to the repository root.
-    pub inputs: &'static [&'static str],
+    pub inputs: Vec<String>,
     /// Extra arguments.
-    pub args: &'static [&'static str],
+    pub args: Vec<String>,
 }
 
-const POLICY: &[&str] = &["--policy", "samples/policy.toml"];
+/// Every golden case (`tests/golden/<name>/case.toml`), found in the folder: adding a case is
+/// adding a folder.
+pub static SAMPLES: std::sync::LazyLock<Vec<Sample>> = std::sync::LazyLock::new(|| {
+    let dir = root().join("tests/golden");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/golden")
+        .flatten()
+        .filter(|e| e.path().join("case.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let text =
+                std::fs::read_to_string(dir.join(&name).join("case.toml")).expect("case.toml");
+            let case: Case =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{name}/case.toml: {e}"));
+            Sample {
+                name,
+                layout: case.layout,
+                inputs: case.inputs,
+                args: case.args,
+            }
+        })
+        .collect()
+});
 
-/// Every bundled sample.
-pub const SAMPLES: &[Sample] = &[
-    Sample {
-        name: "spec-1.1",
-        layout: "spec-1.1",
-        inputs: &["samples/spec-1.1/leverantorsreskontra-2024-01.csv"],
-        args: &[],
-    },
-    Sample {
-        name: "region",
-        layout: "spec-1.1",
-        inputs: &["samples/region/region-exempel-2024-02.csv"],
-        args: &[],
-    },
-    Sample {
-        name: "spec-1.0",
-        layout: "spec-1.0",
-        inputs: &["samples/spec-1.0/leverantorsfakturor-2019-05.csv"],
-        args: &[],
-    },
-    Sample {
-        name: "municipality-report",
-        layout: "municipality-report",
-        inputs: &["samples/municipality-report/Leverantörsfakturor 2024-03.xlsx"],
-        args: POLICY,
-    },
-    Sample {
-        name: "municipality-report-dated",
-        layout: "municipality-report-dated",
-        inputs: &["samples/municipality-report-dated/leverantorsfakturor-2024-04.xlsx"],
-        args: POLICY,
-    },
-    Sample {
-        name: "city-csv",
-        layout: "city-csv",
-        inputs: &["samples/city-csv/leverantorsfakturor-202405.csv"],
-        args: POLICY,
-    },
-    Sample {
-        name: "municipality-yearly",
-        layout: "municipality-yearly",
-        inputs: &["samples/municipality-yearly/leverantorsfakturor-helar-2023.csv"],
-        args: POLICY,
-    },
-    Sample {
-        name: "unit4-levstat",
-        layout: "unit4-levstat",
-        inputs: &["samples/unit4-levstat/levstat-2024-06.txt"],
-        args: POLICY,
-    },
-    Sample {
-        name: "proceedo",
-        layout: "proceedo",
-        inputs: &["samples/proceedo/proceedo-fakturor-2024-07.txt"],
-        args: POLICY,
-    },
-    Sample {
-        name: "raindance",
-        layout: "raindance",
-        inputs: &[
-            "samples/raindance/rk-fakta-levfakt-verifikat-2024-08.csv",
-            "samples/raindance/rk-dim-lev.csv",
-            "samples/raindance/rk-dim-konto.csv",
-        ],
-        args: POLICY,
-    },
-    Sample {
-        name: "sie4",
-        layout: "sie4",
-        inputs: &["samples/sie4/exempelby-2024-09.se"],
-        args: &[
-            "--suppliers",
-            "samples/sie4/leverantorsregister.csv",
-            "--kommun-id",
-            "0180",
-        ],
-    },
-    Sample {
-        name: "rowstore",
-        layout: "spec-1.1",
-        inputs: &[
-            "samples/rowstore/leverantorsreskontra-2024-10-sida1.json",
-            "samples/rowstore/leverantorsreskontra-2024-10-sida2.json",
-        ],
-        args: &["--suppliers", "samples/rowstore/leverantorsregister.csv"],
-    },
-];
+/// A golden case's `case.toml`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    layout: String,
+    inputs: Vec<String>,
+    #[serde(default)]
+    args: Vec<String>,
+}
 
 /// The binary, run from the repository root.
 pub fn reskontra() -> Command {
@@ -128,8 +76,8 @@ pub fn convert_sample(sample: &Sample, out: &Path) -> std::process::Output {
 pub fn convert_sample_command(sample: &Sample, out: &Path) -> Command {
     let mut cmd = reskontra();
     cmd.arg("convert")
-        .args(sample.inputs)
-        .args(sample.args)
+        .args(&sample.inputs)
+        .args(&sample.args)
         .arg("-o")
         .arg(out)
         .args(["--formats", "csv,json,parquet", "--quiet"]);

@@ -247,7 +247,7 @@ fn invalid_inputs_are_refused() {
 
 #[test]
 fn verify_says_identical_for_every_sample() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let out = dir.path().join("out");
         assert!(convert_sample(sample, &out).status.success());

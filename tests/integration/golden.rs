@@ -1,5 +1,6 @@
 //! Golden files: every sample converts with its layout detected, byte for byte as stored in
-//! tests/golden/<sample>/, and a second run gives identical bytes.
+//! tests/golden/<case>/expected/ (each case folder holds its case.toml: layout, inputs, arguments;
+//! the test finds the folders), and a second run gives identical bytes.
 //! Set UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change.
 
 use crate::common::*;
@@ -34,7 +35,10 @@ fn check_golden(sample: &Sample) {
         sample.name,
         String::from_utf8_lossy(&run.stderr)
     );
-    let golden_dir = root().join("tests/golden").join(sample.name);
+    let golden_dir = root()
+        .join("tests/golden")
+        .join(&sample.name)
+        .join("expected");
     let mut actual: Vec<(String, Vec<u8>)> = files_below(&out)
         .into_iter()
         .filter(|(name, _)| !name.ends_with(".parquet") && name != "report.json")
@@ -69,35 +73,18 @@ fn check_golden(sample: &Sample) {
     }
 }
 
-macro_rules! golden_tests {
-    ($($test:ident => $index:expr),* $(,)?) => {
-        $(
-            #[test]
-            fn $test() {
-                check_golden(&SAMPLES[$index]);
-            }
-        )*
-    };
-}
-
-golden_tests! {
-    golden_spec_1_1 => 0,
-    golden_region_variant => 1,
-    golden_spec_1_0_upgrade => 2,
-    golden_municipality_report_xlsx => 3,
-    golden_municipality_report_dated_xlsx => 4,
-    golden_city_csv => 5,
-    golden_municipality_yearly => 6,
-    golden_unit4_levstat => 7,
-    golden_proceedo => 8,
-    golden_raindance_join => 9,
-    golden_sie4_with_supplier_register => 10,
-    golden_rowstore_json_pages => 11,
+/// Every case folder of tests/golden, found there: adding a case is adding a folder.
+#[test]
+fn every_golden_case_gives_its_expected_outputs() {
+    assert!(SAMPLES.len() >= 12, "the golden cases were not found");
+    for sample in SAMPLES.iter() {
+        check_golden(sample);
+    }
 }
 
 #[test]
 fn sample_names_match_their_layouts() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let out = dir.path().join("out");
         let run = convert_sample(sample, &out);
@@ -109,7 +96,7 @@ fn sample_names_match_their_layouts() {
 
 #[test]
 fn second_run_gives_identical_bytes() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         assert!(convert_sample(sample, &a).status.success());
@@ -127,7 +114,7 @@ fn second_run_gives_identical_bytes() {
 #[test]
 fn outputs_reconcile_and_parquet_has_spec_types() {
     use polars::prelude::*;
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let out = dir.path().join("out");
         assert!(convert_sample(sample, &out).status.success());
@@ -210,7 +197,7 @@ fn outputs_reconcile_and_parquet_has_spec_types() {
 /// same outputs byte for byte.
 #[test]
 fn pieces_heads_and_batches_of_any_size_give_the_same_outputs() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let (whole, pieces) = (dir.path().join("whole"), dir.path().join("pieces"));
         assert!(convert_sample(sample, &whole).status.success());
@@ -252,7 +239,7 @@ fn pieces_heads_and_batches_of_any_size_give_the_same_outputs() {
 
 #[test]
 fn batches_of_any_size_give_the_same_outputs() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let (whole, batched) = (dir.path().join("whole"), dir.path().join("batched"));
         assert!(convert_sample(sample, &whole).status.success());

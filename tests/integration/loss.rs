@@ -69,11 +69,11 @@ fn check_books(out: &Path, label: &str) {
 
 #[test]
 fn samples_balance() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let out = dir.path().join("out");
         assert!(convert_sample(sample, &out).status.success());
-        check_books(&out, sample.name);
+        check_books(&out, &sample.name);
     }
 }
 

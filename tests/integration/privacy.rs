@@ -18,7 +18,7 @@ struct Baseline {
 }
 
 fn baseline(sample: &'static Sample) -> Baseline {
-    let path = root().join(sample.inputs[0]);
+    let path = root().join(&sample.inputs[0]);
     let table = read_table(&path, &ReadOptions::default()).expect("sample reads");
     let d = detect(&table.rows, &Layout::builtin()).expect("layout");
     let header = table.rows[d.header_index].cells.to_vec();
@@ -195,7 +195,7 @@ proptest! {
         // Raindance takes the id from its supplier table, not from the postings
         let all: Vec<Baseline> = baselines().into_iter().filter(|b| b.sample.layout != "raindance").collect();
         let b = which.get(&all);
-        let layout = Layout::load(b.sample.layout).expect("layout");
+        let layout = Layout::load(&b.sample.layout).expect("layout");
         let names = layout.columns["leverantor_id"].names.clone();
         let col = reskontra::layout::find_column(&b.header, &names).expect("id column");
         let dir = temp();
@@ -212,7 +212,7 @@ proptest! {
 
 #[test]
 fn review_lists_every_masked_and_withheld_supplier_but_published_files_do_not() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let out = dir.path().join("out");
         assert!(convert_sample(sample, &out).status.success());
@@ -498,7 +498,7 @@ proptest! {
     ) {
         let all: Vec<Baseline> = baselines().into_iter().filter(|b| b.sample.layout != "raindance").collect();
         let b = which.get(&all);
-        let layout = Layout::load(b.sample.layout).expect("layout");
+        let layout = Layout::load(&b.sample.layout).expect("layout");
         let names = layout.columns["leverantor_id"].names.clone();
         let col = reskontra::layout::find_column(&b.header, &names).expect("id column");
         let dir = temp();

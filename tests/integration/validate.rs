@@ -84,7 +84,7 @@ fn a_valid_file_exits_zero() {
 
 #[test]
 fn every_sample_output_validates() {
-    for sample in SAMPLES {
+    for sample in SAMPLES.iter() {
         let dir = temp();
         let out = dir.path().join("out");
         assert!(convert_sample(sample, &out).status.success());
