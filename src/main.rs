@@ -466,7 +466,10 @@ fn run_detect(args: DetectArgs) -> Result<()> {
     }
     match detect(&table.rows, &Layout::builtin()) {
         Ok(d) => {
-            lines.push(format!("header row:   {}", table.rows[d.header_index].line));
+            // an SIE file has no header: the reader makes its columns
+            if f.kind != "sie" {
+                lines.push(format!("header row:   {}", table.rows[d.header_index].line));
+            }
             lines.push(format!("layout:       {}", d.layout.name));
             lines.push(format!("why:          {}", d.reason));
             for n in &d.near_misses {
