@@ -559,7 +559,7 @@ fn sie(i: &Ids) {
         .iter()
         .map(|l| tokenize_line(&l.replace("{buyer}", &hyphen(&i.buyer))).expect("record"))
         .collect();
-    let sum = ksumma(&records);
+    let sum = ksumma(&records, reskontra::read::encoding::TextEncoding::Cp437);
     let mut text = String::from("#KSUMMA\r\n");
     for (r, l) in records.iter().zip(lines) {
         // keep the hand-written spacing (tabs) but the generated quoting of the buyer number

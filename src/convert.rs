@@ -490,13 +490,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     }
     for t in &main_tables {
         if t.rows.is_empty() && t.broken.is_empty() && t.rest.is_none() {
-            return Err(Error::input(
-                &t.path,
-                format!(
-                    "the header (line {}) is followed by no data rows",
-                    t.header_line
-                ),
-            ));
+            return Err(no_data_rows(&t.path, t.header_line));
         }
     }
 
@@ -548,7 +542,8 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     }
     privacy.forget_suppliers();
 
-    let mut warnings = Vec::new();
+    // what a reader found about a file (an SIE #KSUMMA mismatch) is a warning, not a skip
+    let mut warnings = crate::read::take_warnings(&mut skipped);
     if norm_info.invalid_kommun_id > 0 {
         warnings.push(format!(
             "{} kommun_id values were not municipality codes and were left empty",
@@ -677,6 +672,19 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     }
     staging.commit(&input_hashes)?;
     Ok(report)
+}
+
+/// The error for an input whose header is followed by no data row. A header at line 0 holds
+/// the column names a reader made (SIE, JSON), which the file never shows: its message speaks
+/// of the records read instead.
+fn no_data_rows(path: &Path, header_line: u64) -> Error {
+    let message = match header_line {
+        0 => "every record read was left out as a blank or totals row (or a copy of the \
+              column names): there is no row to convert"
+            .to_string(),
+        line => format!("the header (line {line}) is followed by no data rows"),
+    };
+    Error::input(path, message)
 }
 
 /// What a publisher should know about how the amounts were read.
@@ -1099,10 +1107,7 @@ impl Batches<'_> {
                 })?;
             }
             if batcher.done == 0 && broken.is_empty() {
-                return Err(Error::input(
-                    &batcher.path,
-                    format!("the header (line {header_line}) is followed by no data rows"),
-                ));
+                return Err(no_data_rows(&batcher.path, header_line));
             }
             // batches waiting for a value that tells the file's decimal convention
             for published in batcher.release(None, totals)? {

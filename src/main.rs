@@ -556,7 +556,10 @@ fn run_detect(args: DetectArgs) -> Result<()> {
             ));
         }
         Ok(d) => {
-            lines.push(format!("header row:   {}", table.rows[d.header_index].line));
+            // an SIE file has no header: the reader makes its columns
+            if f.kind != "sie" {
+                lines.push(format!("header row:   {}", table.rows[d.header_index].line));
+            }
             lines.push(format!("layout:       {}", d.layout.name));
             lines.push(format!("why:          {}", d.reason));
             for n in &d.near_misses {

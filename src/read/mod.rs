@@ -79,6 +79,24 @@ pub trait RowSource: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// The start of a reason in [`RowSource::skipped`] and [`RawTable::pre_skipped`] that counts
+/// no left-out lines but is a warning about the file (the rest of the reason is its text, which
+/// names the file): e.g. an SIE file whose `#KSUMMA` does not match. [`take_warnings`] takes
+/// them out.
+pub const WARNING_REASON: &str = "warning: ";
+
+/// Take the warnings (see [`WARNING_REASON`]) out of the reasons for left-out lines, in order.
+pub fn take_warnings(skipped: &mut std::collections::BTreeMap<String, u64>) -> Vec<String> {
+    let (warnings, lines): (std::collections::BTreeMap<_, _>, _) = std::mem::take(skipped)
+        .into_iter()
+        .partition(|(reason, _)| reason.starts_with(WARNING_REASON));
+    *skipped = lines;
+    warnings
+        .into_keys()
+        .filter_map(|reason| reason.strip_prefix(WARNING_REASON).map(str::to_string))
+        .collect()
+}
+
 /// A file read into rows of text cells.
 #[derive(Debug)]
 pub struct RawTable {

@@ -177,6 +177,25 @@ fn run_doc_case(case: &str, dir: &Path) -> (i32, String, String) {
             args.extend(["-o".into(), blocker.join("out").display().to_string()]);
             write(dir, "x.csv", good.as_bytes())
         }
+        "SIE file without supplier invoices" => write(
+            dir,
+            "ledger.se",
+            b"#FLAGGA 0\n#FORMAT PC8\n#SIETYP 4\n\
+#VER A 1 20240102 \"Faktura\"\n{\n#TRANS 2410 {} -10.00\n#TRANS 4010 {} 10.00\n}\n\
+#VER A 2 20240103 \"Faktura\"\n{\n#TRANS 2410 {} -20.00\n#TRANS 4010 {} 20.00\n}\n\
+#VER L 1 20240125 \"L\x94ner\"\n{\n#TRANS 7010 {} 30.00\n#TRANS 1930 {} -30.00\n}\n",
+        ),
+        "SIE invoices without cost lines" => write(
+            dir,
+            "assets.se",
+            b"#SIETYP 4\n#VER A 1 20240102 \"Faktura\"\n{\n#TRANS 2440 {} -10.00\n\
+#TRANS 1220 {} 10.00\n}\n",
+        ),
+        "SIE file without vouchers" => write(
+            dir,
+            "balances.se",
+            b"#FLAGGA 0\n#FORMAT PC8\n#SIETYP 2\n#KONTO 1930 \"Bank\"\n#IB 0 1930 100.00\n",
+        ),
         other => panic!("docs/errors.md names a case the test does not know: {other}"),
     };
     args.insert(1, input.display().to_string());
