@@ -12,3 +12,4 @@ mod privacy;
 mod quirks;
 mod sie;
 mod validate;
+mod xlsx;
