@@ -368,10 +368,9 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
         return Err(Error::Usage("give at least one INPUT file".into()));
     }
     if opts.formats.is_empty() {
-        return Err(Error::Usage(format!(
-            "--formats needs at least one of {}",
-            write::FORMAT_NAMES
-        )));
+        return Err(Error::Usage(
+            "--formats needs at least one of csv, parquet, json, xlsx".into(),
+        ));
     }
     let chosen = opts.layout.as_deref().map(Layout::load).transpose()?;
     let mut read_options = opts.read.clone();
