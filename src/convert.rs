@@ -418,7 +418,7 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     }
     if opts.formats.is_empty() {
         return Err(Error::Usage(
-            "--formats needs at least one of csv, parquet, json".into(),
+            "--formats needs at least one of csv, parquet, json, xlsx".into(),
         ));
     }
     let extra = match &opts.layouts_dir {
@@ -903,7 +903,7 @@ fn write_stream(
     }
     let sha256 = writer.finish()?;
     let hits = match format {
-        Format::Parquet => Some(crate::validate::personal_number_hits(path)?),
+        Format::Parquet | Format::Xlsx => Some(crate::validate::personal_number_hits(path)?),
         _ => scan_texts.then_some(hits),
     };
     Ok(Written {
@@ -941,7 +941,7 @@ impl Batches<'_> {
             let path = staging.path(&rel)?;
             targets.push((format, rel, path));
         }
-        let text_scanner = targets.iter().position(|(f, _, _)| *f != Format::Parquet);
+        let text_scanner = targets.iter().position(|(f, _, _)| f.is_spec_text());
         let rejected_path = staging.path(REJECTED_CSV)?;
         let mut rejected = write::HashedFile::create(&rejected_path)?;
         rejected.write_str(&rejected_header())?;

@@ -11,7 +11,7 @@ use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
 use crate::read::{file_name, sha256_file};
 use crate::spec::{self, COLUMNS};
 use crate::validate::validate_csv_file_with;
-use crate::write::{self, Staging};
+use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,6 +39,30 @@ pub struct DatasetOptions {
     pub progress: Progress,
     /// Replace the outputs of another run that the output folder holds (`--replace`).
     pub replace: bool,
+    /// What to write besides the year's CSV (which is always written): the Parquet partitions,
+    /// an Excel copy of the year (`leverantorsreskontra-YYYY.xlsx`). See [`check_formats`].
+    pub formats: Vec<Format>,
+}
+
+/// The formats a year dataset is written in when none are given.
+pub const DEFAULT_FORMATS: [Format; 2] = [Format::Csv, Format::Parquet];
+
+/// Check the formats of a year dataset: `csv` (the year's CSV, the dataset's baseline and its
+/// datapackage resource) must be among them; `parquet` and `xlsx` may be; `json` is not written
+/// for a year.
+pub fn check_formats(formats: &[Format]) -> Result<()> {
+    if !formats.contains(&Format::Csv) {
+        return Err(Error::Usage(
+            "dataset build --formats must include csv (the year's CSV is the dataset's baseline)"
+                .into(),
+        ));
+    }
+    if formats.contains(&Format::Json) {
+        return Err(Error::Usage(
+            "dataset build writes csv, parquet and xlsx, not json".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// One month of the dataset.
@@ -58,6 +82,8 @@ pub struct MonthSummary {
 pub struct DatasetRunOptions {
     /// Whether a later delivery of a month replaced an earlier one.
     pub replace_months: bool,
+    /// The formats written (`csv`, `parquet`, `xlsx`).
+    pub formats: Vec<Format>,
     /// Licence URI.
     pub licence: String,
     /// Where the files were to be published.
@@ -463,6 +489,11 @@ fn dcat(report: &DatasetReport, outputs: &[DatasetOutput], opts: &DatasetOptions
     for o in outputs {
         let (format, media) = if o.path.ends_with(".csv") {
             ("CSV", "text/csv")
+        } else if o.path.ends_with(".xlsx") {
+            (
+                "XLSX",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
         } else {
             ("PARQUET", "application/vnd.apache.parquet")
         };
@@ -501,8 +532,38 @@ fn output_entry(staged: &Path, rel: &str, rows: u64) -> Result<DatasetOutput> {
     })
 }
 
-/// Write the year's CSV and the month partitions into staging, a month at a time: each month's
-/// lines, from the input it comes from, are appended to the CSV and written as Parquet.
+/// The spec texts of a month's rows, for the Excel copy.
+fn month_table(rows: &[csv::StringRecord]) -> SpecTable<'_> {
+    let columns = (0..COLUMNS.len())
+        .map(|i| {
+            SpecColumn::Texts(
+                rows.iter()
+                    .map(|r| std::borrow::Cow::Borrowed(r.get(i).unwrap_or("")))
+                    .collect(),
+            )
+        })
+        .collect();
+    SpecTable {
+        columns,
+        changed: vec![false; COLUMNS.len()],
+    }
+}
+
+/// Read a written workbook back and fail if a cell holds a personal identity number (the
+/// inputs were validated; this is the same independent scan as `convert` runs).
+fn scan_workbook(path: &Path, rel: &str) -> Result<()> {
+    let hits = crate::validate::personal_number_hits(path)?;
+    if hits > 0 {
+        return Err(Error::Privacy(format!(
+            "{rel} would contain {hits} cells with a personal identity number"
+        )));
+    }
+    Ok(())
+}
+
+/// Write the year's CSV, its Excel copy and the month partitions (as `opts.formats` asks) into
+/// staging, a month at a time: each month's lines, from the input it comes from, are appended
+/// to the CSV and the workbook and written as Parquet.
 fn write_year(
     staging: &mut Staging,
     opts: &DatasetOptions,
@@ -520,6 +581,13 @@ fn write_year(
     csv.write_all(spec::HEADER.as_bytes())
         .and_then(|_| csv.write_all(b"\n"))
         .map_err(csv_error)?;
+    let xlsx_rel = format!("leverantorsreskontra-{}.xlsx", opts.year);
+    let mut xlsx = None;
+    if opts.formats.contains(&Format::Xlsx) {
+        let path = staging.path(&xlsx_rel)?;
+        xlsx = Some((crate::xlsx::XlsxSink::create(&path)?, path));
+    }
+    let with_parquet = opts.formats.contains(&Format::Parquet);
     let mut parquet = Vec::new();
     let mut rows_written = 0u64;
     for (month, i) in owner {
@@ -529,6 +597,12 @@ fn write_year(
         csv.write_all(&lines).map_err(csv_error)?;
         let rows = parse_month(&csv_path, &lines)?;
         rows_written += rows.len() as u64;
+        if let Some((sink, _)) = xlsx.as_mut() {
+            sink.write(&month_table(&rows))?;
+        }
+        if !with_parquet {
+            continue;
+        }
         let rel = format!(
             "parquet/kopare_id={kopare_id}/ar={}/manad={month:02}/data.parquet",
             opts.year
@@ -543,12 +617,18 @@ fn write_year(
         .map_err(|e| Error::io(&csv_path, e.into_error()))?;
     file.sync_all().map_err(csv_error)?;
     let mut outputs = vec![output_entry(&csv_path, &csv_rel, rows_written)?];
+    if let Some((sink, path)) = xlsx {
+        sink.finish()?;
+        scan_workbook(&path, &xlsx_rel)?;
+        outputs.push(output_entry(&path, &xlsx_rel, rows_written)?);
+    }
     outputs.extend(parquet);
     Ok(outputs)
 }
 
 /// Build the dataset: nothing is left in the output folder unless every step succeeds.
 pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
+    check_formats(&opts.formats)?;
     let files = collect_files(&opts.inputs)?;
     let mut staging = Staging::new(&opts.out, opts.replace)?;
     match build_in(&mut staging, opts, &files) {
@@ -621,6 +701,7 @@ fn build_in(
         year: opts.year,
         options: DatasetRunOptions {
             replace_months: opts.replace_months,
+            formats: sorted_formats(&opts.formats),
             licence: opts.licence.clone(),
             base_url: opts.base_url.clone(),
         },
@@ -652,6 +733,14 @@ fn build_in(
         std::io::Write::write_all(f, json.as_bytes())
     })?;
     Ok(report)
+}
+
+/// Formats in their fixed order, each once (for the report).
+fn sorted_formats(formats: &[Format]) -> Vec<Format> {
+    let mut sorted = formats.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    sorted
 }
 
 /// The one buyer of the inputs' rows in `year` (a dataset is one buyer's).

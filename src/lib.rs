@@ -41,5 +41,7 @@ pub mod validate;
 pub mod verify;
 #[cfg(feature = "pipeline")]
 pub mod write;
+#[cfg(feature = "pipeline")]
+pub mod xlsx;
 
 pub use error::{Error, Result};

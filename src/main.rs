@@ -123,7 +123,7 @@ struct ConvertArgs {
     /// The month of inputs without dates, YYYY-MM (else taken from the file name).
     #[arg(long)]
     period: Option<String>,
-    /// Formats to publish, comma separated: csv, parquet, json.
+    /// Formats to publish, comma separated: csv, parquet, json, xlsx (an Excel copy).
     #[arg(long, default_value = "csv,parquet", value_delimiter = ',')]
     formats: Vec<String>,
     /// Force the text encoding: utf-8, utf-16le, utf-16be, windows-1252, cp437, cp850.
@@ -167,8 +167,8 @@ struct ConvertArgs {
 
 #[derive(Args)]
 struct ValidateArgs {
-    /// Published files (CSV, JSON, or the Parquet files this tool writes, year-dataset partitions
-    /// included), or folders of them (searched below; internal/ and the run's metadata left out).
+    /// Published files (CSV, JSON, or the Parquet and xlsx files this tool writes, year-dataset
+    /// partitions included), or folders of them (searched below; internal/ and the run's metadata left out).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print a machine-readable JSON report instead of the summary.
@@ -218,6 +218,10 @@ struct DatasetArgs {
     /// Base URL where the files will be published (for the DCAT metadata).
     #[arg(long)]
     base_url: Option<String>,
+    /// Formats to write, comma separated: csv (the year's CSV, always), parquet (the month
+    /// partitions), xlsx (an Excel copy of the year).
+    #[arg(long, default_value = "csv,parquet", value_delimiter = ',')]
+    formats: Vec<String>,
     /// No progress bar and no summary.
     #[arg(short, long)]
     quiet: bool,
@@ -312,14 +316,7 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
         return Err(Error::Usage("--buyer-name is empty".into()));
     }
     let period = args.period.as_deref().map(check_period).transpose()?;
-    let mut formats = Vec::new();
-    for f in &args.formats {
-        formats.push(Format::parse(f).ok_or_else(|| {
-            Error::Usage(format!(
-                "unknown format '{f}' in --formats; use csv, parquet, json"
-            ))
-        })?);
-    }
+    let formats = parse_formats(&args.formats)?;
     // a publisher's layout folder: the option, else the policy's (relative to the policy file)
     let layouts_dir = args.layouts.clone().or_else(|| {
         let dir = policy.publisher.layouts.clone()?;
@@ -465,7 +462,23 @@ fn run_verify(args: VerifyArgs) -> Result<u8> {
     Ok(if v.identical() { 0 } else { 1 })
 }
 
+/// The formats of `--formats`.
+fn parse_formats(names: &[String]) -> Result<Vec<Format>> {
+    names
+        .iter()
+        .map(|f| {
+            Format::parse(f).ok_or_else(|| {
+                Error::Usage(format!(
+                    "unknown format '{f}' in --formats; use {}",
+                    reskontra::write::FORMAT_NAMES
+                ))
+            })
+        })
+        .collect()
+}
+
 fn run_dataset(args: DatasetArgs) -> Result<()> {
+    let formats = parse_formats(&args.formats)?;
     let bar = progress_bar(&dataset_files(&args.inputs), args.quiet);
     let opts = reskontra::dataset::DatasetOptions {
         progress: progress_of(bar.as_ref()),
@@ -476,6 +489,7 @@ fn run_dataset(args: DatasetArgs) -> Result<()> {
         licence: args.licence,
         base_url: args.base_url,
         replace: args.replace,
+        formats,
     };
     let report = reskontra::dataset::build(&opts);
     if let Some(bar) = bar {

@@ -223,6 +223,15 @@ fn build_dataset_again(
         base_url: text(&options["base_url"]),
         progress: Default::default(),
         replace: false,
+        // a report written before --formats existed: the formats then written
+        formats: options["formats"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().and_then(Format::parse))
+                    .collect()
+            })
+            .unwrap_or_else(|| crate::dataset::DEFAULT_FORMATS.to_vec()),
     };
     crate::dataset::build(&opts)?;
     Ok(())

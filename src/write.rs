@@ -22,15 +22,18 @@ pub enum Format {
     Parquet,
     /// JSON array of objects.
     Json,
+    /// An Excel workbook for spreadsheet users (see [`crate::xlsx`]).
+    Xlsx,
 }
 
 impl Format {
-    /// Parse `csv`, `parquet` or `json`.
+    /// Parse `csv`, `parquet`, `json` or `xlsx`.
     pub fn parse(s: &str) -> Option<Format> {
         match s.trim().to_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "parquet" | "pq" => Some(Format::Parquet),
             "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -41,9 +44,20 @@ impl Format {
             Format::Csv => "csv",
             Format::Parquet => "parquet",
             Format::Json => "json",
+            Format::Xlsx => "xlsx",
         }
     }
+
+    /// Whether the file is written from the spec texts byte for byte (CSV, JSON), so that the
+    /// privacy scan of those texts is the scan of the file; the others (Parquet, xlsx) are read
+    /// back from disk.
+    pub fn is_spec_text(self) -> bool {
+        matches!(self, Format::Csv | Format::Json)
+    }
 }
+
+/// The formats `--formats` accepts, for messages.
+pub const FORMAT_NAMES: &str = "csv, parquet, json, xlsx";
 
 /// The texts of one spec column.
 #[derive(Debug, Clone)]
@@ -495,6 +509,7 @@ enum Sink {
     Csv(HashedText),
     Json(HashedText),
     Parquet(Box<ParquetSink>),
+    Xlsx(Box<crate::xlsx::XlsxSink>),
 }
 
 /// Rows per Parquet row group (polars' default).
@@ -573,6 +588,7 @@ impl PublishedWriter {
                 writer: None,
                 pending: None,
             })),
+            Format::Xlsx => Sink::Xlsx(Box::new(crate::xlsx::XlsxSink::create(path)?)),
         };
         Ok(PublishedWriter {
             path: path.to_path_buf(),
@@ -581,7 +597,8 @@ impl PublishedWriter {
         })
     }
 
-    /// Append a batch: its spec texts and (for Parquet) its published frame.
+    /// Append a batch: its spec texts (for xlsx with amounts and dates as texts, see
+    /// [`spec_table`]) and (for Parquet) its published frame.
     pub fn write(&mut self, table: &SpecTable, published: &DataFrame) -> Result<()> {
         let path = &self.path;
         match &mut self.sink {
@@ -590,6 +607,7 @@ impl PublishedWriter {
                 write_json_rows(table, out, self.rows).map_err(|e| Error::io(path, e))?
             }
             Sink::Parquet(sink) => sink.append(path, parquet_frame(table, published)?)?,
+            Sink::Xlsx(sink) => sink.write(table)?,
         }
         self.rows += table.height() as u64;
         Ok(())
@@ -605,6 +623,7 @@ impl PublishedWriter {
                 finish_hashed(path, out)
             }
             Sink::Parquet(sink) => sink.finish(path),
+            Sink::Xlsx(sink) => sink.finish(),
         }
     }
 }

@@ -403,6 +403,7 @@ fn building_tells_its_progress() {
         licence: reskontra::dataset::CC0.into(),
         base_url: None,
         replace: false,
+        formats: reskontra::dataset::DEFAULT_FORMATS.to_vec(),
         progress: Progress::new(move |event| {
             if let ProgressEvent::Stage(name) = event {
                 seen.lock().expect("lock").push(name.to_string());

@@ -13,3 +13,4 @@ mod privacy;
 mod quirks;
 mod sie;
 mod validate;
+mod xlsx;
