@@ -874,27 +874,13 @@ mod tests {
     #[test]
     fn a_workbooks_number_cells_are_numbers_under_any_declared_mark() {
         let mut reader = AmountReader::new(DecimalMark::Comma, false).for_workbook();
-        assert_eq!(
-            format_amount(reader.read("1250.5").unwrap().value),
-            "1250.50"
-        );
-        assert_eq!(
-            format_amount(reader.read("-0.30000000000000004").unwrap().value),
-            "-0.30"
-        );
+        let mut read = |text: &str| format_amount(reader.read(text).unwrap().value);
+        assert_eq!(read("1250.5"), "1250.50");
+        assert_eq!(read("-0.30000000000000004"), "-0.30");
         // texts typed into cells follow the layout's rules
-        assert_eq!(
-            format_amount(reader.read("12.500").unwrap().value),
-            "12500.00"
-        );
-        assert_eq!(
-            format_amount(reader.read("1.234").unwrap().value),
-            "1234.00"
-        );
-        assert_eq!(
-            format_amount(reader.read("1 234,50").unwrap().value),
-            "1234.50"
-        );
+        assert_eq!(read("12.500"), "12500.00");
+        assert_eq!(read("1.234"), "1234.00");
+        assert_eq!(read("1 234,50"), "1234.50");
         assert!(is_number_cell_text("46362") && !is_number_cell_text("1.50"));
     }
 

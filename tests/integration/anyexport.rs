@@ -205,14 +205,7 @@ fn an_unknown_export_is_mapped_by_synonyms_and_says_how() {
     let input = dir.path().join("ekonomi-export-2024-05.csv");
     std::fs::write(&input, UNKNOWN).expect("write");
     let out = dir.path().join("out");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .args(BUYER)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("run");
+    let run = convert_output(&input, &out, BUYER);
     assert!(
         run.status.success(),
         "{}",
@@ -258,14 +251,7 @@ fn an_ambiguous_or_incomplete_export_is_refused_with_the_candidates() {
         "Leverantör;Orgnr;Vernr;Konto;Kontotext;Belopp;Nettobelopp\nA AB;5566101233;V1;6110;x;10;8\n",
     )
     .expect("write");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&ambiguous)
-        .args(BUYER)
-        .arg("-o")
-        .arg(dir.path().join("out"))
-        .output()
-        .expect("run");
+    let run = convert_output(&ambiguous, &dir.path().join("out"), BUYER);
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
@@ -283,14 +269,7 @@ fn an_ambiguous_or_incomplete_export_is_refused_with_the_candidates() {
         "Leverantör;Orgnr;Vernr;Konto;Belopp;Projekt\nA AB;5566101233;V1;6110;10;P\n",
     )
     .expect("write");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&missing)
-        .args(BUYER)
-        .arg("-o")
-        .arg(dir.path().join("out"))
-        .output()
-        .expect("run");
+    let run = convert_output(&missing, &dir.path().join("out"), BUYER);
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
@@ -396,14 +375,7 @@ fn a_publishers_layout_folder_is_detected_and_a_clash_named() {
         layout.replace("vart-erp", "kopia"),
     )
     .expect("layout");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .args(&args)
-        .arg("-o")
-        .arg(dir.path().join("out3"))
-        .output()
-        .expect("run");
+    let run = convert_output(&input, &dir.path().join("out3"), &args);
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(

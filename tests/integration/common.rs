@@ -106,6 +106,19 @@ pub fn validate_report(path: &Path) -> (i32, serde_json::Value) {
     (run.status.code().unwrap_or(-1), report)
 }
 
+/// Run `reskontra convert INPUT -o OUT ARGS...`, the summary on stderr; returns the process
+/// output, whatever its exit code.
+pub fn convert_output(input: &Path, out: &Path, args: &[&str]) -> std::process::Output {
+    reskontra()
+        .arg("convert")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .args(args)
+        .output()
+        .expect("run reskontra")
+}
+
 /// Run `reskontra convert INPUT -q -o OUT ARGS...` and insist that it succeeds.
 pub fn convert_ok(input: &Path, out: &Path, args: &[&str]) {
     let run = reskontra()
