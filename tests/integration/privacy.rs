@@ -68,6 +68,7 @@ fn convert_injected(
         reskontra::write::Format::Csv,
         reskontra::write::Format::Json,
         reskontra::write::Format::Parquet,
+        reskontra::write::Format::Xlsx,
     ];
     opts.layout = Some(b.sample.layout.to_string());
     opts.overrides.buyer_id = Some("2120000142".into());
@@ -153,9 +154,15 @@ fn report_without_hashes(out: &Path) -> String {
     value.to_string()
 }
 
+/// The published files of a run: CSV, JSON and Parquet, and the xlsx copy when written.
 fn published_files(out: &Path) -> Vec<PathBuf> {
-    ["csv", "json", "parquet"]
+    let has_xlsx = std::fs::read_dir(out)
+        .expect("out")
+        .flatten()
+        .any(|e| e.path().extension().is_some_and(|x| x == "xlsx"));
+    ["csv", "json", "parquet", "xlsx"]
         .iter()
+        .filter(|e| **e != "xlsx" || has_xlsx)
         .map(|e| published(out, e))
         .collect()
 }
@@ -406,7 +413,7 @@ fn nfkc_digits(text: &str) -> String {
     text.nfkc().filter(char::is_ascii_digit).collect()
 }
 
-/// Every text cell of a published CSV, JSON or Parquet file.
+/// Every text cell of a published CSV, JSON, Parquet or xlsx file.
 fn published_cells(file: &Path) -> Vec<String> {
     match file.extension().and_then(|e| e.to_str()) {
         Some("csv") => {
@@ -433,6 +440,21 @@ fn published_cells(file: &Path) -> Vec<String> {
                 .iter()
                 .flat_map(|o| o.as_object().expect("object").values())
                 .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        }
+        Some("xlsx") => {
+            use calamine::Reader as _;
+            let mut book: calamine::Xlsx<_> = calamine::open_workbook(file).expect("xlsx");
+            let sheets = book.sheet_names();
+            sheets
+                .iter()
+                .flat_map(|name| {
+                    let range = book.worksheet_range(name).expect("sheet");
+                    range
+                        .rows()
+                        .flat_map(|row| row.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+                        .collect::<Vec<_>>()
+                })
                 .collect()
         }
         _ => {
