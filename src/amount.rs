@@ -549,21 +549,30 @@ impl AmountReader {
         })
     }
 
-    /// Whether reading `texts` now would reject an ambiguous value only for want of a value
-    /// after them that says: no convention known, an ambiguous value, and no telling one.
-    pub fn needs_more<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> bool {
-        if !self.learns() || self.file != FileConvention::Unknown {
-            return false;
-        }
+    /// What values say before they are read, in one pass: the mark of the first telling one,
+    /// and whether one before it is ambiguous. A workbook's number cells say nothing, as
+    /// [`read`](Self::read) learns nothing from them.
+    pub fn survey<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> (Option<Mark>, bool) {
         let mut ambiguous = false;
         for t in texts {
+            if self.number_cells && is_number_cell_text(t) {
+                continue;
+            }
             match notation(t) {
-                Ok(Notation::Decimal(_)) => return false,
+                Ok(Notation::Decimal(mark)) => return (Some(mark), ambiguous),
                 Ok(Notation::Ambiguous(_)) => ambiguous = true,
                 _ => {}
             }
         }
-        ambiguous
+        (None, ambiguous)
+    }
+
+    /// Whether reading `texts` now would reject an ambiguous value only for want of a value
+    /// after them that says: no convention known, an ambiguous value, and no telling one.
+    pub fn needs_more<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> bool {
+        self.learns()
+            && self.file == FileConvention::Unknown
+            && matches!(self.survey(texts), (None, true))
     }
 
     /// The convention the next telling value (after the values given to [`read`](Self::read)
@@ -962,6 +971,11 @@ mod tests {
         assert_eq!(read("1.234"), "1234.00");
         assert_eq!(read("1 234,50"), "1234.50");
         assert!(is_number_cell_text("46362") && !is_number_cell_text("1.50"));
+        // a survey of a workbook's values learns nothing from its number cells
+        let fresh = AmountReader::new(DecimalMark::Auto, false).for_workbook();
+        assert_eq!(fresh.survey(["1250.5", "1,234"]), (None, true));
+        let text = AmountReader::new(DecimalMark::Auto, false);
+        assert_eq!(text.survey(["1,234", "1250.5"]), (Some(Mark::Point), true));
     }
 
     #[test]

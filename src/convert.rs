@@ -1240,12 +1240,16 @@ impl Batcher<'_> {
         let amounts = normalise::amount_texts(&mapped.df)?;
         let reader = &self.rules.amounts;
         if reader.learns() && reader.convention() == FileConvention::Unknown {
-            if let Some(mark) = AmountReader::first_evidence(amounts.iter().flatten()) {
+            // one pass over the batch's amounts: the first telling one, and any ambiguous one
+            let (first, ambiguous) = reader.survey(amounts.iter().flatten());
+            if let Some(mark) = first {
                 let mut published = self.release(Some(mark), totals)?;
+                // ambiguous values before it in this batch are read by it too
+                self.rules.amounts.expect(Some(mark));
                 published.push(self.batches.finish_batch(mapped, &mut self.rules, totals)?);
                 return Ok(published);
             }
-            if !self.held.is_empty() || reader.needs_more(amounts.iter().flatten()) {
+            if !self.held.is_empty() || ambiguous {
                 self.held.push(mapped);
                 return Ok(Vec::new());
             }

@@ -129,7 +129,8 @@ struct ConvertArgs {
     /// Force the text encoding: utf-8, utf-16le, utf-16be, windows-1252, cp437, cp850.
     #[arg(long)]
     encoding: Option<String>,
-    /// Read this sheet of a workbook (default: the first sheet holding data).
+    /// Read this sheet of a workbook (default: the first visible sheet whose header a layout
+    /// or the synonyms recognise).
     #[arg(long)]
     sheet: Option<String>,
     /// The publisher's policy file (TOML): allow/deny lists, markers, buyer defaults.

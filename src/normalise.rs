@@ -166,14 +166,9 @@ type AmountOutcome = Result<(i128, bool, bool), String>;
 
 /// Each amount in öre (and whether it was rounded or had the other mark), or why it is
 /// rejected, read in order by the file's amount reader.
+/// Ambiguous values before the batch's first telling one are read by the mark the caller
+/// gave [`AmountReader::expect`] (the batcher surveys each batch once).
 fn parse_amounts(texts: &StringChunked, reader: &mut AmountReader) -> Vec<AmountOutcome> {
-    if reader.learns() && reader.convention() == crate::amount::FileConvention::Unknown {
-        // ambiguous values before the batch's first telling one are read by it
-        let first = AmountReader::first_evidence(texts.iter().flatten());
-        if first.is_some() {
-            reader.expect(first);
-        }
-    }
     texts
         .iter()
         .map(non_empty)

@@ -606,3 +606,25 @@ fn the_forms_of_the_issue_are_masked_in_free_text() {
         assert_eq!(removed["konto_text"], 1, "{form:?}: {removed}");
     }
 }
+
+/// The final scan of a published CSV file reads digits of every script (it once ruled cells out
+/// by their ASCII digits before the scanner saw them).
+#[test]
+fn the_final_scan_of_a_csv_reads_digits_of_every_script() {
+    let dir = temp();
+    let p = with_check("640823323");
+    let wide: String = p
+        .chars()
+        .map(|c| char::from_u32(u32::from(c) - 0x30 + 0xFF10).expect("digit"))
+        .collect();
+    let csv = dir.path().join("wide.csv");
+    std::fs::write(
+        &csv,
+        format!("a,b\nx,Avser {}－{}\n", &wide[..18], &wide[18..]),
+    )
+    .expect("csv");
+    assert_eq!(
+        reskontra::validate::personal_number_hits(&csv).expect("scan"),
+        1
+    );
+}
