@@ -7,18 +7,16 @@
 use crate::amount::{AmountReader, DecimalMark, FileConvention, Mark};
 use crate::date::{DateRules, Period};
 use crate::error::{Error, Result};
-use crate::ident::{classify_id, IdKind};
-use crate::layout::{detect, find_header, DetectRule, Detection, Layout};
-use crate::map::{map_tables, meta, Lookups, MapInfo, Overrides};
+use crate::layout::Layout;
+use crate::map::{map_tables, meta, Lookups, MapInfo};
 use crate::normalise::{self, normalise, FileRules, NormaliseInfo};
-use crate::protect::{cols, protect, Policy, PrivacyInfo};
+use crate::protect::{cols, protect, PrivacyInfo};
+use crate::read::file_name;
 use crate::read::RawRow;
-use crate::read::{file_name, read_table_head, RawTable, ReadOptions};
 use crate::report::{
     sha256_hex, AmountConvention, InputEntry, InputRef, LayoutEntry, OptionsEntry, OutputEntry,
     Report, RowCounts, Sums,
 };
-use crate::spec;
 use crate::table::{extract, BrokenRow, RowSorter, Sorted, SourceTable};
 use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
 use polars::prelude::*;
@@ -26,320 +24,11 @@ use std::collections::BTreeMap;
 use std::mem::take;
 use std::path::{Component, Path, PathBuf};
 
-/// A callback told how the run advances (for a progress display).
-#[derive(Clone, Default)]
-pub struct Progress(Option<std::sync::Arc<StageCallback>>);
-
-/// How a run advances.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgressEvent<'a> {
-    /// A stage starts (its name).
-    Stage(&'a str),
-    /// This much of the current input is converted (or checked), out of `whole` (bytes of a
-    /// delimited or JSON file, else rows).
-    Done {
-        /// Converted so far.
-        part: u64,
-        /// All of it.
-        whole: u64,
-    },
-}
-
-/// The function a [`Progress`] calls with each event.
-pub type StageCallback = dyn Fn(ProgressEvent<'_>) + Send + Sync;
-
-impl Progress {
-    /// A progress callback.
-    pub fn new(f: impl Fn(ProgressEvent<'_>) + Send + Sync + 'static) -> Progress {
-        Progress(Some(std::sync::Arc::new(f)))
-    }
-
-    /// Tell that a stage starts.
-    pub(crate) fn stage(&self, name: &str) {
-        if let Some(f) = &self.0 {
-            f(ProgressEvent::Stage(name));
-        }
-    }
-
-    /// Tell how much of the current input is done.
-    pub(crate) fn done(&self, part: u64, whole: u64) {
-        if let Some(f) = &self.0 {
-            f(ProgressEvent::Done { part, whole });
-        }
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "Progress(on)"
-        } else {
-            "Progress(off)"
-        })
-    }
-}
-
-/// Everything `convert` needs.
-#[derive(Debug, Clone)]
-pub struct ConvertOptions {
-    /// Input files: the main export(s) and any lookup tables the layout joins.
-    pub inputs: Vec<PathBuf>,
-    /// Output folder.
-    pub out: PathBuf,
-    /// Layout name or path; detected when `None`.
-    pub layout: Option<String>,
-    /// Buyer, municipality and period values.
-    pub overrides: Overrides,
-    /// Encoding and sheet.
-    pub read: ReadOptions,
-    /// Formats to publish.
-    pub formats: Vec<Format>,
-    /// The publisher's policy.
-    pub policy: Policy,
-    /// Where the policy came from.
-    pub policy_path: Option<PathBuf>,
-    /// Guard text cells against formula injection.
-    pub formula_guard: bool,
-    /// A supplier register joined on the supplier number (`--suppliers`).
-    pub suppliers: Option<PathBuf>,
-    /// Stage names for a progress display.
-    pub progress: Progress,
-    /// Rows per batch ([`BATCH_ROWS`]): fewer use less memory; the outputs do not depend on it.
-    pub batch_rows: usize,
-    /// Rows read before the layout is detected ([`HEAD_ROWS`]): the header (searched for in the
-    /// first [`crate::layout::HEADER_SEARCH_ROWS`] rows) must be among them; the outputs do not
-    /// depend on it otherwise.
-    pub head_rows: usize,
-    /// The decimal mark of amounts (`--decimal-mark`), instead of the layout's.
-    pub decimal_mark: Option<DecimalMark>,
-    /// Replace the outputs of another run that the output folder holds (`--replace`).
-    pub replace: bool,
-    /// A folder of the publisher's own layout files, detected like the built-in ones
-    /// (`--layouts`, or `layouts` in the policy's `[publisher]`).
-    pub layouts_dir: Option<PathBuf>,
-}
-
-impl ConvertOptions {
-    /// Options with defaults for the given inputs and output folder.
-    pub fn new(inputs: Vec<PathBuf>, out: PathBuf) -> ConvertOptions {
-        ConvertOptions {
-            inputs,
-            out,
-            layout: None,
-            overrides: Overrides::default(),
-            read: ReadOptions::default(),
-            formats: vec![Format::Csv, Format::Parquet],
-            policy: Policy::default(),
-            policy_path: None,
-            formula_guard: true,
-            suppliers: None,
-            progress: Progress::default(),
-            batch_rows: BATCH_ROWS,
-            head_rows: HEAD_ROWS,
-            decimal_mark: None,
-            replace: false,
-            layouts_dir: None,
-        }
-    }
-}
-
-/// Check and normalise a buyer id given as an option: a valid organisation number.
-pub fn check_buyer_id(raw: &str) -> Result<String> {
-    match classify_id(raw) {
-        IdKind::Organisation(ten) => Ok(ten),
-        IdKind::Personal(_) => Err(Error::Usage(
-            "--buyer-id is a personal identity number, not an organisation number".into(),
-        )),
-        _ => Err(Error::Usage(format!(
-            "--buyer-id '{raw}' is not a valid organisation number (10 digits, digits 3-4 ≥ 20, \
-             valid check digit)"
-        ))),
-    }
-}
-
-/// Check a municipality code given as an option.
-pub fn check_kommun_id(raw: &str) -> Result<String> {
-    spec::normalise_municipality_code(raw).ok_or_else(|| {
-        Error::Usage(format!(
-            "--kommun-id '{raw}' is not one of the 290 SCB municipality codes (e.g. 0180)"
-        ))
-    })
-}
-
-/// Check a period given as an option.
-pub fn check_period(raw: &str) -> Result<Period> {
-    Period::parse(raw)
-        .ok_or_else(|| Error::Usage(format!("--period '{raw}' is not a month: use YYYY-MM")))
-}
-
-/// Inputs sorted into the main tables and the lookup tables of a layout.
-pub struct Assignment {
-    /// The layout.
-    pub layout: Layout,
-    /// Why it was chosen.
-    pub reason: String,
-    /// Main inputs: (table, header index).
-    pub main: Vec<(RawTable, usize)>,
-    /// Lookup inputs by lookup name.
-    pub lookups: BTreeMap<String, (RawTable, usize)>,
-}
-
-fn near_miss_text(near: &[String]) -> String {
-    if near.is_empty() {
-        String::new()
-    } else {
-        format!("; closest layouts: {}", near.join(" | "))
-    }
-}
-
-/// Choose the layout (given or detected) and sort the inputs into main and lookup tables.
-pub fn assign(
-    tables: Vec<RawTable>,
-    chosen: Option<Layout>,
-    extra: &[Layout],
-) -> Result<Assignment> {
-    let (layout, reason) = match chosen {
-        Some(l) => {
-            let reason = format!("chosen with --layout ({})", l.name);
-            (l, reason)
-        }
-        None => detect_layout(&tables, extra)?,
-    };
-    let mut main = Vec::new();
-    let mut lookups = BTreeMap::new();
-    for table in tables {
-        if let Some(idx) = find_header(&table.rows, &layout.detect) {
-            main.push((table, idx));
-            continue;
-        }
-        let lookup = layout.lookup.iter().find_map(|(name, rule)| {
-            let rule = DetectRule {
-                required: rule.required.clone(),
-                absent: Vec::new(),
-            };
-            if lookups.contains_key(name) {
-                return None;
-            }
-            find_header(&table.rows, &rule).map(|idx| (name.clone(), idx))
-        });
-        match lookup {
-            Some((name, idx)) => {
-                lookups.insert(name, (table, idx));
-            }
-            None => {
-                let near = match detect(&table.rows, std::slice::from_ref(&layout)) {
-                    Ok(_) => Vec::new(),
-                    Err(near) => near,
-                };
-                return Err(Error::input(
-                    &table.path,
-                    format!(
-                        "no header row of layout {} found in the first {} rows{}",
-                        layout.name,
-                        crate::layout::HEADER_SEARCH_ROWS,
-                        near_miss_text(&near)
-                    ),
-                ));
-            }
-        }
-    }
-    if main.is_empty() {
-        return Err(Error::Usage(format!(
-            "none of the inputs is a main export of layout {} (only lookup tables were given)",
-            layout.name
-        )));
-    }
-    Ok(Assignment {
-        layout,
-        reason,
-        main,
-        lookups,
-    })
-}
-
-/// What recognises a header among these rows: a layout's name, or the synonyms.
-pub fn recognised_by(rows: &[RawRow], layouts: &[Layout]) -> Option<String> {
-    match detect(rows, layouts) {
-        Ok(d) => Some(format!("layout {}", d.layout.name)),
-        Err(_) => crate::infer::infer(rows, crate::infer::Synonyms::builtin())
-            .ok()
-            .map(|_| "the synonyms".to_string()),
-    }
-}
-
-/// Detect the layout among the built-in ones and `extra` (a publisher's own); when none
-/// matches, infer one from the first input's header by the synonyms.
-fn detect_layout(tables: &[RawTable], extra: &[Layout]) -> Result<(Layout, String)> {
-    let mut layouts = Layout::builtin();
-    layouts.extend(extra.iter().cloned());
-    let mut first_near = Vec::new();
-    for table in tables {
-        match detect(&table.rows, &layouts) {
-            Ok(Detection { layout, ties, .. }) if !ties.is_empty() => {
-                return Err(Error::input(
-                    &table.path,
-                    format!(
-                        "the header matches the layouts {} and {} equally well; give --layout NAME|PATH to choose",
-                        layout.name,
-                        ties.join(" and ")
-                    ),
-                ));
-            }
-            Ok(Detection {
-                layout,
-                reason,
-                near_misses,
-                ..
-            }) => {
-                let mut why = format!("detected from {}: {reason}", table.file_name());
-                let also: Vec<&String> = near_misses
-                    .iter()
-                    .filter(|n| n.contains("also matches"))
-                    .collect();
-                if !also.is_empty() {
-                    why.push_str(&format!(
-                        " (other candidates: {})",
-                        also.iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ));
-                }
-                return Ok((layout, why));
-            }
-            Err(near) if first_near.is_empty() => first_near = near,
-            Err(_) => {}
-        }
-    }
-    let Some(first) = tables.first() else {
-        return Err(Error::Usage("give at least one INPUT file".into()));
-    };
-    let inferred = crate::infer::infer(&first.rows, crate::infer::Synonyms::builtin());
-    match inferred {
-        Ok(inference) => {
-            let line = first.rows[inference.header_index].line;
-            Ok((
-                inference.layout.clone(),
-                format!(
-                    "no layout matches {}; inferred from its header (row {line}) by the synonyms of mappings/synonyms.toml: {}",
-                    first.file_name(),
-                    inference.explanation().join("; ")
-                ),
-            ))
-        }
-        Err(not) => Err(Error::input(
-            &first.path,
-            format!(
-                "no built-in layout matches the header (searched the first {} rows){}; \
-                 the synonyms cannot map it either ({}); give --layout NAME|PATH (see `reskontra layouts`), \
-                 or write a layout with `reskontra layout draft FILE`",
-                crate::layout::HEADER_SEARCH_ROWS,
-                near_miss_text(&first_near),
-                not.message()
-            ),
-        )),
-    }
-}
+pub use crate::plan::{
+    assign, check_buyer_id, check_kommun_id, check_period, plan, recognised_by, Assignment,
+    ConvertOptions, Planned, BATCH_ROWS, HEAD_ROWS,
+};
+pub use crate::progress::{Progress, ProgressEvent, StageCallback};
 
 /// A path relative to `base` (both made absolute), with forward slashes.
 pub fn relative_path(path: &Path, base: &Path) -> String {
@@ -411,63 +100,20 @@ Publish only the files in the folder above this one (leverantorsreskontra-*.csv/
 report.json holds counts and sums only, never masked values.
 ";
 
-/// Run the conversion and write everything into `opts.out`.
+/// Run the conversion and write everything into `opts.out`: [`plan`], then [`run`].
 pub fn convert(opts: &ConvertOptions) -> Result<Report> {
-    if opts.inputs.is_empty() {
-        return Err(Error::Usage("give at least one INPUT file".into()));
-    }
-    if opts.formats.is_empty() {
-        return Err(Error::Usage(
-            "--formats needs at least one of csv, parquet, json, xlsx".into(),
-        ));
-    }
-    let extra = match &opts.layouts_dir {
-        Some(dir) => Layout::from_dir(dir)?,
-        None => Vec::new(),
-    };
-    let chosen = opts
-        .layout
-        .as_deref()
-        .map(|l| Layout::load_among(l, &extra))
-        .transpose()?;
-    let mut read_options = opts.read.clone();
-    // the first pass over a large file (hash, encoding) moves the progress bar too
-    let progress = opts.progress.clone();
-    read_options.progress =
-        crate::read::ReadProgress::new(move |part, whole| progress.done(part, whole));
-    if let Some(sie) = chosen.as_ref().and_then(|l| l.sie.clone()) {
-        read_options.sie = sie;
-    }
-    // a workbook's sheet: the first visible one whose header a layout (or the synonyms) knows
-    if chosen.is_none() {
-        let mut layouts = Layout::builtin();
-        layouts.extend(extra.iter().cloned());
-        read_options.recognise =
-            crate::read::Recogniser::new(move |rows| recognised_by(rows, &layouts));
-    } else if let Some(layout) = chosen.clone() {
-        read_options.recognise = crate::read::Recogniser::new(move |rows| {
-            crate::layout::find_header(rows, &layout.detect)
-                .map(|_| format!("layout {}", layout.name))
-        });
-    }
-    let mut tables = Vec::with_capacity(opts.inputs.len());
-    for path in &opts.inputs {
-        opts.progress.stage(&format!("reading {}", file_name(path)));
-        // large delimited files: the rows beyond the head are parsed batch by batch later
-        tables.push(read_table_head(path, &read_options, opts.head_rows.max(1))?);
-    }
-    let register = match &opts.suppliers {
-        Some(p) => Some(crate::map::SupplierRegister::load(
-            p,
-            &ReadOptions::default(),
-        )?),
-        None => None,
-    };
-    let formats_of: BTreeMap<PathBuf, (crate::read::SourceFormat, String, u64)> = tables
-        .iter()
-        .map(|t| (t.path.clone(), (t.format.clone(), t.sha256.clone(), t.size)))
-        .collect();
-    let assignment = assign(tables, chosen, &extra)?;
+    run(plan(opts)?, opts)
+}
+
+/// Execute a plan: convert every row, check and reconcile, write the outputs and the report
+/// into `opts.out` (the options the plan was made with).
+pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
+    let Planned {
+        assignment,
+        formats: formats_of,
+        register,
+        ..
+    } = planned;
     let layout = assignment.layout.clone();
 
     let mut roles: Vec<(PathBuf, String, u64)> = Vec::new();
@@ -712,14 +358,6 @@ fn amount_warnings(conventions: &[AmountConvention], norm: &NormaliseInfo) -> Ve
     }
     warnings
 }
-
-/// Rows parsed when a file is read (enough to find the header and the layout); the rest of
-/// a delimited file is parsed batch by batch.
-pub const HEAD_ROWS: usize = 1000;
-
-/// Rows per batch through map → normalise → protect → write: a batch's memory stays small
-/// while the writer threads keep the second core busy.
-pub const BATCH_ROWS: usize = 1 << 16;
 
 /// Everything a run adds up over its batches.
 #[derive(Default)]
@@ -1219,6 +857,7 @@ impl Batcher<'_> {
         broken: Vec<BrokenRow>,
         totals: &mut Totals,
     ) -> Result<Vec<DataFrame>> {
+        self.batches.opts.progress.check()?;
         let count = rows.len() + broken.len();
         self.batches.opts.progress.stage(&format!(
             "converting {}: rows {}-{}",

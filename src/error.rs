@@ -75,6 +75,9 @@ pub enum Error {
     /// Row counts or sums do not reconcile; nothing was written.
     #[error("reconciliation failed: {0}; no output was written")]
     Reconciliation(String),
+    /// The caller cancelled the run ([`crate::progress::Progress::cancel`]); nothing was written.
+    #[error("the run was cancelled; no output was written")]
+    Cancelled,
     /// A failure inside the dataframe engine (a bug, not bad input).
     #[error("internal error: {0}")]
     Internal(String),

@@ -28,6 +28,9 @@ pub mod map;
 #[cfg(feature = "pipeline")]
 pub mod normalise;
 #[cfg(feature = "pipeline")]
+pub mod plan;
+pub mod progress;
+#[cfg(feature = "pipeline")]
 pub mod protect;
 pub mod read;
 #[cfg(feature = "pipeline")]

@@ -293,54 +293,33 @@ fn to_stderr(text: &str) {
 }
 
 fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
-    let policy = match &args.policy {
-        Some(p) => Policy::load(p)?,
-        None => Policy::default(),
-    };
-    let buyer_id = args
-        .buyer_id
-        .clone()
-        .or_else(|| policy.publisher.buyer_id.clone())
-        .map(|b| check_buyer_id(&b))
-        .transpose()?;
-    let kommun_id = args
-        .kommun_id
-        .clone()
-        .or_else(|| policy.publisher.kommun_id.clone())
-        .map(|k| check_kommun_id(&k))
-        .transpose()?;
-    let buyer_name = args
-        .buyer_name
-        .clone()
-        .or_else(|| policy.publisher.buyer_name.clone());
-    if buyer_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-        return Err(Error::Usage("--buyer-name is empty".into()));
-    }
     let period = args.period.as_deref().map(check_period).transpose()?;
     let formats = parse_formats(&args.formats)?;
-    // a publisher's layout folder: the option, else the policy's (relative to the policy file)
-    let layouts_dir = args.layouts.clone().or_else(|| {
-        let dir = policy.publisher.layouts.clone()?;
-        let base = args.policy.as_deref().and_then(std::path::Path::parent);
-        Some(base.map_or(dir.clone(), |b| b.join(&dir)))
-    });
     let mut opts = ConvertOptions::new(args.inputs, args.out);
     opts.layout = args.layout;
-    opts.layouts_dir = layouts_dir;
+    opts.layouts_dir = args.layouts;
     opts.overrides = Overrides {
-        buyer_id,
-        buyer_name,
-        kommun_id,
+        buyer_id: args.buyer_id,
+        buyer_name: args.buyer_name,
+        kommun_id: args.kommun_id,
         period,
     };
+    // the options win; the policy's [publisher] fills what they leave unset
+    if let Some(path) = &args.policy {
+        opts.use_policy(path)?;
+    }
+    let o = &mut opts.overrides;
+    o.buyer_id = o.buyer_id.as_deref().map(check_buyer_id).transpose()?;
+    o.kommun_id = o.kommun_id.as_deref().map(check_kommun_id).transpose()?;
+    if o.buyer_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(Error::Usage("--buyer-name is empty".into()));
+    }
     opts.read = ReadOptions {
         encoding: args.encoding,
         sheet: args.sheet,
         ..ReadOptions::default()
     };
     opts.formats = formats;
-    opts.policy = policy;
-    opts.policy_path = args.policy;
     opts.formula_guard = !args.no_formula_guard;
     opts.replace = args.replace;
     opts.decimal_mark = args.decimal_mark.as_deref().map(|m| match m {
