@@ -792,3 +792,129 @@ mod tests {
         assert!(infer(&r, Synonyms::builtin()).is_err());
     }
 }
+
+/// Where the mapping editor starts: the header row, and the rule the synonyms suggest for
+/// each spec column they can name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// The header row's index among the rows.
+    pub header_index: usize,
+    /// Its cells, trimmed.
+    pub header: Vec<String>,
+    /// Per spec column, the suggested rule.
+    pub rules: BTreeMap<String, ColumnRule>,
+}
+
+/// The editor's starting point for these rows: the synonyms' header and mapping when they
+/// name at least three ledger columns, else the first row of the first 50 with two or more
+/// cells and no suggestion. `None` when no row has two cells.
+pub fn suggest(rows: &[RawRow], synonyms: &Synonyms) -> Option<Suggestion> {
+    if let Some((inference, _)) = attempt(rows, synonyms) {
+        let header = rows[inference.header_index]
+            .cells
+            .iter()
+            .map(|c| c.trim().to_string())
+            .collect();
+        return Some(Suggestion {
+            header_index: inference.header_index,
+            header,
+            rules: inference.layout.columns,
+        });
+    }
+    let index = rows
+        .iter()
+        .take(crate::layout::HEADER_SEARCH_ROWS)
+        .position(|r| r.cells.iter().filter(|c| !c.trim().is_empty()).count() >= 2)?;
+    Some(Suggestion {
+        header_index: index,
+        header: rows[index]
+            .cells
+            .iter()
+            .map(|c| c.trim().to_string())
+            .collect(),
+        rules: BTreeMap::new(),
+    })
+}
+
+/// Where one spec column takes its value from, as a person chose it in the mapping editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// No source: the column is left empty (or an option fills it).
+    Nothing,
+    /// The source column at this index of the header.
+    Column(usize),
+    /// A part of a composite `NNNNN text` cell in the column at this index.
+    Split(usize, SplitPart),
+    /// The same value on every row.
+    Constant(String),
+    /// The first day of the month (`datum` of an export without dates).
+    Period,
+}
+
+/// A complete layout file from the editor's choices: detected by the header names it uses,
+/// each spec column from its choice. The text is checked by reading it back as a layout.
+pub fn layout_from_choices(
+    name: &str,
+    description: &str,
+    header: &[String],
+    choices: &[(String, Choice)],
+) -> Result<(Layout, String)> {
+    let name_of = |i: usize| {
+        header
+            .get(i)
+            .filter(|h| !h.trim().is_empty())
+            .cloned()
+            .ok_or_else(|| Error::Usage(format!("column {} of the header has no name", i + 1)))
+    };
+    let mut required: Vec<String> = Vec::new();
+    let mut lines = Vec::new();
+    for (column, choice) in choices {
+        if !spec::COLUMNS.contains(&column.as_str()) {
+            return Err(Error::Usage(format!("'{column}' is not a spec column")));
+        }
+        let rule = match choice {
+            Choice::Nothing => continue,
+            Choice::Column(i) => {
+                let n = name_of(*i)?;
+                let rule = format!("names = [{}]", toml_string(&n));
+                if !required.contains(&n) {
+                    required.push(n);
+                }
+                rule
+            }
+            Choice::Split(i, part) => {
+                let n = name_of(*i)?;
+                let part = match part {
+                    SplitPart::Code => "code",
+                    SplitPart::Text => "text",
+                };
+                let rule = format!("names = [{}], split = \"{part}\"", toml_string(&n));
+                if !required.contains(&n) {
+                    required.push(n);
+                }
+                rule
+            }
+            Choice::Constant(c) if c.trim().is_empty() => continue,
+            Choice::Constant(c) => format!("constant = {}", toml_string(c.trim())),
+            Choice::Period => "from_period = true".to_string(),
+        };
+        lines.push(format!("{column} = {{ {rule} }}"));
+    }
+    if required.is_empty() {
+        return Err(Error::Usage(
+            "no spec column takes a source column: choose at least the columns of the export"
+                .into(),
+        ));
+    }
+    let quoted: Vec<String> = required.iter().map(|r| toml_string(r)).collect();
+    let text = format!(
+        "# Saved from the mapping editor of reskontra's desk; the format: mappings/README.md.\n\
+         name = {}\ndescription = {}\n\n[detect]\nrequired = [{}]\n\n[columns]\n{}\n",
+        toml_string(name),
+        toml_string(description),
+        quoted.join(", "),
+        lines.join("\n")
+    );
+    let layout = Layout::from_toml(name, &text)?;
+    Ok((layout, text))
+}

@@ -35,6 +35,8 @@ pub mod protect;
 pub mod read;
 #[cfg(feature = "pipeline")]
 pub mod report;
+#[cfg(feature = "desk")]
+pub mod serve;
 pub mod spec;
 pub mod staging;
 pub mod table;

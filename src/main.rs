@@ -45,6 +45,26 @@ enum Command {
     /// Write a layout for an export, or check how one maps it.
     #[command(subcommand)]
     Layout(LayoutCommand),
+    /// The publisher's desk: the whole monthly job in a browser, on this computer only
+    /// (http://127.0.0.1; the address with its key is the last line printed).
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The port on 127.0.0.1 (default: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The workspace folder: the profile, saved layouts and each month's files (default: a
+    /// `reskontra` folder in your data folder).
+    #[arg(long)]
+    workspace: Option<PathBuf>,
+    /// Do not open the browser.
+    #[arg(long)]
+    no_open: bool,
+    /// The largest upload, in MB.
+    #[arg(long, default_value_t = reskontra::serve::MAX_UPLOAD_MB)]
+    max_upload_mb: u64,
 }
 
 #[derive(Subcommand)]
@@ -262,6 +282,7 @@ fn main() -> ExitCode {
         Command::Detect(args) => run_detect(args).map(|()| 0),
         Command::Layout(LayoutCommand::Draft(args)) => run_draft(args).map(|()| 0),
         Command::Layout(LayoutCommand::Check(args)) => run_check(args).map(|()| 0),
+        Command::Serve(args) => run_serve(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -672,4 +693,27 @@ fn run_check(args: CheckArgs) -> Result<()> {
         lines.extend(text.lines().take(args.rows + 1).map(|l| format!("  {l}")));
     }
     to_stdout(&(lines.join("\n") + "\n"))
+}
+
+/// `reskontra serve`: the desk, until the process is stopped.
+fn run_serve(args: ServeArgs) -> Result<()> {
+    let workspace = args
+        .workspace
+        .unwrap_or_else(reskontra::serve::default_workspace);
+    if args.max_upload_mb == 0 {
+        return Err(Error::Usage("--max-upload-mb must be at least 1".into()));
+    }
+    let opts = reskontra::serve::ServeOptions {
+        port: args.port,
+        workspace,
+        open_browser: !args.no_open,
+        max_upload: args.max_upload_mb.saturating_mul(1024 * 1024),
+    };
+    reskontra::serve::serve(&opts, |url| {
+        to_stderr(&format!(
+            "reskontra's desk is running; workspace {}\nopen this address (Ctrl+C stops it):\n",
+            opts.workspace.display()
+        ));
+        let _ = to_stdout(&format!("{url}\n"));
+    })
 }
