@@ -379,7 +379,14 @@ fn planned_column(
         return match found {
             Some((t, i, c, header)) => done(
                 format!("lookup {name}: column '{}'", header[c]),
-                samples(t, i, c, None, opts),
+                samples(
+                    t,
+                    i,
+                    c,
+                    None,
+                    opts,
+                    supplier_columns(column, layout, &header),
+                ),
             ),
             None => done("none".into(), Vec::new()),
         };
@@ -396,7 +403,11 @@ fn planned_column(
                 Some(SplitPart::Text) => source.push_str(" (text after the code)"),
                 None => {}
             }
-            done(source, samples(table, *index, c, rule.split, opts))
+            let suppliers = supplier_columns(column, layout, &header);
+            done(
+                source,
+                samples(table, *index, c, rule.split, opts, suppliers),
+            )
         }
         None if rule.from_period => done("period (first day of the month)".into(), Vec::new()),
         None => done("none".into(), Vec::new()),
@@ -409,14 +420,36 @@ fn header_of(table: &RawTable, index: usize) -> Vec<String> {
     })
 }
 
-/// The first values of a column below the header, personal numbers masked.
+/// For the supplier's name or id column, where this table holds the name and the id (by the
+/// layout's names), so that a sample is shown as the privacy rules publish it.
+fn supplier_columns(
+    column: &str,
+    layout: &Layout,
+    header: &[String],
+) -> Option<(Option<usize>, Option<usize>)> {
+    if column != "leverantor" && column != "leverantor_id" {
+        return None;
+    }
+    let find = |c: &str| {
+        layout
+            .columns
+            .get(c)
+            .and_then(|r| find_column(header, &r.names))
+    };
+    Some((find("leverantor"), find("leverantor_id")))
+}
+
+/// The first values of a column below the header: personal numbers masked, and a supplier's
+/// name and id as the privacy rules publish them (`suppliers`: the name and id columns).
 fn samples(
     table: &RawTable,
     index: usize,
     column: usize,
     split: Option<SplitPart>,
     opts: &ConvertOptions,
+    suppliers: Option<(Option<usize>, Option<usize>)>,
 ) -> Vec<String> {
+    let policy = &opts.policy;
     table
         .rows
         .iter()
@@ -424,13 +457,25 @@ fn samples(
         .filter(|r| !r.is_blank())
         .take(SAMPLE_ROWS)
         .map(|r| {
+            let cell_at = |i: Option<usize>| i.and_then(|i| r.cells.get(i)).map(str::trim);
+            if let Some((name, id)) = suppliers {
+                let decision = crate::protect::decide(cell_at(name), cell_at(id), policy);
+                if !matches!(decision, crate::protect::Decision::Publish { .. }) {
+                    let is_name = name == Some(column);
+                    return if is_name {
+                        policy.person_marker.clone()
+                    } else {
+                        String::new()
+                    };
+                }
+            }
             let cell = r.cells.get(column).unwrap_or("").trim();
             let part = match split {
                 Some(SplitPart::Code) => crate::map::split_code_text(cell).0.unwrap_or_default(),
                 Some(SplitPart::Text) => crate::map::split_code_text(cell).1.unwrap_or_default(),
                 None => cell.to_string(),
             };
-            mask_numbers(&part, &opts.policy.number_marker)
+            mask_numbers(&part, &policy.number_marker)
         })
         .collect()
 }

@@ -158,7 +158,8 @@ fn add_headers(headers: &mut HeaderMap) {
     let set = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on a form post
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::CACHE_CONTROL, "no-store"),
     ];

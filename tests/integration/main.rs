@@ -1,8 +1,10 @@
 //! Integration tests: one binary, one module per concern.
 
 mod anyexport;
+mod browser;
 mod common;
 mod dataset;
+mod desk;
 mod errors;
 mod exact;
 mod fuzz_regressions;

@@ -1,0 +1,1239 @@
+//! The publisher's desk (`reskontra serve`) over HTTP: every endpoint, every security rule,
+//! and outputs byte for byte those of `reskontra convert`.
+
+use crate::common::{files_below, reskontra, root, temp};
+use reskontra::ident::{find_personal_numbers, luhn_check_digit};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+/// A running `reskontra serve`, stopped when dropped.
+pub struct Desk {
+    child: Child,
+    /// The printed address, with the token.
+    pub url: String,
+    pub port: u16,
+    pub token: String,
+    pub workspace: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Where a redirect goes (path).
+    pub fn location(&self) -> String {
+        self.header("location").unwrap_or("").to_string()
+    }
+}
+
+impl Desk {
+    /// Start a desk on a fresh workspace.
+    pub fn start(extra: &[&str]) -> Desk {
+        let dir = temp();
+        let ws = dir.path().join("ws");
+        let mut desk = Desk::start_in(&ws, extra);
+        desk._dir = Some(dir);
+        desk
+    }
+
+    /// Start a desk on this workspace.
+    pub fn start_in(workspace: &Path, extra: &[&str]) -> Desk {
+        let bin = assert_cmd::cargo::cargo_bin("reskontra");
+        let mut child = std::process::Command::new(bin)
+            .current_dir(root())
+            .args(["serve", "--no-open", "--workspace"])
+            .arg(workspace)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut line = Vec::new();
+        let mut byte = [0u8; 1];
+        while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+            line.push(byte[0]);
+        }
+        let url = String::from_utf8(line).expect("utf-8 address");
+        assert!(url.starts_with("http://127.0.0.1:"), "printed {url:?}");
+        let rest = url.trim_start_matches("http://127.0.0.1:");
+        let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
+        let token = url
+            .split("?t=")
+            .nth(1)
+            .expect("token in the address")
+            .to_string();
+        assert_eq!(token.len(), 64, "a 32-byte token");
+        Desk {
+            child,
+            url,
+            port,
+            token,
+            workspace: workspace.to_path_buf(),
+            _dir: None,
+        }
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn cookie(&self) -> String {
+        format!("reskontra_token={}", self.token)
+    }
+
+    /// A raw request: exactly these headers (plus Content-Length and Connection: close).
+    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> Resp {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(120)))
+            .unwrap();
+        let mut head = format!("{method} {path} HTTP/1.1\r\n");
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        ));
+        // a server that answers before reading the whole body (413) may close early
+        let _ = stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(body));
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        parse_response(&bytes)
+    }
+
+    /// A request as the desk's own page sends it: right Host, the cookie, and for changes the
+    /// page's Origin.
+    pub fn request(&self, method: &str, path: &str, extra: &[(&str, String)], body: &[u8]) -> Resp {
+        let mut headers = vec![("Host", self.host()), ("Cookie", self.cookie())];
+        if method != "GET" {
+            headers.push(("Origin", self.origin()));
+        }
+        headers.extend(extra.iter().cloned());
+        self.raw(method, path, &headers, body)
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.request("GET", path, &[], b"")
+    }
+
+    pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = form_body(fields);
+        self.request(
+            "POST",
+            path,
+            &[("Content-Type", "application/x-www-form-urlencoded".into())],
+            body.as_bytes(),
+        )
+    }
+
+    pub fn post_files(&self, path: &str, files: &[(&str, &str, &[u8])]) -> Resp {
+        let (content_type, body) = multipart(files);
+        self.request("POST", path, &[("Content-Type", content_type)], &body)
+    }
+
+    /// Save the profile of the fictional buyer.
+    pub fn save_profile(&self) {
+        let r = self.post_form(
+            "/profile",
+            &[
+                ("buyer_name", "Exempelby kommun"),
+                ("buyer_id", "212000-0142"),
+                ("kommun", "0180 Stockholm"),
+                (
+                    "licence",
+                    "http://creativecommons.org/publicdomain/zero/1.0/",
+                ),
+            ],
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(r.text().contains("Profilen är sparad"), "{}", r.text());
+    }
+
+    /// Upload exports; the new run's id.
+    pub fn upload(&self, files: &[(&str, &[u8])]) -> String {
+        let parts: Vec<(&str, &str, &[u8])> =
+            files.iter().map(|(n, b)| ("export", *n, *b)).collect();
+        let r = self.post_files("/upload", &parts);
+        assert_eq!(r.status, 303, "{}", r.text());
+        r.location().trim_start_matches("/runs/").to_string()
+    }
+
+    /// Convert a run and wait for its job to end; its final status.
+    pub fn convert(&self, id: &str) -> serde_json::Value {
+        let r = self.request("POST", &format!("/runs/{id}/convert"), &[], b"");
+        assert_eq!(r.status, 303, "{}", r.text());
+        assert_eq!(r.location(), format!("/runs/{id}/progress"));
+        self.wait(&format!("/runs/{id}/status"))
+    }
+
+    /// Wait for a job's status to leave `running`.
+    pub fn wait(&self, status_path: &str) -> serde_json::Value {
+        for _ in 0..1200 {
+            let s: serde_json::Value = serde_json::from_slice(&self.get(status_path).body).unwrap();
+            if s["state"] != "running" {
+                return s;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the job did not end");
+    }
+
+    pub fn run_dir(&self, id: &str) -> PathBuf {
+        self.workspace.join("runs").join(id)
+    }
+}
+
+fn parse_response(bytes: &[u8]) -> Resp {
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP response: {:?}", String::from_utf8_lossy(bytes)));
+    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = bytes[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(end) = data.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 2 + size + 2..];
+    }
+}
+
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".into(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn multipart(files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----reskontra-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+// ---------------------------------------------------------------- synthetic exports
+
+/// Ten digits with a valid check digit.
+fn with_check(nine: &str) -> String {
+    format!("{nine}{}", luhn_check_digit(nine.as_bytes()) as char)
+}
+
+/// A fake personnummer (YYMMDD-NNNC) with a valid check digit.
+pub fn fake_personnummer(seed: u32) -> String {
+    // 198S-0M-1D, a valid date
+    let ten = with_check(&format!(
+        "8{}0{}1{}{:03}",
+        seed % 10,
+        1 + seed % 9,
+        seed % 9,
+        100 + seed % 800
+    ));
+    format!("{}-{}", &ten[..6], &ten[6..])
+}
+
+/// A fake organisation number (NNNNNN-NNNC) with a valid check digit.
+pub fn fake_orgnr(seed: u32) -> String {
+    let ten = with_check(&format!("5566{:05}", 10000 + seed % 89999));
+    format!("{}-{}", &ten[..6], &ten[6..])
+}
+
+/// An export of a layout no built-in one (and no synonym) knows: `;`, decimal comma, a
+/// composite account cell. Month `month` of 2024. The suppliers: two companies, a private
+/// person with a personnummer, an association without a number (masked until allowed), and
+/// a company to withhold.
+pub fn unknown_export(month: u32) -> String {
+    let person = fake_personnummer(month);
+    let rows = [
+        (
+            "Byggmästarna i Norr AB",
+            fake_orgnr(1),
+            "Tekniska förvaltningen",
+            "4010 Inköp material",
+            "12 500,00",
+        ),
+        (
+            "Lisa Berg",
+            person,
+            "Socialförvaltningen",
+            "4590 Ersättning uppdragstagare",
+            "3 000,00",
+        ),
+        (
+            "Gröna Vännerna i Norr",
+            String::new(),
+            "Kulturförvaltningen",
+            "6110 Kontorsmateriel",
+            "800,50",
+        ),
+        (
+            "Hemliga Skyddet AB",
+            fake_orgnr(2),
+            "Socialförvaltningen",
+            "4590 Ersättning uppdragstagare",
+            "4 200,00",
+        ),
+        (
+            "Nordisk Papper AB",
+            fake_orgnr(3),
+            "Kulturförvaltningen",
+            "6110 Kontorsmateriel",
+            "-150,25",
+        ),
+    ];
+    let mut text = String::from(
+        "Betalningsmottagare;Mottagarens id;Händelsedag;Löpnummer;Enhet;Kontering;Kronor\n",
+    );
+    for (i, (name, id, unit, account, amount)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "{name};{id};2024-{month:02}-{:02};{}{:03};{unit};{account};{amount}\n",
+            3 + i,
+            month,
+            i + 1
+        ));
+    }
+    text
+}
+
+/// The mapping of [`unknown_export`] as the editor's form fields.
+pub fn unknown_mapping_fields() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("src_verifikationsnummer", "col:3"),
+        ("src_leverantor", "col:0"),
+        ("src_leverantor_id", "col:1"),
+        ("src_konto_nr", "code:5"),
+        ("src_konto_text", "text:5"),
+        ("src_belopp", "col:6"),
+        ("src_datum", "col:2"),
+        ("src_forvaltning", "col:4"),
+        ("src_grund", "const"),
+        ("const_grund", "Upphandling"),
+        ("layout_name", "Vår ekonomi"),
+    ]
+}
+
+/// Whether any text of these files holds a personal number (the NFKC-folded scanner).
+pub fn personal_numbers_in(files: &[(String, Vec<u8>)]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(name, bytes)| {
+            !name.ends_with(".parquet")
+                && !find_personal_numbers(&String::from_utf8_lossy(bytes)).is_empty()
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The files of a zip.
+pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+fn page_message(html: &str) -> String {
+    let start =
+        html.find("<pre class=\"message\">").expect("a message") + "<pre class=\"message\">".len();
+    let end = start + html[start..].find("</pre>").unwrap();
+    html[start..end]
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+// ---------------------------------------------------------------- security
+
+#[test]
+fn the_address_is_loopback_with_a_fresh_token_and_nothing_opens_without_it() {
+    let desk = Desk::start(&[]);
+    let other = Desk::start(&[]);
+    assert_ne!(
+        desk.token, other.token,
+        "a token is made fresh for each run"
+    );
+    // no token, a wrong token, a token of another run
+    let host = ("Host", format!("127.0.0.1:{}", desk.port));
+    assert_eq!(
+        desk.raw("GET", "/", std::slice::from_ref(&host), b"")
+            .status,
+        401
+    );
+    let wrong = ("Cookie", format!("reskontra_token={}", "0".repeat(64)));
+    assert_eq!(
+        desk.raw("GET", "/", &[host.clone(), wrong], b"").status,
+        401
+    );
+    let others = ("Cookie", format!("reskontra_token={}", other.token));
+    assert_eq!(
+        desk.raw("GET", "/", &[host.clone(), others], b"").status,
+        401
+    );
+    for path in [
+        "/profile",
+        "/runs/1/download",
+        "/assets/app.js",
+        "/year/2024/download",
+    ] {
+        assert_eq!(
+            desk.raw("GET", path, std::slice::from_ref(&host), b"")
+                .status,
+            401,
+            "{path}"
+        );
+    }
+    let r = desk.raw("GET", "/", std::slice::from_ref(&host), b"");
+    assert!(
+        r.text().contains("Öppna den med hela adressen"),
+        "{}",
+        r.text()
+    );
+    // the printed address sets the cookie and leaves the token out of the address bar
+    let first = desk.raw(
+        "GET",
+        &format!("/?t={}", desk.token),
+        std::slice::from_ref(&host),
+        b"",
+    );
+    assert_eq!(first.status, 303);
+    assert_eq!(first.location(), "/");
+    let cookie = first.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains(&desk.token)
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert_eq!(desk.get("/").status, 200);
+    // the server listens on loopback only
+    let addr = format!(
+        "{}:{}",
+        desk.url
+            .split("//")
+            .nth(1)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap(),
+        desk.port
+    );
+    assert_eq!(addr, format!("127.0.0.1:{}", desk.port));
+}
+
+#[test]
+fn a_host_other_than_this_server_is_refused() {
+    let desk = Desk::start(&[]);
+    let cookie = ("Cookie", format!("reskontra_token={}", desk.token));
+    for host in [
+        format!("evil.example:{}", desk.port),
+        format!("127.0.0.1:{}", desk.port + 1),
+        "127.0.0.1".to_string(),
+        format!("localhost.evil.example:{}", desk.port),
+    ] {
+        let r = desk.raw("GET", "/", &[("Host", host.clone()), cookie.clone()], b"");
+        assert_eq!(r.status, 403, "{host}");
+    }
+    // even the token in the address does not pass with another Host (DNS rebinding)
+    let r = desk.raw(
+        "GET",
+        &format!("/?t={}", desk.token),
+        &[("Host", format!("evil.example:{}", desk.port))],
+        b"",
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.header("set-cookie").is_none());
+    let localhost = desk.raw(
+        "GET",
+        "/",
+        &[("Host", format!("localhost:{}", desk.port)), cookie],
+        b"",
+    );
+    assert_eq!(localhost.status, 200);
+}
+
+#[test]
+fn a_change_from_another_origin_or_without_the_token_is_refused() {
+    let desk = Desk::start(&[]);
+    let host = ("Host", format!("127.0.0.1:{}", desk.port));
+    let cookie = ("Cookie", format!("reskontra_token={}", desk.token));
+    let form = (
+        "Content-Type",
+        "application/x-www-form-urlencoded".to_string(),
+    );
+    let body = form_body(&[
+        ("buyer_name", "Ond AB"),
+        ("buyer_id", "212000-0142"),
+        ("kommun", ""),
+    ]);
+    let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+        (
+            "another origin",
+            vec![
+                host.clone(),
+                cookie.clone(),
+                form.clone(),
+                ("Origin", "http://evil.example".into()),
+            ],
+        ),
+        (
+            "a look-alike origin",
+            vec![
+                host.clone(),
+                cookie.clone(),
+                form.clone(),
+                (
+                    "Origin",
+                    format!("http://127.0.0.1:{}.evil.example", desk.port),
+                ),
+            ],
+        ),
+        (
+            "no origin nor referer",
+            vec![host.clone(), cookie.clone(), form.clone()],
+        ),
+        (
+            "another referer",
+            vec![
+                host.clone(),
+                cookie.clone(),
+                form.clone(),
+                ("Referer", "http://evil.example/x".into()),
+            ],
+        ),
+        (
+            "no token",
+            vec![host.clone(), form.clone(), ("Origin", desk.origin())],
+        ),
+    ];
+    for (what, headers) in cases {
+        let r = desk.raw("POST", "/profile", &headers, body.as_bytes());
+        assert!(r.status == 403 || r.status == 401, "{what}: {}", r.status);
+    }
+    // nothing changed
+    let policy = std::fs::read_to_string(desk.workspace.join("policy.toml")).unwrap();
+    assert!(!policy.contains("Ond AB"), "{policy}");
+    // a GET never changes anything: the profile is saved by POST only
+    let r = desk.get("/profile?buyer_name=Ond+AB&buyer_id=2120000142");
+    assert_eq!(r.status, 200);
+    assert!(!std::fs::read_to_string(desk.workspace.join("policy.toml"))
+        .unwrap()
+        .contains("Ond AB"));
+    // the page's own Origin passes
+    desk.save_profile();
+}
+
+#[test]
+fn every_response_forbids_loading_from_elsewhere_and_every_asset_is_embedded() {
+    let desk = Desk::start(&[]);
+    for path in [
+        "/",
+        "/profile",
+        "/upload",
+        "/validate",
+        "/year",
+        "/assets/style.css",
+        "/assets/app.js",
+        "/nowhere",
+    ] {
+        let r = desk.get(path);
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        let text = r.text();
+        // no address of another host in any page or asset
+        for bad in ["https://", "http://", "//cdn", "@import", "fonts.g"] {
+            let found = text.match_indices(bad).any(|(i, _)| {
+                let rest = &text[i..];
+                // the licence URIs are text in an option value, not loaded
+                !rest.starts_with("http://creativecommons.org")
+                    && !rest.starts_with("https://creativecommons.org")
+                    && !rest.starts_with("http://www.w3.org/2000/svg")
+            });
+            assert!(!found, "{path} names {bad}");
+        }
+    }
+    assert_eq!(desk.get("/nowhere").status, 404);
+    let css = desk.get("/assets/style.css");
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    let js = desk.get("/assets/app.js");
+    assert!(js.text().contains("orgnrHint"));
+}
+
+#[test]
+fn uploaded_names_never_become_paths_and_an_oversized_upload_is_refused() {
+    let desk = Desk::start(&["--max-upload-mb", "1"]);
+    let export =
+        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
+    let id = desk.upload(&[("../../../../escaped-202405.csv", &export)]);
+    let inputs = desk.run_dir(&id).join("inputs");
+    let names: Vec<String> = std::fs::read_dir(&inputs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, vec!["escaped-202405.csv".to_string()]);
+    assert!(!desk
+        .workspace
+        .parent()
+        .unwrap()
+        .join("escaped-202405.csv")
+        .exists());
+    for bad in ["..\\..\\win.ini", "..", "/etc/passwd"] {
+        let id = desk.upload(&[(bad, &export)]);
+        let stored: Vec<PathBuf> = std::fs::read_dir(desk.run_dir(&id).join("inputs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(stored.len(), 1, "{bad}");
+        assert!(
+            stored[0].starts_with(desk.run_dir(&id).join("inputs")),
+            "{bad}: {stored:?}"
+        );
+    }
+    // a run id from the address never becomes a path either
+    for path in [
+        "/runs/..%2F..%2Fpolicy.toml",
+        "/runs/../policy.toml",
+        "/runs/x/download",
+        "/year/..%2F/download",
+    ] {
+        let r = desk.get(path);
+        assert!(r.status == 404 || r.status == 400, "{path}: {}", r.status);
+    }
+    // 2 MB against a 1 MB limit
+    let big = vec![b'x'; 2 * 1024 * 1024];
+    let runs_before = std::fs::read_dir(desk.workspace.join("runs"))
+        .unwrap()
+        .count();
+    let r = desk.post_files("/upload", &[("export", "stor-202405.csv", &big)]);
+    assert_eq!(r.status, 413);
+    assert!(
+        r.text().contains("Filen är för stor") && r.text().contains("--max-upload-mb"),
+        "{}",
+        r.text()
+    );
+    let runs_after = std::fs::read_dir(desk.workspace.join("runs"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        runs_before, runs_after,
+        "a refused upload leaves no run behind"
+    );
+}
+
+// ---------------------------------------------------------------- the month's job
+
+#[test]
+fn a_month_through_the_desk_is_byte_for_byte_the_command_line_conversion() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let export =
+        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
+    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    // the plan: format, layout and why, the mapping with samples
+    let plan = desk.get(&format!("/runs/{id}")).text();
+    for want in [
+        "Windows-1252",
+        "avgränsare ;",
+        "city-csv",
+        "header on row 1",
+        "column &#39;belopp&#39;",
+        "345,67",
+        "Konvertera",
+    ] {
+        assert!(plan.contains(want), "{want} in {plan}");
+    }
+    let status = desk.convert(&id);
+    assert_eq!(status["state"], "done", "{status}");
+    // the same conversion on the command line, into a sibling folder
+    let run = desk.run_dir(&id);
+    let cli_out = run.join("cli-out");
+    let out = reskontra()
+        .arg("convert")
+        .arg("--policy")
+        .arg(desk.workspace.join("policy.toml"))
+        .arg("-o")
+        .arg(&cli_out)
+        .arg(run.join("inputs/leverantorsfakturor-202405.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let desk_files = files_below(&run.join("out"));
+    let cli_files = files_below(&cli_out);
+    assert_eq!(
+        desk_files.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        cli_files.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in desk_files.iter().zip(&cli_files) {
+        assert!(
+            a == b,
+            "{name} differs between the desk and the command line"
+        );
+    }
+    // the result: reconciliation, validation, charts, the command line
+    let result = desk.get(&format!("/runs/{id}/result")).text();
+    for want in [
+        "Avstämning",
+        "75\u{a0}089,49",
+        "Raderna och beloppen stämmer på öret",
+        "Summa per förvaltning",
+        "De tio största leverantörerna",
+        "<svg",
+        "reskontra convert --policy",
+    ] {
+        assert!(result.contains(want), "{want} in result");
+    }
+    // the download: the published files and report.json only, no personal number
+    let zip = desk.get(&format!("/runs/{id}/download"));
+    assert_eq!(zip.status, 200);
+    assert_eq!(zip.header("content-type"), Some("application/zip"));
+    assert!(zip
+        .header("content-disposition")
+        .unwrap()
+        .contains("leverantorsreskontra-2024-05.zip"));
+    let files = unzip(&zip.body);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "leverantorsreskontra-2024-05.csv",
+            "leverantorsreskontra-2024-05.parquet",
+            "report.json"
+        ]
+    );
+    assert!(personal_numbers_in(&files).is_empty());
+    for (name, bytes) in &files {
+        let (_, cli) = cli_files.iter().find(|(n, _)| n == name).unwrap();
+        assert!(bytes == cli, "{name} in the zip is not the converted file");
+    }
+    // the same download twice is the same bytes
+    assert!(desk.get(&format!("/runs/{id}/download")).body == zip.body);
+}
+
+#[test]
+fn review_decisions_update_the_profile_and_re_run_and_a_personal_number_is_never_allowed() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let export =
+        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
+    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    assert_eq!(desk.convert(&id)["state"], "done");
+    let review = desk.get(&format!("/runs/{id}/review")).text();
+    assert!(review.contains("endast för internt bruk"));
+    assert!(review.contains("Okänd mottagare"), "{review}");
+    assert!(review.contains("Avvisade rader"));
+    // a samordningsnummer cannot be allowed, whatever the form says
+    let refused = desk.post_form(
+        &format!("/runs/{id}/review"),
+        &[
+            ("name", "Familjehem Ek"),
+            ("id", "720185-8904"),
+            ("reason", "unidentified"),
+            ("action", "allow"),
+        ],
+    );
+    assert_eq!(refused.status, 403);
+    let policy = std::fs::read_to_string(desk.workspace.join("policy.toml")).unwrap();
+    assert!(!policy.contains("Familjehem"), "{policy}");
+    // allow one, deny another
+    let r = desk.post_form(
+        &format!("/runs/{id}/review"),
+        &[
+            ("name", "Okänd mottagare"),
+            ("id", "10045678"),
+            ("reason", "unidentified"),
+            ("action", "allow"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(desk.wait(&format!("/runs/{id}/status"))["state"], "done");
+    let r = desk.post_form(
+        &format!("/runs/{id}/review"),
+        &[
+            ("name", "Nordisk Kontorsvaror AB"),
+            ("id", "5566101233"),
+            ("reason", ""),
+            ("action", "deny"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(desk.wait(&format!("/runs/{id}/status"))["state"], "done");
+    let policy = reskontra::protect::Policy::load(&desk.workspace.join("policy.toml")).unwrap();
+    assert!(policy.allow.names.contains(&"Okänd mottagare".to_string()));
+    assert!(policy
+        .deny
+        .names
+        .contains(&"Nordisk Kontorsvaror AB".to_string()));
+    let csv = std::fs::read_to_string(crate::common::published(
+        &desk.run_dir(&id).join("out"),
+        "csv",
+    ))
+    .unwrap();
+    assert!(
+        csv.contains("Okänd mottagare"),
+        "allowed: published by name"
+    );
+    assert!(!csv.contains("Nordisk Kontorsvaror"), "denied: withheld");
+    let report = crate::common::report(&desk.run_dir(&id).join("out"));
+    assert!(report["rows"]["withheld"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn a_malformed_export_shows_the_command_lines_message_and_exit_code() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let bad = b"this is not;a ledger\nat all;\n";
+    let id = desk.upload(&[("trasig-202405.csv", bad)]);
+    let page = desk.get(&format!("/runs/{id}")).text();
+    assert!(
+        page.contains("Exporten kan inte konverteras ännu"),
+        "{page}"
+    );
+    let shown = page_message(&page);
+    let out = reskontra()
+        .arg("convert")
+        .arg("--policy")
+        .arg(desk.workspace.join("policy.toml"))
+        .arg("-o")
+        .arg(desk.run_dir(&id).join("cli-out"))
+        .arg(desk.run_dir(&id).join("inputs/trasig-202405.csv"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim(), format!("error: {shown}"));
+    assert!(
+        page.contains(&format!("Avslutskod {}.", out.status.code().unwrap())),
+        "{page}"
+    );
+    assert!(
+        page.contains("Koppla kolumnerna"),
+        "the page offers the mapping editor"
+    );
+}
+
+#[test]
+fn an_unknown_layout_is_mapped_saved_and_detected_next_month() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let may = unknown_export(5);
+    let id = desk.upload(&[("ekonomi-2024-05.csv", may.as_bytes())]);
+    let editor = desk.get(&format!("/runs/{id}/mapping")).text();
+    assert!(
+        editor.contains("Betalningsmottagare") && editor.contains("Kontering – koden"),
+        "{editor}"
+    );
+    assert!(
+        !editor.contains(&fake_personnummer(5)),
+        "the editor's samples mask personal numbers"
+    );
+    let mut fields = unknown_mapping_fields();
+    // a missing mandatory column is named
+    let without_amount: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| *k != "src_belopp")
+        .cloned()
+        .collect();
+    let r = desk.post_form(
+        &format!("/runs/{id}/mapping"),
+        &[without_amount.as_slice(), &[("action", "preview")]].concat(),
+    );
+    assert!(
+        r.text().contains("Välj en källa för: Belopp exkl. moms"),
+        "{}",
+        r.text()
+    );
+    // the preview shows the rows as published, masked
+    let preview = desk.post_form(
+        &format!("/runs/{id}/mapping"),
+        &[fields.as_slice(), &[("action", "preview")]].concat(),
+    );
+    let text = preview.text();
+    assert!(
+        text.contains("Så publiceras de första raderna") && text.contains("Byggmästarna i Norr AB"),
+        "{text}"
+    );
+    assert!(text.contains("Inköp material") && text.contains("Upphandling"));
+    assert!(
+        !text.contains(&fake_personnummer(5)) && !text.contains("Lisa Berg"),
+        "{text}"
+    );
+    fields.push(("action", "save"));
+    let saved = desk.post_form(&format!("/runs/{id}/mapping"), &fields);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let layout = desk.workspace.join("layouts/var-ekonomi.toml");
+    assert!(layout.exists());
+    assert!(
+        reskontra::layout::Layout::from_toml("x", &std::fs::read_to_string(&layout).unwrap())
+            .is_ok()
+    );
+    assert!(desk
+        .get(&format!("/runs/{id}"))
+        .text()
+        .contains("var-ekonomi"));
+    assert_eq!(desk.convert(&id)["state"], "done");
+    // next month, same shape: detected without asking
+    let june = unknown_export(6);
+    let next = desk.upload(&[("ekonomi-2024-06.csv", june.as_bytes())]);
+    let plan = desk.get(&format!("/runs/{next}")).text();
+    assert!(plan.contains("<strong>var-ekonomi</strong>"), "{plan}");
+    assert_eq!(desk.convert(&next)["state"], "done");
+    let report = crate::common::report(&desk.run_dir(&next).join("out"));
+    assert_eq!(report["layout"]["name"], "var-ekonomi");
+    assert_eq!(report["rows"]["read"], 5);
+    // the year dataset of both months
+    let r = desk.post_form("/year", &[("year", "2024"), ("run", &id), ("run", &next)]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(desk.wait("/year/2024/status")["state"], "done");
+    assert!(desk.get("/year/2024").text().contains("05, 06"));
+    let zip = desk.get("/year/2024/download");
+    assert_eq!(zip.status, 200);
+    let files = unzip(&zip.body);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"leverantorsreskontra-2024.csv") && names.contains(&"datapackage.json"),
+        "{names:?}"
+    );
+    assert!(names.iter().all(|n| !n.starts_with("internal")));
+    assert!(personal_numbers_in(&files).is_empty());
+}
+
+#[test]
+fn validate_any_file_in_plain_swedish() {
+    let desk = Desk::start(&[]);
+    let good = std::fs::read(
+        root().join("tests/golden/city-csv/expected/leverantorsreskontra-2024-05.csv"),
+    )
+    .unwrap();
+    let r = desk.post_files("/validate", &[("file", "god.csv", &good)]);
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("Kontroll mot specifikationen"));
+    let mut leaked = String::from_utf8(good).unwrap();
+    let line = format!(
+        "2120000142,Exempelby kommun,9,X AB,{},4010,Mat,1.00,2024-05-01,,,,,0180,\n",
+        fake_personnummer(1)
+    );
+    leaked.push_str(&line);
+    let r = desk.post_files("/validate", &[("file", "lacka.csv", leaked.as_bytes())]);
+    let text = r.text();
+    assert!(
+        text.contains("personnummer eller samordningsnummer") && text.contains("fel"),
+        "{text}"
+    );
+    // a clean file says so explicitly
+    let clean = format!("{}\n2120000142,Exempelby kommun,1,Bygg AB,5567223457,4010,Material,100.00,2024-05-02,Teknik,,,,0180,\n", reskontra::spec::HEADER);
+    let r = desk.post_files("/validate", &[("file", "ren.csv", clean.as_bytes())]);
+    assert!(r.text().contains("Inga fel hittades"), "{}", r.text());
+}
+
+#[test]
+fn two_runs_at_once_in_one_workspace_both_finish_and_a_second_start_of_one_is_refused() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let a = desk.upload(&[("ekonomi-2024-05.csv", unknown_export(5).as_bytes())]);
+    let b = desk.upload(&[(
+        "leverantorsfakturor-202405.csv",
+        &std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap(),
+    )]);
+    // a's layout first, so that both convert
+    let mut fields = unknown_mapping_fields();
+    fields.push(("action", "save"));
+    assert_eq!(
+        desk.post_form(&format!("/runs/{a}/mapping"), &fields)
+            .status,
+        303
+    );
+    let ra = desk.request("POST", &format!("/runs/{a}/convert"), &[], b"");
+    let rb = desk.request("POST", &format!("/runs/{b}/convert"), &[], b"");
+    assert_eq!((ra.status, rb.status), (303, 303));
+    assert_eq!(desk.wait(&format!("/runs/{a}/status"))["state"], "done");
+    assert_eq!(desk.wait(&format!("/runs/{b}/status"))["state"], "done");
+    for id in [&a, &b] {
+        let report = crate::common::report(&desk.run_dir(id).join("out"));
+        assert!(report["rows"]["read"].as_u64().unwrap() > 0);
+    }
+    // the settings of a run are saved and used
+    let r = desk.post_form(
+        &format!("/runs/{b}/settings"),
+        &[
+            ("format", "csv"),
+            ("format", "json"),
+            ("period", ""),
+            ("layout", ""),
+            ("decimal_mark", ""),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(desk.convert(&b)["state"], "done");
+    let names: Vec<String> = files_below(&desk.run_dir(&b).join("out"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.ends_with(".json") && n != "report.json"),
+        "{names:?}"
+    );
+    let bad = desk.post_form(&format!("/runs/{b}/settings"), &[("period", "maj")]);
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("ÅÅÅÅ-MM"));
+}
+
+#[test]
+fn the_pages_show_no_personal_data_outside_review_and_the_server_logs_none() {
+    let dir = temp();
+    let ws = dir.path().join("ws");
+    let desk = Desk::start_in(&ws, &[]);
+    desk.save_profile();
+    let export = unknown_export(5);
+    let id = desk.upload(&[("ekonomi-2024-05.csv", export.as_bytes())]);
+    let mut fields = unknown_mapping_fields();
+    fields.push(("action", "save"));
+    desk.post_form(&format!("/runs/{id}/mapping"), &fields);
+    assert_eq!(desk.convert(&id)["state"], "done");
+    let number = fake_personnummer(5);
+    for path in [
+        "/",
+        format!("/runs/{id}").as_str(),
+        &format!("/runs/{id}/result"),
+        &format!("/runs/{id}/mapping"),
+        "/year",
+    ] {
+        let text = desk.get(path).text();
+        assert!(
+            !text.contains(&number) && !text.contains(&number.replace('-', "")),
+            "{path} shows a personal number"
+        );
+        assert!(
+            !text.contains("Lisa Berg"),
+            "{path} shows a private person's name"
+        );
+    }
+    // the review page is the publisher's: it shows them
+    let review = desk.get(&format!("/runs/{id}/review")).text();
+    assert!(review.contains("Lisa Berg"));
+    let row = review
+        .split("<tr>")
+        .find(|r| r.contains("Lisa Berg"))
+        .expect("her row");
+    assert!(
+        !row.contains("value=\"allow\""),
+        "no allow button for a personnummer: {row}"
+    );
+    assert!(row.contains("value=\"deny\""), "{row}");
+    let company = review
+        .split("<tr>")
+        .find(|r| r.contains("Gröna Vännerna i Norr"))
+        .expect("the association without a number is masked");
+    assert!(company.contains("value=\"allow\""), "{company}");
+    drop(desk);
+    // what the server printed
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("reskontra"))
+        .args(["serve", "--no-open", "--workspace"])
+        .arg(&ws)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(printed.contains("http://127.0.0.1:"));
+    assert!(
+        !printed.contains("Lisa") && find_personal_numbers(&printed).is_empty(),
+        "{printed}"
+    );
+}
+
+#[test]
+fn every_page_of_a_run_answers_and_an_unknown_run_is_not_found() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let export =
+        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
+    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    assert_eq!(
+        desk.get(&format!("/runs/{id}/result")).status,
+        404,
+        "not converted yet"
+    );
+    assert_eq!(desk.get(&format!("/runs/{id}/download")).status, 404);
+    assert_eq!(desk.convert(&id)["state"], "done");
+    for (path, want) in [
+        ("/".to_string(), "Månader i arbetsmappen"),
+        ("/profile".to_string(), "Exempelby kommun"),
+        ("/upload".to_string(), "Dra filerna hit"),
+        ("/validate".to_string(), "Kontrollera"),
+        ("/year".to_string(), "2024-05"),
+        (format!("/runs/{id}"), "Senaste resultatet"),
+        (format!("/runs/{id}/progress"), "data-status"),
+        (format!("/runs/{id}/result"), "Resultat 2024-05"),
+        (format!("/runs/{id}/review"), "Granskning"),
+        (format!("/runs/{id}/mapping"), "Kolumnmappning"),
+        (format!("/runs/{id}/status"), "\"done\""),
+    ] {
+        let r = desk.get(&path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.text().contains(want), "{path}: {want}");
+    }
+    for path in [
+        "/runs/19990101-000000",
+        "/runs/19990101-000000/result",
+        "/runs/19990101-000000/review",
+        "/year/abcd",
+    ] {
+        assert_eq!(desk.get(path).status, 404, "{path}");
+    }
+    let r = desk.request("POST", "/runs/19990101-000000/convert", &[], b"");
+    assert_eq!(r.status, 404);
+    // a profile with a wrong check digit is refused with what to do
+    let r = desk.post_form(
+        "/profile",
+        &[
+            ("buyer_name", "X"),
+            ("buyer_id", "212000-0143"),
+            ("kommun", ""),
+        ],
+    );
+    assert!(r.text().contains("kontrollsiffra"), "{}", r.text());
+    let r = desk.post_form(
+        "/profile",
+        &[
+            ("buyer_name", "X"),
+            ("buyer_id", "212000-0142"),
+            ("kommun", "9999 Ingenstans"),
+        ],
+    );
+    assert!(r.text().contains("Välj kommunen i listan"));
+    // cancelling a finished run changes nothing
+    let r = desk.request("POST", &format!("/runs/{id}/cancel"), &[], b"");
+    assert_eq!(r.status, 303);
+    assert!(desk
+        .get(&format!("/runs/{id}/status"))
+        .text()
+        .contains("done"));
+}
+
+#[test]
+fn the_fake_numbers_are_what_they_claim() {
+    use reskontra::ident::{classify_id, IdKind};
+    for seed in 0..20 {
+        assert!(
+            matches!(classify_id(&fake_personnummer(seed)), IdKind::Personal(_)),
+            "{}",
+            fake_personnummer(seed)
+        );
+        assert!(
+            matches!(classify_id(&fake_orgnr(seed)), IdKind::Organisation(_)),
+            "{}",
+            fake_orgnr(seed)
+        );
+    }
+}
