@@ -120,3 +120,110 @@ pub(crate) fn finding_label(check: &str) -> &'static str {
         _ => "Avvikelse från specifikationen.",
     }
 }
+
+/// A plan's source of a column (`column 'Belopp'`, `option --buyer-id (or the profile)`) in
+/// Swedish.
+pub(crate) fn source_label(source: &str) -> String {
+    if let Some(rest) = source.strip_prefix("column ") {
+        let rest = rest
+            .replace(" (leading code)", " (koden i början)")
+            .replace(" (text after the code)", " (texten efter koden)");
+        return format!("kolumnen {rest}");
+    }
+    if let Some(rest) = source.strip_prefix("lookup ") {
+        return format!(
+            "uppslagstabellen {}",
+            rest.replace(": column ", ", kolumnen ")
+        );
+    }
+    if let Some(rest) = source.strip_prefix("constant ") {
+        return format!("fast värde {rest}");
+    }
+    match source {
+        "none" => "ingen (lämnas tom)".into(),
+        "period (first day of the month)" => "månaden (första dagen)".into(),
+        s if s.starts_with("option --buyer-id") => "profilen (organisationsnummer)".into(),
+        s if s.starts_with("option --buyer-name") => "profilen (köparens namn)".into(),
+        s if s.starts_with("option --kommun-id") => "profilen (kommun)".into(),
+        s => s.to_string(),
+    }
+}
+
+/// A run's warning (report.json, English) in Swedish where its form is known; else as it is.
+pub(crate) fn warning_label(warning: &str) -> String {
+    let words: Vec<&str> = warning.splitn(2, ' ').collect();
+    let count = words
+        .first()
+        .filter(|w| w.bytes().all(|b| b.is_ascii_digit()));
+    if let (Some(n), Some(rest)) = (count, words.get(1)) {
+        let known = [
+            (
+                "rows were rejected: see internal/rejected.csv",
+                "rader avvisades; se Granskning (avvisade rader).",
+            ),
+            (
+                "kommun_id values were not municipality codes and were left empty",
+                "kommunkoder var inte någon av de 290 och lämnades tomma.",
+            ),
+            (
+                "rows had a supplier number not found in the supplier register",
+                "rader hade ett leverantörsnummer som saknas i leverantörsregistret.",
+            ),
+        ];
+        for (english, swedish) in known {
+            if *rest == english {
+                return format!("{n} {swedish}");
+            }
+        }
+    }
+    if let Some((file, period)) =
+        warning.split_once(" has no date column: datum is the first day of ")
+    {
+        return format!("{file} saknar datumkolumn: datum blir första dagen i {period}.");
+    }
+    if warning.starts_with("the buyer looks like a municipality") {
+        return "Köparen ser ut att vara en kommun: välj kommunen i profilen (specifikationen säger att kommunkoden ska anges).".into();
+    }
+    if let Some((file, rest)) = warning.split_once(": ") {
+        if let Some((count, _)) = rest.split_once(" rows are dated more than a year from ") {
+            return format!("{file}: {count} rader har ett datum mer än ett år från perioden. Kontrollera datumkolumnen. ({warning})");
+        }
+    }
+    warning.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn known_sources_and_warnings_are_swedish() {
+        assert_eq!(source_label("column 'Belopp'"), "kolumnen 'Belopp'");
+        assert_eq!(
+            source_label("column 'Konto' (leading code)"),
+            "kolumnen 'Konto' (koden i början)"
+        );
+        assert_eq!(source_label("none"), "ingen (lämnas tom)");
+        assert_eq!(
+            source_label("option --buyer-id (or the profile)"),
+            "profilen (organisationsnummer)"
+        );
+        assert_eq!(
+            warning_label("3 rows were rejected: see internal/rejected.csv"),
+            "3 rader avvisades; se Granskning (avvisade rader)."
+        );
+        assert_eq!(
+            warning_label("a.csv has no date column: datum is the first day of 2024-05"),
+            "a.csv saknar datumkolumn: datum blir första dagen i 2024-05."
+        );
+        assert_eq!(warning_label("something new"), "something new");
+    }
+}

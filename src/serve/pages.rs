@@ -2,7 +2,9 @@
 //! workspace and the library, and renders it; the work itself is the library's.
 
 use super::charts;
-use super::html::{column_label, esc, finding_label, page, reason_label, table};
+use super::html::{
+    column_label, esc, finding_label, page, reason_label, source_label, table, warning_label,
+};
 use super::jobs::{JobError, JobStatus};
 use super::workspace::{read_report, report_period, RunSettings, Workspace};
 use super::{security, Desk};
@@ -656,7 +658,7 @@ fn plan_html(plan: &crate::plan::Plan) -> String {
                     esc(column_label(c.column)),
                     c.column
                 ),
-                format!("<span{class}>{}</span>", esc(&c.source)),
+                format!("<span{class}>{}</span>", esc(&source_label(&c.source))),
                 esc(&c.samples.join(" · ")),
             ]
         })
@@ -947,13 +949,20 @@ fn validation_html(outcome: &crate::validate::Outcome) -> String {
             .iter()
             .filter(|x| x.severity == crate::validate::Severity::Error)
             .count();
-        out.push_str(&format!(
-            "<p class=\"{}\">{}: {} fel, {} varningar.</p>",
-            if errors > 0 { "error" } else { "warn" },
-            esc(&name),
-            errors,
-            f.findings.len() - errors
-        ));
+        let warnings = f.findings.len() - errors;
+        if errors == 0 {
+            out.push_str(&format!(
+                "<p class=\"ok no-errors\">{}: Inga fel hittades ({} rader kontrollerade). {} att känna till:</p>",
+                esc(&name),
+                f.rows,
+                if warnings == 1 { "En varning".to_string() } else { format!("{warnings} varningar") }
+            ));
+        } else {
+            out.push_str(&format!(
+                "<p class=\"error\">{}: {errors} fel och {warnings} varningar. Filen följer inte specifikationen: publicera den inte förrän felen är rättade.</p>",
+                esc(&name)
+            ));
+        }
         out.push_str(&table(
             "findings",
             &["", "Vad", "Antal", "Första raderna"],
@@ -993,7 +1002,10 @@ async fn run_result(State(desk): Shared, UrlPath(id): UrlPath<String>) -> Respon
     if let Some(w) = report["warnings"].as_array().filter(|w| !w.is_empty()) {
         body.push_str("<h2>Att känna till</h2><ul class=\"warnings\">");
         for x in w {
-            body.push_str(&format!("<li>{}</li>", esc(x.as_str().unwrap_or(""))));
+            body.push_str(&format!(
+                "<li>{}</li>",
+                esc(&warning_label(x.as_str().unwrap_or("")))
+            ));
         }
         body.push_str("</ul>");
     }
@@ -1205,6 +1217,8 @@ async fn review_decide(
 // ---------------------------------------------------------------- a run: mapping editor
 
 struct EditorModel {
+    /// A note on what the editor cannot change.
+    note: Option<String>,
     header: Vec<String>,
     samples: Vec<Vec<String>>,
     rules: std::collections::BTreeMap<String, crate::layout::ColumnRule>,
@@ -1216,40 +1230,74 @@ fn editor_model(ws: &Workspace, run: &Path) -> Result<EditorModel> {
     let first = inputs
         .first()
         .ok_or_else(|| Error::Usage("the run has no export".into()))?;
-    let table = crate::read::read_table_head(
-        first,
-        &crate::read::ReadOptions::default(),
-        crate::convert::HEAD_ROWS,
-    )?;
-    let suggestion = crate::infer::suggest(&table.rows, crate::infer::Synonyms::builtin())
-        .ok_or_else(|| {
-            Error::input(
+    let policy = ws.policy().unwrap_or_default();
+    // the layout the run would use, when one is found: the editor starts from its mapping
+    let planned = run_options(ws, run)
+        .and_then(|opts| crate::plan::plan(&opts))
+        .ok();
+    let (rows, header_index, header, rules, note) = match planned {
+        Some(p) => {
+            let layout = p.assignment.layout;
+            let (table, index) = p
+                .assignment
+                .main
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::Usage("the run has no export".into()))?;
+            let header = table.rows[index]
+                .cells
+                .iter()
+                .map(|c| c.trim().to_string())
+                .collect();
+            let note = (!layout.lookup.is_empty() || layout.sie.is_some()).then(|| {
+                format!(
+                    "Exporten läses med den inbyggda mappningen {}, som använder uppslagstabeller eller SIE-konton.                      Den kan inte ändras här; spara en egen mappning bara om exporten är en enda tabell.",
+                    layout.name
+                )
+            });
+            (table.rows, index, header, layout.columns, note)
+        }
+        None => {
+            let table = crate::read::read_table_head(
                 first,
-                "no row of the first 50 has two or more cells: this is not a table",
-            )
-        })?;
-    let marker = ws
-        .policy()
-        .map(|p| p.number_marker)
-        .unwrap_or_else(|_| crate::protect::NUMBER_MARKER.into());
-    let samples = table
-        .rows
+                &crate::read::ReadOptions::default(),
+                crate::convert::HEAD_ROWS,
+            )?;
+            let s = crate::infer::suggest(&table.rows, crate::infer::Synonyms::builtin())
+                .ok_or_else(|| {
+                    Error::input(
+                        first,
+                        "no row of the first 50 has two or more cells: this is not a table",
+                    )
+                })?;
+            (table.rows, s.header_index, s.header, s.rules, None)
+        }
+    };
+    let samples = rows
         .iter()
-        .skip(suggestion.header_index + 1)
+        .skip(header_index + 1)
         .filter(|r| !r.is_blank())
         .take(3)
         .map(|r| {
             r.cells
                 .iter()
-                .map(|c| crate::plan::mask_numbers(c.trim(), &marker))
+                .map(|c| {
+                    // the editor cannot know the name column yet: a person-shaped cell is masked
+                    if crate::protect::is_person_shaped(c) {
+                        policy.person_marker.clone()
+                    } else {
+                        crate::plan::mask_numbers(c.trim(), &policy.number_marker)
+                    }
+                })
                 .collect()
         })
         .collect();
     Ok(EditorModel {
-        header: suggestion.header,
+        header,
         samples,
-        rules: suggestion.rules,
-        file: table.file_name(),
+        rules,
+        file: crate::read::file_name(first),
+        note,
     })
 }
 
@@ -1303,8 +1351,9 @@ fn editor_html(
     let mut body = format!(
         "<h1>Kolumnmappning</h1><p>Välj för varje kolumn i specifikationen var värdet finns i exporten \
          <strong>{}</strong>: en kolumn, en del av en sammansatt cell (<em>46362 Köp material</em> → koden eller texten), \
-         eller samma värde på varje rad. Köparens namn, organisationsnummer och kommunkod tas från profilen om du lämnar dem tomma.</p>{notice}",
-        esc(&model.file)
+         eller samma värde på varje rad. Köparens namn, organisationsnummer och kommunkod tas från profilen om du lämnar dem tomma.</p>{}{notice}",
+        esc(&model.file),
+        model.note.as_deref().map(|n| format!("<p class=\"warn\">{}</p>", esc(n))).unwrap_or_default()
     );
     body.push_str(&format!(
         "<form method=\"post\" action=\"/runs/{id}/mapping\" class=\"form\" id=\"mapping-form\">"

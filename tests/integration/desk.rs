@@ -735,7 +735,7 @@ fn a_month_through_the_desk_is_byte_for_byte_the_command_line_conversion() {
         "avgränsare ;",
         "city-csv",
         "header on row 1",
-        "column &#39;belopp&#39;",
+        "kolumnen &#39;belopp&#39;",
         "345,67",
         "Konvertera",
     ] {
