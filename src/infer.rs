@@ -791,6 +791,72 @@ mod tests {
         let r = rows(&[&["a", "b"], &["1", "2"]]);
         assert!(infer(&r, Synonyms::builtin()).is_err());
     }
+    #[test]
+    fn the_editor_starts_from_the_synonyms_or_the_first_table_row() {
+        let known = rows(&[
+            &["Rapport maj"],
+            &[
+                "Leverantör",
+                "Organisationsnummer",
+                "Konto",
+                "Kontotext",
+                "Belopp",
+                "Verifikationsnummer",
+            ],
+            &["A AB", "5567223457", "4010", "Mat", "1,00", "1"],
+        ]);
+        let s = suggest(&known, Synonyms::builtin()).unwrap();
+        assert_eq!(s.header_index, 1);
+        assert_eq!(s.header[0], "Leverantör");
+        assert_eq!(s.rules["leverantor"].names, vec!["Leverantör".to_string()]);
+        let unknown = rows(&[&["x"], &["Mottagare", "Summa"], &["A", "1"]]);
+        let s = suggest(&unknown, Synonyms::builtin()).unwrap();
+        assert_eq!((s.header_index, s.rules.len()), (1, 0));
+        assert!(suggest(&rows(&[&["only one cell"]]), Synonyms::builtin()).is_none());
+    }
+
+    #[test]
+    fn a_layout_from_the_editor_reads_back_and_detects_its_header() {
+        let header: Vec<String> = ["Mottagare", "Id", "Dag", "Nr", "Kontering", "Kronor"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let choices = vec![
+            ("leverantor".to_string(), Choice::Column(0)),
+            ("leverantor_id".to_string(), Choice::Column(1)),
+            ("datum".to_string(), Choice::Column(2)),
+            ("verifikationsnummer".to_string(), Choice::Column(3)),
+            ("konto_nr".to_string(), Choice::Split(4, SplitPart::Code)),
+            ("konto_text".to_string(), Choice::Split(4, SplitPart::Text)),
+            ("belopp".to_string(), Choice::Column(5)),
+            (
+                "grund".to_string(),
+                Choice::Constant("Upphandling \"x\"".into()),
+            ),
+            ("avtal".to_string(), Choice::Nothing),
+        ];
+        let (layout, text) = layout_from_choices("min", "från editorn", &header, &choices).unwrap();
+        assert_eq!(
+            layout.detect.required,
+            vec!["Mottagare", "Id", "Dag", "Nr", "Kontering", "Kronor"]
+        );
+        assert_eq!(layout.columns["konto_nr"].split, Some(SplitPart::Code));
+        assert_eq!(
+            layout.columns["grund"].constant.as_deref(),
+            Some("Upphandling \"x\"")
+        );
+        assert!(!layout.columns.contains_key("avtal"));
+        assert_eq!(Layout::from_toml("again", &text).unwrap(), layout);
+        let table = rows(&[&["Mottagare", "Id", "Dag", "Nr", "Kontering", "Kronor"]]);
+        assert_eq!(crate::layout::find_header(&table, &layout.detect), Some(0));
+        // errors: an index beyond the header, a column that is not the spec's, nothing chosen
+        let beyond = vec![("belopp".to_string(), Choice::Column(9))];
+        assert!(layout_from_choices("x", "", &header, &beyond).is_err());
+        let foreign = vec![("pris".to_string(), Choice::Column(0))];
+        assert!(layout_from_choices("x", "", &header, &foreign).is_err());
+        let none = vec![("grund".to_string(), Choice::Constant("x".into()))];
+        assert!(layout_from_choices("x", "", &header, &none).is_err());
+    }
 }
 
 /// Where the mapping editor starts: the header row, and the rule the synonyms suggest for

@@ -691,3 +691,90 @@ fn detect_layout(tables: &[RawTable], extra: &[Layout]) -> Result<(Layout, Strin
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(path: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+    }
+
+    fn city_options(out: &std::path::Path) -> ConvertOptions {
+        let mut opts = ConvertOptions::new(
+            vec![sample("samples/city-csv/leverantorsfakturor-202405.csv")],
+            out.to_path_buf(),
+        );
+        opts.use_policy(&sample("samples/policy.toml")).unwrap();
+        opts
+    }
+
+    #[test]
+    fn a_plan_names_the_layout_and_each_columns_source_before_any_row_is_converted() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let planned = plan(&city_options(&out)).unwrap();
+        let p = &planned.plan;
+        assert_eq!(p.layout, "city-csv");
+        assert!(!p.inferred);
+        assert_eq!(p.inputs.len(), 1);
+        assert_eq!(p.inputs[0].role, "main");
+        assert_eq!(p.inputs[0].format.delimiter.as_deref(), Some(";"));
+        assert_eq!(p.columns.len(), 15);
+        let col = |c: &str| p.columns.iter().find(|x| x.column == c).unwrap();
+        assert_eq!(col("belopp").source, "column 'belopp'");
+        assert_eq!(
+            col("kopare_id").source,
+            "option --buyer-id (or the profile)"
+        );
+        assert_eq!(col("kopare_id").samples, vec!["2120000142".to_string()]);
+        assert_eq!(col("datum").source, "period (first day of the month)");
+        assert!(col("avtal").source == "none" && !col("avtal").filled);
+        // a supplier is shown as published: a masked one by the marker, its id empty
+        let names = &col("leverantor").samples;
+        let ids = &col("leverantor_id").samples;
+        assert_eq!(names.len(), SAMPLE_ROWS);
+        for (name, id) in names.iter().zip(ids) {
+            if name == crate::protect::PERSON_MARKER {
+                assert!(id.is_empty());
+            }
+            assert!(crate::ident::find_personal_numbers(id).is_empty(), "{id}");
+        }
+        assert!(!out.exists(), "planning writes nothing");
+        let json = serde_json::to_string(p).unwrap();
+        assert!(json.contains("\"layout\":\"city-csv\""));
+        assert!(p.describe().contains("belopp"));
+    }
+
+    #[test]
+    fn a_cancelled_run_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut opts = city_options(&out);
+        opts.progress = Progress::new(|_| {});
+        opts.progress.cancel();
+        let planned = plan(&opts).unwrap();
+        let err = crate::convert::run(planned, &opts).unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(
+            left.iter()
+                .all(|n| n.to_string_lossy().starts_with(".reskontra")),
+            "{left:?}"
+        );
+    }
+
+    #[test]
+    fn the_policy_fills_what_the_options_leave_unset() {
+        let mut opts = ConvertOptions::new(vec![], PathBuf::from("out"));
+        opts.overrides.buyer_name = Some("Annan kommun".into());
+        opts.use_policy(&sample("samples/policy.toml")).unwrap();
+        assert_eq!(opts.overrides.buyer_name.as_deref(), Some("Annan kommun"));
+        assert_eq!(opts.overrides.buyer_id.as_deref(), Some("2120000142"));
+        assert_eq!(opts.overrides.kommun_id.as_deref(), Some("0180"));
+        assert!(opts.policy_path.is_some());
+        assert!(plan(&opts).is_err(), "no inputs");
+    }
+}
