@@ -1178,6 +1178,9 @@ fn every_page_of_a_run_answers_and_an_unknown_run_is_not_found() {
         (format!("/runs/{id}/review"), "Granskning"),
         (format!("/runs/{id}/mapping"), "Kolumnmappning"),
         (format!("/runs/{id}/status"), "\"done\""),
+        ("/year/2024/progress".to_string(), "/year/2024/status"),
+        ("/year/2024".to_string(), "Ingen årsdatamängd är byggd"),
+        ("/year/2024/status".to_string(), "none"),
     ] {
         let r = desk.get(&path);
         assert_eq!(r.status, 200, "{path}");
@@ -1236,4 +1239,61 @@ fn the_fake_numbers_are_what_they_claim() {
             fake_orgnr(seed)
         );
     }
+}
+
+#[test]
+fn every_sample_through_the_desk_publishes_its_golden_csv() {
+    // the workspace's profile is the samples' policy: the desk's runs are then the golden cases
+    let dir = temp();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::copy(root().join("samples/policy.toml"), ws.join("policy.toml")).unwrap();
+    let desk = Desk::start_in(&ws, &[]);
+    let mut checked = 0;
+    for case in std::fs::read_dir(root().join("tests/golden")).unwrap() {
+        let case = case.unwrap().path();
+        let spec: toml::Value =
+            toml::from_str(&std::fs::read_to_string(case.join("case.toml")).unwrap()).unwrap();
+        let args: Vec<&str> = spec["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a.as_str())
+            .collect();
+        if args != ["--policy", "samples/policy.toml"] {
+            continue;
+        }
+        let inputs: Vec<(String, Vec<u8>)> = spec["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let path = root().join(i.as_str().unwrap());
+                (
+                    reskontra::read::file_name(&path),
+                    std::fs::read(&path).unwrap(),
+                )
+            })
+            .collect();
+        let files: Vec<(&str, &[u8])> = inputs
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let id = desk.upload(&files);
+        let status = desk.convert(&id);
+        assert_eq!(status["state"], "done", "{}: {status}", case.display());
+        let expected = files_below(&case.join("expected"));
+        let (name, want) = expected
+            .iter()
+            .find(|(n, _)| n.starts_with("leverantorsreskontra-") && n.ends_with(".csv"))
+            .unwrap();
+        let got = std::fs::read(desk.run_dir(&id).join("out").join(name)).unwrap();
+        assert!(
+            &got == want,
+            "{}: the desk's {name} is not the golden one",
+            case.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 7, "only {checked} cases");
 }
