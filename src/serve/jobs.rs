@@ -47,6 +47,16 @@ impl JobError {
 /// What to do next, in Swedish, by the kind of error.
 pub fn advice(e: &Error) -> String {
     let text = e.to_string();
+    if text.contains("no period was found") {
+        return "Exporten har inga datum och filnamnet ingen månad. Ange månaden (ÅÅÅÅ-MM) under \
+                Val för körningen, spara valen och konvertera igen."
+            .into();
+    }
+    if text.contains("equally well") {
+        return "Flera sparade eller inbyggda mappningar passar exporten lika bra. Välj vilken under \
+                Val för körningen och spara valen."
+            .into();
+    }
     let s = match e {
         Error::Input { .. } | Error::Cell { .. }
             if text.contains("no built-in layout matches") || text.contains("no header row") =>

@@ -227,6 +227,13 @@ async fn home(State(desk): Shared) -> Response {
             esc(&e.to_string())
         )),
     }
+    body.push_str(
+        "<ol class=\"steps\"><li>Fyll i <a href=\"/profile\">profilen</a> (en gång).</li>\
+         <li>Ladda upp månadens export under <a href=\"/upload\">Ny månad</a>.</li>\
+         <li>Kontrollera att kolumnerna hamnar rätt och konvertera.</li>\
+         <li>Granska de maskerade leverantörerna och ladda ner zip-filen.</li>\
+         <li>Publicera filerna i zip-filen på er webbplats eller dataportal.</li></ol>",
+    );
     body.push_str("<p><a class=\"button\" id=\"new-month\" href=\"/upload\">Ny månad</a></p>");
     let runs = ws.runs();
     if runs.is_empty() {
@@ -1016,7 +1023,8 @@ async fn run_result(State(desk): Shared, UrlPath(id): UrlPath<String>) -> Respon
     body.push_str(&format!(
         "<p><a class=\"button\" id=\"download\" href=\"/runs/{id}/download\">Ladda ner filerna att publicera (zip)</a> \
          <a class=\"button secondary\" id=\"review\" href=\"/runs/{id}/review\">Granska maskerade och undantagna ({masked} rader)</a></p>\
-         <p class=\"small\">Zip-filen innehåller bara filerna att publicera och report.json. Granskningslistan (internal/) är endast för internt bruk – publicera den inte.</p>"
+         <p class=\"small\">Zip-filen innehåller bara filerna att publicera och report.json (räkningar och summor, inga personuppgifter): \
+         lägg ut dem på er webbplats eller dataportal. Granskningslistan (internal/) är endast för internt bruk – publicera den inte.</p>"
     ));
     body.push_str("<h2>Kontroll mot specifikationen</h2><div id=\"validation\">");
     match &outcome {

@@ -1297,3 +1297,34 @@ fn every_sample_through_the_desk_publishes_its_golden_csv() {
     }
     assert!(checked >= 7, "only {checked} cases");
 }
+
+#[test]
+fn an_export_without_dates_asks_for_the_month_and_converts_once_it_is_given() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let export =
+        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
+    let id = desk.upload(&[("leverantorsfakturor.csv", &export)]);
+    let status = desk.convert(&id);
+    assert_eq!(status["state"], "failed", "{status}");
+    assert_eq!(status["error"]["exit_code"], 1);
+    let page = desk.get(&format!("/runs/{id}")).text();
+    assert!(page.contains("Ange månaden (ÅÅÅÅ-MM)"), "{page}");
+    assert!(page_message(&page).contains("give --period YYYY-MM"));
+    let r = desk.post_form(
+        &format!("/runs/{id}/settings"),
+        &[
+            ("format", "csv"),
+            ("format", "parquet"),
+            ("period", "2024-05"),
+            ("layout", ""),
+            ("decimal_mark", ""),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(desk.convert(&id)["state"], "done");
+    assert!(desk
+        .get(&format!("/runs/{id}/result"))
+        .text()
+        .contains("Resultat 2024-05"));
+}
