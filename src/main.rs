@@ -47,9 +47,11 @@ enum Command {
     Layout(LayoutCommand),
     /// The publisher's desk: the whole monthly job in a browser, on this computer only
     /// (http://127.0.0.1; the address with its key is the last line printed).
+    #[cfg(feature = "desk")]
     Serve(ServeArgs),
 }
 
+#[cfg(feature = "desk")]
 #[derive(Args)]
 struct ServeArgs {
     /// The port on 127.0.0.1 (default: any free port).
@@ -282,6 +284,7 @@ fn main() -> ExitCode {
         Command::Detect(args) => run_detect(args).map(|()| 0),
         Command::Layout(LayoutCommand::Draft(args)) => run_draft(args).map(|()| 0),
         Command::Layout(LayoutCommand::Check(args)) => run_check(args).map(|()| 0),
+        #[cfg(feature = "desk")]
         Command::Serve(args) => run_serve(args).map(|()| 0),
     };
     match result {
@@ -696,6 +699,7 @@ fn run_check(args: CheckArgs) -> Result<()> {
 }
 
 /// `reskontra serve`: the desk, until the process is stopped.
+#[cfg(feature = "desk")]
 fn run_serve(args: ServeArgs) -> Result<()> {
     let workspace = args
         .workspace
