@@ -1,12 +1,11 @@
 //! Delimited text: delimiter detection and RFC 4180 parsing with the csv crate, of a text read
 //! whole or a piece at a time (the encoding is found and decoded in [`super::encoding`]).
 
-use super::encoding::{decode_file, plan_encoding, TextDecoder, TextEncoding};
+use super::encoding::{plan_encoding, TextDecoder, TextEncoding};
 use super::source::{read_full, survey_and_hash, ByteSource, TextPieces};
 use super::{Cells, RawRow, RawTable, ReadOptions, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use std::borrow::Cow;
-use std::io::Read;
 use std::path::Path;
 
 /// Delimiters tried, in order of preference on a tie.
@@ -452,8 +451,8 @@ pub(super) fn read_head_from(
 /// The line endings of a file's records. The survey counts every line break; when it finds
 /// more than one kind, the file is read again counting only the breaks that end records, as a
 /// line break inside a quoted field (RFC 4180) is a value, not a line ending. (Quotes,
-/// delimiters and line breaks are single ASCII bytes in every encoding read a piece at a time;
-/// UTF-16 text, read whole, keeps the survey's count.)
+/// delimiters and line breaks are single ASCII bytes in every encoding but UTF-16, whose text
+/// keeps the survey's count of the decoded line breaks.)
 fn endings_of_records(
     path: &Path,
     source: &ByteSource,
@@ -467,8 +466,7 @@ fn endings_of_records(
     record_endings(&mut source.open(path)?, delimiter).map_err(|e| Error::io(path, e))
 }
 
-/// Decide a file's encoding from its first bytes, survey it (or, for UTF-16, decode it whole)
-/// and open the stream of its text (the delimiter is set once the first lines are read).
+/// Decide a file's encoding from its first bytes, survey it and open the stream of its text (the delimiter is set once the first lines are read).
 fn open_delimited(
     path: &Path,
     source: &ByteSource,
@@ -490,26 +488,6 @@ fn open_delimited(
         text: TextPieces::new(source, decoder, endings == "CR", size, piece),
         line: 1,
     };
-    if let Some(encoding @ (TextEncoding::Utf16Le | TextEncoding::Utf16Be)) = plan.encoding {
-        // UTF-16 (rare) is decoded whole and then parsed from memory as UTF-8
-        let mut bytes = head;
-        reader
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(path, e))?;
-        let text = decode_file(path, &bytes, forced)?.text;
-        let endings = line_endings(&text);
-        let text = text.into_owned().into_bytes();
-        let text_size = text.len() as u64;
-        let text = Box::new(std::io::Cursor::new(text));
-        return Ok(Opened {
-            encoding,
-            bom: plan.bom,
-            endings,
-            size: bytes.len() as u64,
-            sha256: super::sha256_hex(&bytes),
-            stream: stream(text, TextDecoder::Utf8, endings, text_size),
-        });
-    }
     let told = (&options.progress, source.size(path));
     let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece, told)?;
     let (encoding, endings, size) = survey.finish(path, &plan)?;

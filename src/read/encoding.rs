@@ -302,18 +302,20 @@ pub fn first_visible_char(start: &[u8]) -> Option<char> {
     text.trim_start().chars().next()
 }
 
-/// Turns the bytes of a single-byte encoding (or UTF-8, passed through) into UTF-8 text, a
-/// piece at a time.
-#[derive(Clone)]
+/// Turns the bytes of a file's encoding (UTF-8 passed through) into UTF-8 text, a piece at a
+/// time.
 pub(super) enum TextDecoder {
     /// UTF-8 (already checked): the bytes are the text.
     Utf8,
     /// A single-byte encoding: the character of each byte from 0x80 up (ASCII maps to itself).
     Table(Box<[char; 128]>),
+    /// UTF-16 (checked by the survey): encoding_rs's streaming decoder, which keeps a code
+    /// unit or a surrogate pair cut between pieces for the next one.
+    Utf16(Box<encoding_rs::Decoder>),
 }
 
 impl TextDecoder {
-    /// The decoder for an encoding; `None` for UTF-16 (decoded whole).
+    /// The decoder for an encoding.
     pub(super) fn new(encoding: TextEncoding) -> Option<TextDecoder> {
         let table = |decode: &dyn Fn(u8) -> char| {
             let mut table = Box::new(['\u{fffd}'; 128]);
@@ -324,7 +326,12 @@ impl TextDecoder {
         };
         match encoding {
             TextEncoding::Utf8 => Some(TextDecoder::Utf8),
-            TextEncoding::Utf16Le | TextEncoding::Utf16Be => None,
+            TextEncoding::Utf16Le => Some(TextDecoder::Utf16(Box::new(
+                encoding_rs::UTF_16LE.new_decoder_without_bom_handling(),
+            ))),
+            TextEncoding::Utf16Be => Some(TextDecoder::Utf16(Box::new(
+                encoding_rs::UTF_16BE.new_decoder_without_bom_handling(),
+            ))),
             // the same characters as decoding whole texts with encoding_rs
             TextEncoding::Windows1252 => Some(table(&|b| {
                 let byte = [b];
@@ -341,10 +348,17 @@ impl TextDecoder {
     }
 
     /// Append the text of `bytes` to `out`.
-    pub(super) fn decode_into(&self, bytes: &[u8], out: &mut Vec<u8>) {
-        let TextDecoder::Table(table) = self else {
-            out.extend_from_slice(bytes);
-            return;
+    pub(super) fn decode_into(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        let table = match self {
+            TextDecoder::Utf8 => {
+                out.extend_from_slice(bytes);
+                return;
+            }
+            TextDecoder::Utf16(decoder) => {
+                decode_utf16_piece(decoder, bytes, out, false);
+                return;
+            }
+            TextDecoder::Table(table) => table,
         };
         let mut rest = bytes;
         while !rest.is_empty() {
@@ -359,6 +373,35 @@ impl TextDecoder {
             }
         }
     }
+}
+
+/// Append the UTF-8 text of the next UTF-16 bytes to `out` (a code unit or surrogate pair cut
+/// at the end is kept by the decoder for the next piece; with `last`, it is an error);
+/// whether the bytes were malformed (each malformed sequence becomes U+FFFD).
+fn decode_utf16_piece(
+    decoder: &mut encoding_rs::Decoder,
+    bytes: &[u8],
+    out: &mut Vec<u8>,
+    last: bool,
+) -> bool {
+    let start = out.len();
+    let room = decoder
+        .max_utf8_buffer_length(bytes.len())
+        .unwrap_or(bytes.len() * 3 + 16);
+    out.resize(start + room, 0);
+    let (_, _, written, had_errors) = decoder.decode_to_utf8(bytes, &mut out[start..], last);
+    out.truncate(start + written);
+    had_errors
+}
+
+/// The survey of a UTF-16 file: its text decoded piece by piece, to count line breaks and NUL
+/// characters in the text (not in the code units' bytes) and to find malformed code units.
+struct Utf16Survey {
+    decoder: encoding_rs::Decoder,
+    /// The last piece's text.
+    text: Vec<u8>,
+    /// Whether a malformed code unit was found.
+    malformed: bool,
 }
 
 /// What one pass over a delimited file's bytes finds out, piece by piece: everything about
@@ -382,6 +425,8 @@ pub(super) struct Survey {
     nul: bool,
     /// Whether the body has a byte from 0x80 up.
     high: bool,
+    /// For a UTF-16 file: its text, decoded piece by piece.
+    utf16: Option<Box<Utf16Survey>>,
 }
 
 impl Survey {
@@ -397,6 +442,18 @@ impl Survey {
             after_cr: false,
             nul: false,
             high: false,
+            utf16: match plan.encoding {
+                Some(TextEncoding::Utf16Le) => Some(encoding_rs::UTF_16LE),
+                Some(TextEncoding::Utf16Be) => Some(encoding_rs::UTF_16BE),
+                _ => None,
+            }
+            .map(|e| {
+                Box::new(Utf16Survey {
+                    decoder: e.new_decoder_without_bom_handling(),
+                    text: Vec::new(),
+                    malformed: false,
+                })
+            }),
         }
     }
 
@@ -409,6 +466,16 @@ impl Survey {
             .saturating_sub(before)
             .min(bytes.len() as u64);
         let body = &bytes[skip as usize..];
+        if let Some(mut u) = self.utf16.take() {
+            u.text.clear();
+            u.malformed |= decode_utf16_piece(&mut u.decoder, body, &mut u.text, false);
+            self.nul |= memchr::memchr(0, &u.text).is_some();
+            self.high |= !u.text.is_ascii();
+            self.count_breaks(&u.text);
+            self.body += body.len() as u64;
+            self.utf16 = Some(u);
+            return;
+        }
         if self.check_utf8 && self.not_utf8.is_none() {
             self.check_utf8_piece(body);
         }
@@ -491,6 +558,24 @@ impl Survey {
         if self.check_utf8 && self.not_utf8.is_none() && !self.carry.is_empty() {
             let at = self.body - self.carry.len() as u64;
             self.not_utf8 = Some((at, self.breaks.lf + 1));
+        }
+        if let Some(mut u) = self.utf16.take() {
+            let encoding = plan.encoding.unwrap_or(TextEncoding::Utf16Le);
+            if self.body % 2 == 1 {
+                let message = format!("not valid {}: odd number of bytes", encoding.name());
+                return Err(not_in_encoding(path, &message, encoding));
+            }
+            u.text.clear();
+            // a lead surrogate at the very end is malformed too
+            u.malformed |= decode_utf16_piece(&mut u.decoder, &[], &mut u.text, true);
+            if u.malformed {
+                let message = format!("not valid {}", encoding.name());
+                return Err(not_in_encoding(path, &message, encoding));
+            }
+            if plan.forced && self.nul {
+                return Err(nul_with_forced(path, encoding));
+            }
+            return Ok((encoding, self.breaks.name(), self.size));
         }
         let encoding = match (plan.encoding, self.not_utf8) {
             (Some(TextEncoding::Utf8), Some((at, line))) => {
@@ -581,24 +666,67 @@ mod tests {
         proptest::collection::vec(piece, 1..30).prop_map(|p| p.concat())
     }
 
+    /// UTF-16 files: text of line breaks, NUL, astral characters and a lone surrogate, in
+    /// either byte order, with or without a BOM, sometimes with an odd last byte.
+    fn utf16_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let unit = prop_oneof![
+            Just(vec![u16::from(b'a'), u16::from(b';'), u16::from(b'b')]),
+            Just(vec![0x0D]),
+            Just(vec![0x0A]),
+            Just(vec![0x0D, 0x0A]),
+            Just(vec![0x00E5]),
+            Just(vec![0x0D0A]),
+            Just(vec![0xD834, 0xDD1E]),
+            Just(vec![0xD834]),
+            Just(vec![0x0000]),
+            Just(vec![0xFEFF]),
+        ];
+        (
+            proptest::collection::vec(unit, 1..30),
+            any::<bool>(),
+            any::<bool>(),
+            prop_oneof![8 => Just(false), 1 => Just(true)],
+        )
+            .prop_map(|(units, little, bom, odd)| {
+                let units: Vec<u16> = units.concat();
+                let mut out = Vec::new();
+                if bom {
+                    out.extend_from_slice(if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+                }
+                for u in units {
+                    out.extend_from_slice(&if little {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    });
+                }
+                if odd {
+                    out.push(b'x');
+                }
+                out
+            })
+    }
+
     proptest! {
         /// Surveying a file a few bytes at a time finds what decoding it whole finds: the
         /// encoding, the line endings, the same errors (with the same byte and line).
         #[test]
         fn survey_in_pieces_agrees_with_whole_decoding(
-            bytes in bytes(),
+            bytes in prop_oneof![3 => bytes(), 2 => utf16_bytes()],
             piece in 1usize..9,
-            forced in prop_oneof![Just(None), Just(Some("utf-8")), Just(Some("cp850"))],
+            forced in prop_oneof![
+                Just(None),
+                Just(Some("utf-8")),
+                Just(Some("cp850")),
+                Just(Some("utf-16le")),
+                Just(Some("utf-16be")),
+            ],
         ) {
             let path = Path::new("x.csv");
             let whole = decode_file(path, &bytes, forced)
                 .map(|d| (d.encoding, line_endings(&d.text)))
                 .map_err(|e| e.to_string());
             let plan = plan_encoding(path, &bytes, forced);
-            if let Ok(EncodingPlan { encoding: Some(TextEncoding::Utf16Le | TextEncoding::Utf16Be), .. }) = plan {
-                // decoded whole, not surveyed
-                return Ok(());
-            }
             let surveyed = plan.and_then(|plan| {
                 let mut survey = Survey::new(&plan);
                 for p in bytes.chunks(piece) {
@@ -612,6 +740,27 @@ mod tests {
             prop_assert_eq!(surveyed, whole);
         }
 
+        /// Decoding UTF-16 piece by piece gives the text of decoding it whole (a code unit or a
+        /// surrogate pair may be cut between pieces).
+        #[test]
+        fn utf16_decoding_in_pieces(
+            text in "[a-zå€𝄞;\\r\\n\u{0}]{0,40}",
+            piece in 1usize..9,
+            little in any::<bool>(),
+        ) {
+            let encoding = if little { TextEncoding::Utf16Le } else { TextEncoding::Utf16Be };
+            let bytes: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| if little { u.to_le_bytes() } else { u.to_be_bytes() })
+                .collect();
+            let mut decoder = TextDecoder::new(encoding).unwrap();
+            let mut out = Vec::new();
+            for p in bytes.chunks(piece) {
+                decoder.decode_into(p, &mut out);
+            }
+            prop_assert_eq!(String::from_utf8(out).unwrap(), text);
+        }
+
         /// Decoding a single-byte encoding piece by piece gives the text of decoding it whole.
         #[test]
         fn single_byte_decoding_in_pieces(
@@ -623,7 +772,7 @@ mod tests {
                 Just(TextEncoding::Cp850),
             ],
         ) {
-            let decoder = TextDecoder::new(encoding).unwrap();
+            let mut decoder = TextDecoder::new(encoding).unwrap();
             let mut text = Vec::new();
             for p in bytes.chunks(piece) {
                 decoder.decode_into(p, &mut text);

@@ -586,3 +586,78 @@ fn legacy_xls_converts_like_its_xlsx() {
         assert_eq!(rb["layout"]["name"], name, "{name}");
     }
 }
+
+/// A UTF-16 export is read a piece at a time like any other (code units and surrogate pairs
+/// cut between pieces): its outputs are those of the same text in UTF-8, whatever the piece.
+#[test]
+fn utf16_streams_and_publishes_what_its_utf8_text_does() {
+    let mut text = format!("{CITY_HEADER}\r\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "KS;Kåre Möbler 𝄞 AB {i};5566101233;{i};6110;Möbler € {i};1 000,{:02}\r\n",
+            i % 100
+        ));
+    }
+    let utf8_dir = temp();
+    let (ok, err, utf8_out) =
+        convert_bytes(utf8_dir.path(), "lev-2024-01.csv", text.as_bytes(), &[]);
+    assert!(ok, "{err}");
+    let want = published_csv(&utf8_out);
+    for (little, bom) in [(true, true), (true, false), (false, true)] {
+        let mut bytes = Vec::new();
+        if bom {
+            bytes.extend_from_slice(if little { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+        }
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        for piece in ["7", "4096"] {
+            let dir = temp();
+            let (ok, err, out) = convert_bytes(
+                dir.path(),
+                "lev-2024-01.csv",
+                &bytes,
+                &[
+                    "--read-bytes",
+                    piece,
+                    "--head-rows",
+                    "20",
+                    "--batch-rows",
+                    "64",
+                ],
+            );
+            assert!(ok, "little {little}, bom {bom}, piece {piece}: {err}");
+            assert_eq!(
+                published_csv(&out),
+                want,
+                "little {little}, bom {bom}, piece {piece}"
+            );
+            let r = report(&out);
+            let enc = if little { "UTF-16LE" } else { "UTF-16BE" };
+            assert_eq!(r["inputs"][0]["format"]["encoding"], enc);
+            assert_eq!(r["inputs"][0]["format"]["line_endings"], "CRLF");
+            assert_eq!(r["inputs"][0]["bytes"], bytes.len() as u64);
+        }
+    }
+    // a lone surrogate far into the file is an error naming the encoding, with no output
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let at = bytes.len() - 40;
+    bytes[at..at + 2].copy_from_slice(&0xD834u16.to_le_bytes());
+    let dir = temp();
+    let (ok, err, out) = convert_bytes(
+        dir.path(),
+        "lev-2024-01.csv",
+        &bytes,
+        &["--read-bytes", "7"],
+    );
+    assert!(!ok);
+    assert!(err.contains("not valid UTF-16LE"), "{err}");
+    assert!(!out.exists());
+}
