@@ -1548,7 +1548,14 @@ async fn mapping_submit(
         .into_response();
     };
     if field(&fields, "action") == Some("save") {
-        return match desk.workspace.save_layout(&name, &text) {
+        // the profile must name the layouts folder, or the saved layout is never detected
+        let named = desk.workspace.update_policy(|p| {
+            if p.publisher.layouts.is_none() {
+                p.publisher.layouts = Some(PathBuf::from("layouts"));
+            }
+            Ok(())
+        });
+        return match named.and_then(|()| desk.workspace.save_layout(&name, &text)) {
             Ok(_) => {
                 let mut settings = desk.workspace.run_settings(&run);
                 settings.layout = None;

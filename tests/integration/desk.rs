@@ -1328,3 +1328,36 @@ fn an_export_without_dates_asks_for_the_month_and_converts_once_it_is_given() {
         .text()
         .contains("Resultat 2024-05"));
 }
+
+#[test]
+fn a_saved_layout_is_detected_even_when_the_profile_did_not_name_the_layouts_folder() {
+    let dir = temp();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    // a profile copied from elsewhere, without `layouts`
+    std::fs::copy(root().join("samples/policy.toml"), ws.join("policy.toml")).unwrap();
+    let desk = Desk::start_in(&ws, &[]);
+    let id = desk.upload(&[("ekonomi-2024-05.csv", unknown_export(5).as_bytes())]);
+    let mut fields = unknown_mapping_fields();
+    fields.push(("action", "save"));
+    assert_eq!(
+        desk.post_form(&format!("/runs/{id}/mapping"), &fields)
+            .status,
+        303
+    );
+    let policy = reskontra::protect::Policy::load(&ws.join("policy.toml")).unwrap();
+    assert_eq!(
+        policy.publisher.layouts.as_deref(),
+        Some(Path::new("layouts"))
+    );
+    assert_eq!(
+        policy.allow.names,
+        vec!["Skolbuss Öst HB".to_string()],
+        "the rest of the profile stays"
+    );
+    let next = desk.upload(&[("ekonomi-2024-06.csv", unknown_export(6).as_bytes())]);
+    assert!(desk
+        .get(&format!("/runs/{next}"))
+        .text()
+        .contains("<strong>var-ekonomi</strong>"));
+}
