@@ -82,6 +82,12 @@ impl Workspace {
             let d = root.join(dir);
             std::fs::create_dir_all(&d).map_err(io(&d))?;
         }
+        // the workspace holds exports with personal data: only its owner may open it
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700));
+        }
         let root = std::fs::canonicalize(root).map_err(io(root))?;
         let ws = Workspace {
             root,
@@ -371,6 +377,12 @@ mod tests {
             assert!(ws.run_dir(bad).is_none(), "{bad}");
         }
         assert!(ws.policy_path().exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(ws.root()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "only the owner opens the workspace");
+        }
         let p = ws.policy().unwrap();
         assert_eq!(p.publisher.layouts.as_deref(), Some(Path::new("layouts")));
     }
