@@ -24,60 +24,9 @@ use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::mem::take;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-/// A callback told how the run advances (for a progress display).
-#[derive(Clone, Default)]
-pub struct Progress(Option<std::sync::Arc<StageCallback>>);
-
-/// How a run advances.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgressEvent<'a> {
-    /// A stage starts (its name).
-    Stage(&'a str),
-    /// This much of the current input is converted (or checked), out of `whole` (bytes of a
-    /// delimited or JSON file, else rows).
-    Done {
-        /// Converted so far.
-        part: u64,
-        /// All of it.
-        whole: u64,
-    },
-}
-
-/// The function a [`Progress`] calls with each event.
-pub type StageCallback = dyn Fn(ProgressEvent<'_>) + Send + Sync;
-
-impl Progress {
-    /// A progress callback.
-    pub fn new(f: impl Fn(ProgressEvent<'_>) + Send + Sync + 'static) -> Progress {
-        Progress(Some(std::sync::Arc::new(f)))
-    }
-
-    /// Tell that a stage starts.
-    pub(crate) fn stage(&self, name: &str) {
-        if let Some(f) = &self.0 {
-            f(ProgressEvent::Stage(name));
-        }
-    }
-
-    /// Tell how much of the current input is done.
-    pub(crate) fn done(&self, part: u64, whole: u64) {
-        if let Some(f) = &self.0 {
-            f(ProgressEvent::Done { part, whole });
-        }
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "Progress(on)"
-        } else {
-            "Progress(off)"
-        })
-    }
-}
+pub use crate::progress::{Progress, ProgressEvent, StageCallback};
 
 /// Everything `convert` needs.
 #[derive(Debug, Clone)]
@@ -341,29 +290,7 @@ fn detect_layout(tables: &[RawTable], extra: &[Layout]) -> Result<(Layout, Strin
     }
 }
 
-/// A path relative to `base` (both made absolute), with forward slashes.
-pub fn relative_path(path: &Path, base: &Path) -> String {
-    let abs = |p: &Path| {
-        std::fs::canonicalize(p).unwrap_or_else(|_| {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        })
-    };
-    let path = abs(path);
-    let base = abs(base);
-    let pc: Vec<Component> = path.components().collect();
-    let bc: Vec<Component> = base.components().collect();
-    let common = pc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = Vec::new();
-    for _ in common..bc.len() {
-        parts.push("..".into());
-    }
-    for c in &pc[common..] {
-        parts.push(c.as_os_str().to_string_lossy().into_owned());
-    }
-    parts.join("/")
-}
+pub use crate::paths::relative_path;
 
 fn file_entry(path: &Path, report_dir: &Path) -> Result<(String, String, u64)> {
     let (sha256, size) = crate::read::sha256_file(path).map_err(|e| Error::io(path, e))?;
@@ -903,7 +830,7 @@ fn write_stream(
     }
     let sha256 = writer.finish()?;
     let hits = match format {
-        Format::Parquet | Format::Xlsx => Some(crate::validate::personal_number_hits(path)?),
+        Format::Parquet | Format::Xlsx => Some(crate::scan::personal_number_hits(path)?),
         _ => scan_texts.then_some(hits),
     };
     Ok(Written {

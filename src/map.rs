@@ -11,17 +11,7 @@ use polars::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Names of the bookkeeping columns that travel with the data through the stages.
-pub mod meta {
-    /// Source file name.
-    pub const FILE: &str = "_file";
-    /// Source line or sheet row.
-    pub const ROW: &str = "_row";
-    /// Whether the row is flagged secret in the source.
-    pub const SECRET: &str = "_secret";
-    /// Why a row is rejected (null when it is not).
-    pub const REJECT: &str = "_reject";
-}
+pub use crate::batch::meta;
 
 /// Values that come from options (or the policy file) rather than from the data.
 #[derive(Debug, Clone, Default)]
@@ -404,7 +394,7 @@ fn cell_value<'a>(
                 return Some(v);
             };
             // a personal number must not be cut in two by the split
-            let v = crate::ident::redact_personal_numbers(&v, crate::protect::NUMBER_MARKER).0;
+            let v = crate::ident::redact_personal_numbers(&v, crate::ident::NUMBER_MARKER).0;
             match split {
                 SplitPart::Code => split_code_text(&v).0.map(Cow::Owned),
                 SplitPart::Text => split_code_text(&v).1.map(Cow::Owned),
@@ -679,10 +669,8 @@ fn row_meta<'a>(
                 (!keep.iter().any(|k| k.eq_ignore_ascii_case(v))).then(|| {
                     // a status value is shown, but never a personal number in it
                     let shown: String = v.chars().take(40).collect();
-                    let (shown, _) = crate::ident::redact_personal_numbers(
-                        &shown,
-                        crate::protect::NUMBER_MARKER,
-                    );
+                    let (shown, _) =
+                        crate::ident::redact_personal_numbers(&shown, crate::ident::NUMBER_MARKER);
                     format!("{name} is '{shown}', not {}", keep.join("/"))
                 })
             });

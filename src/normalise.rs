@@ -4,10 +4,10 @@
 //! nothing is dropped here.
 
 use crate::amount::AmountReader;
+use crate::batch::meta;
 use crate::date::{parse_date_with, DateRules};
 use crate::error::Result;
 use crate::ident::{classify_id, contains_personal_number, IdKind};
-use crate::map::meta;
 use crate::spec::{self, COLUMNS};
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -41,17 +41,7 @@ impl NormaliseInfo {
     }
 }
 
-/// The days from 1970-01-01 to a date (polars' `Date` representation).
-pub fn days_since_epoch(date: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    i32::try_from((date - epoch).num_days()).unwrap_or(i32::MIN)
-}
-
-/// The date of a polars `Date` value.
-pub fn date_from_days(days: i32) -> NaiveDate {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    epoch + chrono::Duration::days(i64::from(days))
-}
+pub use crate::date::{date_from_days, days_since_epoch};
 
 /// Bytes that may be white space other than a single space: ASCII tab to CR, or the first
 /// byte of U+0085, U+00A0, U+1680, U+2000.., U+3000, U+FEFF in UTF-8 (Swedish letters start

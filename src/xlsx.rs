@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::read::workbook::{cell_text, float_text};
 use crate::spec::COLUMNS;
-use crate::write::SpecTable;
+use crate::texts::SpecTable;
 use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, Workbook, XlsxError};
 use std::io::{Read, Seek};
@@ -408,7 +408,7 @@ mod tests {
     fn table(rows: &[[&'static str; 15]]) -> SpecTable<'static> {
         let columns = (0..COLUMNS.len())
             .map(|j| {
-                crate::write::SpecColumn::Texts(
+                crate::texts::SpecColumn::Texts(
                     rows.iter()
                         .map(|r| std::borrow::Cow::Borrowed(r[j]))
                         .collect(),
@@ -503,7 +503,7 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tmp"), e))?;
         let mut sink = XlsxSink::create(&dir.path().join("t.xlsx"))?;
         let rows = |n: u64| SpecTable {
-            columns: vec![crate::write::SpecColumn::Made {
+            columns: vec![crate::texts::SpecColumn::Made {
                 text: String::new(),
                 ends: vec![0; n as usize],
             }],

@@ -7,6 +7,7 @@ mod errors;
 mod exact;
 mod fuzz_regressions;
 mod golden;
+mod layers;
 mod loss;
 mod outdir;
 mod privacy;
