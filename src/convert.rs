@@ -5,13 +5,14 @@
 //! check has passed, so a failed run leaves the output folder as it was.
 
 use crate::amount::{AmountReader, DecimalMark, FileConvention, Mark};
+use crate::batch::{Action, Batch, Col};
 use crate::date::{DateRules, Period};
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, IdKind};
 use crate::layout::{detect, find_header, DetectRule, Detection, Layout};
-use crate::map::{map_tables, meta, Lookups, MapInfo, Overrides};
+use crate::map::{map_tables, Lookups, MapInfo, Overrides};
 use crate::normalise::{self, normalise, FileRules, NormaliseInfo};
-use crate::protect::{cols, protect, Policy, PrivacyInfo};
+use crate::protect::{protect, Policy, PrivacyInfo};
 use crate::read::RawRow;
 use crate::read::{file_name, read_table_head, RawTable, ReadOptions};
 use crate::report::{
@@ -305,9 +306,8 @@ struct Split {
 }
 
 fn split(df: &DataFrame) -> Result<Split> {
-    let rejected_mask = df.column(meta::REJECT)?.is_not_null();
-    let rejected_mask = rejected_mask;
-    let withhold = df.column(cols::ACTION)?.str()?.equal("withhold");
+    let rejected_mask = df.rejected()?;
+    let withhold = df.action_is(Action::Withhold)?;
     let withheld_mask = &withhold & &!&rejected_mask;
     let published_mask = !&(&withhold | &rejected_mask);
     Ok(Split {
@@ -694,15 +694,14 @@ impl Totals {
         self.sums.published += normalise::cents_sum(&parts.published)?;
         self.sums.withheld += normalise::cents_sum(&parts.withheld)?;
         self.sums.rejected += normalise::cents_sum(&parts.rejected)?;
-        for r in parts.rejected.column(meta::REJECT)?.str()?.iter().flatten() {
+        for r in parts.rejected.reject_texts()?.iter().flatten() {
             *self.rejected_by_reason.entry(r.to_string()).or_insert(0) += 1;
         }
         self.published_months = widen(self.published_months, &parts.published)?;
         self.all_months = widen(self.all_months, df)?;
         self.is_municipality |= parts
             .published
-            .column("kopare_id")?
-            .str()?
+            .texts(Col::KopareId)?
             .iter()
             .flatten()
             .any(|id| id.starts_with("212"));
@@ -766,9 +765,9 @@ impl Totals {
 
 /// Count the months of a frame's dated rows.
 fn tally_months(months: &mut crate::date::MonthTally, df: &DataFrame) -> Result<()> {
-    let files = df.column(meta::FILE)?.str()?;
-    let rows = df.column(meta::ROW)?.u64()?;
-    let days = df.column("datum")?.date()?.physical();
+    let files = df.files()?;
+    let rows = df.rows()?;
+    let days = df.days()?;
     let mut last: Option<(i32, chrono::NaiveDate)> = None;
     for ((file, row), day) in files.iter().zip(rows.iter()).zip(days.iter()) {
         let (Some(file), Some(row), Some(day)) = (file, row, day) else {
@@ -1332,17 +1331,17 @@ struct ReviewGroups(BTreeMap<(String, String, String, String), (u64, i128)>);
 impl ReviewGroups {
     /// Count the masked and withheld rows of a batch (rejected rows are in rejected.csv).
     fn add(&mut self, df: &DataFrame) -> Result<()> {
-        let rejected = df.column(meta::REJECT)?.is_not_null();
-        let reasons = df.column(cols::REASON)?.str()?;
-        let actions = df.column(cols::ACTION)?.str()?;
-        let names = df.column(cols::RAW_NAME)?.str()?;
-        let ids = df.column(cols::RAW_ID)?.str()?;
+        let rejected = df.rejected()?;
+        let reasons = df.texts(Col::Privacy)?;
+        let names = df.texts(Col::RawName)?;
+        let ids = df.texts(Col::RawId)?;
+        let actions = df.actions()?;
         let cents = normalise::cents(df)?;
         for (i, amount) in cents.iter().enumerate() {
             let Some(reason) = reasons.get(i).filter(|_| !rejected.get(i).unwrap_or(false)) else {
                 continue;
             };
-            let action = if actions.get(i) == Some("withhold") {
+            let action = if actions.get(i) == Some(Action::Withhold) {
                 "withheld"
             } else {
                 "masked"
@@ -1394,9 +1393,9 @@ type RawCells = std::collections::HashMap<(String, u64), String>;
 
 /// Collect the raw cells of the rows that are rejected, so that the source tables can be freed.
 fn raw_cells_of_rejected(df: &DataFrame, tables: &[SourceTable]) -> Result<RawCells> {
-    let reasons = df.column(meta::REJECT)?.str()?;
-    let files = df.column(meta::FILE)?.str()?;
-    let rows = df.column(meta::ROW)?.u64()?;
+    let reasons = df.reject_texts()?;
+    let files = df.files()?;
+    let rows = df.rows()?;
     let wanted: std::collections::HashSet<(&str, u64)> = (0..df.height())
         .filter(|i| reasons.get(*i).is_some())
         .map(|i| (files.get(i).unwrap_or(""), rows.get(i).unwrap_or(0)))
@@ -1424,9 +1423,9 @@ fn rejected_header() -> String {
 /// The lines of `internal/rejected.csv` for a batch's rejected rows: source, reason and raw
 /// cells.
 fn rejected_rows(df: &DataFrame, raw: &RawCells) -> Result<String> {
-    let files = df.column(meta::FILE)?.str()?;
-    let rows = df.column(meta::ROW)?.u64()?;
-    let reasons = df.column(meta::REJECT)?.str()?;
+    let files = df.files()?;
+    let rows = df.rows()?;
+    let reasons = df.reject_texts()?;
     let mut out = String::new();
     for i in 0..df.height() {
         let file = files.get(i).unwrap_or("");

@@ -3,7 +3,7 @@
 //!
 //! The rules are in `SPEC.md` (Privacy); the decisions for each case are in [`decide`].
 
-use crate::batch::meta;
+use crate::batch::{column, Action, Batch, Col};
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, redact_personal_numbers, IdKind, PersonalKind};
 pub use crate::names::{has_legal_form, is_person_shaped};
@@ -12,8 +12,6 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-pub use crate::batch::cols;
 
 /// The default marker for a masked supplier name.
 pub const PERSON_MARKER: &str = "[innehåller personuppgifter]";
@@ -314,24 +312,19 @@ type SupplierRef<'a> = (Option<&'a str>, Option<&'a str>);
 /// Apply the privacy rules to a normalised frame.
 pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, PrivacyInfo)> {
     let raw_names = df
-        .column("leverantor")?
+        .col(Col::Leverantor)?
         .clone()
-        .with_name(cols::RAW_NAME.into());
+        .with_name(Col::RawName.named());
     let raw_ids = df
-        .column("leverantor_id")?
+        .col(Col::LeverantorId)?
         .clone()
-        .with_name(cols::RAW_ID.into());
+        .with_name(Col::RawId.named());
     let names = raw_names.str()?.clone();
     let ids = raw_ids.str()?.clone();
-    let secret: Vec<bool> = df
-        .column(meta::SECRET)?
-        .bool()?
-        .iter()
-        .map(|v| v.unwrap_or(false))
-        .collect();
+    let secret: Vec<bool> = df.secret()?.iter().map(|v| v.unwrap_or(false)).collect();
     // rows already rejected are neither published nor withheld: they get a decision but are
     // not counted under a privacy reason (rejected.csv holds them)
-    let rejected = df.column(meta::REJECT)?.is_not_null();
+    let rejected = df.rejected()?;
     let height = df.height();
     // one decision per distinct supplier; rows refer to it by index
     let mut decisions: Vec<Decision> = Vec::new();
@@ -355,10 +348,10 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         };
         last = Some((key, index));
         let (index, action, reason) = match &decisions[index] {
-            Decision::Withhold(r) => (index, "withhold", Some(*r)),
-            _ if secret[i] => (SECRET, "withhold", Some(Reason::Secret)),
-            Decision::Mask(r) => (index, "publish", Some(*r)),
-            Decision::Publish { .. } => (index, "publish", None),
+            Decision::Withhold(r) => (index, Action::Withhold, Some(*r)),
+            _ if secret[i] => (SECRET, Action::Withhold, Some(Reason::Secret)),
+            Decision::Mask(r) => (index, Action::Publish, Some(*r)),
+            Decision::Publish { .. } => (index, Action::Publish, None),
         };
         if let Some(r) = reason.filter(|_| !rejected.get(i).unwrap_or(false)) {
             info.by_reason.entry(r.key().to_string()).or_default().rows += 1;
@@ -368,7 +361,7 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
                 .insert((key.0.map(str::to_string), key.1.map(str::to_string)));
         }
         row_decision.push(index);
-        actions.push(action);
+        actions.push(action.key());
         reasons.push(reason.map(Reason::key));
     }
     let marker = policy.person_marker.as_str();
@@ -391,10 +384,10 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
     }
     df.with_column(raw_names)?;
     df.with_column(raw_ids)?;
-    df.with_column(Column::new("leverantor".into(), &out_names))?;
-    df.with_column(Column::new("leverantor_id".into(), &out_ids))?;
-    df.with_column(Column::new(cols::ACTION.into(), &actions))?;
-    df.with_column(Column::new(cols::REASON.into(), &reasons))?;
+    df.put(Col::Leverantor, column(Col::Leverantor, &out_names))?;
+    df.put(Col::LeverantorId, column(Col::LeverantorId, &out_ids))?;
+    df.put(Col::Action, column(Col::Action, &actions))?;
+    df.put(Col::Privacy, column(Col::Privacy, &reasons))?;
     // the columns are scanned independently: half of them on a second thread
     let (first, second) = SCANNED_COLUMNS.split_at(SCANNED_COLUMNS.len() / 2);
     let scan = |columns: &[&'static str]| -> Result<Vec<(&'static str, Redacted)>> {

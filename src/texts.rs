@@ -3,6 +3,7 @@
 //! formula injection). The writers ([`crate::write`], [`crate::xlsx`]) take them from here.
 
 use crate::amount::push_ore;
+use crate::batch::{Batch, Col};
 use crate::date::date_from_days;
 use crate::error::Result;
 use crate::spec::{COLUMNS, TEXT_COLUMNS};
@@ -211,16 +212,15 @@ fn spec_table_with(
     let mut guarded = 0u64;
     let mut columns = Vec::with_capacity(COLUMNS.len());
     let mut changed = Vec::with_capacity(COLUMNS.len());
-    for name in COLUMNS {
-        let column = df.column(name)?;
+    for c in Col::SPEC {
         let before = guarded;
-        let texts = match name {
-            "belopp" | "datum" if !format_numbers => SpecColumn::default(),
-            "belopp" => SpecColumn::made(column.decimal()?.physical().iter(), push_ore),
-            "datum" => {
+        let texts = match c {
+            Col::Belopp | Col::Datum if !format_numbers => SpecColumn::default(),
+            Col::Belopp => SpecColumn::made(df.ore()?.iter(), push_ore),
+            Col::Datum => {
                 // dates repeat: each distinct day is formatted once
                 let mut last: Option<(i32, String)> = None;
-                SpecColumn::made(column.date()?.physical().iter(), |out, days| {
+                SpecColumn::made(df.days()?.iter(), |out, days| {
                     if last.as_ref().is_none_or(|(seen, _)| *seen != days) {
                         let mut text = String::with_capacity(10);
                         push_date(&mut text, days);
@@ -232,9 +232,9 @@ fn spec_table_with(
                 })
             }
             _ => {
-                let texts = column.str()?;
+                let texts = df.texts(c)?;
                 let guard = formula_guard
-                    && (TEXT_COLUMNS.contains(&name) || name == "kopare")
+                    && (TEXT_COLUMNS.contains(&c.name()) || c == Col::Kopare)
                     && texts.iter().flatten().any(is_formula_like);
                 if guard {
                     let guarded_texts: Vec<Cow<'_, str>> = texts

@@ -2,6 +2,7 @@
 //! Parquet types), into a staging folder that is moved into place only when the whole run
 //! has succeeded.
 
+use crate::batch::{Batch, Col};
 use crate::error::{Error, Result};
 use crate::spec::{COLUMNS, HEADER};
 use polars::prelude::*;
@@ -128,16 +129,14 @@ fn end_json(out: &mut impl Write, rows: u64) -> std::io::Result<()> {
 /// (the frame's own columns, unless the formula guard changed some texts).
 pub fn parquet_frame(table: &SpecTable<'_>, df: &DataFrame) -> Result<DataFrame> {
     let mut columns = Vec::with_capacity(COLUMNS.len());
-    for (i, name) in COLUMNS.iter().enumerate() {
-        let column = match *name {
-            "belopp" | "datum" => df.column(name)?.clone(),
+    for (i, c) in Col::SPEC.into_iter().enumerate() {
+        let column = match c {
+            Col::Belopp | Col::Datum => df.col(c)?.clone(),
             // unchanged and without nulls (nulls are written as empty texts, as in the CSV)
-            _ if !table.changed[i] && df.column(name)?.null_count() == 0 => {
-                df.column(name)?.clone()
-            }
+            _ if !table.changed[i] && df.col(c)?.null_count() == 0 => df.col(c)?.clone(),
             _ => {
                 let texts: Vec<&str> = table.columns[i].iter().collect();
-                Column::new((*name).into(), texts)
+                crate::batch::column(c, texts)
             }
         };
         columns.push(column);
