@@ -6,8 +6,11 @@
 //! row is an [`Action`], why a row is rejected a [`Reject`]. The frame stores their keys (the
 //! texts the outputs show), so the outputs read as before.
 
+use crate::date::DateError;
 use crate::error::Result;
+use crate::rules::{self, Rejection};
 use polars::prelude::*;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A column of the batch: one of the 15 spec columns or a bookkeeping column.
@@ -170,8 +173,9 @@ impl Action {
     }
 }
 
-/// Why a row is rejected. Its text (the [`fmt::Display`]) is what `rejected.csv` and the
-/// report's counts show; [`Reject::rule`] is the key of the spec rule it breaks.
+/// Why a row is rejected. Its text (the [`fmt::Display`], from the catalogue of
+/// [`crate::rules`]) is what `rejected.csv` and the report's counts show; [`Reject::rule_key`]
+/// is the key of the spec rule it breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reject {
     /// The source line does not split into the header's columns (the reader's words).
@@ -193,8 +197,8 @@ pub enum Reject {
     AmountIsPersonalNumber,
     /// No date.
     EmptyDate,
-    /// The date cannot be read (the date parser's words).
-    Date(String),
+    /// The date cannot be read, or is no ledger's (the date parser's words).
+    Date(DateError),
     /// The buyer's id in the data is not an organisation number.
     BuyerId,
     /// A mandatory value is empty.
@@ -202,40 +206,62 @@ pub enum Reject {
 }
 
 impl Reject {
-    /// The key of the rule the row breaks.
-    pub fn rule(&self) -> &'static str {
+    /// The catalogue's entry for the case: its text and the rule the row breaks.
+    pub fn rejection(&self) -> &'static Rejection {
         match self {
-            Reject::Broken(_) => "field_count",
-            Reject::Filtered { .. } => "status_filter",
-            Reject::EmptyAmount => "belopp_empty",
-            Reject::Amount(_) => "belopp_format",
-            Reject::AmountIsPersonalNumber => "personal_number",
-            Reject::EmptyDate => "datum_empty",
-            Reject::Date(_) => "datum_format",
-            Reject::BuyerId => "kopare_id_format",
-            Reject::EmptyMandatory(_) => "mandatory_empty",
+            Reject::Broken(_) => &rules::REJECT_FIELD_COUNT,
+            Reject::Filtered { .. } => &rules::REJECT_STATUS,
+            Reject::EmptyAmount => &rules::REJECT_EMPTY_AMOUNT,
+            Reject::Amount(_) => &rules::REJECT_AMOUNT,
+            Reject::AmountIsPersonalNumber => &rules::REJECT_AMOUNT_PERSONAL_NUMBER,
+            Reject::EmptyDate => &rules::REJECT_EMPTY_DATE,
+            Reject::Date(DateError::OutOfRange) => &rules::REJECT_DATE_RANGE,
+            Reject::Date(_) => &rules::REJECT_DATE,
+            Reject::BuyerId => &rules::REJECT_BUYER_ID,
+            Reject::EmptyMandatory(_) => &rules::REJECT_EMPTY_MANDATORY,
         }
+    }
+
+    /// The key of the rule the row breaks (`belopp_format`, `konto_text_missing`, ...): the
+    /// key `validate` reports for the same rule.
+    pub fn rule_key(&self) -> Cow<'static, str> {
+        let column = match self {
+            Reject::EmptyAmount | Reject::Amount(_) => Col::Belopp,
+            Reject::EmptyDate | Reject::Date(_) => Col::Datum,
+            Reject::BuyerId => Col::KopareId,
+            Reject::EmptyMandatory(c) => *c,
+            // rules about no column in particular
+            Reject::Broken(_) | Reject::Filtered { .. } | Reject::AmountIsPersonalNumber => {
+                return Cow::Borrowed(self.rejection().rule.key)
+            }
+        };
+        self.rejection().rule.key_for(column.name())
     }
 }
 
 impl fmt::Display for Reject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.rejection().text;
         match self {
+            // the reader's words are the text
             Reject::Broken(reason) => f.write_str(reason),
             Reject::Filtered {
                 column,
                 shown,
                 kept,
-            } => write!(f, "{column} is '{shown}', not {kept}"),
-            Reject::EmptyAmount => f.write_str("belopp: empty amount"),
-            Reject::Amount(why) => write!(f, "belopp: {why}"),
-            Reject::AmountIsPersonalNumber => {
-                f.write_str("belopp: looks like a personal identity number")
-            }
-            Reject::EmptyDate => f.write_str("datum: empty date"),
-            Reject::Date(why) => write!(f, "datum: {why}"),
-            Reject::BuyerId => f.write_str("kopare_id: not a valid organisation number"),
-            Reject::EmptyMandatory(col) => write!(f, "{col}: empty mandatory value"),
+            } => f.write_str(
+                &text
+                    .replace("{column}", column)
+                    .replace("{value}", shown)
+                    .replace("{kept}", kept),
+            ),
+            Reject::Amount(why) => f.write_str(&text.replace("{detail}", why)),
+            Reject::Date(why) => f.write_str(&text.replace("{detail}", &why.to_string())),
+            Reject::EmptyMandatory(col) => f.write_str(&text.replace("{column}", col.name())),
+            Reject::EmptyAmount
+            | Reject::AmountIsPersonalNumber
+            | Reject::EmptyDate
+            | Reject::BuyerId => f.write_str(text),
         }
     }
 }

@@ -194,7 +194,7 @@ fn parse_dates(texts: &StringChunked, rules: DateRules) -> Vec<DateOutcome> {
             }
             let parsed = match parse_date_with(text, rules) {
                 Ok(d) => Ok((days_since_epoch(d.date), d.month_only)),
-                Err(e) => Err(Reject::Date(e.to_string())),
+                Err(e) => Err(Reject::Date(e)),
             };
             last = Some((text, parsed.clone()));
             parsed

@@ -174,17 +174,9 @@ impl RowChecker {
         for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
             if values[i].is_none_or(is_blank) {
                 if *column == "leverantor_id" {
-                    findings.warning(
-                        "leverantor_id_empty",
-                        "leverantor_id is empty (a masked supplier, or none in the source)",
-                        n,
-                    );
+                    findings.rule(&rules::LEVERANTOR_ID_EMPTY, column, n);
                 } else {
-                    findings.error(
-                        &format!("{column}_missing"),
-                        &format!("mandatory {column} is empty"),
-                        n,
-                    );
+                    findings.rule(&rules::MISSING, column, n);
                 }
             }
         }
@@ -194,11 +186,7 @@ impl RowChecker {
             && !is_organisation_number(kopare_id)
             && !matches!(classify_id(kopare_id), IdKind::Organisation(ref t) if t == kopare_id)
         {
-            findings.error(
-                "kopare_id_format",
-                "kopare_id is not a valid 10-digit organisation number",
-                n,
-            );
+            findings.rule(&rules::KOPARE_ID_FORMAT, "kopare_id", n);
         }
         let lev_id = get("leverantor_id");
         if !lev_id.is_empty() && !is_organisation_number(lev_id) {
@@ -206,41 +194,29 @@ impl RowChecker {
                 IdKind::Organisation(ref t) if t == lev_id => {}
                 IdKind::Foreign(ref f) if f == lev_id => {}
                 IdKind::Personal(_) => {} // reported by the privacy check below
-                _ => findings.error(
-                    "leverantor_id_format",
-                    "leverantor_id is not a valid 10-digit organisation number or foreign id",
-                    n,
-                ),
+                _ => findings.rule(&rules::LEVERANTOR_ID_FORMAT, "leverantor_id", n),
             }
         }
         let belopp = get("belopp");
         if !belopp.is_empty() {
             if has_many_decimals(belopp) {
-                findings.warning("belopp_decimals", "belopp has more than 2 decimals", n);
+                findings.rule(&rules::BELOPP_DECIMALS, "belopp", n);
             } else if !is_amount(belopp) {
-                findings.error(
-                    "belopp_format",
-                    "belopp is not a point-decimal amount with 2 decimals (-?digits.dd)",
-                    n,
-                );
+                findings.rule(&rules::BELOPP_FORMAT, "belopp", n);
             }
         }
         let datum = get("datum");
         if !datum.is_empty() {
             match is_iso_date(datum) {
-                None => findings.error("datum_format", "datum is not a real date YYYY-MM-DD", n),
+                None => findings.rule(&rules::DATUM_FORMAT, "datum", n),
                 Some(d) if !crate::date::YEARS.contains(&chrono::Datelike::year(&d)) => {
-                    findings.error("datum_range", "datum is before 1900 or after 2100", n)
+                    findings.rule(&rules::DATUM_RANGE, "datum", n)
                 }
                 Some(d) => {
                     if let Some((first, last)) = period {
                         let p = Period::of(d);
                         if p < first || p > last {
-                            findings.warning(
-                                "datum_outside_period",
-                                "datum is outside the period in the file name",
-                                n,
-                            );
+                            findings.rule(&rules::DATUM_OUTSIDE_PERIOD, "datum", n);
                         }
                     }
                 }
@@ -248,53 +224,35 @@ impl RowChecker {
         }
         let kommun = get("kommun_id");
         if !kommun.is_empty() && !spec::is_municipality_code(kommun) {
-            findings.error(
-                "kommun_id",
-                "kommun_id is not one of the 290 municipality codes",
-                n,
-            );
+            findings.rule(&rules::KOMMUN_ID, "kommun_id", n);
         }
         let kopare = get("kopare");
         match &self.buyer {
             None => self.buyer = Some((kopare_id.to_string(), kopare.to_string())),
-            Some((id, name)) if id != kopare_id || name != kopare => findings.error(
-                "buyer_not_constant",
-                "kopare_id/kopare differ from the first row",
-                n,
-            ),
+            Some((id, name)) if id != kopare_id || name != kopare => {
+                findings.rule(&rules::BUYER_NOT_CONSTANT, "kopare", n)
+            }
             Some(_) => {}
         }
         for (i, value) in values.iter().enumerate() {
             let Some(v) = value else { continue };
             if contains_personal_number(v) {
-                findings.error(
-                    "personal_number",
-                    &format!("a personal identity number in {}", COLUMNS[i]),
-                    n,
-                );
+                findings.rule(&rules::PERSONAL_NUMBER, COLUMNS[i], n);
             }
             let is_text = spec::TEXT_COLUMNS.contains(&COLUMNS[i]) || COLUMNS[i] == "kopare";
             // a lone `-` (a placeholder for "none") runs nothing in a spreadsheet
             if is_text && is_formula_like(v) && v.trim() != "-" {
-                findings.warning(
-                    "formula_like",
-                    &format!("{} starts with =, +, -, @ or a control character (spreadsheet formula risk)", COLUMNS[i]),
-                    n,
-                );
+                findings.rule(&rules::FORMULA_LIKE, COLUMNS[i], n);
             }
         }
         let name = get("leverantor");
         if lev_id.is_empty() && is_person_shaped(name) {
-            findings.error(
-                "person_name",
-                "leverantor is written as a person's name (SURNAME;FIRSTNAME or Surname, Firstname)",
-                n,
-            );
+            findings.rule(&rules::PERSON_NAME, "leverantor", n);
         }
         let hash =
             std::hash::BuildHasher::hash_one(&foldhash::quality::FixedState::default(), values);
         if !self.seen.insert(hash) {
-            findings.warning("duplicate_row", "the row repeats an earlier row exactly", n);
+            findings.rule(&rules::DUPLICATE_ROW, "", n);
         }
     }
 }

@@ -132,11 +132,9 @@ pub(super) fn csv_rows(
             return Ok(());
         }
         if r.cells.len() != *width {
-            findings.error(
-                "field_count",
-                &format!("the row does not have as many fields as the header ({width})"),
-                Some(r.line),
-            );
+            let rule = &rules::FIELD_COUNT;
+            let message = rule.message.replace("{width}", &width.to_string());
+            findings.add(rule.severity, rule.key, &message, Some(r.line));
         }
         let values: Vec<Option<&str>> = positions
             .iter()

@@ -2,16 +2,6 @@
 
 use super::*;
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The file does not follow the specification.
-    Error,
-    /// The file follows it, but something needs a look.
-    Warning,
-}
-
 /// How many row numbers are kept per finding.
 pub const ROWS_SHOWN: usize = 10;
 
@@ -114,10 +104,7 @@ impl Outcome {
                 s.push_str(&format!("  error: {u}\n"));
             }
             for finding in &f.findings {
-                let level = match finding.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
+                let level = finding.severity.key();
                 let rows = if finding.rows.is_empty() {
                     String::new()
                 } else {
@@ -178,6 +165,16 @@ impl Findings {
                 f.rows.push(r);
             }
         }
+    }
+
+    /// A finding of a catalogued rule: its key, severity and message (`{column}` filled in).
+    pub(super) fn rule(&mut self, rule: &Rule, column: &str, row: Option<u64>) {
+        self.add(
+            rule.severity,
+            &rule.key_for(column),
+            &rule.message_for(column),
+            row,
+        );
     }
 
     pub(super) fn error(&mut self, check: &str, message: &str, row: Option<u64>) {

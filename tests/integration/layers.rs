@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "leaf",
         &[
             "amount", "batch", "chars", "date", "error", "ident", "names", "paths", "progress",
-            "spec", "staging",
+            "rules", "spec", "staging",
         ],
     ),
     ("readers", &["infer", "layout", "read", "table"]),
