@@ -26,12 +26,32 @@
 //! reads every `src/**/*.rs` for `crate::` paths (comments left out), builds the graph of
 //! top-level modules, and fails on a module without a layer, an import upward, a cycle, or a
 //! difference between its layer table and this one.
+//!
+//! # Checking published files
+//!
+//! The rules a published file's rows are checked by are [`rules::RULES`]; `validate` reports
+//! each finding under its rule's key:
+//!
+//! ```no_run
+//! # #[cfg(feature = "pipeline")]
+//! # fn main() -> reskontra::Result<()> {
+//! use reskontra::validate::{files_to_validate, validate_files, Severity};
+//! use std::path::PathBuf;
+//!
+//! let files = files_to_validate(&[PathBuf::from("out")])?;
+//! let outcome = validate_files(&files)?;
+//! for file in &outcome.files {
+//!     for finding in file.findings.iter().filter(|f| f.severity == Severity::Error) {
+//!         println!("{}: {} [{}]", file.file.display(), finding.message, finding.check);
+//!     }
+//! }
+//! std::process::exit(i32::from(outcome.exit_code()));
+//! # }
+//! # #[cfg(not(feature = "pipeline"))]
+//! # fn main() {}
+//! ```
 
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
-#![warn(missing_docs)]
+// the lints (no unwrap, expect or panic; documented public items) are Cargo.toml's [lints]
 
 pub mod amount;
 #[cfg(feature = "pipeline")]

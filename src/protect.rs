@@ -168,11 +168,6 @@ impl Reason {
             Reason::Secret => "secret",
         }
     }
-
-    /// Whether rows with this reason are withheld (not published at all).
-    pub fn withholds(self) -> bool {
-        matches!(self, Reason::DenyList | Reason::Secret)
-    }
 }
 
 /// What happens to one supplier.

@@ -62,13 +62,6 @@ pub use crate::texts::{
     is_formula_like, parquet_texts, spec_table, SpecColumn, SpecTable, SpecTexts,
 };
 
-/// The spec CSV: UTF-8 without BOM, LF, the exact header.
-pub fn write_csv(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
-    out.write_all(HEADER.as_bytes())?;
-    out.write_all(b"\n")?;
-    write_csv_rows(table, out)
-}
-
 /// The CSV lines of a table's rows (no header).
 fn write_csv_rows(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
     let mut line = String::new();
@@ -88,12 +81,6 @@ pub fn csv_line(line: &mut String, row: &[&str]) {
         line.push_str(&csv_field(v));
     }
     line.push('\n');
-}
-
-/// The spec JSON: an array of objects with the 15 keys in order, one object per line.
-pub fn write_json(table: &SpecTable, out: &mut impl Write) -> std::io::Result<()> {
-    write_json_rows(table, out, 0)?;
-    end_json(out, table.height() as u64)
 }
 
 /// The JSON objects of a table's rows, after `before` rows already written: the array opens

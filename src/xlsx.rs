@@ -21,18 +21,6 @@ pub const SHEET: &str = "leverantorsreskontra";
 /// The rows an Excel sheet holds, the header row included.
 pub const SHEET_ROWS: u64 = 1_048_576;
 
-/// The identifier columns: digits whose leading zeros matter, written as text cells with the
-/// text number format `@` (so Excel does not turn them into numbers).
-pub const ID_COLUMNS: [&str; 7] = [
-    "kopare_id",
-    "verifikationsnummer",
-    "leverantor_id",
-    "konto_nr",
-    "fakturanummer",
-    "kommun_id",
-    "s_kod_nr",
-];
-
 /// The creation time written into every workbook (`docProps/core.xml`): a fixed one, so that the
 /// same rows give the same bytes.
 const CREATED: (u16, u8, u8) = (2000, 1, 1);
