@@ -1,6 +1,9 @@
 //! Writes a synthetic municipality-report Excel export of N rows for the benchmark:
 //! `cargo run --release --example bench_excel -- 70000 OUT.xlsx`
 
+// an example: a failed step may stop it with a message (Cargo.toml's [lints] deny this in the library)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use reskontra::ident::luhn_check_digit;
 use rust_xlsxwriter::Workbook;
 

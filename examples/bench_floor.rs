@@ -7,6 +7,9 @@
 //! OUT_STEM.parquet; `bench_floor --read-only FILE.csv` only reads a spec CSV (`,`) as strings,
 //! the floor of `reskontra validate`.
 
+// an example: a failed step may stop it with a message (Cargo.toml's [lints] deny this in the library)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use polars::prelude::*;
 
 fn read_strings(path: &str, separator: u8) -> PolarsResult<DataFrame> {

@@ -5,12 +5,13 @@
 //! check has passed, so a failed run leaves the output folder as it was.
 
 use crate::amount::{AmountReader, DecimalMark, FileConvention, Mark};
+use crate::batch::{Action, Batch, Col};
 use crate::date::{DateRules, Period};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::map::{map_tables, meta, Lookups, MapInfo};
+use crate::map::{map_tables, Lookups, MapInfo};
 use crate::normalise::{self, normalise, FileRules, NormaliseInfo};
-use crate::protect::{cols, protect, PrivacyInfo};
+use crate::protect::{protect, PrivacyInfo};
 use crate::read::file_name;
 use crate::read::RawRow;
 use crate::report::{
@@ -22,7 +23,7 @@ use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::mem::take;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 pub use crate::plan::{
     assign, check_buyer_id, check_kommun_id, check_period, plan, recognised_by, Assignment,
@@ -30,29 +31,7 @@ pub use crate::plan::{
 };
 pub use crate::progress::{Progress, ProgressEvent, StageCallback};
 
-/// A path relative to `base` (both made absolute), with forward slashes.
-pub fn relative_path(path: &Path, base: &Path) -> String {
-    let abs = |p: &Path| {
-        std::fs::canonicalize(p).unwrap_or_else(|_| {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        })
-    };
-    let path = abs(path);
-    let base = abs(base);
-    let pc: Vec<Component> = path.components().collect();
-    let bc: Vec<Component> = base.components().collect();
-    let common = pc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = Vec::new();
-    for _ in common..bc.len() {
-        parts.push("..".into());
-    }
-    for c in &pc[common..] {
-        parts.push(c.as_os_str().to_string_lossy().into_owned());
-    }
-    parts.join("/")
-}
+pub use crate::paths::relative_path;
 
 fn file_entry(path: &Path, report_dir: &Path) -> Result<(String, String, u64)> {
     let (sha256, size) = crate::read::sha256_file(path).map_err(|e| Error::io(path, e))?;
@@ -67,9 +46,8 @@ struct Split {
 }
 
 fn split(df: &DataFrame) -> Result<Split> {
-    let rejected_mask = df.column(meta::REJECT)?.is_not_null();
-    let rejected_mask = rejected_mask;
-    let withhold = df.column(cols::ACTION)?.str()?.equal("withhold");
+    let rejected_mask = df.rejected()?;
+    let withhold = df.action_is(Action::Withhold)?;
     let withheld_mask = &withhold & &!&rejected_mask;
     let published_mask = !&(&withhold | &rejected_mask);
     Ok(Split {
@@ -405,15 +383,14 @@ impl Totals {
         self.sums.published += normalise::cents_sum(&parts.published)?;
         self.sums.withheld += normalise::cents_sum(&parts.withheld)?;
         self.sums.rejected += normalise::cents_sum(&parts.rejected)?;
-        for r in parts.rejected.column(meta::REJECT)?.str()?.iter().flatten() {
+        for r in parts.rejected.reject_texts()?.iter().flatten() {
             *self.rejected_by_reason.entry(r.to_string()).or_insert(0) += 1;
         }
         self.published_months = widen(self.published_months, &parts.published)?;
         self.all_months = widen(self.all_months, df)?;
         self.is_municipality |= parts
             .published
-            .column("kopare_id")?
-            .str()?
+            .texts(Col::KopareId)?
             .iter()
             .flatten()
             .any(|id| id.starts_with("212"));
@@ -477,9 +454,9 @@ impl Totals {
 
 /// Count the months of a frame's dated rows.
 fn tally_months(months: &mut crate::date::MonthTally, df: &DataFrame) -> Result<()> {
-    let files = df.column(meta::FILE)?.str()?;
-    let rows = df.column(meta::ROW)?.u64()?;
-    let days = df.column("datum")?.date()?.physical();
+    let files = df.files()?;
+    let rows = df.rows()?;
+    let days = df.days()?;
     let mut last: Option<(i32, chrono::NaiveDate)> = None;
     for ((file, row), day) in files.iter().zip(rows.iter()).zip(days.iter()) {
         let (Some(file), Some(row), Some(day)) = (file, row, day) else {
@@ -541,7 +518,7 @@ fn write_stream(
     }
     let sha256 = writer.finish()?;
     let hits = match format {
-        Format::Parquet | Format::Xlsx => Some(crate::validate::personal_number_hits(path)?),
+        Format::Parquet | Format::Xlsx => Some(crate::scan::personal_number_hits(path)?),
         _ => scan_texts.then_some(hits),
     };
     Ok(Written {
@@ -1044,17 +1021,17 @@ struct ReviewGroups(BTreeMap<(String, String, String, String), (u64, i128)>);
 impl ReviewGroups {
     /// Count the masked and withheld rows of a batch (rejected rows are in rejected.csv).
     fn add(&mut self, df: &DataFrame) -> Result<()> {
-        let rejected = df.column(meta::REJECT)?.is_not_null();
-        let reasons = df.column(cols::REASON)?.str()?;
-        let actions = df.column(cols::ACTION)?.str()?;
-        let names = df.column(cols::RAW_NAME)?.str()?;
-        let ids = df.column(cols::RAW_ID)?.str()?;
+        let rejected = df.rejected()?;
+        let reasons = df.texts(Col::Privacy)?;
+        let names = df.texts(Col::RawName)?;
+        let ids = df.texts(Col::RawId)?;
+        let actions = df.actions()?;
         let cents = normalise::cents(df)?;
         for (i, amount) in cents.iter().enumerate() {
             let Some(reason) = reasons.get(i).filter(|_| !rejected.get(i).unwrap_or(false)) else {
                 continue;
             };
-            let action = if actions.get(i) == Some("withhold") {
+            let action = if actions.get(i) == Some(Action::Withhold) {
                 "withheld"
             } else {
                 "masked"
@@ -1106,9 +1083,9 @@ type RawCells = std::collections::HashMap<(String, u64), String>;
 
 /// Collect the raw cells of the rows that are rejected, so that the source tables can be freed.
 fn raw_cells_of_rejected(df: &DataFrame, tables: &[SourceTable]) -> Result<RawCells> {
-    let reasons = df.column(meta::REJECT)?.str()?;
-    let files = df.column(meta::FILE)?.str()?;
-    let rows = df.column(meta::ROW)?.u64()?;
+    let reasons = df.reject_texts()?;
+    let files = df.files()?;
+    let rows = df.rows()?;
     let wanted: std::collections::HashSet<(&str, u64)> = (0..df.height())
         .filter(|i| reasons.get(*i).is_some())
         .map(|i| (files.get(i).unwrap_or(""), rows.get(i).unwrap_or(0)))
@@ -1136,9 +1113,9 @@ fn rejected_header() -> String {
 /// The lines of `internal/rejected.csv` for a batch's rejected rows: source, reason and raw
 /// cells.
 fn rejected_rows(df: &DataFrame, raw: &RawCells) -> Result<String> {
-    let files = df.column(meta::FILE)?.str()?;
-    let rows = df.column(meta::ROW)?.u64()?;
-    let reasons = df.column(meta::REJECT)?.str()?;
+    let files = df.files()?;
+    let rows = df.rows()?;
+    let reasons = df.reject_texts()?;
     let mut out = String::new();
     for i in 0..df.height() {
         let file = files.get(i).unwrap_or("");
@@ -1152,4 +1129,39 @@ fn rejected_rows(df: &DataFrame, raw: &RawCells) -> Result<String> {
         ]));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn city_options(out: &std::path::Path) -> ConvertOptions {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut opts = ConvertOptions::new(
+            vec![root.join("samples/city-csv/leverantorsfakturor-202405.csv")],
+            out.to_path_buf(),
+        );
+        opts.use_policy(&root.join("samples/policy.toml")).unwrap();
+        opts
+    }
+
+    #[test]
+    fn a_cancelled_run_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut opts = city_options(&out);
+        opts.progress = Progress::new(|_| {});
+        opts.progress.cancel();
+        let planned = plan(&opts).unwrap();
+        let err = run(planned, &opts).unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(
+            left.iter()
+                .all(|n| n.to_string_lossy().starts_with(".reskontra")),
+            "{left:?}"
+        );
+    }
 }

@@ -4,10 +4,10 @@
 
 use crate::amount::ore_text;
 use crate::amount::{parse_amount, DecimalMark};
-use crate::convert::Progress;
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
+use crate::progress::Progress;
 use crate::read::{file_name, sha256_file};
 use crate::spec::{self, COLUMNS};
 use crate::validate::validate_csv_file_with;
@@ -552,7 +552,7 @@ fn month_table(rows: &[csv::StringRecord]) -> SpecTable<'_> {
 /// Read a written workbook back and fail if a cell holds a personal identity number (the
 /// inputs were validated; this is the same independent scan as `convert` runs).
 fn scan_workbook(path: &Path, rel: &str) -> Result<()> {
-    let hits = crate::validate::personal_number_hits(path)?;
+    let hits = crate::scan::personal_number_hits(path)?;
     if hits > 0 {
         return Err(Error::Privacy(format!(
             "{rel} would contain {hits} cells with a personal identity number"
@@ -708,7 +708,7 @@ fn build_in(
         inputs: monthly
             .iter()
             .map(|m| DatasetInput {
-                path: crate::convert::relative_path(&m.path, &opts.out),
+                path: crate::paths::relative_path(&m.path, &opts.out),
                 sha256: m.sha256.clone(),
             })
             .collect(),

@@ -450,6 +450,18 @@ fn months_apart(a: Period, b: Period) -> i32 {
     (index(a) - index(b)).abs()
 }
 
+/// The days from 1970-01-01 to a date (polars' `Date` representation).
+pub fn days_since_epoch(date: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    i32::try_from((date - epoch).num_days()).unwrap_or(i32::MIN)
+}
+
+/// The date of a polars `Date` value.
+pub fn date_from_days(days: i32) -> NaiveDate {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    epoch + chrono::Duration::days(i64::from(days))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

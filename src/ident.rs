@@ -632,6 +632,9 @@ fn vat_prefix_before(before: &str) -> Option<usize> {
     (is_se && word_ends).then_some(s_at)
 }
 
+/// The default marker for a personal number removed from text.
+pub const NUMBER_MARKER: &str = "[personnummer borttaget]";
+
 /// Replace every personal number in `text` by `marker`; returns the new text and how many were
 /// replaced. A `SE` prefix glued to a replaced number is removed with it.
 pub fn redact_personal_numbers(text: &str, marker: &str) -> (String, usize) {

@@ -364,8 +364,7 @@ pub fn fit(rule: &DetectRule, header: &[String]) -> Fit {
     }
 }
 
-/// How many leading rows are searched for the header.
-pub const HEADER_SEARCH_ROWS: usize = 50;
+pub use crate::read::HEADER_SEARCH_ROWS;
 
 /// A layout matched to a header row of a table.
 #[derive(Debug, Clone)]

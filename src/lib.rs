@@ -5,14 +5,57 @@
 //! [`read`] → [`table`] → [`map`] → [`normalise`] → [`protect`] → [`write`](mod@write) → [`report`],
 //! orchestrated by [`convert`]. [`validate`] checks published files. The parsers
 //! ([`amount`], [`date`], [`ident`]) do no I/O.
+//!
+//! # Layers
+//!
+//! The modules form four layers. A module imports only from its own layer and the layers
+//! below it, and the imports have no cycle:
+//!
+//! | layer | modules | what they hold |
+//! |---|---|---|
+//! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], [`rules`], [`spec`], [`staging`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress; no module of the crate above them |
+//! | 2 readers | [`infer`], [`layout`], [`read`], [`table`] | reading an export: its encoding and format, its header, its layout |
+//! | 3 stages | [`map`], [`normalise`], [`protect`], `report`, `scan`, `texts`, `write`, `xlsx` | one batch through the pipeline, the published files and the privacy scan of them |
+//! | 4 commands | `convert`, `dataset`, `plan`, `serve`, `validate`, `verify` | what the binary's commands run, each over the layers below |
+//!
+//! The binary (`src/main.rs`) sits on top: it owns the command line (clap), the progress bar
+//! (indicatif) and the allocator. A new module goes into the lowest layer whose modules it
+//! needs; if it needs one above its own, the shared item moves down instead.
+//!
+//! To check: `cargo test --test integration layers`. The test (`tests/integration/layers.rs`)
+//! reads every `src/**/*.rs` for `crate::` paths (comments left out), builds the graph of
+//! top-level modules, and fails on a module without a layer, an import upward, a cycle, or a
+//! difference between its layer table and this one.
+//!
+//! # Checking published files
+//!
+//! The rules a published file's rows are checked by are [`rules::RULES`]; `validate` reports
+//! each finding under its rule's key:
+//!
+//! ```no_run
+//! # #[cfg(feature = "pipeline")]
+//! # fn main() -> reskontra::Result<()> {
+//! use reskontra::validate::{files_to_validate, validate_files, Severity};
+//! use std::path::PathBuf;
+//!
+//! let files = files_to_validate(&[PathBuf::from("out")])?;
+//! let outcome = validate_files(&files)?;
+//! for file in &outcome.files {
+//!     for finding in file.findings.iter().filter(|f| f.severity == Severity::Error) {
+//!         println!("{}: {} [{}]", file.file.display(), finding.message, finding.check);
+//!     }
+//! }
+//! std::process::exit(i32::from(outcome.exit_code()));
+//! # }
+//! # #[cfg(not(feature = "pipeline"))]
+//! # fn main() {}
+//! ```
 
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
-#![warn(missing_docs)]
+// the lints (no unwrap, expect or panic; documented public items) are Cargo.toml's [lints]
 
 pub mod amount;
+#[cfg(feature = "pipeline")]
+pub mod batch;
 pub mod chars;
 #[cfg(feature = "pipeline")]
 pub mod convert;
@@ -25,8 +68,10 @@ pub mod infer;
 pub mod layout;
 #[cfg(feature = "pipeline")]
 pub mod map;
+pub mod names;
 #[cfg(feature = "pipeline")]
 pub mod normalise;
+pub mod paths;
 #[cfg(feature = "pipeline")]
 pub mod plan;
 pub mod progress;
@@ -35,11 +80,16 @@ pub mod protect;
 pub mod read;
 #[cfg(feature = "pipeline")]
 pub mod report;
+pub mod rules;
+#[cfg(feature = "pipeline")]
+pub mod scan;
 #[cfg(feature = "desk")]
 pub mod serve;
 pub mod spec;
 pub mod staging;
 pub mod table;
+#[cfg(feature = "pipeline")]
+pub mod texts;
 #[cfg(feature = "pipeline")]
 pub mod validate;
 #[cfg(feature = "pipeline")]

@@ -1,6 +1,7 @@
 //! Stage 3: map source columns to the 15 spec columns by a layout, into a polars DataFrame
 //! of raw text (typing happens in the normalise stage).
 
+use crate::batch::{column, Col, Reject};
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::layout::{find_column, ColumnRule, Layout, SplitPart};
@@ -10,18 +11,6 @@ use crate::table::SourceTable;
 use polars::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// Names of the bookkeeping columns that travel with the data through the stages.
-pub mod meta {
-    /// Source file name.
-    pub const FILE: &str = "_file";
-    /// Source line or sheet row.
-    pub const ROW: &str = "_row";
-    /// Whether the row is flagged secret in the source.
-    pub const SECRET: &str = "_secret";
-    /// Why a row is rejected (null when it is not).
-    pub const REJECT: &str = "_reject";
-}
 
 /// Values that come from options (or the policy file) rather than from the data.
 #[derive(Debug, Clone, Default)]
@@ -404,7 +393,7 @@ fn cell_value<'a>(
                 return Some(v);
             };
             // a personal number must not be cut in two by the split
-            let v = crate::ident::redact_personal_numbers(&v, crate::protect::NUMBER_MARKER).0;
+            let v = crate::ident::redact_personal_numbers(&v, crate::ident::NUMBER_MARKER).0;
             match split {
                 SplitPart::Code => split_code_text(&v).0.map(Cow::Owned),
                 SplitPart::Text => split_code_text(&v).1.map(Cow::Owned),
@@ -556,9 +545,9 @@ fn build_columns(
 }
 
 /// Positions of the targets that the map stage treats specially.
-const LEVERANTOR: usize = 3;
-const LEVERANTOR_ID: usize = 4;
-const DATUM: usize = 8;
+const LEVERANTOR: usize = Col::Leverantor.position();
+const LEVERANTOR_ID: usize = Col::LeverantorId.position();
+const DATUM: usize = Col::Datum.position();
 
 /// The raw cells of a row joined for review files.
 pub fn raw_line(cells: &Cells) -> String {
@@ -625,8 +614,8 @@ pub fn map_tables<'a>(
         .iter()
         .map(|i| files.get(*i as usize).map(String::as_str))
         .collect();
-    columns.push(file.with_name(meta::FILE.into()).into_column());
-    columns.push(Column::new(meta::ROW.into(), &meta.row));
+    columns.push(file.with_name(Col::File.named()).into_column());
+    columns.push(column(Col::Row, &meta.row));
     columns.extend(build_columns(
         &plans,
         layout,
@@ -634,8 +623,8 @@ pub fn map_tables<'a>(
         &meta.register_hit,
         &constants,
     )?);
-    columns.push(Column::new(meta::SECRET.into(), &meta.secret));
-    columns.push(Column::new(meta::REJECT.into(), &meta.reject));
+    columns.push(column(Col::Secret, &meta.secret));
+    columns.push(column(Col::Reject, &meta.reject));
     Ok((DataFrame::new(meta.row.len(), columns)?, info))
 }
 
@@ -679,11 +668,14 @@ fn row_meta<'a>(
                 (!keep.iter().any(|k| k.eq_ignore_ascii_case(v))).then(|| {
                     // a status value is shown, but never a personal number in it
                     let shown: String = v.chars().take(40).collect();
-                    let (shown, _) = crate::ident::redact_personal_numbers(
-                        &shown,
-                        crate::protect::NUMBER_MARKER,
-                    );
-                    format!("{name} is '{shown}', not {}", keep.join("/"))
+                    let (shown, _) =
+                        crate::ident::redact_personal_numbers(&shown, crate::ident::NUMBER_MARKER);
+                    Reject::Filtered {
+                        column: name.to_string(),
+                        shown,
+                        kept: keep.join("/"),
+                    }
+                    .to_string()
                 })
             });
             let mut missed: Option<&str> = None;
@@ -706,7 +698,11 @@ fn row_meta<'a>(
         }
         for broken in &table.broken {
             meta.register_hit.push(None);
-            meta.push(broken.row.line, false, Some(broken.reason.clone()));
+            meta.push(
+                broken.row.line,
+                false,
+                Some(Reject::Broken(broken.reason.clone()).to_string()),
+            );
         }
     }
     info.register = register.map(|_| counts);
@@ -732,9 +728,8 @@ fn register_entry<'a>(
 }
 
 fn needs_period(layout: &Layout, sources: &[(Source, Option<&'static str>)]) -> bool {
-    let idx = COLUMNS.iter().position(|c| *c == "datum").unwrap_or(8);
-    matches!(sources[idx].0, Source::Missing)
-        && rule_for(layout, "datum").is_some_and(|r| r.from_period)
+    matches!(sources[DATUM].0, Source::Missing)
+        && rule_for(layout, Col::Datum.name()).is_some_and(|r| r.from_period)
 }
 
 /// The columns that options set for every row, by column index.
@@ -762,19 +757,19 @@ fn check_mandatory_sources(
     overrides: &Overrides,
 ) -> Result<()> {
     for (i, (source, _)) in sources.iter().enumerate() {
-        let target = COLUMNS[i];
+        let target = Col::SPEC[i];
         // leverantor_id may be absent: the privacy rules decide from the name
         if !matches!(source, Source::Missing)
-            || !crate::spec::is_mandatory(target)
-            || target == "leverantor_id"
+            || !crate::spec::is_mandatory(target.name())
+            || target == Col::LeverantorId
         {
             continue;
         }
-        let rule = rule_for(layout, target);
+        let rule = rule_for(layout, target.name());
         let covered = match target {
-            "kopare_id" => overrides.buyer_id.is_some(),
-            "kopare" => overrides.buyer_name.is_some(),
-            "datum" => rule.is_some_and(|r| r.from_period),
+            Col::KopareId => overrides.buyer_id.is_some(),
+            Col::Kopare => overrides.buyer_name.is_some(),
+            Col::Datum => rule.is_some_and(|r| r.from_period),
             // lookups that were not given are reported in map_tables
             _ => rule.is_some_and(|r| r.lookup.is_some()),
         };
@@ -782,11 +777,11 @@ fn check_mandatory_sources(
             continue;
         }
         let message = match (target, rule) {
-            ("kopare_id", _) => {
+            (Col::KopareId, _) => {
                 "the buyer's organisation number (kopare_id) is not in the data: give --buyer-id"
                     .to_string()
             }
-            ("kopare", _) => {
+            (Col::Kopare, _) => {
                 "the buyer's name (kopare) is not in the data: give --buyer-name".to_string()
             }
             (_, Some(r)) if !r.names.is_empty() => format!(

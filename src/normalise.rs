@@ -4,10 +4,10 @@
 //! nothing is dropped here.
 
 use crate::amount::AmountReader;
+use crate::batch::{column, Batch, Col, Reject};
 use crate::date::{parse_date_with, DateRules};
 use crate::error::Result;
 use crate::ident::{classify_id, contains_personal_number, IdKind};
-use crate::map::meta;
 use crate::spec::{self, COLUMNS};
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -41,17 +41,7 @@ impl NormaliseInfo {
     }
 }
 
-/// The days from 1970-01-01 to a date (polars' `Date` representation).
-pub fn days_since_epoch(date: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    i32::try_from((date - epoch).num_days()).unwrap_or(i32::MIN)
-}
-
-/// The date of a polars `Date` value.
-pub fn date_from_days(days: i32) -> NaiveDate {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    epoch + chrono::Duration::days(i64::from(days))
-}
+pub use crate::date::{date_from_days, days_since_epoch};
 
 /// Bytes that may be white space other than a single space: ASCII tab to CR, or the first
 /// byte of U+0085, U+00A0, U+1680, U+2000.., U+3000, U+FEFF in UTF-8 (Swedish letters start
@@ -152,8 +142,8 @@ fn clean_text(df: DataFrame) -> Result<DataFrame> {
 }
 
 /// A text column's values, borrowed, with empty texts as `None`.
-fn texts(df: &DataFrame, name: &str) -> Result<StringChunked> {
-    Ok(df.column(name)?.str()?.clone())
+fn texts(df: &DataFrame, c: Col) -> Result<StringChunked> {
+    Ok(df.texts(c)?.clone())
 }
 
 fn non_empty(v: Option<&str>) -> Option<&str> {
@@ -162,7 +152,7 @@ fn non_empty(v: Option<&str>) -> Option<&str> {
 
 /// An amount in öre, whether it was rounded and whether it had the other decimal mark; or
 /// why it is rejected.
-type AmountOutcome = Result<(i128, bool, bool), String>;
+type AmountOutcome = Result<(i128, bool, bool), Reject>;
 
 /// Each amount in öre (and whether it was rounded or had the other mark), or why it is
 /// rejected, read in order by the file's amount reader.
@@ -174,18 +164,16 @@ fn parse_amounts(texts: &StringChunked, reader: &mut AmountReader) -> Vec<Amount
         .map(non_empty)
         .map(|v| match v.map(|s| (s, reader.read(s))) {
             // an amount whose digits form a personal number is not published as money
-            Some((s, Ok(_))) if contains_personal_number(s) => {
-                Err("belopp: looks like a personal identity number".into())
-            }
+            Some((s, Ok(_))) if contains_personal_number(s) => Err(Reject::AmountIsPersonalNumber),
             Some((_, Ok(a))) => Ok((crate::amount::to_ore(a.value), a.rounded, a.other_mark)),
-            Some((_, Err(e))) => Err(format!("belopp: {e}")),
-            None => Err("belopp: empty amount".into()),
+            Some((_, Err(e))) => Err(Reject::Amount(e.to_string())),
+            None => Err(Reject::EmptyAmount),
         })
         .collect()
 }
 
 /// A date as days since 1970-01-01 and whether only a month was given, or why it is rejected.
-type DateOutcome = Result<(i32, bool), String>;
+type DateOutcome = Result<(i32, bool), Reject>;
 
 /// Each date as days since 1970-01-01 (and whether only a month was given), or why it is
 /// rejected.
@@ -197,7 +185,7 @@ fn parse_dates(texts: &StringChunked, rules: DateRules) -> Vec<DateOutcome> {
         .map(non_empty)
         .map(|v| {
             let Some(text) = v else {
-                return Err("datum: empty date".into());
+                return Err(Reject::EmptyDate);
             };
             if let Some((seen, parsed)) = &last {
                 if *seen == text {
@@ -206,7 +194,7 @@ fn parse_dates(texts: &StringChunked, rules: DateRules) -> Vec<DateOutcome> {
             }
             let parsed = match parse_date_with(text, rules) {
                 Ok(d) => Ok((days_since_epoch(d.date), d.month_only)),
-                Err(e) => Err(format!("datum: {e}")),
+                Err(e) => Err(Reject::Date(e)),
             };
             last = Some((text, parsed.clone()));
             parsed
@@ -215,9 +203,9 @@ fn parse_dates(texts: &StringChunked, rules: DateRules) -> Vec<DateOutcome> {
 }
 
 /// Record the first reason a row is rejected.
-fn reject(reasons: &mut [Option<String>], row: usize, reason: impl FnOnce() -> String) {
+fn reject(reasons: &mut [Option<String>], row: usize, reason: impl FnOnce() -> Reject) {
     if reasons[row].is_none() {
-        reasons[row] = Some(reason());
+        reasons[row] = Some(reason().to_string());
     }
 }
 
@@ -233,7 +221,7 @@ pub struct FileRules {
 
 /// The raw `belopp` texts of a mapped frame (to learn the file's decimal convention from).
 pub fn amount_texts(df: &DataFrame) -> Result<StringChunked> {
-    texts(df, "belopp")
+    texts(df, Col::Belopp)
 }
 
 /// Normalise a mapped frame. Returns the frame with `belopp` as `Decimal(38, 2)`, `datum` as
@@ -243,16 +231,15 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
     let height = df.height();
     let mut info = NormaliseInfo::default();
     let mut reasons: Vec<Option<String>> = df
-        .column(meta::REJECT)?
-        .str()?
+        .reject_texts()?
         .iter()
         .map(|v| v.map(str::to_string))
         .collect();
 
     // amounts (exact decimals, rounded half away from zero) are parsed on a second thread while
     // this one parses the dates; reasons are merged afterwards in the same order as before
-    let belopp_texts = texts(&df, "belopp")?;
-    let datum_texts = texts(&df, "datum")?;
+    let belopp_texts = texts(&df, Col::Belopp)?;
+    let datum_texts = texts(&df, Col::Datum)?;
     let date_rules = rules.dates;
     let reader = &mut rules.amounts;
     let (amounts, dates) = std::thread::scope(|s| {
@@ -291,9 +278,9 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
     }
 
     // the buyer's organisation number
-    let mut buyer = StringChunkedBuilder::new("kopare_id".into(), height);
+    let mut buyer = StringChunkedBuilder::new(Col::KopareId.named(), height);
     let mut last: Option<(&str, IdKind)> = None;
-    let buyer_texts = texts(&df, "kopare_id")?;
+    let buyer_texts = texts(&df, Col::KopareId)?;
     for (i, v) in buyer_texts.iter().map(non_empty).enumerate() {
         let Some(raw) = v else {
             buyer.append_null();
@@ -306,18 +293,16 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
         match last.as_ref().map(|(_, kind)| kind) {
             Some(IdKind::Organisation(ten)) => buyer.append_value(ten),
             _ => {
-                reject(&mut reasons, i, || {
-                    "kopare_id: not a valid organisation number".into()
-                });
+                reject(&mut reasons, i, || Reject::BuyerId);
                 buyer.append_null();
             }
         }
     }
 
     // municipality code: four digits, one of the 290 (like the buyer, the same on most rows)
-    let mut kommun = StringChunkedBuilder::new("kommun_id".into(), height);
+    let mut kommun = StringChunkedBuilder::new(Col::KommunId.named(), height);
     let mut last: Option<(&str, Option<String>)> = None;
-    let kommun_texts = texts(&df, "kommun_id")?;
+    let kommun_texts = texts(&df, Col::KommunId)?;
     for v in kommun_texts.iter().map(non_empty) {
         let Some(raw) = v else {
             kommun.append_null();
@@ -332,7 +317,7 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
     }
 
     // account numbers: digits kept as text, spaces removed
-    let konto_texts = texts(&df, "konto_nr")?;
+    let konto_texts = texts(&df, Col::KontoNr)?;
     let konto_has_spaces = konto_texts
         .iter()
         .flatten()
@@ -346,25 +331,25 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
     });
 
     // mandatory values (leverantor and leverantor_id are the protect stage's business)
-    for name in [
-        "kopare_id",
-        "kopare",
-        "verifikationsnummer",
-        "konto_nr",
-        "konto_text",
+    for c in [
+        Col::KopareId,
+        Col::Kopare,
+        Col::Verifikationsnummer,
+        Col::KontoNr,
+        Col::KontoText,
     ] {
-        let values = df.column(name)?.str()?;
+        let values = df.texts(c)?;
         for (i, v) in values.iter().enumerate() {
             if v.is_none_or(str::is_empty) {
-                reject(&mut reasons, i, || format!("{name}: empty mandatory value"));
+                reject(&mut reasons, i, || Reject::EmptyMandatory(c));
             }
         }
     }
 
-    let belopp = Int128Chunked::from_slice_options("belopp".into(), &cents)
+    let belopp = Int128Chunked::from_slice_options(Col::Belopp.named(), &cents)
         .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
         .into_series();
-    let datum = Int32Chunked::from_slice_options("datum".into(), &days)
+    let datum = Int32Chunked::from_slice_options(Col::Datum.named(), &days)
         .into_date()
         .into_series();
     df.with_column(belopp.into_column())?;
@@ -372,32 +357,25 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
     df.with_column(buyer.finish().into_column())?;
     df.with_column(kommun.finish().into_column())?;
     if let Some(konto) = konto {
-        df.with_column(Column::new("konto_nr".into(), &konto))?;
+        df.put(Col::KontoNr, column(Col::KontoNr, &konto))?;
     }
-    df.with_column(Column::new(meta::REJECT.into(), &reasons))?;
+    df.put(Col::Reject, column(Col::Reject, &reasons))?;
     Ok((df, info))
 }
 
 /// The amounts of a frame's `belopp` column in öre (hundredths), null for missing.
 pub fn cents(df: &DataFrame) -> Result<Vec<Option<i128>>> {
-    let col = df.column("belopp")?.decimal()?;
-    Ok(col.physical().iter().collect())
+    Ok(df.ore()?.iter().collect())
 }
 
 /// The sum of a frame's `belopp` column in öre (missing amounts count nothing).
 pub fn cents_sum(df: &DataFrame) -> Result<i128> {
-    Ok(df
-        .column("belopp")?
-        .decimal()?
-        .physical()
-        .iter()
-        .flatten()
-        .sum())
+    Ok(df.ore()?.iter().flatten().sum())
 }
 
 /// The first and last date of a frame's `datum` column (none when it has no dates).
 pub fn date_span(df: &DataFrame) -> Result<Option<(NaiveDate, NaiveDate)>> {
-    let days = df.column("datum")?.date()?.physical();
+    let days = df.days()?;
     Ok(days
         .min()
         .zip(days.max())

@@ -747,26 +747,6 @@ mod tests {
     }
 
     #[test]
-    fn a_cancelled_run_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        let mut opts = city_options(&out);
-        opts.progress = Progress::new(|_| {});
-        opts.progress.cancel();
-        let planned = plan(&opts).unwrap();
-        let err = crate::convert::run(planned, &opts).unwrap_err();
-        assert!(matches!(err, Error::Cancelled), "{err}");
-        let left: Vec<_> = std::fs::read_dir(&out)
-            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
-            .unwrap_or_default();
-        assert!(
-            left.iter()
-                .all(|n| n.to_string_lossy().starts_with(".reskontra")),
-            "{left:?}"
-        );
-    }
-
-    #[test]
     fn the_policy_fills_what_the_options_leave_unset() {
         let mut opts = ConvertOptions::new(vec![], PathBuf::from("out"));
         opts.overrides.buyer_name = Some("Annan kommun".into());

@@ -3,31 +3,19 @@
 //!
 //! The rules are in `SPEC.md` (Privacy); the decisions for each case are in [`decide`].
 
+use crate::batch::{column, Action, Batch, Col};
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, redact_personal_numbers, IdKind, PersonalKind};
-use crate::map::meta;
+pub use crate::names::{has_legal_form, is_person_shaped};
 use crate::spec::SCANNED_COLUMNS;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Bookkeeping columns added by this stage.
-pub mod cols {
-    /// `publish` or `withhold`.
-    pub const ACTION: &str = "_action";
-    /// Why a supplier was masked or withheld (null when published as is).
-    pub const REASON: &str = "_privacy";
-    /// The supplier name as read (for internal review only).
-    pub const RAW_NAME: &str = "_raw_leverantor";
-    /// The supplier id as read (for internal review only).
-    pub const RAW_ID: &str = "_raw_leverantor_id";
-}
-
 /// The default marker for a masked supplier name.
 pub const PERSON_MARKER: &str = "[innehåller personuppgifter]";
-/// The default marker for a personal number removed from text.
-pub const NUMBER_MARKER: &str = "[personnummer borttaget]";
+pub use crate::ident::NUMBER_MARKER;
 
 /// A list of suppliers by id or by exact name.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -180,11 +168,6 @@ impl Reason {
             Reason::Secret => "secret",
         }
     }
-
-    /// Whether rows with this reason are withheld (not published at all).
-    pub fn withholds(self) -> bool {
-        matches!(self, Reason::DenyList | Reason::Secret)
-    }
 }
 
 /// What happens to one supplier.
@@ -201,157 +184,6 @@ pub enum Decision {
     Mask(Reason),
     /// Left out of every published file.
     Withhold(Reason),
-}
-
-/// Legal forms that show a supplier is not a natural person (compared as lower-case words).
-const LEGAL_FORM_WORDS: &[&str] = &[
-    "ab",
-    "(publ)",
-    "publ",
-    "hb",
-    "kb",
-    "aktiebolag",
-    "aktiebolaget",
-    "handelsbolag",
-    "handelsbolaget",
-    "kommanditbolag",
-    "kommanditbolaget",
-    "ekonomisk",
-    "förening",
-    "föreningen",
-    "ef",
-    "ideell",
-    "stiftelse",
-    "stiftelsen",
-    "kommun",
-    "kommuns",
-    "region",
-    "regionen",
-    "landsting",
-    "landstinget",
-    "myndighet",
-    "myndigheten",
-    "verket",
-    "styrelse",
-    "styrelsen",
-    "universitet",
-    "universitetet",
-    "högskola",
-    "högskolan",
-    "brf",
-    "bostadsrättsförening",
-    "bostadsrättsföreningen",
-    "samfällighetsförening",
-    "församling",
-    "församlingen",
-    "kyrka",
-    "kyrkan",
-    "akademi",
-    "akademin",
-    "förbund",
-    "förbundet",
-    "kooperativ",
-    "sällskap",
-    "sällskapet",
-    "trossamfund",
-    "klubb",
-    "klubben",
-    "idrottsförening",
-    // foreign forms
-    "ltd",
-    "limited",
-    "gmbh",
-    "mbh",
-    "oy",
-    "oyj",
-    "as",
-    "asa",
-    "a/s",
-    "aps",
-    "bv",
-    "b.v",
-    "nv",
-    "n.v",
-    "sa",
-    "s.a",
-    "sarl",
-    "srl",
-    "spa",
-    "s.p.a",
-    "inc",
-    "incorporated",
-    "llc",
-    "llp",
-    "plc",
-    "ag",
-    "kg",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "sas",
-    "oü",
-    "uab",
-    "sia",
-    "kft",
-    "zrt",
-    "o.o",
-    "sro",
-    "s.r.o",
-    "ehf",
-    "hf",
-    "pty",
-    "gbr",
-    "ug",
-    "ohg",
-    "se",
-];
-
-fn words(name: &str) -> impl Iterator<Item = String> + '_ {
-    name.split(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '(' | ')' | '&'))
-        .map(|w| {
-            w.trim_matches(|c: char| c == '.' || c == ':')
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-}
-
-/// Whether a name shows a legal form (Swedish or common foreign), also after a `;`.
-pub fn has_legal_form(name: &str) -> bool {
-    let name = crate::chars::fold(name);
-    let name = name.as_ref();
-    words(name).any(|w| LEGAL_FORM_WORDS.contains(&w.as_str()))
-        || name.to_lowercase().contains("ekonomisk förening")
-        || name.to_lowercase().contains("ek. för")
-        || name.to_lowercase().contains("ek.för")
-        || name.to_lowercase().contains("ek för")
-        || name.to_lowercase().contains("sp. z o")
-        || name.to_lowercase().contains("sp z o")
-}
-
-/// Whether a name is written as a person's: `SURNAME;FIRSTNAME` or `Surname, Firstname`,
-/// with no legal form.
-pub fn is_person_shaped(name: &str) -> bool {
-    // full-width `；` and `，`, typographic dashes and apostrophes read as their ASCII forms
-    let name = crate::chars::fold(name);
-    let name = name.as_ref();
-    if has_legal_form(name) {
-        return false;
-    }
-    let split = name.split_once(';').or_else(|| name.split_once(','));
-    match split {
-        Some((a, b)) => {
-            let is_name_part = |s: &str| {
-                let t = s.trim();
-                !t.is_empty()
-                    && t.split_whitespace().count() <= 3
-                    && t.chars()
-                        .all(|c| c.is_alphabetic() || c == '-' || c == ' ' || c == '\'')
-            };
-            is_name_part(a) && is_name_part(b)
-        }
-        None => false,
-    }
 }
 
 /// Tidy a published company name: the ERP's `;` between name parts becomes a space.
@@ -475,24 +307,19 @@ type SupplierRef<'a> = (Option<&'a str>, Option<&'a str>);
 /// Apply the privacy rules to a normalised frame.
 pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, PrivacyInfo)> {
     let raw_names = df
-        .column("leverantor")?
+        .col(Col::Leverantor)?
         .clone()
-        .with_name(cols::RAW_NAME.into());
+        .with_name(Col::RawName.named());
     let raw_ids = df
-        .column("leverantor_id")?
+        .col(Col::LeverantorId)?
         .clone()
-        .with_name(cols::RAW_ID.into());
+        .with_name(Col::RawId.named());
     let names = raw_names.str()?.clone();
     let ids = raw_ids.str()?.clone();
-    let secret: Vec<bool> = df
-        .column(meta::SECRET)?
-        .bool()?
-        .iter()
-        .map(|v| v.unwrap_or(false))
-        .collect();
+    let secret: Vec<bool> = df.secret()?.iter().map(|v| v.unwrap_or(false)).collect();
     // rows already rejected are neither published nor withheld: they get a decision but are
     // not counted under a privacy reason (rejected.csv holds them)
-    let rejected = df.column(meta::REJECT)?.is_not_null();
+    let rejected = df.rejected()?;
     let height = df.height();
     // one decision per distinct supplier; rows refer to it by index
     let mut decisions: Vec<Decision> = Vec::new();
@@ -516,10 +343,10 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         };
         last = Some((key, index));
         let (index, action, reason) = match &decisions[index] {
-            Decision::Withhold(r) => (index, "withhold", Some(*r)),
-            _ if secret[i] => (SECRET, "withhold", Some(Reason::Secret)),
-            Decision::Mask(r) => (index, "publish", Some(*r)),
-            Decision::Publish { .. } => (index, "publish", None),
+            Decision::Withhold(r) => (index, Action::Withhold, Some(*r)),
+            _ if secret[i] => (SECRET, Action::Withhold, Some(Reason::Secret)),
+            Decision::Mask(r) => (index, Action::Publish, Some(*r)),
+            Decision::Publish { .. } => (index, Action::Publish, None),
         };
         if let Some(r) = reason.filter(|_| !rejected.get(i).unwrap_or(false)) {
             info.by_reason.entry(r.key().to_string()).or_default().rows += 1;
@@ -529,7 +356,7 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
                 .insert((key.0.map(str::to_string), key.1.map(str::to_string)));
         }
         row_decision.push(index);
-        actions.push(action);
+        actions.push(action.key());
         reasons.push(reason.map(Reason::key));
     }
     let marker = policy.person_marker.as_str();
@@ -552,10 +379,10 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
     }
     df.with_column(raw_names)?;
     df.with_column(raw_ids)?;
-    df.with_column(Column::new("leverantor".into(), &out_names))?;
-    df.with_column(Column::new("leverantor_id".into(), &out_ids))?;
-    df.with_column(Column::new(cols::ACTION.into(), &actions))?;
-    df.with_column(Column::new(cols::REASON.into(), &reasons))?;
+    df.put(Col::Leverantor, column(Col::Leverantor, &out_names))?;
+    df.put(Col::LeverantorId, column(Col::LeverantorId, &out_ids))?;
+    df.put(Col::Action, column(Col::Action, &actions))?;
+    df.put(Col::Privacy, column(Col::Privacy, &reasons))?;
     // the columns are scanned independently: half of them on a second thread
     let (first, second) = SCANNED_COLUMNS.split_at(SCANNED_COLUMNS.len() / 2);
     let scan = |columns: &[&'static str]| -> Result<Vec<(&'static str, Redacted)>> {

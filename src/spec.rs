@@ -67,6 +67,16 @@ pub fn column_index(column: &str) -> Option<usize> {
     COLUMNS.iter().position(|c| *c == column)
 }
 
+/// Quote a CSV field as the spec's CSV does: only when it holds a comma, a quote or a
+/// line break (RFC 4180).
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 const KOMMUNER: &str = include_str!("../data/kommuner.csv");
 
 /// The 290 SCB municipality codes with names, from `data/kommuner.csv`.

@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::read::workbook::{cell_text, float_text};
 use crate::spec::COLUMNS;
-use crate::write::SpecTable;
+use crate::texts::SpecTable;
 use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, Workbook, XlsxError};
 use std::io::{Read, Seek};
@@ -20,18 +20,6 @@ pub const SHEET: &str = "leverantorsreskontra";
 
 /// The rows an Excel sheet holds, the header row included.
 pub const SHEET_ROWS: u64 = 1_048_576;
-
-/// The identifier columns: digits whose leading zeros matter, written as text cells with the
-/// text number format `@` (so Excel does not turn them into numbers).
-pub const ID_COLUMNS: [&str; 7] = [
-    "kopare_id",
-    "verifikationsnummer",
-    "leverantor_id",
-    "konto_nr",
-    "fakturanummer",
-    "kommun_id",
-    "s_kod_nr",
-];
 
 /// The creation time written into every workbook (`docProps/core.xml`): a fixed one, so that the
 /// same rows give the same bytes.
@@ -408,7 +396,7 @@ mod tests {
     fn table(rows: &[[&'static str; 15]]) -> SpecTable<'static> {
         let columns = (0..COLUMNS.len())
             .map(|j| {
-                crate::write::SpecColumn::Texts(
+                crate::texts::SpecColumn::Texts(
                     rows.iter()
                         .map(|r| std::borrow::Cow::Borrowed(r[j]))
                         .collect(),
@@ -503,7 +491,7 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|e| Error::io(Path::new("tmp"), e))?;
         let mut sink = XlsxSink::create(&dir.path().join("t.xlsx"))?;
         let rows = |n: u64| SpecTable {
-            columns: vec![crate::write::SpecColumn::Made {
+            columns: vec![crate::texts::SpecColumn::Made {
                 text: String::new(),
                 ends: vec![0; n as usize],
             }],

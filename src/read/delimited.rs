@@ -557,7 +557,7 @@ mod tests {
                 .map(|fields| {
                     let fields: Vec<String> = fields
                         .iter()
-                        .map(|f| crate::write::csv_field(f).into_owned())
+                        .map(|f| crate::spec::csv_field(f).into_owned())
                         .map(|f| if f.is_empty() { "\"\"".to_string() } else { f })
                         .collect();
                     fields.join(",") + terminator

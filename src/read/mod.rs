@@ -85,6 +85,9 @@ pub trait RowSource: Send + Sync + std::fmt::Debug {
 /// them out.
 pub const WARNING_REASON: &str = "warning: ";
 
+/// How many leading rows are searched for the header.
+pub const HEADER_SEARCH_ROWS: usize = 50;
+
 /// Take the warnings (see [`WARNING_REASON`]) out of the reasons for left-out lines, in order.
 pub fn take_warnings(skipped: &mut std::collections::BTreeMap<String, u64>) -> Vec<String> {
     let (warnings, lines): (std::collections::BTreeMap<_, _>, _) = std::mem::take(skipped)

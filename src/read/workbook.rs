@@ -154,7 +154,7 @@ fn read_workbook_inner(
         let mut first_with_data: Option<(String, Vec<RawRow>)> = None;
         for name in names.iter().filter(|n| !hidden.contains(n)) {
             let rows = sheet_rows(&mut workbook, path, name)?;
-            let head = &rows[..rows.len().min(crate::layout::HEADER_SEARCH_ROWS)];
+            let head = &rows[..rows.len().min(crate::read::HEADER_SEARCH_ROWS)];
             if let Some(by) = recognise.recognise(head) {
                 let reason = format!("the first visible sheet whose header {by} recognises");
                 return Ok(table(rows, name, Some(reason)));

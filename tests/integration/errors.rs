@@ -384,3 +384,46 @@ fn a_closed_standard_output_is_no_panic() {
         assert_eq!(run.status.code(), Some(want), "{args:?}: {stderr}");
     }
 }
+
+/// docs/errors.md's table of rules is the catalogue (`reskontra::rules::RULES`), row for row,
+/// and each rejected-row reason of its rejection table is a text of the catalogue under the
+/// rule the table names.
+#[test]
+fn docs_rule_tables_are_the_catalogue() {
+    use reskontra::rules::{matches_template, REJECTIONS, RULES};
+    let doc = std::fs::read_to_string(root().join("docs/errors.md")).expect("docs/errors.md");
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split(" | ")
+            .map(|c| c.trim().trim_matches('`').to_string())
+            .collect()
+    };
+    let table_after = |head: &str| -> Vec<Vec<String>> {
+        doc.split(head)
+            .nth(1)
+            .expect(head)
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(cells)
+            .collect()
+    };
+    let documented = table_after("| key | severity | message `validate` reports |");
+    let catalogue: Vec<Vec<String>> = RULES
+        .iter()
+        .map(|r| vec![r.key.into(), r.severity.key().into(), r.message.into()])
+        .collect();
+    assert_eq!(documented, catalogue, "docs/errors.md's table of rules");
+    let rejections = table_after("| row | reason in `rejected.csv` | rule |");
+    assert_eq!(rejections.len(), 16);
+    for row in &rejections {
+        let (reason, rule) = (&row[1], &row[2]);
+        assert!(
+            REJECTIONS
+                .iter()
+                .any(|r| matches_template(r.text, reason) && matches_template(r.rule.key, rule)),
+            "no rejection of the catalogue gives '{reason}' under the rule {rule}"
+        );
+    }
+}

@@ -1,5 +1,8 @@
 //! Integration tests: one binary, one module per concern.
 
+// a test: a failed step may stop it with a message (Cargo.toml's [lints] deny this in the library)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod anyexport;
 mod browser;
 mod common;
@@ -9,6 +12,7 @@ mod errors;
 mod exact;
 mod fuzz_regressions;
 mod golden;
+mod layers;
 mod loss;
 mod outdir;
 mod privacy;

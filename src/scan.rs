@@ -1,0 +1,128 @@
+//! The privacy scan of a published file: how many of its cells hold a personal number, read
+//! back from disk (CSV, JSON, Parquet or xlsx). `convert` runs it on every file it is about to
+//! publish, `dataset` on every file it gathers, and `validate` reports it.
+
+use crate::error::{Error, Result};
+use crate::ident::contains_personal_number;
+use polars::prelude::*;
+use std::path::Path;
+
+/// Count the cells of a published file (CSV, JSON, Parquet or xlsx, by its extension) holding a
+/// personal number.
+pub fn personal_number_hits(path: &Path) -> Result<u64> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "parquet" => crate::error::catch_panics(
+            || parquet_hits(path),
+            |message| damaged_parquet(path, &message),
+        ),
+        "json" => json_hits(path),
+        "xlsx" => crate::xlsx::personal_number_hits(path),
+        _ => csv_hits(path),
+    }
+}
+
+/// The error for a Parquet file the reader gave up on.
+pub(crate) fn damaged_parquet(path: &Path, message: &str) -> Error {
+    let first_line = message.lines().next().unwrap_or_default();
+    Error::unreadable(
+        path,
+        format!("not a readable Parquet file (damaged: {first_line})"),
+    )
+}
+
+fn csv_hits(path: &Path) -> Result<u64> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| Error::unreadable(path, e.to_string()))?;
+    let mut hits = 0;
+    for record in reader.byte_records() {
+        let record = record.map_err(|e| Error::unreadable(path, e.to_string()))?;
+        // the scanner rules most cells out on their bytes itself (digits of any script count)
+        hits += record
+            .iter()
+            .filter(|cell| contains_personal_number(&String::from_utf8_lossy(cell)))
+            .count() as u64;
+    }
+    Ok(hits)
+}
+
+fn json_value_hits(value: &serde_json::Value) -> u64 {
+    match value {
+        serde_json::Value::String(s) => u64::from(contains_personal_number(s)),
+        serde_json::Value::Array(items) => items.iter().map(json_value_hits).sum(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| u64::from(contains_personal_number(k)) + json_value_hits(v))
+            .sum(),
+        serde_json::Value::Number(n) => u64::from(contains_personal_number(&n.to_string())),
+        _ => 0,
+    }
+}
+
+fn json_hits(path: &Path) -> Result<u64> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::unreadable(path, format!("not valid JSON: {e}")))?;
+    Ok(json_value_hits(&value))
+}
+
+/// Cells of a Parquet file holding a personal number. The file is read back one column at a
+/// time (so memory stays at a column, whatever the rows), the columns shared by two threads.
+fn parquet_hits(path: &Path) -> Result<u64> {
+    let unreadable = |e: PolarsError| Error::unreadable(path, e.to_string());
+    let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+    // only text columns can hold a personal number written as text (our amounts and dates are
+    // typed; validate checks other files' numbers as the texts a CSV would have)
+    let texts: Vec<usize> = ParquetReader::new(open()?)
+        .schema()
+        .map_err(unreadable)?
+        .iter_values()
+        .enumerate()
+        .filter(|(_, field)| {
+            matches!(
+                field.dtype(),
+                ArrowDataType::Utf8View | ArrowDataType::LargeUtf8 | ArrowDataType::Utf8
+            )
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let column_hits = |index: usize| -> Result<u64> {
+        let df = ParquetReader::new(open()?)
+            .with_projection(Some(vec![index]))
+            .finish()
+            .map_err(unreadable)?;
+        Ok(df
+            .columns()
+            .iter()
+            .filter_map(|c| c.str().ok())
+            .map(|strings| {
+                strings
+                    .iter()
+                    .flatten()
+                    .filter(|s| contains_personal_number(s))
+                    .count() as u64
+            })
+            .sum())
+    };
+    let scan = |share: usize| -> Result<u64> {
+        texts
+            .iter()
+            .skip(share)
+            .step_by(2)
+            .copied()
+            .map(column_hits)
+            .sum()
+    };
+    let (mine, other) = std::thread::scope(|s| {
+        let other = s.spawn(|| scan(1));
+        (scan(0), other.join())
+    });
+    let other = other.map_err(|_| Error::Internal("the scanning thread failed".into()))?;
+    Ok(mine? + other?)
+}

@@ -1,0 +1,258 @@
+//! The checks of the header and of each row against the spec's rules.
+
+use super::*;
+
+/// A data row: its number for messages and its 15 values (missing ones `None`).
+pub(super) struct Row {
+    pub(super) number: u64,
+    pub(super) values: Vec<Option<String>>,
+}
+
+/// When a header that is not the spec's matches a built-in layout, say that `convert` turns the
+/// file into the spec (a warning: the header finding already makes the file invalid).
+pub(super) fn suggest_layout(header: &RawRow, findings: &mut Findings) {
+    let layouts = crate::layout::Layout::builtin();
+    if let Ok(found) = crate::layout::detect(std::slice::from_ref(header), &layouts) {
+        findings.warning(
+            "convertible",
+            &format!(
+                "the columns match the built-in layout {}: reskontra convert turns the file into spec 1.1",
+                found.layout.name
+            ),
+            None,
+        );
+    }
+}
+
+/// Check the header; returns, per spec column, its position in the file (if present).
+pub(super) fn check_header(header: &[&str], findings: &mut Findings) -> Vec<Option<usize>> {
+    check_columns(header, &[], Some(1), findings)
+}
+
+/// Check that a file's columns are the spec's in order, but for those its path gives (Hive
+/// partition keys); returns, per spec column, its position in the file (if present).
+pub(super) fn check_columns(
+    header: &[&str],
+    from_path: &[&str],
+    row: Option<u64>,
+    findings: &mut Findings,
+) -> Vec<Option<usize>> {
+    // a byte-order mark inside a name (not the file's first bytes, which the reader takes):
+    // say so, and read the name it hides
+    let cleaned: Vec<String> = header.iter().map(|h| h.replace('\u{feff}', "")).collect();
+    for (raw, clean) in header.iter().zip(&cleaned) {
+        if raw.len() != clean.len() && COLUMNS.contains(&clean.as_str()) {
+            findings.error(
+                "bom_in_name",
+                &format!("the header name {clean} holds a byte-order mark (U+FEFF), so readers do not find the column under its name: remove the mark"),
+                row,
+            );
+        }
+    }
+    let cleaned_refs: Vec<&str> = cleaned.iter().map(String::as_str).collect();
+    let header: &[&str] = if cleaned_refs.iter().zip(header).any(|(a, b)| a != b) {
+        &cleaned_refs
+    } else {
+        header
+    };
+    let expected: Vec<&str> = COLUMNS
+        .iter()
+        .filter(|c| !from_path.contains(c))
+        .copied()
+        .collect();
+    if header != expected.as_slice() {
+        let missing: Vec<&str> = expected
+            .iter()
+            .filter(|c| !header.contains(c))
+            .copied()
+            .collect();
+        let extra: Vec<&str> = header
+            .iter()
+            .filter(|h| !COLUMNS.contains(h))
+            .copied()
+            .collect();
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("missing {}", missing.join(", ")));
+        }
+        if !extra.is_empty() {
+            parts.push(format!("unknown {}", extra.join(", ")));
+        }
+        if missing.is_empty() && extra.is_empty() {
+            parts.push("columns out of order or repeated".to_string());
+        }
+        findings.error(
+            "header",
+            &format!(
+                "the header is not exactly the spec's 15 columns: {}",
+                parts.join("; ")
+            ),
+            row,
+        );
+    }
+    COLUMNS
+        .iter()
+        .map(|c| header.iter().position(|h| h == c))
+        .collect()
+}
+
+pub(super) fn is_amount(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    match body.split_once('.') {
+        Some((int, dec)) => {
+            !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && dec.len() == 2
+                && dec.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+pub(super) fn has_many_decimals(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    body.split_once('.').is_some_and(|(int, dec)| {
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && dec.len() > 2
+            && dec.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+pub(super) fn is_iso_date(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[..4])?).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..])?)
+}
+
+/// Whether a value is empty or white space only (most values start with a visible character).
+pub(super) fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => value.trim().is_empty(),
+    }
+}
+
+/// Row-level checks, one row at a time (so that large files stream).
+pub(super) struct RowChecker {
+    pub(super) period: Option<(Period, Period)>,
+    pub(super) buyer: Option<(String, String)>,
+    /// A 64-bit hash of each row so far (a fixed seed: the same findings on every run).
+    pub(super) seen: HashSet<u64, foldhash::fast::FixedState>,
+}
+
+impl RowChecker {
+    pub(super) fn new(period: Option<(Period, Period)>) -> RowChecker {
+        RowChecker {
+            period,
+            buyer: None,
+            seen: HashSet::default(),
+        }
+    }
+
+    /// Check a row read from JSON.
+    pub(super) fn check_row(&mut self, row: &Row, findings: &mut Findings) {
+        let values: Vec<Option<&str>> = row.values.iter().map(Option::as_deref).collect();
+        self.check(row.number, &values, findings);
+    }
+
+    /// Check a row's values (one per spec column, in order; `None` where the file has none).
+    pub(super) fn check(&mut self, number: u64, values: &[Option<&str>], findings: &mut Findings) {
+        let idx = |name: &str| spec::column_index(name).unwrap_or(0);
+        let period = self.period;
+        let n = Some(number);
+        let get = |name: &str| values[idx(name)].unwrap_or("");
+        for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
+            if values[i].is_none_or(is_blank) {
+                if *column == "leverantor_id" {
+                    findings.rule(&rules::LEVERANTOR_ID_EMPTY, column, n);
+                } else {
+                    findings.rule(&rules::MISSING, column, n);
+                }
+            }
+        }
+        let kopare_id = get("kopare_id");
+        // (a plain valid organisation number, the usual case, needs no classifying)
+        if !kopare_id.is_empty()
+            && !is_organisation_number(kopare_id)
+            && !matches!(classify_id(kopare_id), IdKind::Organisation(ref t) if t == kopare_id)
+        {
+            findings.rule(&rules::KOPARE_ID_FORMAT, "kopare_id", n);
+        }
+        let lev_id = get("leverantor_id");
+        if !lev_id.is_empty() && !is_organisation_number(lev_id) {
+            match classify_id(lev_id) {
+                IdKind::Organisation(ref t) if t == lev_id => {}
+                IdKind::Foreign(ref f) if f == lev_id => {}
+                IdKind::Personal(_) => {} // reported by the privacy check below
+                _ => findings.rule(&rules::LEVERANTOR_ID_FORMAT, "leverantor_id", n),
+            }
+        }
+        let belopp = get("belopp");
+        if !belopp.is_empty() {
+            if has_many_decimals(belopp) {
+                findings.rule(&rules::BELOPP_DECIMALS, "belopp", n);
+            } else if !is_amount(belopp) {
+                findings.rule(&rules::BELOPP_FORMAT, "belopp", n);
+            }
+        }
+        let datum = get("datum");
+        if !datum.is_empty() {
+            match is_iso_date(datum) {
+                None => findings.rule(&rules::DATUM_FORMAT, "datum", n),
+                Some(d) if !crate::date::YEARS.contains(&chrono::Datelike::year(&d)) => {
+                    findings.rule(&rules::DATUM_RANGE, "datum", n)
+                }
+                Some(d) => {
+                    if let Some((first, last)) = period {
+                        let p = Period::of(d);
+                        if p < first || p > last {
+                            findings.rule(&rules::DATUM_OUTSIDE_PERIOD, "datum", n);
+                        }
+                    }
+                }
+            }
+        }
+        let kommun = get("kommun_id");
+        if !kommun.is_empty() && !spec::is_municipality_code(kommun) {
+            findings.rule(&rules::KOMMUN_ID, "kommun_id", n);
+        }
+        let kopare = get("kopare");
+        match &self.buyer {
+            None => self.buyer = Some((kopare_id.to_string(), kopare.to_string())),
+            Some((id, name)) if id != kopare_id || name != kopare => {
+                findings.rule(&rules::BUYER_NOT_CONSTANT, "kopare", n)
+            }
+            Some(_) => {}
+        }
+        for (i, value) in values.iter().enumerate() {
+            let Some(v) = value else { continue };
+            if contains_personal_number(v) {
+                findings.rule(&rules::PERSONAL_NUMBER, COLUMNS[i], n);
+            }
+            let is_text = spec::TEXT_COLUMNS.contains(&COLUMNS[i]) || COLUMNS[i] == "kopare";
+            // a lone `-` (a placeholder for "none") runs nothing in a spreadsheet
+            if is_text && is_formula_like(v) && v.trim() != "-" {
+                findings.rule(&rules::FORMULA_LIKE, COLUMNS[i], n);
+            }
+        }
+        let name = get("leverantor");
+        if lev_id.is_empty() && is_person_shaped(name) {
+            findings.rule(&rules::PERSON_NAME, "leverantor", n);
+        }
+        let hash =
+            std::hash::BuildHasher::hash_one(&foldhash::quality::FixedState::default(), values);
+        if !self.seen.insert(hash) {
+            findings.rule(&rules::DUPLICATE_ROW, "", n);
+        }
+    }
+}
