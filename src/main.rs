@@ -525,6 +525,10 @@ fn run_detect(args: DetectArgs) -> Result<()> {
         layouts.extend(Layout::from_dir(dir)?);
     }
     let known = layouts.clone();
+    let mut plan_options = ConvertOptions::new(vec![args.input.clone()], PathBuf::from("."));
+    plan_options.read.encoding = args.encoding.clone();
+    plan_options.read.sheet = args.sheet.clone();
+    plan_options.layouts_dir = args.layouts.clone();
     // the rows convert detects the layout from: a large file is not read whole
     let table = read_table_head(
         &args.input,
@@ -610,6 +614,21 @@ fn run_detect(args: DetectArgs) -> Result<()> {
                     not.message()
                 )),
             }
+        }
+    }
+    // the plan convert would make: each spec column's source, with samples masked as convert masks them
+    if let Ok(planned) = reskontra::plan::plan(&plan_options) {
+        lines.push(
+            "mapping:      (as convert maps it; samples as read, masked as convert masks them)"
+                .into(),
+        );
+        for c in &planned.plan.columns {
+            let samples = if c.samples.is_empty() {
+                String::new()
+            } else {
+                format!("   e.g. {}", c.samples.join(" | "))
+            };
+            lines.push(format!("  {:<20} <- {}{samples}", c.column, c.source));
         }
     }
     to_stdout(&(lines.join("\n") + "\n"))

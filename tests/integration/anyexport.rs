@@ -451,3 +451,39 @@ fn a_workbook_is_read_from_its_first_visible_sheet_with_a_known_header() {
         "{text}"
     );
 }
+
+#[test]
+fn detect_prints_the_plan_with_samples_masked_as_convert_masks_them() {
+    let dir = temp();
+    let nine = "811218987";
+    let number = format!(
+        "811218-987{}",
+        reskontra::ident::luhn_check_digit(nine.as_bytes()) as char
+    );
+    let input = dir.path().join("lev-2024-05.csv");
+    std::fs::write(
+        &input,
+        format!(
+            "forvaltning;leverantor;leverantor_id;faktura_nr;konto_nr;konto_text;belopp\n\
+             KS;Bygg AB;5566101233;1;4010;Material;10,00\n\
+             KS;Privat Person;{number};2;4010;Material;20,00\n"
+        ),
+    )
+    .unwrap();
+    let out = reskontra().arg("detect").arg(&input).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("mapping:"), "{text}");
+    assert!(
+        text.contains("belopp               <- column 'belopp'   e.g. 10,00 | 20,00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Bygg AB | [innehåller personuppgifter]"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Privat Person") && !text.contains("811218"),
+        "{text}"
+    );
+}
