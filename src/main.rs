@@ -23,8 +23,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "reskontra", version, about, long_about = None)]
 struct Cli {
+    /// Without a command, the publisher's desk starts (`serve`): a program started with a
+    /// double click opens the browser.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -275,7 +277,10 @@ fn main() -> ExitCode {
         }
     }));
     let cli = Cli::parse();
-    let result = match cli.command {
+    let Some(command) = cli.command else {
+        return no_command();
+    };
+    let result = match command {
         Command::Convert(args) => run_convert(*args).map(|()| 0),
         Command::Validate(args) => run_validate(args),
         Command::Verify(args) => run_verify(args),
@@ -293,6 +298,34 @@ fn main() -> ExitCode {
             to_stderr(&format!("error: {e}\n"));
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
+    }
+}
+
+/// Without a command: the desk, for a person who started the program with a double click; or,
+/// without the desk feature, the list of commands.
+fn no_command() -> ExitCode {
+    #[cfg(feature = "desk")]
+    {
+        to_stderr("no command given: starting the publisher's desk (`reskontra --help` lists the commands)\n");
+        let args = ServeArgs {
+            port: 0,
+            workspace: None,
+            no_open: false,
+            max_upload_mb: reskontra::serve::MAX_UPLOAD_MB,
+        };
+        match run_serve(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                to_stderr(&format!("error: {e}\n"));
+                ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+            }
+        }
+    }
+    #[cfg(not(feature = "desk"))]
+    {
+        use clap::CommandFactory as _;
+        let _ = Cli::command().print_help();
+        ExitCode::from(2)
     }
 }
 

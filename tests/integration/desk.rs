@@ -1361,3 +1361,35 @@ fn a_saved_layout_is_detected_even_when_the_profile_did_not_name_the_layouts_fol
         .text()
         .contains("<strong>var-ekonomi</strong>"));
 }
+
+#[test]
+fn without_a_command_the_desk_starts_in_the_users_data_folder() {
+    let home = temp();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("reskontra"))
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let url = String::from_utf8(line).unwrap();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/?t="),
+        "{url}"
+    );
+    let ws = home.path().join(".local/share/reskontra");
+    assert!(
+        ws.join("policy.toml").exists(),
+        "the default workspace is in the data folder"
+    );
+}
