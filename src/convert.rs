@@ -1003,14 +1003,11 @@ fn table_hits(table: &SpecTable<'_>) -> u64 {
         .count() as u64
 }
 
+/// The CSV line of the internal files' fields (quoted as the published CSV is).
 fn csv_line(fields: &[&str]) -> String {
-    let mut s: String = fields
-        .iter()
-        .map(|f| write::csv_field(f).into_owned())
-        .collect::<Vec<_>>()
-        .join(",");
-    s.push('\n');
-    s
+    let mut line = String::new();
+    write::csv_line(&mut line, fields);
+    line
 }
 
 /// `internal/review.csv`: each distinct masked or withheld supplier with its raw name and id,

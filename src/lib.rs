@@ -13,7 +13,7 @@
 //!
 //! | layer | modules | what they hold |
 //! |---|---|---|
-//! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], [`rules`], [`spec`], [`staging`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress; no module of the crate above them |
+//! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], [`rules`], [`spec`], [`staging`], [`workers`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress, the worker threads; no module of the crate above them |
 //! | 2 readers | [`infer`], [`layout`], [`read`], [`table`] | reading an export: its encoding and format, its header, its layout |
 //! | 3 stages | [`map`], [`normalise`], [`protect`], `report`, `scan`, `texts`, `write`, `xlsx` | one batch through the pipeline, the published files and the privacy scan of them |
 //! | 4 commands | `convert`, `dataset`, `plan`, `serve`, `validate`, `verify` | what the binary's commands run, each over the layers below |
@@ -94,6 +94,7 @@ pub mod texts;
 pub mod validate;
 #[cfg(feature = "pipeline")]
 pub mod verify;
+pub mod workers;
 #[cfg(feature = "pipeline")]
 pub mod write;
 #[cfg(feature = "pipeline")]

@@ -8,6 +8,7 @@ use crate::layout::{find_column, ColumnRule, Layout, SplitPart};
 use crate::read::{file_name, Cells, RawRow};
 use crate::spec::COLUMNS;
 use crate::table::SourceTable;
+use crate::workers::parallel_map;
 use polars::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -524,20 +525,11 @@ fn build_columns(
     let built: Vec<usize> = (0..COLUMNS.len())
         .filter(|ti| !constants.iter().any(|(at, _)| at == ti))
         .collect();
-    let build = |share: usize| -> Vec<(usize, StringChunked)> {
-        built
-            .iter()
-            .skip(share)
-            .step_by(2)
-            .map(|ti| (*ti, build_column(*ti, plans, layout, lookups, register_hit)))
-            .collect()
-    };
-    let (mine, other) = std::thread::scope(|s| {
-        let other = s.spawn(|| build(1));
-        (build(0), other.join())
-    });
-    let other = other.map_err(|_| Error::Internal("a column builder thread failed".into()))?;
-    let mut columns: BTreeMap<usize, StringChunked> = mine.into_iter().chain(other).collect();
+    let built = parallel_map(&built, |ti| {
+        (*ti, build_column(*ti, plans, layout, lookups, register_hit))
+    })
+    .map_err(|_| Error::Internal("a column builder thread failed".into()))?;
+    let mut columns: BTreeMap<usize, StringChunked> = built.into_iter().collect();
     for (ti, value) in constants {
         columns.insert(*ti, StringChunked::full(COLUMNS[*ti].into(), value, height));
     }

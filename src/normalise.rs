@@ -9,6 +9,7 @@ use crate::date::{parse_date_with, DateRules};
 use crate::error::Result;
 use crate::ident::{classify_id, contains_personal_number, IdKind};
 use crate::spec::{self, COLUMNS};
+use crate::workers::parallel_map;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -97,7 +98,7 @@ fn needs_cleaning_by_chars(s: &str) -> bool {
 
 /// Trim and collapse white space in the text columns that need it, as one lazy polars pass.
 fn clean_text(df: DataFrame) -> Result<DataFrame> {
-    // the columns are checked on two threads
+    // the columns are checked side by side
     // (a null's slot holds an empty text, which needs no cleaning)
     let is_dirty = |c: &str| -> Result<bool> {
         Ok(df
@@ -106,24 +107,12 @@ fn clean_text(df: DataFrame) -> Result<DataFrame> {
             .downcast_iter()
             .any(|values| values.values_iter().any(needs_cleaning)))
     };
-    let check = |share: usize| -> Result<Vec<bool>> {
-        COLUMNS
-            .iter()
-            .skip(share)
-            .step_by(2)
-            .map(|c| is_dirty(c))
-            .collect()
-    };
-    let (even, odd) = std::thread::scope(|s| {
-        let odd = s.spawn(|| check(1));
-        (check(0), odd.join())
-    });
-    let odd =
-        odd.map_err(|_| crate::error::Error::Internal("the text check thread failed".into()))?;
-    let (even, odd) = (even?, odd?);
+    let dirty: Vec<bool> = parallel_map(&COLUMNS, |c| is_dirty(c))
+        .map_err(|_| crate::error::Error::Internal("the text check thread failed".into()))?
+        .into_iter()
+        .collect::<Result<_>>()?;
     let mut exprs: Vec<Expr> = Vec::new();
-    for (i, c) in COLUMNS.into_iter().enumerate() {
-        let dirty = if i % 2 == 0 { even[i / 2] } else { odd[i / 2] };
+    for (c, dirty) in COLUMNS.into_iter().zip(dirty) {
         if dirty {
             exprs.push(
                 col(c)

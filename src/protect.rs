@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::ident::{classify_id, redact_personal_numbers, IdKind, PersonalKind};
 pub use crate::names::{has_legal_form, is_person_shaped};
 use crate::spec::SCANNED_COLUMNS;
+use crate::workers::parallel_map;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -383,24 +384,14 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
     df.put(Col::LeverantorId, column(Col::LeverantorId, &out_ids))?;
     df.put(Col::Action, column(Col::Action, &actions))?;
     df.put(Col::Privacy, column(Col::Privacy, &reasons))?;
-    // the columns are scanned independently: half of them on a second thread
-    let (first, second) = SCANNED_COLUMNS.split_at(SCANNED_COLUMNS.len() / 2);
-    let scan = |columns: &[&'static str]| -> Result<Vec<(&'static str, Redacted)>> {
-        let mut out = Vec::new();
-        for column in columns {
-            if let Some(r) = redact_column(&df, column, &policy.number_marker)? {
-                out.push((*column, r));
-            }
-        }
-        Ok(out)
-    };
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| scan(second));
-        let mine = scan(first);
-        (mine, other.join())
-    });
-    let b = b.map_err(|_| Error::Internal("the text scan thread failed".into()))?;
-    let redacted: Vec<(&'static str, Redacted)> = a?.into_iter().chain(b?).collect();
+    // the columns are scanned independently, side by side
+    let redacted: Vec<(&'static str, Redacted)> = parallel_map(&SCANNED_COLUMNS, |column| {
+        Ok(redact_column(&df, column, &policy.number_marker)?.map(|r| (*column, r)))
+    })
+    .map_err(|_| Error::Internal("the text scan thread failed".into()))?
+    .into_iter()
+    .filter_map(Result::transpose)
+    .collect::<Result<_>>()?;
     for (column, (values, replaced)) in redacted {
         info.numbers_removed_from_text
             .insert(column.to_string(), replaced);

@@ -1,9 +1,9 @@
-//! The catalogue of the spec's rules for a row's values (`SPEC.md`, Data model and Privacy):
-//! each rule once, with a stable key, a severity and the message `validate` reports, and the
+//! The catalogue of the spec's rules (`SPEC.md`: a row's values in Data model and Privacy, a
+//! file's form in Serialisations): each rule once, with a stable key, a severity and the message `validate` reports, and the
 //! texts `convert` writes when it rejects a row by the same rule.
 //!
-//! `validate`'s row checks report through these rules (their keys and messages come from here
-//! only), `convert`'s reject reasons ([`crate::batch::Reject`]) name the rule they break, and
+//! `validate`'s row checks and its checks of a CSV or JSON file's form report through these
+//! rules (their keys and messages come from here only), `convert`'s reject reasons ([`crate::batch::Reject`]) name the rule they break, and
 //! `docs/errors.md`'s tables of findings and of rejected rows are checked against this
 //! catalogue (`tests/integration/errors.rs`). In a key, a message or a text, `{column}` stands
 //! for a column's name and the other braced words for the details of the case.
@@ -31,7 +31,7 @@ impl Severity {
     }
 }
 
-/// One rule of the spec for a row's values.
+/// One rule of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
     /// The stable key (`{column}` for the column's name).
@@ -56,11 +56,20 @@ impl Rule {
 
 /// `text` with `{column}` replaced (without a copy when it has none).
 fn fill(text: &'static str, column: &str) -> Cow<'static, str> {
-    if text.contains("{column}") {
-        Cow::Owned(text.replace("{column}", column))
-    } else {
-        Cow::Borrowed(text)
+    fill_in(text, &[("column", column)])
+}
+
+/// `text` with each `{name}` of `fills` replaced by its value (without a copy when it has
+/// none of them).
+pub fn fill_in(text: &'static str, fills: &[(&str, &str)]) -> Cow<'static, str> {
+    let mut out = Cow::Borrowed(text);
+    for (name, value) in fills {
+        let braced = format!("{{{name}}}");
+        if out.contains(&braced) {
+            out = Cow::Owned(out.replace(&braced, value));
+        }
     }
+    out
 }
 
 /// A mandatory value is empty (`leverantor_id` has its own rule: [`LEVERANTOR_ID_EMPTY`]).
@@ -167,7 +176,68 @@ pub const STATUS_FILTER: Rule = Rule {
     message: "the row's status is not one the layout keeps",
 };
 
-/// Every rule, in the order of `docs/errors.md`'s table.
+/// The file starts with a byte-order mark.
+pub const BOM: Rule = Rule {
+    key: "bom",
+    severity: Severity::Error,
+    message: "the file starts with a byte-order mark (the spec wants UTF-8 without BOM)",
+};
+/// The file is UTF-8.
+pub const ENCODING: Rule = Rule {
+    key: "encoding",
+    severity: Severity::Error,
+    message: "the file is {encoding} (the spec wants UTF-8)",
+};
+/// CRLF line endings: read by every consumer, but not the spec's LF.
+pub const LINE_ENDINGS_CRLF: Rule = Rule {
+    key: "line_endings",
+    severity: Severity::Warning,
+    message: "CRLF line endings (the spec wants LF)",
+};
+/// The lines end in LF (never a bare CR).
+pub const LINE_ENDINGS: Rule = Rule {
+    key: "line_endings",
+    severity: Severity::Error,
+    message: "{endings} line endings (the spec wants LF)",
+};
+/// The delimiter is a comma.
+pub const DELIMITER: Rule = Rule {
+    key: "delimiter",
+    severity: Severity::Error,
+    message: "the delimiter is {delimiter} (the spec wants a comma)",
+};
+/// The header is exactly the 15 columns in order.
+pub const HEADER: Rule = Rule {
+    key: "header",
+    severity: Severity::Error,
+    message: "the header is not exactly the spec's 15 columns: {detail}",
+};
+/// A JSON file is a top-level array.
+pub const JSON_ENVELOPE: Rule = Rule {
+    key: "json_shape",
+    severity: Severity::Error,
+    message: "a row-store envelope, not a top-level array",
+};
+/// A JSON file's elements are objects.
+pub const JSON_NOT_OBJECT: Rule = Rule {
+    key: "json_shape",
+    severity: Severity::Error,
+    message: "an element is not an object",
+};
+/// Each object has the 15 keys.
+pub const JSON_KEYS: Rule = Rule {
+    key: "json_keys",
+    severity: Severity::Error,
+    message: "the object does not have exactly the 15 spec keys",
+};
+/// Each value is a string.
+pub const JSON_TYPE: Rule = Rule {
+    key: "json_type",
+    severity: Severity::Error,
+    message: "a value is not a string",
+};
+
+/// Every rule, in the order of `docs/errors.md`'s table: a row's values, then the file's form.
 pub const RULES: &[&Rule] = &[
     &MISSING,
     &LEVERANTOR_ID_EMPTY,
@@ -186,6 +256,16 @@ pub const RULES: &[&Rule] = &[
     &DUPLICATE_ROW,
     &FIELD_COUNT,
     &STATUS_FILTER,
+    &BOM,
+    &ENCODING,
+    &LINE_ENDINGS_CRLF,
+    &LINE_ENDINGS,
+    &DELIMITER,
+    &HEADER,
+    &JSON_ENVELOPE,
+    &JSON_NOT_OBJECT,
+    &JSON_KEYS,
+    &JSON_TYPE,
 ];
 
 /// A text `convert` writes (in `rejected.csv` and the report's counts) when it rejects a row,
@@ -291,11 +371,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_unique_and_rejections_name_catalogued_rules() {
-        let mut keys: Vec<&str> = RULES.iter().map(|r| r.key).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        assert_eq!(keys.len(), RULES.len());
+    fn rules_are_unique_and_rejections_name_catalogued_rules() {
+        // a key has one severity but may have a message per case (json_shape), except
+        // line_endings, whose CRLF case is a warning
+        let mut rules: Vec<(&str, &str)> = RULES.iter().map(|r| (r.key, r.message)).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        assert_eq!(rules.len(), RULES.len());
+        for r in RULES {
+            assert!(
+                RULES
+                    .iter()
+                    .all(|o| o.key != r.key || o.severity == r.severity || r.key == "line_endings"),
+                "{}",
+                r.key
+            );
+        }
         for r in REJECTIONS {
             assert!(RULES.contains(&r.rule), "{}", r.text);
         }

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::ident::contains_personal_number;
+use crate::workers::parallel_map;
 use polars::prelude::*;
 use std::path::Path;
 
@@ -73,7 +74,7 @@ fn json_hits(path: &Path) -> Result<u64> {
 }
 
 /// Cells of a Parquet file holding a personal number. The file is read back one column at a
-/// time (so memory stays at a column, whatever the rows), the columns shared by two threads.
+/// time (so memory stays at a column, whatever the rows), the columns shared among the cores.
 fn parquet_hits(path: &Path) -> Result<u64> {
     let unreadable = |e: PolarsError| Error::unreadable(path, e.to_string());
     let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
@@ -110,19 +111,8 @@ fn parquet_hits(path: &Path) -> Result<u64> {
             })
             .sum())
     };
-    let scan = |share: usize| -> Result<u64> {
-        texts
-            .iter()
-            .skip(share)
-            .step_by(2)
-            .copied()
-            .map(column_hits)
-            .sum()
-    };
-    let (mine, other) = std::thread::scope(|s| {
-        let other = s.spawn(|| scan(1));
-        (scan(0), other.join())
-    });
-    let other = other.map_err(|_| Error::Internal("the scanning thread failed".into()))?;
-    Ok(mine? + other?)
+    parallel_map(&texts, |index| column_hits(*index))
+        .map_err(|_| Error::Internal("the scanning thread failed".into()))?
+        .into_iter()
+        .sum()
 }

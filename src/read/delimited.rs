@@ -80,7 +80,13 @@ pub fn line_endings(text: &str) -> &'static str {
         }
         i = at + 1;
     }
-    match (crlf > 0, lf > 0, cr > 0) {
+    endings_name(crlf > 0, lf > 0, cr > 0)
+}
+
+/// The name of the line endings a text has: `CRLF`, `LF`, `CR`, `mixed` or `none`, from
+/// whether it has CRLF pairs, lone LFs and lone CRs.
+pub(crate) fn endings_name(crlf: bool, lone_lf: bool, lone_cr: bool) -> &'static str {
+    match (crlf, lone_lf, lone_cr) {
         (false, false, false) => "none",
         (true, false, false) => "CRLF",
         (false, true, false) => "LF",
@@ -382,13 +388,7 @@ fn record_endings(reader: &mut dyn std::io::Read, delimiter: u8) -> std::io::Res
     if after_cr {
         cr += 1;
     }
-    Ok(match (crlf > 0, lf > 0, cr > 0) {
-        (false, false, false) => "none",
-        (true, false, false) => "CRLF",
-        (false, true, false) => "LF",
-        (false, false, true) => "CR",
-        _ => "mixed",
-    })
+    Ok(endings_name(crlf > 0, lf > 0, cr > 0))
 }
 
 /// Bytes looked at to decide the encoding.

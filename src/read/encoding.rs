@@ -607,13 +607,7 @@ impl Breaks {
     fn name(&self) -> &'static str {
         let lone_cr = self.cr - self.crlf;
         let lone_lf = self.lf - self.crlf;
-        match (self.crlf > 0, lone_lf > 0, lone_cr > 0) {
-            (false, false, false) => "none",
-            (true, false, false) => "CRLF",
-            (false, true, false) => "LF",
-            (false, false, true) => "CR",
-            _ => "mixed",
-        }
+        crate::read::delimited::endings_name(self.crlf > 0, lone_lf > 0, lone_cr > 0)
     }
 }
 

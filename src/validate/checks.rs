@@ -81,14 +81,7 @@ pub(super) fn check_columns(
         if missing.is_empty() && extra.is_empty() {
             parts.push("columns out of order or repeated".to_string());
         }
-        findings.error(
-            "header",
-            &format!(
-                "the header is not exactly the spec's 15 columns: {}",
-                parts.join("; ")
-            ),
-            row,
-        );
+        findings.rule_with(&rules::HEADER, &[("detail", &parts.join("; "))], row);
     }
     COLUMNS
         .iter()

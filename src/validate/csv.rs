@@ -28,16 +28,8 @@ pub(super) fn validate_csv(
 pub(super) fn check_line_endings(endings: &str, findings: &mut Findings) {
     match endings {
         "LF" | "none" => {}
-        "CRLF" => findings.warning(
-            "line_endings",
-            "CRLF line endings (the spec wants LF)",
-            None,
-        ),
-        other => findings.error(
-            "line_endings",
-            &format!("{other} line endings (the spec wants LF)"),
-            None,
-        ),
+        "CRLF" => findings.rule_with(&rules::LINE_ENDINGS_CRLF, &[], None),
+        other => findings.rule_with(&rules::LINE_ENDINGS, &[("endings", other)], None),
     }
 }
 
@@ -49,18 +41,10 @@ pub(super) fn encoding_of(table: &RawTable) -> &str {
 /// Findings on a text file's byte-order mark and encoding.
 pub(super) fn check_text_format(bom: bool, encoding: &str, findings: &mut Findings) {
     if bom {
-        findings.error(
-            "bom",
-            "the file starts with a byte-order mark (the spec wants UTF-8 without BOM)",
-            None,
-        );
+        findings.rule_with(&rules::BOM, &[], None);
     }
     if encoding != TextEncoding::Utf8.name() {
-        findings.error(
-            "encoding",
-            &format!("the file is {encoding} (the spec wants UTF-8)"),
-            None,
-        );
+        findings.rule_with(&rules::ENCODING, &[("encoding", encoding)], None);
     }
 }
 
@@ -109,11 +93,7 @@ pub(super) fn csv_rows(
         );
     }
     if delimiter != "," {
-        findings.error(
-            "delimiter",
-            &format!("the delimiter is {delimiter} (the spec wants a comma)"),
-            None,
-        );
+        findings.rule_with(&rules::DELIMITER, &[("delimiter", delimiter)], None);
     }
     let mut header: Option<(usize, Vec<Option<usize>>)> = None;
     let mut count = 0u64;
@@ -132,9 +112,8 @@ pub(super) fn csv_rows(
             return Ok(());
         }
         if r.cells.len() != *width {
-            let rule = &rules::FIELD_COUNT;
-            let message = rule.message.replace("{width}", &width.to_string());
-            findings.add(rule.severity, rule.key, &message, Some(r.line));
+            let width = width.to_string();
+            findings.rule_with(&rules::FIELD_COUNT, &[("width", &width)], Some(r.line));
         }
         let values: Vec<Option<&str>> = positions
             .iter()

@@ -177,6 +177,16 @@ impl Findings {
         );
     }
 
+    /// A finding of a catalogued rule whose message has details (`{encoding}`, ...) filled in.
+    pub(super) fn rule_with(&mut self, rule: &Rule, fills: &[(&str, &str)], row: Option<u64>) {
+        self.add(
+            rule.severity,
+            rule.key,
+            &rules::fill_in(rule.message, fills),
+            row,
+        );
+    }
+
     pub(super) fn error(&mut self, check: &str, message: &str, row: Option<u64>) {
         self.add(Severity::Error, check, message, row);
     }

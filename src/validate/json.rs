@@ -43,11 +43,7 @@ pub(super) fn json_rows(path: &Path, text: &str, findings: &mut Findings) -> Res
 }
 
 pub(super) fn envelope_finding(findings: &mut Findings) {
-    findings.error(
-        "json_shape",
-        "a row-store envelope, not a top-level array",
-        None,
-    );
+    findings.rule_with(&rules::JSON_ENVELOPE, &[], None);
 }
 
 pub(super) fn no_results(path: &Path) -> Error {
@@ -69,7 +65,7 @@ pub(super) fn json_row(
     findings: &mut Findings,
 ) -> Option<Row> {
     let serde_json::Value::Object(mut map) = item else {
-        findings.error("json_shape", "an element is not an object", Some(number));
+        findings.rule_with(&rules::JSON_NOT_OBJECT, &[], Some(number));
         return None;
     };
     // a byte-order mark inside a key (left by a tool that joined files): say so, and read
@@ -92,11 +88,7 @@ pub(super) fn json_row(
     }
     let keys: Vec<&str> = map.keys().map(String::as_str).collect();
     if keys.len() != COLUMNS.len() || keys.iter().any(|k| !COLUMNS.contains(k)) {
-        findings.error(
-            "json_keys",
-            "the object does not have exactly the 15 spec keys",
-            Some(number),
-        );
+        findings.rule_with(&rules::JSON_KEYS, &[], Some(number));
     }
     let values = COLUMNS
         .iter()
@@ -104,7 +96,7 @@ pub(super) fn json_row(
             Some(serde_json::Value::String(s)) => Some(s),
             Some(serde_json::Value::Null) | None => None,
             Some(other) => {
-                findings.error("json_type", "a value is not a string", Some(number));
+                findings.rule_with(&rules::JSON_TYPE, &[], Some(number));
                 Some(other.to_string())
             }
         })

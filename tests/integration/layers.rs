@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "leaf",
         &[
             "amount", "batch", "chars", "date", "error", "ident", "names", "paths", "progress",
-            "rules", "spec", "staging",
+            "rules", "spec", "staging", "workers",
         ],
     ),
     ("readers", &["infer", "layout", "read", "table"]),
