@@ -1,6 +1,14 @@
 //! The checks of the header and of each row against the spec's rules.
 
-use super::*;
+use super::findings::Findings;
+use crate::date::Period;
+use crate::ident::{classify_id, contains_personal_number, is_organisation_number, IdKind};
+use crate::names::is_person_shaped;
+use crate::read::RawRow;
+use crate::rules;
+use crate::spec::{self, COLUMNS};
+use crate::write::is_formula_like;
+use std::collections::HashSet;
 
 /// A data row: its number for messages and its 15 values (missing ones `None`).
 pub(super) struct Row {

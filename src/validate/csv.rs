@@ -1,7 +1,16 @@
 //! Validating a CSV file: its encoding, byte-order mark, line endings and delimiter, then each
 //! row, read a piece at a time.
 
-use super::*;
+use super::checks::{check_header, suggest_layout, RowChecker};
+use super::findings::Findings;
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::read::encoding::TextEncoding;
+use crate::read::{Input, RawRow, RawTable, ReadOptions};
+use crate::rules;
+use crate::spec::COLUMNS;
+use std::path::Path;
 
 /// Validate a CSV input; returns the findings, the number of data rows and the file's SHA-256.
 pub(super) fn validate_csv(

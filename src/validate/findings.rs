@@ -1,6 +1,10 @@
 //! What validate finds: the findings of a file, the report of every file, and their printing.
 
-use super::*;
+use super::Severity;
+use crate::rules::{self, Rule};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// How many row numbers are kept per finding.
 pub const ROWS_SHOWN: usize = 10;

@@ -1,7 +1,19 @@
 //! Validating a JSON file: a top-level array of objects with the 15 keys, each value a string;
 //! streamed when it is large.
 
-use super::*;
+use super::checks::{Row, RowChecker};
+use super::csv::check_text_format;
+use super::findings::Findings;
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::read::encoding::{decode_file, TextEncoding};
+use crate::read::json::stream as json_stream;
+use crate::read::Input;
+use crate::rules;
+use crate::spec::COLUMNS;
+use sha2::Digest as _;
+use std::path::Path;
 
 /// Validate a JSON file read and decoded whole (any encoding).
 pub(super) fn validate_json_whole(

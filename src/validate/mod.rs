@@ -12,25 +12,14 @@
 
 use crate::date::Period;
 use crate::error::{Error, Result};
-use crate::ident::{classify_id, contains_personal_number, is_organisation_number, IdKind};
-use crate::names::is_person_shaped;
 use crate::progress::Progress;
-use crate::read::encoding::{decode_file, first_visible_char, TextEncoding};
-use crate::read::json::stream as json_stream;
-use crate::read::{Input, RawRow, RawTable, ReadOptions};
-use crate::rules::{self, Rule};
-use crate::spec::{self, COLUMNS};
-use crate::write::is_formula_like;
-use polars::prelude::*;
-use serde::Serialize;
-use sha2::Digest as _;
-use std::collections::{BTreeMap, HashSet};
+use crate::read::encoding::first_visible_char;
+use crate::read::{Input, RawRow};
+use crate::scan::damaged_parquet;
 use std::path::{Path, PathBuf};
 
-use crate::scan::damaged_parquet;
 pub use crate::scan::personal_number_hits;
 
-// each part takes the imports above and its siblings' items through `use super::*`
 mod checks;
 mod csv;
 mod findings;
@@ -40,14 +29,13 @@ mod walk;
 mod xlsx;
 
 pub use crate::rules::Severity;
-use checks::*;
-use csv::*;
+use csv::validate_csv;
 use findings::Findings;
 pub use findings::{FileReport, Finding, Outcome, ROWS_SHOWN};
-use json::*;
-use parquet::*;
+use json::{stream_json, validate_json_whole};
+use parquet::validate_parquet;
 pub use walk::{files_to_validate, published_files};
-use xlsx::*;
+use xlsx::validate_xlsx;
 
 /// Validate files; a file that cannot be read is reported, not an error.
 pub fn validate_files(files: &[PathBuf]) -> Result<Outcome> {
@@ -183,7 +171,13 @@ fn period_span(name: &str) -> Option<(Period, Period)> {
 
 #[cfg(test)]
 mod tests {
+    use super::checks::{has_many_decimals, is_amount, is_blank, is_iso_date, RowChecker};
+    use super::parquet::{
+        decimal_text, hive_keys, parquet_texts, partition_month, percent_decoded,
+    };
     use super::*;
+    use crate::spec::COLUMNS;
+    use polars::prelude::{Column, DataType};
 
     #[test]
     fn partition_keys_and_month_from_the_path() {

@@ -1,7 +1,14 @@
 //! Validating a Parquet file (and a Hive-partitioned year dataset): the spec's columns and
 //! types, and each row as the CSV would write it.
 
-use super::*;
+use super::checks::{check_columns, RowChecker};
+use super::findings::Findings;
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::spec::COLUMNS;
+use polars::prelude::*;
+use std::path::Path;
 
 /// Rows of a Parquet file checked at a time.
 pub(super) const PARQUET_SLICE_ROWS: usize = 1 << 17;

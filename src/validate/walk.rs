@@ -1,7 +1,8 @@
 //! Which files a folder holds to validate: the published ones, not the run's metadata or
 //! internal review files.
 
-use super::*;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
 
 /// The files to validate among `paths`: files as given, and the published files in folders
 /// (see [`published_files`]).

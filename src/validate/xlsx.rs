@@ -1,6 +1,13 @@
 //! Validating the Excel copy: each cell as stored (text, number, date) and each row.
 
-use super::*;
+use super::checks::{check_columns, is_blank, RowChecker};
+use super::findings::Findings;
+use crate::date::Period;
+use crate::error::{Error, Result};
+use crate::ident::contains_personal_number;
+use crate::read::Input;
+use crate::spec::COLUMNS;
+use std::path::Path;
 
 /// Validate an xlsx file (this tool's Excel copy; a zip file that is no workbook is unreadable):
 /// the first sheet's header, and each of its rows checked as a CSV row, every cell turned into
