@@ -676,25 +676,11 @@ impl Batches<'_> {
                 }
             }
             if let Some((mut stream, sorter)) = rest {
-                std::thread::scope(|s| -> Result<()> {
-                    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-                    let parser = s.spawn(move || {
-                        loop {
-                            let parsed = stream.next_rows(size).map(|rows| {
-                                let (part, whole) = stream.position();
-                                (!rows.is_empty()).then(|| (sort_rows(rows, &sorter), part, whole))
-                            });
-                            let end = !matches!(parsed, Ok(Some(_)));
-                            if tx.send(parsed).is_err() || end {
-                                break;
-                            }
-                        }
-                        stream.skipped()
-                    });
-                    for parsed in rx {
-                        let Some(((data, more_broken, skipped), part, whole)) = parsed? else {
-                            break;
-                        };
+                let left_out = crate::read::parse_ahead(
+                    &mut *stream,
+                    size,
+                    |rows| sort_rows(rows, &sorter),
+                    |(data, more_broken, skipped), part, whole| {
                         broken.extend(more_broken);
                         if broken.len() >= size {
                             for published in batcher.convert_broken(take(&mut broken), totals)? {
@@ -710,16 +696,13 @@ impl Batches<'_> {
                             }
                         }
                         self.opts.progress.done(part, whole);
-                    }
-                    // what the reader left out is known once it has read everything
-                    let left_out = parser
-                        .join()
-                        .map_err(|_| Error::Internal("the parsing thread failed".into()))?;
-                    for (reason, n) in left_out {
-                        *totals.skipped.entry(reason).or_insert(0) += n;
-                    }
-                    Ok(())
-                })?;
+                        Ok(())
+                    },
+                )?;
+                // what the reader left out is known once it has read everything
+                for (reason, n) in left_out {
+                    *totals.skipped.entry(reason).or_insert(0) += n;
+                }
             }
             if batcher.done == 0 && broken.is_empty() {
                 return Err(no_data_rows(&batcher.path, header_line));

@@ -6,7 +6,7 @@ use crate::amount::ore_text;
 use crate::amount::{parse_amount, DecimalMark};
 use crate::date::Period;
 use crate::error::{Error, Result};
-use crate::normalise::{days_since_epoch, AMOUNT_PRECISION, AMOUNT_SCALE};
+use crate::normalise::days_since_epoch;
 use crate::progress::Progress;
 use crate::read::{file_name, sha256_file};
 use crate::spec::{self, COLUMNS};
@@ -354,10 +354,7 @@ fn month_frame(rows: &[csv::StringRecord]) -> Result<DataFrame> {
         let column = match *name {
             "belopp" => {
                 let c: Vec<Option<i128>> = values.iter().map(|v| Some(cents(v))).collect();
-                Int128Chunked::from_slice_options("belopp".into(), &c)
-                    .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
-                    .into_series()
-                    .into_column()
+                crate::normalise::amount_column("belopp".into(), &c)?
             }
             "datum" => {
                 let d: Vec<Option<i32>> = values
@@ -368,10 +365,7 @@ fn month_frame(rows: &[csv::StringRecord]) -> Result<DataFrame> {
                             .map(|p| days_since_epoch(p.date))
                     })
                     .collect();
-                Int32Chunked::from_slice_options("datum".into(), &d)
-                    .into_date()
-                    .into_series()
-                    .into_column()
+                crate::normalise::date_column("datum".into(), &d)
             }
             _ => {
                 let owned: Vec<String> = values.iter().map(|s| s.to_string()).collect();

@@ -335,14 +335,8 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
         }
     }
 
-    let belopp = Int128Chunked::from_slice_options(Col::Belopp.named(), &cents)
-        .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
-        .into_series();
-    let datum = Int32Chunked::from_slice_options(Col::Datum.named(), &days)
-        .into_date()
-        .into_series();
-    df.with_column(belopp.into_column())?;
-    df.with_column(datum.into_column())?;
+    df.with_column(amount_column(Col::Belopp.named(), &cents)?)?;
+    df.with_column(date_column(Col::Datum.named(), &days))?;
     df.with_column(buyer.finish().into_column())?;
     df.with_column(kommun.finish().into_column())?;
     if let Some(konto) = konto {
@@ -369,6 +363,22 @@ pub fn date_span(df: &DataFrame) -> Result<Option<(NaiveDate, NaiveDate)>> {
         .min()
         .zip(days.max())
         .map(|(first, last)| (date_from_days(first), date_from_days(last))))
+}
+
+/// An amount column from öre: `Decimal(38, 2)`, the type of `belopp` in every frame written.
+pub fn amount_column(name: PlSmallStr, ore: &[Option<i128>]) -> Result<Column> {
+    Ok(Int128Chunked::from_slice_options(name, ore)
+        .into_decimal(AMOUNT_PRECISION, AMOUNT_SCALE)?
+        .into_series()
+        .into_column())
+}
+
+/// A date column from days since 1970-01-01: polars' `Date`, the type of `datum`.
+pub fn date_column(name: PlSmallStr, days: &[Option<i32>]) -> Column {
+    Int32Chunked::from_slice_options(name, days)
+        .into_date()
+        .into_series()
+        .into_column()
 }
 
 #[cfg(test)]

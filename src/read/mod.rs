@@ -178,35 +178,61 @@ impl RawTable {
 }
 
 /// Hand every row left in a stream to `f`, a batch at a time, telling `read` after each batch
-/// how far reading has come. The next batch is parsed on a second thread while `f` works
-/// through this one; when `f` fails, the parsing stops after the batch it is on.
+/// how far reading has come (see [`parse_ahead`]).
 fn drain(
     stream: &mut dyn RowSource,
     mut read: impl FnMut(u64, u64),
     mut f: impl FnMut(RawRow) -> Result<()>,
 ) -> Result<()> {
-    type Batch = Result<(Vec<RawRow>, (u64, u64))>;
-    std::thread::scope(|s| {
-        let (batches, parsed) = std::sync::mpsc::sync_channel::<Batch>(1);
-        s.spawn(move || loop {
-            let batch = stream
-                .next_rows(1 << 16)
-                .map(|rows| (rows, stream.position()));
-            let last = !matches!(&batch, Ok((rows, _)) if !rows.is_empty());
-            // a closed channel: the rows are no longer wanted
-            if batches.send(batch).is_err() || last {
-                return;
-            }
-        });
-        for batch in parsed {
-            let (rows, (part, whole)) = batch?;
-            if rows.is_empty() {
-                break;
-            }
+    parse_ahead(
+        stream,
+        1 << 16,
+        |rows| rows,
+        |rows, part, whole| {
             rows.into_iter().try_for_each(&mut f)?;
             read(part, whole);
+            Ok(())
+        },
+    )
+    .map(|_| ())
+}
+
+/// Parse the rows left in a stream `size` at a time on a second thread, each batch made ready
+/// there by `prepare`, while `f` works through the batch before it (with how many bytes of the
+/// file are read, out of how many). When `f` fails, parsing stops after the batch it is on.
+/// Returns the source records the stream left out, by reason (known once it has read all).
+pub fn parse_ahead<T: Send>(
+    stream: &mut dyn RowSource,
+    size: usize,
+    prepare: impl Fn(Vec<RawRow>) -> T + Send,
+    mut f: impl FnMut(T, u64, u64) -> Result<()>,
+) -> Result<std::collections::BTreeMap<String, u64>> {
+    type Parsed<T> = Result<Option<(T, u64, u64)>>;
+    std::thread::scope(|s| {
+        let (batches, parsed) = std::sync::mpsc::sync_channel::<Parsed<T>>(1);
+        let parser = s.spawn(move || {
+            loop {
+                let batch = stream.next_rows(size).map(|rows| {
+                    let (part, whole) = stream.position();
+                    (!rows.is_empty()).then(|| (prepare(rows), part, whole))
+                });
+                let last = !matches!(batch, Ok(Some(_)));
+                // a closed channel: the rows are no longer wanted
+                if batches.send(batch).is_err() || last {
+                    break;
+                }
+            }
+            stream.skipped()
+        });
+        for batch in parsed {
+            let Some((rows, part, whole)) = batch? else {
+                break;
+            };
+            f(rows, part, whole)?;
         }
-        Ok(())
+        parser
+            .join()
+            .map_err(|_| Error::Internal("the parsing thread failed".into()))
     })
 }
 
