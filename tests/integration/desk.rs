@@ -1114,6 +1114,29 @@ fn the_pages_show_no_personal_data_outside_review_and_the_server_logs_none() {
     // the review page is the publisher's: it shows them
     let review = desk.get(&format!("/runs/{id}/review")).text();
     assert!(review.contains("Lisa Berg"));
+    // no address on any page carries personal data: every link and form target
+    for path in [
+        "/",
+        format!("/runs/{id}").as_str(),
+        &format!("/runs/{id}/result"),
+        &format!("/runs/{id}/review"),
+        &format!("/runs/{id}/mapping"),
+    ] {
+        let text = desk.get(path).text();
+        for attr in ["href=\"", "action=\"", "src=\""] {
+            for part in text.split(attr).skip(1) {
+                let address = part.split('"').next().unwrap_or("");
+                assert!(
+                    find_personal_numbers(address).is_empty() && !address.contains("Lisa"),
+                    "{path}: {address}"
+                );
+                assert!(
+                    address.starts_with('/') || address.starts_with('#'),
+                    "{path}: a link elsewhere: {address}"
+                );
+            }
+        }
+    }
     let row = review
         .split("<tr>")
         .find(|r| r.contains("Lisa Berg"))
