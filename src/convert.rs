@@ -83,76 +83,160 @@ pub fn convert(opts: &ConvertOptions) -> Result<Report> {
     run(plan(opts)?, opts)
 }
 
-/// Execute a plan: convert every row, check and reconcile, write the outputs and the report
-/// into `opts.out` (the options the plan was made with).
-pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
-    let Planned {
-        assignment,
-        formats: formats_of,
-        register,
-        ..
-    } = planned;
-    let layout = assignment.layout.clone();
+/// What a run found, before it is written down: the outputs in staging, the totals (read =
+/// published + withheld + rejected, reconciled), and what the publisher should know.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The files written (into staging).
+    pub outputs: Vec<OutputEntry>,
+    /// Rows per outcome.
+    pub rows: RowCounts,
+    /// Amounts per outcome, in öre.
+    pub sums: Sums,
+    /// Rejected rows by reason.
+    pub rejected_by_reason: BTreeMap<String, u64>,
+    /// Source lines left out (titles, totals rows, blank lines), by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Where each spec column came from, periods, lookups and the supplier register.
+    pub map: MapInfo,
+    /// What normalising found.
+    pub normalise: NormaliseInfo,
+    /// What the privacy rules did.
+    pub privacy: PrivacyInfo,
+    /// How each input's amounts were read.
+    pub conventions: Vec<AmountConvention>,
+    /// Text cells guarded against formula injection.
+    pub guarded: u64,
+    /// For the publisher: rejected rows, missing dates, amounts read by the file's convention,
+    /// dates far from the period, a municipality without its code.
+    pub warnings: Vec<String>,
+}
 
-    let mut roles: Vec<(PathBuf, String, u64)> = Vec::new();
+/// The inputs of a run as tables: the main exports, the lookups prepared, each input's role.
+struct Tables {
+    main: Vec<SourceTable>,
+    lookups: Lookups,
+    /// Per input: its path, role (`main`, `lookup:NAME`) and header line.
+    roles: Vec<(PathBuf, String, u64)>,
+    /// Lines the header search left out, by reason.
+    skipped: BTreeMap<String, u64>,
+}
+
+/// Find each input's table below its header, and join-ready lookups.
+fn tables_of(assignment: Assignment, layout: &Layout) -> Result<Tables> {
+    let mut roles = Vec::new();
     let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
-    let mut main_tables: Vec<SourceTable> = Vec::new();
+    let mut main = Vec::new();
     for (raw, idx) in assignment.main {
-        let t = extract(raw, idx, &layout);
+        let t = extract(raw, idx, layout);
         for (k, v) in &t.skipped {
             *skipped.entry(k.clone()).or_insert(0) += v;
         }
         roles.push((t.path.clone(), "main".into(), t.header_line));
-        main_tables.push(t);
+        main.push(t);
     }
     let mut lookup_tables = BTreeMap::new();
     for (name, (mut raw, idx)) in assignment.lookups {
         raw.read_rest()?;
-        let t = extract(raw, idx, &layout);
+        let t = extract(raw, idx, layout);
         roles.push((t.path.clone(), format!("lookup:{name}"), t.header_line));
         lookup_tables.insert(name, t);
     }
-    for t in &main_tables {
+    for t in &main {
         if t.rows.is_empty() && t.broken.is_empty() && t.rest.is_none() {
             return Err(no_data_rows(&t.path, t.header_line));
         }
     }
+    let lookups = Lookups::prepare(&lookup_tables, layout)?;
+    Ok(Tables {
+        main,
+        lookups,
+        roles,
+        skipped,
+    })
+}
 
-    let lookups = Lookups::prepare(&lookup_tables, &layout)?;
-    drop(lookup_tables);
-    let workbooks = formats_of
+/// Execute a plan: convert every row, check and reconcile, write the outputs and the report
+/// into `opts.out` (the options the plan was made with). Nothing is moved into place unless
+/// every step succeeds.
+pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
+    let Planned {
+        assignment,
+        formats,
+        register,
+        ..
+    } = planned;
+    let layout = assignment.layout.clone();
+    let reason = assignment.reason.clone();
+    let tables = tables_of(assignment, &layout)?;
+    let mut staging = Staging::new(&opts.out, opts.replace)?;
+    // the run's inputs, by content: the same inputs again replace their own earlier outputs
+    let input_hashes: Vec<String> = formats.values().map(|(_, sha, _)| sha.clone()).collect();
+    let done = staging.check_prior(&input_hashes).and_then(|()| {
+        let roles = tables.roles.clone();
+        let outcome = execute(
+            tables,
+            &layout,
+            register.as_ref(),
+            &formats,
+            opts,
+            &mut staging,
+        )?;
+        opts.progress.stage("writing the report");
+        let report = report_of(outcome, &layout, reason, &roles, &formats, opts)?;
+        let report_path = staging.path("report.json")?;
+        write::write_file(&report_path, |f| {
+            use std::io::Write;
+            f.write_all(report.to_json().as_bytes())
+        })?;
+        Ok(report)
+    });
+    match done {
+        Ok(report) => {
+            staging.commit(&input_hashes)?;
+            Ok(report)
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// Convert every row of the tables into staging and add up what happened.
+fn execute(
+    tables: Tables,
+    layout: &Layout,
+    register: Option<&crate::map::SupplierRegister>,
+    formats: &BTreeMap<PathBuf, (crate::read::SourceFormat, String, u64)>,
+    opts: &ConvertOptions,
+    staging: &mut Staging,
+) -> Result<Outcome> {
+    let Tables {
+        main,
+        lookups,
+        mut skipped,
+        ..
+    } = tables;
+    let workbooks = formats
         .iter()
         .filter(|(_, (format, _, _))| format.kind == "workbook")
         .map(|(path, _)| path.clone())
         .collect();
     let batches = Batches {
-        layout: &layout,
+        layout,
         lookups: &lookups,
-        register: register.as_ref(),
+        register,
         opts,
         workbooks,
     };
-    let mut staging = Staging::new(&opts.out, opts.replace)?;
-    // the run's inputs, by content: the same inputs again replace their own earlier outputs
-    let input_hashes: Vec<String> = formats_of.values().map(|(_, sha, _)| sha.clone()).collect();
-    if let Err(e) = staging.check_prior(&input_hashes) {
-        staging.abandon();
-        return Err(e);
-    }
-    let result = batches.run(main_tables, &mut staging);
-    let (totals, outputs) = match result {
-        Ok(done) => done,
-        Err(e) => {
-            staging.abandon();
-            return Err(e);
-        }
-    };
+    let (totals, outputs) = batches.run(main, staging)?;
     let Totals {
         rows,
         sums,
         rejected_by_reason,
-        map: map_info,
-        normalise: norm_info,
+        map,
+        normalise,
         mut privacy,
         guarded,
         is_municipality,
@@ -165,9 +249,43 @@ pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
         *skipped.entry(reason).or_insert(0) += n;
     }
     privacy.forget_suppliers();
-
     // what a reader found about a file (an SIE #KSUMMA mismatch) is a warning, not a skip
     let mut warnings = crate::read::take_warnings(&mut skipped);
+    warnings.extend(run_warnings(&rows, &map, &normalise, &conventions));
+    warnings.extend(months.far_from_period(opts.overrides.period));
+    if is_municipality
+        && opts.overrides.kommun_id.is_none()
+        && map.sources.get("kommun_id").is_none_or(|s| s == "none")
+    {
+        warnings.push(
+            "the buyer looks like a municipality: give --kommun-id (the spec says it should be given)"
+                .into(),
+        );
+    }
+    Ok(Outcome {
+        outputs,
+        rows,
+        sums,
+        rejected_by_reason,
+        skipped,
+        map,
+        normalise,
+        privacy,
+        conventions,
+        guarded,
+        warnings,
+    })
+}
+
+/// What the publisher should know of the rows: rejections, municipality codes, missing dates,
+/// the supplier register and lookups, and how the amounts were read.
+fn run_warnings(
+    rows: &RowCounts,
+    map_info: &MapInfo,
+    norm_info: &NormaliseInfo,
+    conventions: &[AmountConvention],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
     if norm_info.invalid_kommun_id > 0 {
         warnings.push(format!(
             "{} kommun_id values were not municipality codes and were left empty",
@@ -196,26 +314,25 @@ pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
     for (name, n) in &map_info.lookup_misses {
         warnings.push(format!("{n} rows had a key not found in lookup {name}"));
     }
-    warnings.extend(amount_warnings(&conventions, &norm_info));
-    warnings.extend(months.far_from_period(opts.overrides.period));
-    if is_municipality
-        && opts.overrides.kommun_id.is_none()
-        && map_info
-            .sources
-            .get("kommun_id")
-            .is_none_or(|s| s == "none")
-    {
-        warnings.push(
-            "the buyer looks like a municipality: give --kommun-id (the spec says it should be given)"
-                .into(),
-        );
-    }
+    warnings.extend(amount_warnings(conventions, norm_info));
+    warnings
+}
 
-    opts.progress.stage("writing the report");
+/// The run's report: what it was given (inputs by hash, options, the layout and why) and its
+/// outcome.
+fn report_of(
+    outcome: Outcome,
+    layout: &Layout,
+    reason: String,
+    roles: &[(PathBuf, String, u64)],
+    formats: &BTreeMap<PathBuf, (crate::read::SourceFormat, String, u64)>,
+    opts: &ConvertOptions,
+) -> Result<Report> {
     let report_dir = opts.out.clone();
+    let map_info = &outcome.map;
     let mut inputs = Vec::new();
-    for (path, role, header_line) in &roles {
-        let (format, sha, bytes) = formats_of.get(path).cloned().unwrap_or_default();
+    for (path, role, header_line) in roles {
+        let (format, sha, bytes) = formats.get(path).cloned().unwrap_or_default();
         inputs.push(InputEntry {
             path: relative_path(path, &report_dir),
             sha256: sha,
@@ -245,13 +362,13 @@ pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
         }
         None => None,
     };
-    let report = Report {
+    Ok(Report {
         tool: "reskontra".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         specification: "leverantorsreskontra 1.1".into(),
         layout: LayoutEntry {
             name: layout.name.clone(),
-            reason: assignment.reason.clone(),
+            reason,
             sources: map_info.sources.clone(),
         },
         options: OptionsEntry {
@@ -272,30 +389,19 @@ pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
             decimal_mark: opts.decimal_mark,
         },
         inputs,
-        outputs,
-        skipped_lines: skipped,
-        rows,
-        amount: sums.into(),
-        rejected_by_reason,
-        privacy,
-        normalise: norm_info,
-        amount_conventions: conventions,
         lookup_misses: map_info.lookup_misses.clone(),
         supplier_register: map_info.register,
-        formula_guarded_cells: guarded,
-        warnings,
-    };
-    let report_path = staging.path("report.json")?;
-    let written = write::write_file(&report_path, |f| {
-        use std::io::Write;
-        f.write_all(report.to_json().as_bytes())
-    });
-    if let Err(e) = written {
-        staging.abandon();
-        return Err(e);
-    }
-    staging.commit(&input_hashes)?;
-    Ok(report)
+        outputs: outcome.outputs,
+        skipped_lines: outcome.skipped,
+        rows: outcome.rows,
+        amount: outcome.sums.into(),
+        rejected_by_reason: outcome.rejected_by_reason,
+        privacy: outcome.privacy,
+        normalise: outcome.normalise,
+        amount_conventions: outcome.conventions,
+        formula_guarded_cells: outcome.guarded,
+        warnings: outcome.warnings,
+    })
 }
 
 /// The error for an input whose header is followed by no data row. A header at line 0 holds

@@ -6,6 +6,37 @@
 //! orchestrated by [`convert`]. [`validate`] checks published files. The parsers
 //! ([`amount`], [`date`], [`ident`]) do no I/O.
 //!
+//! # A conversion: plan, then run
+//!
+//! [`plan::plan`] checks the options, reads the head of every input, detects (or loads) the
+//! layout and describes which source fills each spec column: a [`plan::Plan`] that can be
+//! printed (`reskontra detect`), serialised and shown (the desk's upload page). Then
+//! [`convert::run`] executes it: the batches flow read → map → normalise → protect → write
+//! into a staging folder, the totals are reconciled into a [`convert::Outcome`], and the
+//! report is built from it; only then is anything moved into the output folder.
+//! [`convert::convert`] is the two in one. A [`progress::Progress`] tells the caller how the
+//! run advances and lets it cancel.
+//!
+//! ```no_run
+//! # #[cfg(feature = "pipeline")]
+//! # fn main() -> reskontra::Result<()> {
+//! use reskontra::convert::{plan, run, ConvertOptions};
+//! use std::path::{Path, PathBuf};
+//!
+//! let mut opts = ConvertOptions::new(vec![PathBuf::from("export-2024-05.csv")], PathBuf::from("out"));
+//! opts.use_policy(Path::new("policy.toml"))?;
+//! let planned = plan(&opts)?;
+//! for column in &planned.plan.columns {
+//!     println!("{:<20} <- {}", column.column, column.source);
+//! }
+//! let report = run(planned, &opts)?;
+//! println!("{}", report.summary());
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "pipeline"))]
+//! # fn main() {}
+//! ```
+//!
 //! # Layers
 //!
 //! The modules form four layers. A module imports only from its own layer and the layers
