@@ -1117,7 +1117,7 @@ async fn review_page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> Respo
             let deny = if reason != "deny_list" {
                 format!("<button name=\"action\" value=\"deny\" id=\"deny-{i}\" class=\"secondary\">Undanta alltid</button>")
             } else {
-                String::new()
+                format!("<button name=\"action\" value=\"forget\" id=\"forget-{i}\" class=\"secondary\">Ta bort ur listan</button>")
             };
             vec![
                 format!("<span class=\"supplier\">{}</span>", esc(name)),
@@ -1146,6 +1146,7 @@ async fn review_page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> Respo
         ));
         body.push_str("<p class=\"small\">Tillåt publicering sparar leverantören i profilens lista och konverterar om. En leverantör med personnummer kan aldrig publiceras med namn.</p>");
     }
+    body.push_str(&lists_html(&desk, &id));
     body.push_str("<h2>Avvisade rader</h2>");
     if rejected.is_empty() {
         body.push_str("<p class=\"ok\">Inga rader avvisades.</p>");
@@ -1164,6 +1165,49 @@ async fn review_page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> Respo
         "<p><a href=\"/runs/{id}/result\">Tillbaka till resultatet</a></p>"
     ));
     page("Granskning", &body, true).into_response()
+}
+
+/// The profile's allow and deny lists, each entry with a button to take it out, and a form to
+/// withhold one more supplier (a protected identity the rules cannot see).
+fn lists_html(desk: &Desk, id: &str) -> String {
+    let policy = desk.workspace.policy().unwrap_or_default();
+    let forget = |name: &str, sid: &str| {
+        format!(
+            "<form method=\"post\" action=\"/runs/{id}/review\" class=\"inline\">\
+             <input type=\"hidden\" name=\"name\" value=\"{}\"><input type=\"hidden\" name=\"id\" value=\"{}\">\
+             <button name=\"action\" value=\"forget\" class=\"secondary\">Ta bort ur listan</button></form>",
+            esc(name),
+            esc(sid)
+        )
+    };
+    let mut rows = Vec::new();
+    for n in &policy.allow.names {
+        rows.push(vec!["tillåts publicering".into(), esc(n), forget(n, "")]);
+    }
+    for n in &policy.deny.names {
+        rows.push(vec!["undantas alltid".into(), esc(n), forget(n, "")]);
+    }
+    for i in &policy.deny.ids {
+        rows.push(vec!["undantas alltid".into(), esc(i), forget("", i)]);
+    }
+    let mut out = String::from("<h2>Profilens listor</h2>");
+    if rows.is_empty() {
+        out.push_str("<p>Inga leverantörer är tillåtna eller undantagna i profilen.</p>");
+    } else {
+        out.push_str(&table(
+            "lists",
+            &["Lista", "Leverantör eller nummer", ""],
+            &rows,
+        ));
+    }
+    out.push_str(&format!(
+        "<form method=\"post\" action=\"/runs/{id}/review\" class=\"form\" id=\"deny-form\">\
+         <p>Undanta en leverantör till från varje publicering (till exempel en skyddad identitet som reglerna inte ser):</p>\
+         <label>Namn<input name=\"name\" id=\"deny-name\"></label>\
+         <label>Organisationsnummer eller annat nummer (valfritt)<input name=\"id\" id=\"deny-id\"></label>\
+         <button name=\"action\" value=\"deny\" id=\"deny-other\">Undanta alltid och konvertera om</button></form>"
+    ));
+    out
 }
 
 async fn review_decide(
@@ -1208,6 +1252,12 @@ async fn review_decide(
                 p.deny.names.push(name.clone());
             }
             p.allow.names.retain(|n| n != &name);
+            Ok(())
+        }),
+        "forget" => desk.workspace.update_policy(|p| {
+            p.allow.names.retain(|n| n != &name);
+            p.deny.names.retain(|n| n != &name);
+            p.deny.ids.retain(|i| i != &sid);
             Ok(())
         }),
         _ => return message_page(StatusCode::BAD_REQUEST, "Okänt val", "Välj Tillåt eller Undanta."),

@@ -1416,3 +1416,87 @@ fn without_a_command_the_desk_starts_in_the_users_data_folder() {
         "the default workspace is in the data folder"
     );
 }
+
+#[test]
+fn any_supplier_can_be_withheld_by_hand_and_a_decision_taken_back() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let export =
+        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
+    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    assert_eq!(desk.convert(&id)["state"], "done");
+    let csv_of = || {
+        std::fs::read_to_string(crate::common::published(
+            &desk.run_dir(&id).join("out"),
+            "csv",
+        ))
+        .unwrap()
+    };
+    assert!(csv_of().contains("Konsultbolaget Mitt AB"));
+    let review = desk.get(&format!("/runs/{id}/review")).text();
+    assert!(
+        review.contains("Profilens listor") && review.contains("id=\"deny-other\""),
+        "{review}"
+    );
+    // a published company, withheld by hand (a protected identity the rules cannot see)
+    let r = desk.post_form(
+        &format!("/runs/{id}/review"),
+        &[
+            ("name", "Konsultbolaget Mitt AB"),
+            ("id", ""),
+            ("action", "deny"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(desk.wait(&format!("/runs/{id}/status"))["state"], "done");
+    assert!(!csv_of().contains("Konsultbolaget Mitt AB"), "withheld");
+    let review = desk.get(&format!("/runs/{id}/review")).text();
+    let lists = review
+        .split("<table class=\"lists\">")
+        .nth(1)
+        .expect("the profile's lists");
+    let row = lists
+        .split("<tr>")
+        .find(|r| r.contains("Konsultbolaget Mitt AB"))
+        .expect("listed");
+    assert!(
+        row.contains("undantas alltid") && row.contains("value=\"forget\""),
+        "{row}"
+    );
+    let listed = review.split("<table class=\"review\">").nth(1).unwrap();
+    let row = listed
+        .split("<tr>")
+        .find(|r| r.contains("Konsultbolaget Mitt AB"))
+        .expect("in the review list");
+    assert!(
+        row.contains("value=\"forget\"") && !row.contains("value=\"deny\""),
+        "{row}"
+    );
+    // taken back: published again
+    let r = desk.post_form(
+        &format!("/runs/{id}/review"),
+        &[
+            ("name", "Konsultbolaget Mitt AB"),
+            ("id", ""),
+            ("action", "forget"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(desk.wait(&format!("/runs/{id}/status"))["state"], "done");
+    assert!(
+        csv_of().contains("Konsultbolaget Mitt AB"),
+        "published again"
+    );
+    let policy = reskontra::protect::Policy::load(&desk.workspace.join("policy.toml")).unwrap();
+    assert!(!policy
+        .deny
+        .names
+        .contains(&"Konsultbolaget Mitt AB".to_string()));
+    // an empty form is refused with what to do
+    let r = desk.post_form(
+        &format!("/runs/{id}/review"),
+        &[("name", ""), ("id", ""), ("action", "deny")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("Välj en leverantör"));
+}
