@@ -105,6 +105,18 @@ pub enum DecimalMark {
     Point,
 }
 
+impl DecimalMark {
+    /// The mark named `auto`, `comma` or `point` (as `--decimal-mark` and the desk take it).
+    pub fn parse(name: &str) -> Option<DecimalMark> {
+        match name {
+            "auto" => Some(DecimalMark::Auto),
+            "comma" => Some(DecimalMark::Comma),
+            "point" => Some(DecimalMark::Point),
+            _ => None,
+        }
+    }
+}
+
 /// A decimal mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

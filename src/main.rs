@@ -379,11 +379,10 @@ fn convert_options(args: ConvertArgs) -> Result<ConvertOptions> {
     opts.formats = formats;
     opts.formula_guard = !args.no_formula_guard;
     opts.replace = args.replace;
-    opts.decimal_mark = args.decimal_mark.as_deref().map(|m| match m {
-        "comma" => reskontra::amount::DecimalMark::Comma,
-        "point" => reskontra::amount::DecimalMark::Point,
-        _ => reskontra::amount::DecimalMark::Auto,
-    });
+    opts.decimal_mark = args
+        .decimal_mark
+        .as_deref()
+        .and_then(reskontra::amount::DecimalMark::parse);
     opts.suppliers = args.suppliers;
     if args.batch_rows == 0 {
         return Err(Error::Usage("--batch-rows must be at least 1".into()));

@@ -31,6 +31,31 @@ pub struct SupplierList {
 }
 
 impl SupplierList {
+    /// Add a supplier by its name and, when it has one, its id, unless the list holds it
+    /// already by the keys [`SupplierList::contains`] compares (case, spacing and the
+    /// id's punctuation aside).
+    pub fn insert(&mut self, name: &str, id: &str) {
+        let name = name.trim();
+        if !name.is_empty() && !self.names.iter().any(|n| name_key(n) == name_key(name)) {
+            self.names.push(name.to_string());
+        }
+        let id = id.trim();
+        if !compact_id(id).is_empty() && !self.ids.iter().any(|i| compact_id(i) == compact_id(id)) {
+            self.ids.push(id.to_string());
+        }
+    }
+
+    /// Take out every entry naming this supplier, by the same keys.
+    pub fn remove(&mut self, name: &str, id: &str) {
+        let (name, id) = (name_key(name), compact_id(id));
+        if !name.is_empty() {
+            self.names.retain(|n| name_key(n) != name);
+        }
+        if !id.is_empty() {
+            self.ids.retain(|i| compact_id(i) != id);
+        }
+    }
+
     fn contains(&self, name: Option<&str>, id: Option<&str>) -> bool {
         let id_key = id.map(compact_id);
         let name_key = name.map(name_key);
@@ -431,6 +456,24 @@ fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<Option<Reda
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lists_are_changed_by_the_keys_they_are_matched_by() {
+        let mut list = SupplierList {
+            ids: vec!["556677-8899".into()],
+            names: vec!["Skyddat  Boende AB".into()],
+        };
+        list.insert("skyddat boende ab", "5566778899");
+        assert_eq!(list.names.len(), 1, "the same name, written otherwise");
+        assert_eq!(list.ids.len(), 1, "the same id, written otherwise");
+        list.insert("Annan AB", "");
+        assert_eq!(list.names.len(), 2);
+        assert!(list.ids.len() == 1, "no empty id is added");
+        list.remove("SKYDDAT BOENDE AB", "5566778899");
+        assert_eq!(list.names, vec!["Annan AB".to_string()]);
+        assert!(list.ids.is_empty());
+        assert!(!list.contains(Some("Skyddat Boende AB"), Some("556677-8899")));
+    }
     use crate::ident::luhn_check_digit;
 
     fn with_check(nine: &str) -> String {

@@ -271,17 +271,18 @@ impl FileBytes {
     fn new(encoding: TextEncoding) -> FileBytes {
         let high = match encoding {
             TextEncoding::Utf8 | TextEncoding::Utf16Le | TextEncoding::Utf16Be => None,
-            single_byte => {
-                let mut table: Vec<(char, u8)> = (0x80..=0xFF_u8)
-                    .filter_map(|b| {
-                        let byte = [b];
-                        let text = super::encoding::decode(&byte, single_byte).ok()?;
-                        text.chars().next().map(|c| (c, b))
-                    })
-                    .collect();
-                table.sort_unstable();
-                Some(table)
-            }
+            // the streaming decoder's table of the bytes from 0x80 up, turned around
+            single_byte => match super::encoding::TextDecoder::new(single_byte) {
+                Some(super::encoding::TextDecoder::Table(chars)) => {
+                    let mut table: Vec<(char, u8)> = (0x80..=0xFF_u8)
+                        .zip(chars.iter())
+                        .map(|(b, c)| (*c, b))
+                        .collect();
+                    table.sort_unstable();
+                    Some(table)
+                }
+                _ => None,
+            },
         };
         FileBytes { high }
     }
@@ -291,6 +292,10 @@ impl FileBytes {
         let Some(table) = &self.high else {
             return crc32(text.as_bytes(), crc);
         };
+        // ASCII is the same bytes in every single-byte encoding (most fields)
+        if text.is_ascii() {
+            return crc32(text.as_bytes(), crc);
+        }
         text.chars().fold(crc, |crc, c| {
             let byte = u8::try_from(c).ok().filter(u8::is_ascii).or_else(|| {
                 let at = table.binary_search_by_key(&c, |(ch, _)| *ch).ok()?;

@@ -146,11 +146,11 @@ fn run_options(ws: &Workspace, run: &Path) -> Result<ConvertOptions> {
     }
     opts.overrides.period = settings.period.as_deref().map(check_period).transpose()?;
     opts.layout = settings.layout.clone();
-    opts.decimal_mark = settings.decimal_mark.as_deref().and_then(|m| match m {
-        "comma" => Some(crate::amount::DecimalMark::Comma),
-        "point" => Some(crate::amount::DecimalMark::Point),
-        _ => None,
-    });
+    // the same mark `--decimal-mark` gives the command line shown on the result page
+    opts.decimal_mark = settings
+        .decimal_mark
+        .as_deref()
+        .and_then(crate::amount::DecimalMark::parse);
     opts.suppliers = Workspace::files_in(&run.join("suppliers"))
         .into_iter()
         .next();
@@ -1070,16 +1070,17 @@ fn csv_rows(path: &Path, max: usize) -> Vec<Vec<String>> {
 
 /// Whether a supplier may be published by name: never when its id is a personal number, a
 /// sole trader's, or the export marks it secret.
-fn may_allow(reason: &str, id: &str) -> bool {
+fn may_allow(reason: &str, name: &str, id: &str) -> bool {
+    use crate::protect::Reason;
     let personal = matches!(
         crate::ident::classify_id(id),
         crate::ident::IdKind::Personal(_)
     );
+    // only these reasons are decided after the allow list (an estate, a name masked in the
+    // source or a nameless supplier stays masked whatever the list says)
     !personal
-        && !matches!(
-            reason,
-            "personnummer" | "samordningsnummer" | "sole_trader" | "secret" | "deny_list"
-        )
+        && !name.trim().is_empty()
+        && [Reason::PersonName.key(), Reason::Unidentified.key()].contains(&reason)
 }
 
 async fn review_page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> Response {
@@ -1109,7 +1110,7 @@ async fn review_page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> Respo
                 esc(sid),
                 esc(reason)
             );
-            let allow = if may_allow(reason, sid) && action == "masked" {
+            let allow = if may_allow(reason, name, sid) && action == "masked" {
                 format!("<button name=\"action\" value=\"allow\" id=\"allow-{i}\" class=\"secondary\">Tillåt publicering</button>")
             } else {
                 String::new()
@@ -1230,34 +1231,27 @@ async fn review_decide(
         );
     }
     let changed = match action {
-        "allow" if !may_allow(reason, &sid) => {
+        "allow" if !may_allow(reason, &name, &sid) => {
             return message_page(
                 StatusCode::FORBIDDEN,
                 "Kan inte publiceras med namn",
                 "Leverantörens nummer är ett personnummer (eller raden är sekretessmarkerad). Den maskeras alltid.",
             )
         }
+        // the lists are changed by the keys the policy matches them by
         "allow" => desk.workspace.update_policy(|p| {
-            if !name.is_empty() && !p.allow.names.contains(&name) {
-                p.allow.names.push(name.clone());
-            }
-            p.deny.names.retain(|n| n != &name);
+            p.allow.insert(&name, "");
+            p.deny.remove(&name, "");
             Ok(())
         }),
         "deny" => desk.workspace.update_policy(|p| {
-            if !sid.is_empty() && !p.deny.ids.contains(&sid) {
-                p.deny.ids.push(sid.clone());
-            }
-            if !name.is_empty() && !p.deny.names.contains(&name) {
-                p.deny.names.push(name.clone());
-            }
-            p.allow.names.retain(|n| n != &name);
+            p.deny.insert(&name, &sid);
+            p.allow.remove(&name, "");
             Ok(())
         }),
         "forget" => desk.workspace.update_policy(|p| {
-            p.allow.names.retain(|n| n != &name);
-            p.deny.names.retain(|n| n != &name);
-            p.deny.ids.retain(|i| i != &sid);
+            p.allow.remove(&name, "");
+            p.deny.remove(&name, &sid);
             Ok(())
         }),
         _ => return message_page(StatusCode::BAD_REQUEST, "Okänt val", "Välj Tillåt eller Undanta."),

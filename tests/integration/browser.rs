@@ -283,6 +283,17 @@ impl Browser {
         .expect("type");
     }
 
+    /// Choose a file in a file input (typed as its path, as WebDriver does).
+    fn choose_file(&self, css: &str, path: &Path) {
+        let e = self.find(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": path.display().to_string() })),
+        )
+        .unwrap_or_else(|err| panic!("[{}] choose {}: {err}", self.step, path.display()));
+    }
+
     fn select(&self, select_css: &str, value: &str) {
         self.click(&format!("{select_css} option[value='{value}']"));
     }
@@ -452,13 +463,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
 
     b.step("ladda-upp");
     b.click("nav a[href='/upload']");
-    let input = b.find("#files");
-    b.cmd(
-        "POST",
-        &format!("/element/{input}/value"),
-        Some(json!({"text": may.display().to_string()})),
-    )
-    .expect("choose the file");
+    b.choose_file("#files", may);
     b.click("#upload");
     b.wait_for_text("Exporten kan inte konverteras ännu");
     assert!(b.source().contains("Koppla kolumnerna"));
@@ -556,13 +561,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
 
     b.step("nasta-manad");
     b.click("nav a[href='/upload']");
-    let input = b.find("#files");
-    b.cmd(
-        "POST",
-        &format!("/element/{input}/value"),
-        Some(json!({"text": june.display().to_string()})),
-    )
-    .expect("choose the file");
+    b.choose_file("#files", june);
     b.click("#upload");
     b.wait_for_text("<strong>var-ekonomi</strong>");
     assert!(

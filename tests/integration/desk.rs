@@ -8,9 +8,24 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
+/// The bundled city export the desk's tests upload.
+const CITY_EXPORT: &str = "samples/city-csv/leverantorsfakturor-202405.csv";
+
+/// The first line a child process writes to its standard output.
+fn first_line(stdout: &mut impl Read) -> String {
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    String::from_utf8(line).expect("utf-8 line")
+}
+
 /// A running `reskontra serve`, stopped when dropped.
 pub struct Desk {
     child: Child,
+    /// The rest of the server's standard output, after the address.
+    stdout: Option<std::process::ChildStdout>,
     /// The printed address, with the token.
     pub url: String,
     pub port: u16,
@@ -75,12 +90,7 @@ impl Desk {
             .spawn()
             .expect("serve starts");
         let mut stdout = child.stdout.take().expect("stdout");
-        let mut line = Vec::new();
-        let mut byte = [0u8; 1];
-        while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
-            line.push(byte[0]);
-        }
-        let url = String::from_utf8(line).expect("utf-8 address");
+        let url = first_line(&mut stdout);
         assert!(url.starts_with("http://127.0.0.1:"), "printed {url:?}");
         let rest = url.trim_start_matches("http://127.0.0.1:");
         let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
@@ -92,12 +102,28 @@ impl Desk {
         assert_eq!(token.len(), 64, "a 32-byte token");
         Desk {
             child,
+            stdout: Some(stdout),
             url,
             port,
             token,
             workspace: workspace.to_path_buf(),
             _dir: None,
         }
+    }
+
+    /// Stop the server; everything it printed (standard output after the address, and
+    /// standard error).
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut printed = String::new();
+        if let Some(mut out) = self.stdout.take() {
+            let _ = out.read_to_string(&mut printed);
+        }
+        if let Some(mut err) = self.child.stderr.take() {
+            let _ = err.read_to_string(&mut printed);
+        }
+        printed
     }
 
     pub fn origin(&self) -> String {
@@ -210,6 +236,19 @@ impl Desk {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         panic!("the job did not end");
+    }
+
+    /// Upload the bundled city export (May 2024) as `name`; the run's id.
+    pub fn upload_city(&self, name: &str) -> String {
+        let export = std::fs::read(root().join(CITY_EXPORT)).unwrap();
+        self.upload(&[(name, &export)])
+    }
+
+    /// Save the layout of [`unknown_export`] from run `id`'s mapping editor.
+    pub fn save_unknown_layout(&self, id: &str) -> Resp {
+        let mut fields = unknown_mapping_fields();
+        fields.push(("action", "save"));
+        self.post_form(&format!("/runs/{id}/mapping"), &fields)
     }
 
     pub fn run_dir(&self, id: &str) -> PathBuf {
@@ -661,9 +700,7 @@ fn every_response_forbids_loading_from_elsewhere_and_every_asset_is_embedded() {
 #[test]
 fn uploaded_names_never_become_paths_and_an_oversized_upload_is_refused() {
     let desk = Desk::start(&["--max-upload-mb", "1"]);
-    let export =
-        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
-    let id = desk.upload(&[("../../../../escaped-202405.csv", &export)]);
+    let id = desk.upload_city("../../../../escaped-202405.csv");
     let inputs = desk.run_dir(&id).join("inputs");
     let names: Vec<String> = std::fs::read_dir(&inputs)
         .unwrap()
@@ -676,8 +713,12 @@ fn uploaded_names_never_become_paths_and_an_oversized_upload_is_refused() {
         .unwrap()
         .join("escaped-202405.csv")
         .exists());
-    for bad in ["..\\..\\win.ini", "..", "/etc/passwd"] {
-        let id = desk.upload(&[(bad, &export)]);
+    for (bad, safe) in [
+        ("..\\..\\win.ini", "win.ini"),
+        ("..", "fil"),
+        ("/etc/passwd", "passwd"),
+    ] {
+        let id = desk.upload_city(bad);
         let stored: Vec<PathBuf> = std::fs::read_dir(desk.run_dir(&id).join("inputs"))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -687,6 +728,7 @@ fn uploaded_names_never_become_paths_and_an_oversized_upload_is_refused() {
             stored[0].starts_with(desk.run_dir(&id).join("inputs")),
             "{bad}: {stored:?}"
         );
+        assert_eq!(stored[0].file_name().unwrap(), safe, "{bad}");
     }
     // a run id from the address never becomes a path either
     for path in [
@@ -725,9 +767,7 @@ fn uploaded_names_never_become_paths_and_an_oversized_upload_is_refused() {
 fn a_month_through_the_desk_is_byte_for_byte_the_command_line_conversion() {
     let desk = Desk::start(&[]);
     desk.save_profile();
-    let export =
-        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
-    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    let id = desk.upload_city("leverantorsfakturor-202405.csv");
     // the plan: format, layout and why, the mapping with samples
     let plan = desk.get(&format!("/runs/{id}")).text();
     for want in [
@@ -816,9 +856,7 @@ fn a_month_through_the_desk_is_byte_for_byte_the_command_line_conversion() {
 fn review_decisions_update_the_profile_and_re_run_and_a_personal_number_is_never_allowed() {
     let desk = Desk::start(&[]);
     desk.save_profile();
-    let export =
-        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
-    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    let id = desk.upload_city("leverantorsfakturor-202405.csv");
     assert_eq!(desk.convert(&id)["state"], "done");
     let review = desk.get(&format!("/runs/{id}/review")).text();
     assert!(review.contains("endast för internt bruk"));
@@ -1032,18 +1070,9 @@ fn two_runs_at_once_in_one_workspace_both_finish_and_a_second_start_of_one_is_re
     let desk = Desk::start(&[]);
     desk.save_profile();
     let a = desk.upload(&[("ekonomi-2024-05.csv", unknown_export(5).as_bytes())]);
-    let b = desk.upload(&[(
-        "leverantorsfakturor-202405.csv",
-        &std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap(),
-    )]);
+    let b = desk.upload_city("leverantorsfakturor-202405.csv");
     // a's layout first, so that both convert
-    let mut fields = unknown_mapping_fields();
-    fields.push(("action", "save"));
-    assert_eq!(
-        desk.post_form(&format!("/runs/{a}/mapping"), &fields)
-            .status,
-        303
-    );
+    assert_eq!(desk.save_unknown_layout(&a).status, 303);
     let ra = desk.request("POST", &format!("/runs/{a}/convert"), &[], b"");
     let rb = desk.request("POST", &format!("/runs/{b}/convert"), &[], b"");
     assert_eq!((ra.status, rb.status), (303, 303));
@@ -1076,6 +1105,29 @@ fn two_runs_at_once_in_one_workspace_both_finish_and_a_second_start_of_one_is_re
             .any(|n| n.ends_with(".json") && n != "report.json"),
         "{names:?}"
     );
+    // each decimal mark chosen is the one `--decimal-mark` gives (the command the page shows)
+    for (mark, recorded) in [("auto", "auto"), ("comma", "comma"), ("", "null")] {
+        let r = desk.post_form(
+            &format!("/runs/{b}/settings"),
+            &[("format", "csv"), ("decimal_mark", mark)],
+        );
+        assert_eq!(r.status, 303);
+        assert_eq!(desk.convert(&b)["state"], "done");
+        let report = crate::common::report(&desk.run_dir(&b).join("out"));
+        assert_eq!(
+            report["options"]["decimal_mark"]
+                .to_string()
+                .trim_matches('"'),
+            recorded,
+            "{mark}"
+        );
+        let shown = desk.get(&format!("/runs/{b}/result")).text();
+        assert_eq!(
+            shown.contains(&format!("--decimal-mark {mark}")),
+            !mark.is_empty(),
+            "{mark}"
+        );
+    }
     let bad = desk.post_form(&format!("/runs/{b}/settings"), &[("period", "maj")]);
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("ÅÅÅÅ-MM"));
@@ -1089,9 +1141,7 @@ fn the_pages_show_no_personal_data_outside_review_and_the_server_logs_none() {
     desk.save_profile();
     let export = unknown_export(5);
     let id = desk.upload(&[("ekonomi-2024-05.csv", export.as_bytes())]);
-    let mut fields = unknown_mapping_fields();
-    fields.push(("action", "save"));
-    desk.post_form(&format!("/runs/{id}/mapping"), &fields);
+    assert_eq!(desk.save_unknown_layout(&id).status, 303);
     assert_eq!(desk.convert(&id)["state"], "done");
     let number = fake_personnummer(5);
     for path in [
@@ -1151,24 +1201,10 @@ fn the_pages_show_no_personal_data_outside_review_and_the_server_logs_none() {
         .find(|r| r.contains("Gröna Vännerna i Norr"))
         .expect("the association without a number is masked");
     assert!(company.contains("value=\"allow\""), "{company}");
-    drop(desk);
-    // what the server printed
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("reskontra"))
-        .args(["serve", "--no-open", "--workspace"])
-        .arg(&ws)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let _ = child.kill();
-    let output = child.wait_with_output().unwrap();
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(printed.contains("http://127.0.0.1:"));
+    // what the server that handled every request above printed
+    assert!(desk.url.contains("http://127.0.0.1:"));
+    let printed = desk.stop();
+    assert!(printed.contains("desk is running"), "{printed}");
     assert!(
         !printed.contains("Lisa") && find_personal_numbers(&printed).is_empty(),
         "{printed}"
@@ -1179,9 +1215,7 @@ fn the_pages_show_no_personal_data_outside_review_and_the_server_logs_none() {
 fn every_page_of_a_run_answers_and_an_unknown_run_is_not_found() {
     let desk = Desk::start(&[]);
     desk.save_profile();
-    let export =
-        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
-    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    let id = desk.upload_city("leverantorsfakturor-202405.csv");
     assert_eq!(
         desk.get(&format!("/runs/{id}/result")).status,
         404,
@@ -1193,13 +1227,13 @@ fn every_page_of_a_run_answers_and_an_unknown_run_is_not_found() {
         ("/".to_string(), "Månader i arbetsmappen"),
         ("/profile".to_string(), "Exempelby kommun"),
         ("/upload".to_string(), "Dra filerna hit"),
-        ("/validate".to_string(), "Kontrollera"),
+        ("/validate".to_string(), "id=\"check-file\""),
         ("/year".to_string(), "2024-05"),
         (format!("/runs/{id}"), "Senaste resultatet"),
         (format!("/runs/{id}/progress"), "data-status"),
         (format!("/runs/{id}/result"), "Resultat 2024-05"),
         (format!("/runs/{id}/review"), "Granskning"),
-        (format!("/runs/{id}/mapping"), "Kolumnmappning"),
+        (format!("/runs/{id}/mapping"), "id=\"mapping-form\""),
         (format!("/runs/{id}/status"), "\"done\""),
         ("/year/2024/progress".to_string(), "/year/2024/status"),
         ("/year/2024".to_string(), "Ingen årsdatamängd är byggd"),
@@ -1325,9 +1359,7 @@ fn every_sample_through_the_desk_publishes_its_golden_csv() {
 fn an_export_without_dates_asks_for_the_month_and_converts_once_it_is_given() {
     let desk = Desk::start(&[]);
     desk.save_profile();
-    let export =
-        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
-    let id = desk.upload(&[("leverantorsfakturor.csv", &export)]);
+    let id = desk.upload_city("leverantorsfakturor.csv");
     let status = desk.convert(&id);
     assert_eq!(status["state"], "failed", "{status}");
     assert_eq!(status["error"]["exit_code"], 1);
@@ -1361,13 +1393,7 @@ fn a_saved_layout_is_detected_even_when_the_profile_did_not_name_the_layouts_fol
     std::fs::copy(root().join("samples/policy.toml"), ws.join("policy.toml")).unwrap();
     let desk = Desk::start_in(&ws, &[]);
     let id = desk.upload(&[("ekonomi-2024-05.csv", unknown_export(5).as_bytes())]);
-    let mut fields = unknown_mapping_fields();
-    fields.push(("action", "save"));
-    assert_eq!(
-        desk.post_form(&format!("/runs/{id}/mapping"), &fields)
-            .status,
-        303
-    );
+    assert_eq!(desk.save_unknown_layout(&id).status, 303);
     let policy = reskontra::protect::Policy::load(&ws.join("policy.toml")).unwrap();
     assert_eq!(
         policy.publisher.layouts.as_deref(),
@@ -1398,14 +1424,9 @@ fn without_a_command_the_desk_starts_in_the_users_data_folder() {
         .spawn()
         .unwrap();
     let mut stdout = child.stdout.take().unwrap();
-    let mut line = Vec::new();
-    let mut byte = [0u8; 1];
-    while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
-        line.push(byte[0]);
-    }
+    let url = first_line(&mut stdout);
     let _ = child.kill();
     let _ = child.wait();
-    let url = String::from_utf8(line).unwrap();
     assert!(
         url.starts_with("http://127.0.0.1:") && url.contains("/?t="),
         "{url}"
@@ -1421,9 +1442,7 @@ fn without_a_command_the_desk_starts_in_the_users_data_folder() {
 fn any_supplier_can_be_withheld_by_hand_and_a_decision_taken_back() {
     let desk = Desk::start(&[]);
     desk.save_profile();
-    let export =
-        std::fs::read(root().join("samples/city-csv/leverantorsfakturor-202405.csv")).unwrap();
-    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &export)]);
+    let id = desk.upload_city("leverantorsfakturor-202405.csv");
     assert_eq!(desk.convert(&id)["state"], "done");
     let csv_of = || {
         std::fs::read_to_string(crate::common::published(
