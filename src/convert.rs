@@ -768,6 +768,7 @@ impl Batches<'_> {
                 done: 0,
                 rules,
                 held: Vec::new(),
+                spent: Vec::new(),
             };
             let head_rows = rows.len() as u64;
             let mut head = rows.into_iter();
@@ -782,7 +783,7 @@ impl Batches<'_> {
                 }
             }
             if let Some((mut stream, sorter)) = rest {
-                let left_out = crate::read::parse_ahead(
+                let left_out = crate::read::parse_ahead_recycling(
                     &mut *stream,
                     size,
                     |rows| sort_rows(rows, &sorter),
@@ -802,7 +803,7 @@ impl Batches<'_> {
                             }
                         }
                         self.opts.progress.done(part, whole);
-                        Ok(())
+                        Ok(take(&mut batcher.spent))
                     },
                 )?;
                 // what the reader left out is known once it has read everything
@@ -860,18 +861,22 @@ impl Batches<'_> {
     }
 
     /// Normalise and protect one mapped batch; returns its published rows.
+    /// The batch's source rows go to `spent`, for the reader to fill again.
     fn finish_batch(
         &self,
         mapped: Mapped,
         rules: &mut FileRules,
         totals: &mut Totals,
+        spent: &mut Vec<RawRow>,
     ) -> Result<DataFrame> {
         let Mapped { df, tables } = mapped;
         let (df, norm_info) = normalise(df, rules)?;
         totals.normalise.merge(&norm_info);
         // every reject reason is known now: keep the raw cells of rejected rows, free the rest
         let rejected_raw = raw_cells_of_rejected(&df, &tables)?;
-        drop(tables);
+        for table in tables {
+            spent.extend(table.rows);
+        }
         let (df, privacy) = protect(df, &self.opts.policy)?;
         totals.privacy.merge(privacy);
         let parts = split(&df)?;
@@ -899,6 +904,8 @@ struct Batcher<'a> {
     /// Mapped batches waiting for a value that tells the file's decimal convention: they hold
     /// an ambiguous amount (`1,234`) and nothing before them says how to read it.
     held: Vec<Mapped>,
+    /// The source rows of the batches converted, handed back to the reader to fill again.
+    spent: Vec<RawRow>,
 }
 
 impl Batcher<'_> {
@@ -951,7 +958,12 @@ impl Batcher<'_> {
                 let mut published = self.release(Some(mark), totals)?;
                 // ambiguous values before it in this batch are read by it too
                 self.rules.amounts.expect(Some(mark));
-                published.push(self.batches.finish_batch(mapped, &mut self.rules, totals)?);
+                published.push(self.batches.finish_batch(
+                    mapped,
+                    &mut self.rules,
+                    totals,
+                    &mut self.spent,
+                )?);
                 return Ok(published);
             }
             if !self.held.is_empty() || ambiguous {
@@ -963,6 +975,7 @@ impl Batcher<'_> {
             mapped,
             &mut self.rules,
             totals,
+            &mut self.spent,
         )?])
     }
 
@@ -972,7 +985,12 @@ impl Batcher<'_> {
         let mut published = Vec::with_capacity(self.held.len());
         for mapped in std::mem::take(&mut self.held) {
             self.rules.amounts.expect(mark);
-            published.push(self.batches.finish_batch(mapped, &mut self.rules, totals)?);
+            published.push(self.batches.finish_batch(
+                mapped,
+                &mut self.rules,
+                totals,
+                &mut self.spent,
+            )?);
         }
         Ok(published)
     }

@@ -239,8 +239,9 @@ enum Sink {
     Xlsx(Box<crate::xlsx::XlsxSink>),
 }
 
-/// Rows per Parquet row group (polars' default).
-pub const ROW_GROUP_ROWS: usize = 512 * 512;
+/// Rows per Parquet row group: 65,536 (polars' default is 262,144; a smaller group holds less
+/// in memory while it is encoded, for a file of about the same size).
+pub const ROW_GROUP_ROWS: usize = 1 << 16;
 
 /// A Parquet file written in row groups of [`ROW_GROUP_ROWS`] rows, however the rows arrive, so
 /// that its bytes do not depend on the batch size.

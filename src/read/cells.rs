@@ -27,6 +27,18 @@ impl Cells {
         }
     }
 
+    /// Remove every cell, keeping the room (to be filled again).
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Make room for `cells` more cells of `bytes` more bytes in all.
+    pub fn reserve(&mut self, cells: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(cells);
+    }
+
     /// Append a cell. A row's texts are limited to 4 GiB in all; longer cells are cut at a
     /// character boundary (no export has such rows; the limit keeps offsets at 4 bytes).
     pub fn push(&mut self, cell: &str) {

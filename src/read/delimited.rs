@@ -115,7 +115,7 @@ pub fn parse_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<RawRow>>
         1,
         usize::MAX,
         true,
-        &mut rows,
+        (&mut rows, &mut Vec::new()),
     )?;
     Ok(rows)
 }
@@ -138,6 +138,9 @@ fn with_lf_breaks<'a>(text: &'a str, endings: &str) -> Cow<'a, str> {
 /// `complete` says whether `bytes` run to the end of the text. When they do not, a record
 /// that reaches their end may go on beyond it: parsing stops before it (the caller reads
 /// more text and parses on from the returned offset).
+///
+/// The rows go to the first of `(rows, spare)`; the cells of `spare` (rows handed back, see [`super::RowSource::recycle`]) are filled again
+/// before new ones are allocated.
 fn parse_some(
     path: &Path,
     bytes: &[u8],
@@ -145,7 +148,7 @@ fn parse_some(
     first_line: u64,
     max_rows: usize,
     complete: bool,
-    rows: &mut Vec<RawRow>,
+    (rows, spare): (&mut Vec<RawRow>, &mut Vec<Cells>),
 ) -> Result<(usize, u64, usize)> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -186,7 +189,7 @@ fn parse_some(
                     rows.truncate(resume.2);
                     return Ok((resume.0, resume.1, resume.3));
                 }
-                let Some(cells) = cells_of(&record) else {
+                let Some(cells) = cells_of(&record, spare.pop().unwrap_or_default()) else {
                     let line = line_of(record.position().map_or(0, |p| p.byte() as usize));
                     return Err(Error::input(
                         path,
@@ -251,6 +254,10 @@ pub struct RowStream {
     text: TextPieces,
     /// The line number at the start of the unread text.
     line: u64,
+    /// The cells of rows handed back, filled again by the next rows.
+    spare: Vec<Cells>,
+    /// The list of the rows handed back last, emptied, for the next rows.
+    spare_rows: Vec<RawRow>,
 }
 
 impl std::fmt::Debug for RowStream {
@@ -271,7 +278,8 @@ impl super::RowSource for RowStream {
     /// without cells); empty at the end.
     fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
         let max_rows = max_rows.max(1);
-        let mut rows = Vec::with_capacity(max_rows.min(1 << 16));
+        let mut rows = std::mem::take(&mut self.spare_rows);
+        rows.reserve(max_rows.min(1 << 16));
         let mut records = 0;
         loop {
             let (used, line, parsed) = parse_some(
@@ -281,7 +289,7 @@ impl super::RowSource for RowStream {
                 self.line,
                 max_rows - records,
                 self.text.ended(),
-                &mut rows,
+                (&mut rows, &mut self.spare),
             )?;
             self.text.consume(used);
             self.line = line;
@@ -292,7 +300,20 @@ impl super::RowSource for RowStream {
             self.text.read_more(&self.path)?;
         }
     }
+
+    fn recycle(&mut self, mut rows: Vec<RawRow>) {
+        // enough for the batches in flight; more would only hold memory
+        let room = MAX_SPARE_CELLS.saturating_sub(self.spare.len());
+        self.spare
+            .extend(rows.drain(..).take(room).map(|row| row.cells));
+        if rows.capacity() > self.spare_rows.capacity() {
+            self.spare_rows = rows;
+        }
+    }
 }
+
+/// The most rows' cells a [`RowStream`] keeps for reuse.
+const MAX_SPARE_CELLS: usize = 1 << 17;
 
 impl RowStream {
     /// Read until the text not parsed yet holds `lines` non-blank lines (or the source ends),
@@ -487,6 +508,8 @@ fn open_delimited(
         delimiter: b';',
         text: TextPieces::new(source, decoder, endings == "CR", size, piece),
         line: 1,
+        spare: Vec::new(),
+        spare_rows: Vec::new(),
     };
     let told = (&options.progress, source.size(path));
     let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece, told)?;
@@ -507,9 +530,10 @@ fn open_delimited(
 
 /// The cells of a parsed record, with any byte-order mark at a cell's start removed. The
 /// record's bytes are checked as UTF-8 once, not cell by cell.
-fn cells_of(record: &csv::ByteRecord) -> Option<Cells> {
+fn cells_of(record: &csv::ByteRecord, mut cells: Cells) -> Option<Cells> {
     let joined = std::str::from_utf8(record.as_slice()).ok()?;
-    let mut cells = Cells::with_capacity(record.len(), joined.len());
+    cells.clear();
+    cells.reserve(record.len(), joined.len());
     let mut at = 0;
     for field in record {
         let end = at + field.len();
@@ -649,7 +673,9 @@ mod stream_tests {
     proptest! {
         /// Parsing a text batch by batch from a [`RowStream`], reading it a few bytes at a time,
         /// gives the rows of parsing it in one go, whatever the batch size, the size of the
-        /// pieces read and the line endings.
+        /// pieces read and the line endings, and whether used rows are handed back to be
+        /// filled again ([`crate::read::RowSource::recycle`]: no cell of an earlier row is left
+        /// in a later one).
         #[test]
         fn batches_give_the_rows_of_one_pass(
             lines in proptest::collection::vec(line(), 0..40),
@@ -657,6 +683,7 @@ mod stream_tests {
             batch in 1usize..7,
             piece in 1usize..24,
             trailing in any::<bool>(),
+            recycle in any::<bool>(),
         ) {
             let mut text = String::new();
             for (i, l) in lines.iter().enumerate() {
@@ -699,7 +726,16 @@ mod stream_tests {
                 if rows.is_empty() {
                     break;
                 }
-                got.extend(rows);
+                got.extend(rows.iter().cloned());
+                if recycle {
+                    // with a row of more cells and text than any, to be cleared
+                    let mut used = rows;
+                    used.push(RawRow {
+                        line: 0,
+                        cells: ["left", "over", "cells", "x", "y"].into_iter().collect(),
+                    });
+                    stream.recycle(used);
+                }
             }
             prop_assert_eq!(stream.position(), (text.len() as u64, text.len() as u64));
             prop_assert_eq!(got, want);

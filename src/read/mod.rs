@@ -73,6 +73,12 @@ pub trait RowSource: Send + Sync + std::fmt::Debug {
     /// How far reading has come: bytes read and bytes in all.
     fn position(&self) -> (u64, u64);
 
+    /// Take back rows handed out and used: a source may fill their buffers again for the next
+    /// rows instead of allocating new ones (the default drops them).
+    fn recycle(&mut self, rows: Vec<RawRow>) {
+        drop(rows);
+    }
+
     /// Source records the reader left out, by reason (complete once every row is handed out).
     fn skipped(&self) -> std::collections::BTreeMap<String, u64> {
         Default::default()
@@ -139,11 +145,12 @@ impl RawTable {
     pub fn read_rest(&mut self) -> Result<()> {
         if let Some(mut stream) = self.rest.take() {
             let rows = &mut self.rows;
-            drain(
+            parse_ahead(
                 &mut *stream,
-                |_, _| {},
-                |row| {
-                    rows.push(row);
+                1 << 16,
+                |batch| batch,
+                |batch, _, _| {
+                    rows.extend(batch);
                     Ok(())
                 },
             )?;
@@ -160,11 +167,9 @@ impl RawTable {
     pub fn for_each_row_telling(
         mut self,
         read: impl FnMut(u64, u64),
-        mut f: impl FnMut(RawRow) -> Result<()>,
+        mut f: impl FnMut(&RawRow) -> Result<()>,
     ) -> Result<()> {
-        std::mem::take(&mut self.rows)
-            .into_iter()
-            .try_for_each(&mut f)?;
+        self.rows.iter().try_for_each(&mut f)?;
         match self.rest.take() {
             Some(mut stream) => drain(&mut *stream, read, f),
             None => Ok(()),
@@ -182,16 +187,16 @@ impl RawTable {
 fn drain(
     stream: &mut dyn RowSource,
     mut read: impl FnMut(u64, u64),
-    mut f: impl FnMut(RawRow) -> Result<()>,
+    mut f: impl FnMut(&RawRow) -> Result<()>,
 ) -> Result<()> {
-    parse_ahead(
+    parse_ahead_recycling(
         stream,
         1 << 16,
         |rows| rows,
         |rows, part, whole| {
-            rows.into_iter().try_for_each(&mut f)?;
+            rows.iter().try_for_each(&mut f)?;
             read(part, whole);
-            Ok(())
+            Ok(rows)
         },
     )
     .map(|_| ())
@@ -207,11 +212,29 @@ pub fn parse_ahead<T: Send>(
     prepare: impl Fn(Vec<RawRow>) -> T + Send,
     mut f: impl FnMut(T, u64, u64) -> Result<()>,
 ) -> Result<std::collections::BTreeMap<String, u64>> {
+    parse_ahead_recycling(stream, size, prepare, |batch, part, whole| {
+        f(batch, part, whole).map(|()| Vec::new())
+    })
+}
+
+/// [`parse_ahead`] where `f` hands back the rows it is done with, for the stream to fill again
+/// ([`RowSource::recycle`]): the rows are neither freed on this thread nor allocated anew on
+/// the parser's.
+pub fn parse_ahead_recycling<T: Send>(
+    stream: &mut dyn RowSource,
+    size: usize,
+    prepare: impl Fn(Vec<RawRow>) -> T + Send,
+    mut f: impl FnMut(T, u64, u64) -> Result<Vec<RawRow>>,
+) -> Result<std::collections::BTreeMap<String, u64>> {
     type Parsed<T> = Result<Option<(T, u64, u64)>>;
     std::thread::scope(|s| {
         let (batches, parsed) = std::sync::mpsc::sync_channel::<Parsed<T>>(1);
+        let (used, returned) = std::sync::mpsc::channel::<Vec<RawRow>>();
         let parser = s.spawn(move || {
             loop {
+                while let Ok(rows) = returned.try_recv() {
+                    stream.recycle(rows);
+                }
                 let batch = stream.next_rows(size).map(|rows| {
                     let (part, whole) = stream.position();
                     (!rows.is_empty()).then(|| (prepare(rows), part, whole))
@@ -228,7 +251,11 @@ pub fn parse_ahead<T: Send>(
             let Some((rows, part, whole)) = batch? else {
                 break;
             };
-            f(rows, part, whole)?;
+            let done = f(rows, part, whole)?;
+            // a closed channel: the parser has stopped, and the rows are dropped here
+            if !done.is_empty() {
+                let _ = used.send(done);
+            }
         }
         parser
             .join()

@@ -112,7 +112,7 @@ pub(super) fn csv_rows(
             let cells: Vec<&str> = r.cells.iter().collect();
             header = Some((r.cells.len(), check_header(&cells, findings)));
             if cells != COLUMNS {
-                suggest_layout(&r, findings);
+                suggest_layout(r, findings);
             }
             return Ok(());
         };
@@ -124,13 +124,13 @@ pub(super) fn csv_rows(
             let width = width.to_string();
             findings.rule_with(&rules::FIELD_COUNT, &[("width", &width)], Some(r.line));
         }
-        let values: Vec<Option<&str>> = positions
-            .iter()
-            .map(|p| p.and_then(|i| r.cells.get(i)))
-            .collect();
+        let mut values = [None; COLUMNS.len()];
+        for (value, p) in values.iter_mut().zip(positions) {
+            *value = p.and_then(|i| r.cells.get(i));
+        }
         checker.check(r.line, &values, findings);
         count += 1;
-        on_row(&r)
+        on_row(r)
     })?;
     if header.is_none() {
         return Err(Error::unreadable(path, "the file holds no rows"));
