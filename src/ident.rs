@@ -440,27 +440,35 @@ struct DigitGroup {
     digits: Range<usize>,
 }
 
-/// The digit groups of a text and their digits as ASCII.
-fn digit_groups(text: &str) -> (Vec<DigitGroup>, Vec<u8>) {
-    let mut groups = Vec::new();
-    let mut digits = Vec::with_capacity(text.len());
+/// The digit groups of a text into `groups`, their digits as ASCII into `digits` (both
+/// emptied first). An ASCII text is walked byte by byte, any other character by character.
+fn digit_groups(text: &str, groups: &mut Vec<DigitGroup>, digits: &mut Vec<u8>) {
+    groups.clear();
+    digits.clear();
     let mut open: Option<(usize, usize)> = None;
-    for (i, c) in text.char_indices() {
-        match (digit_value(c), open) {
-            (Some(d), None) => {
-                open = Some((i, digits.len()));
-                digits.push(b'0' + d);
-            }
-            (Some(d), Some(_)) => digits.push(b'0' + d),
-            (None, Some((start, first))) => {
-                groups.push(DigitGroup {
-                    start,
-                    end: i,
-                    digits: first..digits.len(),
-                });
-                open = None;
-            }
-            (None, None) => {}
+    let mut step = |i: usize, digit: Option<u8>| match (digit, open) {
+        (Some(d), None) => {
+            open = Some((i, digits.len()));
+            digits.push(b'0' + d);
+        }
+        (Some(d), Some(_)) => digits.push(b'0' + d),
+        (None, Some((start, first))) => {
+            groups.push(DigitGroup {
+                start,
+                end: i,
+                digits: first..digits.len(),
+            });
+            open = None;
+        }
+        (None, None) => {}
+    };
+    if text.is_ascii() {
+        for (i, b) in text.bytes().enumerate() {
+            step(i, b.is_ascii_digit().then(|| b - b'0'));
+        }
+    } else {
+        for (i, c) in text.char_indices() {
+            step(i, digit_value(c));
         }
     }
     if let Some((start, first)) = open {
@@ -470,7 +478,12 @@ fn digit_groups(text: &str) -> (Vec<DigitGroup>, Vec<u8>) {
             digits: first..digits.len(),
         });
     }
-    (groups, digits)
+}
+
+std::thread_local! {
+    /// The digit groups and digits of the text being scanned, reused from text to text.
+    static SCAN_BUFFERS: std::cell::RefCell<(Vec<DigitGroup>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// The most characters that may stand between two digit groups of one written number.
@@ -579,22 +592,34 @@ fn scan(text: &str, amounts_are_money: bool) -> Vec<PersonalMatch> {
             None => Vec::new(),
         };
     }
-    let (groups, all_digits) = digit_groups(text);
+    SCAN_BUFFERS.with_borrow_mut(|(groups, all_digits)| {
+        digit_groups(text, groups, all_digits);
+        joined_numbers(text, groups, all_digits)
+    })
+}
+
+/// The personal numbers written as runs of joined digit groups (the longest run from each
+/// group that is one), in text order, without overlaps.
+fn joined_numbers(text: &str, groups: &[DigitGroup], all_digits: &[u8]) -> Vec<PersonalMatch> {
     let mut found: Vec<PersonalMatch> = Vec::new();
     let mut i = 0;
     while i < groups.len() {
-        let mut digits: Vec<u8> = Vec::with_capacity(12);
+        // every form has at most twelve digits
+        let mut digits = [0u8; 12];
+        let mut len = 0;
         let mut hit = None;
         let mut j = i;
         while j < groups.len() {
             if j > i && !joins(text, &groups[j - 1], &groups[j]) {
                 break;
             }
-            digits.extend_from_slice(&all_digits[groups[j].digits.clone()]);
-            if digits.len() > 12 {
+            let group = &all_digits[groups[j].digits.clone()];
+            if len + group.len() > digits.len() {
                 break;
             }
-            if let Some(kind) = personal_in_digits(&digits) {
+            digits[len..len + group.len()].copy_from_slice(group);
+            len += group.len();
+            if let Some(kind) = personal_in_digits(&digits[..len]) {
                 hit = Some((j, kind));
             }
             j += 1;

@@ -27,7 +27,7 @@ pub const HEAD_ROWS: usize = 1000;
 
 /// Rows per batch through map → normalise → protect → write: a batch's memory stays small
 /// while the writer threads keep the second core busy.
-pub const BATCH_ROWS: usize = 1 << 15;
+pub const BATCH_ROWS: usize = 1 << 14;
 
 /// Everything `convert` needs.
 #[derive(Debug, Clone)]
