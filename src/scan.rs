@@ -73,14 +73,17 @@ fn json_hits(path: &Path) -> Result<u64> {
     Ok(json_value_hits(&value))
 }
 
-/// Cells of a Parquet file holding a personal number. The file is read back one column at a
-/// time (so memory stays at a column, whatever the rows), the columns shared among the cores.
+/// Cells of a Parquet file holding a personal number. The file is read back one column of one
+/// row group at a time (so memory stays at a row group's column, whatever the rows), the pieces
+/// shared among the cores.
 fn parquet_hits(path: &Path) -> Result<u64> {
     let unreadable = |e: PolarsError| Error::unreadable(path, e.to_string());
     let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+    let mut reader = ParquetReader::new(open()?);
+    let metadata = reader.get_metadata().map_err(unreadable)?.clone();
     // only text columns can hold a personal number written as text (our amounts and dates are
     // typed; validate checks other files' numbers as the texts a CSV would have)
-    let texts: Vec<usize> = ParquetReader::new(open()?)
+    let texts: Vec<usize> = reader
         .schema()
         .map_err(unreadable)?
         .iter_values()
@@ -93,9 +96,23 @@ fn parquet_hits(path: &Path) -> Result<u64> {
         })
         .map(|(index, _)| index)
         .collect();
-    let column_hits = |index: usize| -> Result<u64> {
-        let df = ParquetReader::new(open()?)
+    // the rows of each row group: (first row, rows)
+    let mut groups = Vec::with_capacity(metadata.row_groups.len());
+    let mut first = 0;
+    for group in &metadata.row_groups {
+        groups.push((first, group.num_rows()));
+        first += group.num_rows();
+    }
+    let pieces: Vec<(usize, (usize, usize))> = texts
+        .iter()
+        .flat_map(|&index| groups.iter().map(move |&rows| (index, rows)))
+        .collect();
+    let piece_hits = |&(index, rows): &(usize, (usize, usize))| -> Result<u64> {
+        let mut reader = ParquetReader::new(open()?);
+        reader.set_metadata(metadata.clone());
+        let df = reader
             .with_projection(Some(vec![index]))
+            .with_slice(Some(rows))
             .finish()
             .map_err(unreadable)?;
         Ok(df
@@ -111,8 +128,65 @@ fn parquet_hits(path: &Path) -> Result<u64> {
             })
             .sum())
     };
-    parallel_map(&texts, |index| column_hits(*index))
+    parallel_map(&pieces, piece_hits)
         .map_err(|_| Error::Internal("the scanning thread failed".into()))?
         .into_iter()
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Luhn-valid fake personnummer (ten digits) built from nine.
+    fn fake_personnummer() -> String {
+        let nine = "811218987";
+        format!(
+            "{nine}{}",
+            crate::ident::luhn_check_digit(nine.as_bytes()) as char
+        )
+    }
+
+    /// The Parquet file is read back a row group at a time: a personal number in any group,
+    /// in any text column, is counted once, and typed columns are not read as text.
+    #[test]
+    fn every_row_group_of_a_parquet_file_is_scanned() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("x.parquet");
+        let pnr = fake_personnummer();
+        let texts: Vec<String> = (0..7)
+            .map(|i| match i {
+                0 | 6 => format!("faktura {pnr}"),
+                _ => format!("rad {i}"),
+            })
+            .collect();
+        let others: Vec<&str> = (0..7)
+            .map(|i| if i == 3 { pnr.as_str() } else { "" })
+            .collect();
+        let amounts: Vec<i64> = (0..7).collect();
+        let mut df = df!("a" => texts, "b" => others, "n" => amounts).expect("frame");
+        let file = std::fs::File::create(&path).expect("create");
+        ParquetWriter::new(file)
+            .with_row_group_size(Some(2))
+            .finish(&mut df)
+            .expect("write");
+        let sizes: Vec<usize> = ParquetReader::new(std::fs::File::open(&path).expect("open"))
+            .get_metadata()
+            .expect("metadata")
+            .row_groups
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        // rows 0, 3 and 6 (the numbers) lie in three different row groups
+        let group_of = |row: usize| {
+            let mut end = 0;
+            sizes.iter().position(|n| {
+                end += n;
+                row < end
+            })
+        };
+        let hit_groups: std::collections::BTreeSet<_> = [0, 3, 6].map(group_of).into();
+        assert_eq!(hit_groups.len(), 3, "row groups {sizes:?}");
+        assert_eq!(parquet_hits(&path).expect("scan"), 3);
+    }
 }

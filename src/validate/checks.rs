@@ -151,6 +151,8 @@ pub(super) struct RowChecker {
     pub(super) seen: HashSet<u64, foldhash::fast::FixedState>,
     /// The buffer [`RowChecker::row_hash`] writes a row into.
     row_bytes: Vec<u8>,
+    /// The last supplier name checked for a person's shape, and whether it has one.
+    last_name: Option<(String, bool)>,
 }
 
 impl RowChecker {
@@ -160,6 +162,20 @@ impl RowChecker {
             buyer: None,
             seen: HashSet::default(),
             row_bytes: Vec::new(),
+            last_name: None,
+        }
+    }
+
+    /// [`is_person_shaped`], remembered for the last name asked about (a supplier's rows
+    /// often come together).
+    fn person_shaped(&mut self, name: &str) -> bool {
+        match &self.last_name {
+            Some((last, shaped)) if last == name => *shaped,
+            _ => {
+                let shaped = is_person_shaped(name);
+                self.last_name = Some((name.to_string(), shaped));
+                shaped
+            }
         }
     }
 
@@ -268,7 +284,7 @@ impl RowChecker {
             }
         }
         let name = get("leverantor");
-        if lev_id.is_empty() && is_person_shaped(name) {
+        if lev_id.is_empty() && self.person_shaped(name) {
             findings.rule(&rules::PERSON_NAME, "leverantor", n);
         }
         let hash = self.row_hash(values);
