@@ -674,27 +674,23 @@ impl AmountReader {
     }
 }
 
-/// The commonest amount form, read without cutting it up: an optional `-`, one to 26 ASCII
-/// digits, and optionally one `.` or `,` with one or two decimals (`-1234.5`, `12,50`); its
-/// value in öre and its decimal mark. `None` for any other text.
+/// The commonest amount forms, read without cutting them up: an optional `-`, one to 26 ASCII
+/// digits, whole or in groups of three after a first group of one to three (not starting with
+/// `0`) joined by single spaces (`12 345`), and optionally one `.` or `,` with one or two
+/// decimals (`-1234.5`, `12,50`, `29 016,11`); its value in öre and its decimal mark. `None`
+/// for any other text (which [`AmountReader::read_written`] reads).
 fn plain_amount(text: &str) -> Option<(i128, Option<Mark>)> {
     let b = text.as_bytes();
     let (negative, digits) = match b.first() {
         Some(b'-') => (true, &b[1..]),
         _ => (false, b),
     };
-    let mark_at = digits.iter().position(|c| !c.is_ascii_digit());
-    let (whole, decimals, mark) = match mark_at {
-        None => (digits, &[][..], None),
-        Some(i) => (
-            &digits[..i],
-            &digits[i + 1..],
-            Mark::of(char::from(digits[i])),
-        ),
+    let (whole, end) = grouped_whole(digits)?;
+    let (decimals, mark) = match digits.get(end) {
+        None => (&[][..], None),
+        Some(&c) => (&digits[end + 1..], Some(Mark::of(char::from(c))?)),
     };
-    let plain = !whole.is_empty()
-        && whole.len() <= 26
-        && (mark_at.is_none() || (mark.is_some() && (1..=2).contains(&decimals.len())))
+    let plain = (mark.is_none() || (1..=2).contains(&decimals.len()))
         && decimals.iter().all(u8::is_ascii_digit);
     if !plain {
         return None;
@@ -705,8 +701,36 @@ fn plain_amount(text: &str) -> Option<(i128, Option<Mark>)> {
         1 => number(decimals) * 10,
         _ => number(decimals),
     };
-    let ore = number(whole) * 100 + cents;
+    let ore = whole * 100 + cents;
     Some((if negative { -ore } else { ore }, mark))
+}
+
+/// The whole part at the start of `digits` as [`plain_amount`] accepts it: its value and where
+/// it ends. `None` when it has no digit, more than 26, or groups of another shape.
+fn grouped_whole(digits: &[u8]) -> Option<(i128, usize)> {
+    let (mut value, mut count, mut group, mut groups) = (0i128, 0usize, 0usize, 0usize);
+    let mut end = digits.len();
+    for (i, &c) in digits.iter().enumerate() {
+        if c.is_ascii_digit() {
+            value = value * 10 + i128::from(c - b'0');
+            count += 1;
+            group += 1;
+            if count > 26 {
+                return None;
+            }
+        } else if c == b' ' {
+            let first_ok = groups > 0 || (group <= 3 && digits[0] != b'0');
+            if group == 0 || !first_ok || (groups > 0 && group != 3) {
+                return None;
+            }
+            groups += 1;
+            group = 0;
+        } else {
+            end = i;
+            break;
+        }
+    }
+    (count > 0 && (groups == 0 || group == 3)).then_some((value, end))
 }
 
 /// Whether a text is what a workbook's number cell becomes: an optional minus, digits, and
@@ -1070,7 +1094,12 @@ mod tests {
 
             #[test]
             fn the_plain_form_reads_as_the_written_form_does(
-                text in "-?[0-9]{1,27}([.,][0-9]{0,3})?",
+                text in prop_oneof![
+                    "-?[0-9]{1,27}([.,][0-9]{0,3})?",
+                    // grouped by spaces, also wrongly (groups of other sizes, doubled or
+                    // trailing spaces, a leading zero)
+                    "-?[0-9]{1,4}(  ?[0-9]{2,4}){0,8} ?([.,][0-9]{0,3})?",
+                ],
                 mark in prop::sample::select(vec![DecimalMark::Auto, DecimalMark::Comma, DecimalMark::Point]),
                 allow_other in any::<bool>(),
                 first in prop::sample::select(vec!["", "1 234,50", "1,234.50"]),
