@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::map::{map_tables, Lookups, MapInfo};
 use crate::normalise::{self, normalise, FileRules, NormaliseInfo};
-use crate::protect::{protect, PrivacyInfo};
+use crate::protect::{protect, Decisions, PrivacyInfo};
 use crate::read::file_name;
 use crate::read::RawRow;
 use crate::report::{
@@ -470,6 +470,8 @@ struct Totals {
     conventions: Vec<AmountConvention>,
     /// The months of the published and withheld rows, per input.
     months: crate::date::MonthTally,
+    /// The privacy decisions made so far, per supplier.
+    decisions: Decisions,
 }
 
 /// Lines written to a scratch file, to be copied elsewhere later.
@@ -877,7 +879,7 @@ impl Batches<'_> {
         for table in tables {
             spent.extend(table.rows);
         }
-        let (df, privacy) = protect(df, &self.opts.policy)?;
+        let (df, privacy) = protect(df, &self.opts.policy, &mut totals.decisions)?;
         totals.privacy.merge(privacy);
         let parts = split(&df)?;
         totals.add(&df, &parts, &rejected_raw)?;

@@ -330,8 +330,41 @@ type SupplierKey = (Option<String>, Option<String>);
 /// A supplier as read, borrowed from the frame (empty cells as `None`).
 type SupplierRef<'a> = (Option<&'a str>, Option<&'a str>);
 
-/// Apply the privacy rules to a normalised frame.
-pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, PrivacyInfo)> {
+/// The decisions of a run so far, by supplier as read, so that a supplier whose rows fall in
+/// many batches is decided once per run (under one policy), not once per batch.
+#[derive(Debug, Default)]
+pub struct Decisions(std::collections::HashMap<String, Decision>);
+
+impl Decisions {
+    /// The decision for a supplier: the one made before, or [`decide`]'s.
+    fn get(&mut self, (name, id): SupplierRef<'_>, policy: &Policy) -> Decision {
+        // the name and the id, each marked present or not, with the name's length: no two
+        // suppliers share a key
+        let mut key = String::with_capacity(24 + name.map_or(0, str::len) + id.map_or(0, str::len));
+        for part in [name, id] {
+            match part {
+                None => key.push('-'),
+                Some(text) => {
+                    key.push_str(&text.len().to_string());
+                    key.push(':');
+                    key.push_str(text);
+                }
+            }
+        }
+        self.0
+            .entry(key)
+            .or_insert_with(|| decide(name, id, policy))
+            .clone()
+    }
+}
+
+/// Apply the privacy rules to a normalised frame, with the decisions made in earlier batches of
+/// the run under the same policy.
+pub fn protect(
+    mut df: DataFrame,
+    policy: &Policy,
+    made: &mut Decisions,
+) -> Result<(DataFrame, PrivacyInfo)> {
     let raw_names = df
         .col(Col::Leverantor)?
         .clone()
@@ -356,6 +389,8 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
     let mut distinct: BTreeMap<&'static str, BTreeSet<SupplierKey>> = BTreeMap::new();
     let mut info = PrivacyInfo::default();
     let mut last: Option<(SupplierRef<'_>, usize)> = None;
+    // per decision: whether its supplier is listed under its reason, under `secret`
+    let mut listed: Vec<[bool; 2]> = Vec::new();
     const SECRET: usize = usize::MAX;
     for (i, (name, id)) in names.iter().zip(ids.iter()).enumerate() {
         let key = (name.filter(|s| !s.is_empty()), id.filter(|s| !s.is_empty()));
@@ -363,11 +398,12 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         let index = match last {
             Some((seen, index)) if seen == key => index,
             _ => *cache.entry(key).or_insert_with(|| {
-                decisions.push(decide(key.0, key.1, policy));
+                decisions.push(made.get(key, policy));
                 decisions.len() - 1
             }),
         };
         last = Some((key, index));
+        let decided = index;
         let (index, action, reason) = match &decisions[index] {
             Decision::Withhold(r) => (index, Action::Withhold, Some(*r)),
             _ if secret[i] => (SECRET, Action::Withhold, Some(Reason::Secret)),
@@ -376,10 +412,17 @@ pub fn protect(mut df: DataFrame, policy: &Policy) -> Result<(DataFrame, Privacy
         };
         if let Some(r) = reason.filter(|_| !rejected.get(i).unwrap_or(false)) {
             info.by_reason.entry(r.key().to_string()).or_default().rows += 1;
-            distinct
-                .entry(r.key())
-                .or_default()
-                .insert((key.0.map(str::to_string), key.1.map(str::to_string)));
+            // a supplier is listed under a reason once (its decision and whether the row is
+            // secret give the reason)
+            listed.resize(decisions.len(), [false; 2]);
+            let slot = &mut listed[decided][usize::from(index == SECRET)];
+            if !*slot {
+                *slot = true;
+                distinct
+                    .entry(r.key())
+                    .or_default()
+                    .insert((key.0.map(str::to_string), key.1.map(str::to_string)));
+            }
         }
         row_decision.push(index);
         actions.push(action.key());
@@ -482,6 +525,36 @@ mod tests {
 
     fn d(name: &str, id: &str) -> Decision {
         decide(Some(name), Some(id), &Policy::default())
+    }
+
+    /// The run's decisions are [`decide`]'s, kept per supplier as read: suppliers whose name
+    /// and id would run together into the same text, or differ only in a missing cell, keep
+    /// their own decisions, the first time and from the cache.
+    #[test]
+    fn a_runs_decisions_are_kept_per_supplier_as_read() {
+        let policy = Policy::default();
+        let org = with_check("556677889");
+        let person = with_check("811218987");
+        let suppliers: Vec<(Option<&str>, Option<&str>)> = vec![
+            (Some("Bygg AB"), Some(org.as_str())),
+            (Some("Bygg AB5"), Some(&org[1..])),
+            (Some("Anna Svensson"), None),
+            (None, Some("Anna Svensson")),
+            (Some("Kalle"), Some(person.as_str())),
+            (Some("Kalle"), None),
+            (None, None),
+        ];
+        let mut made = Decisions::default();
+        for round in 0..2 {
+            for &s in &suppliers {
+                assert_eq!(
+                    made.get(s, &policy),
+                    decide(s.0, s.1, &policy),
+                    "{s:?}, round {round}"
+                );
+            }
+        }
+        assert_eq!(made.0.len(), suppliers.len());
     }
 
     #[test]
