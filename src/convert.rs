@@ -168,12 +168,12 @@ pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
     } = planned;
     let layout = assignment.layout.clone();
     let reason = assignment.reason.clone();
-    let tables = tables_of(assignment, &layout)?;
+    let mut tables = tables_of(assignment, &layout)?;
+    let roles = std::mem::take(&mut tables.roles);
     let mut staging = Staging::new(&opts.out, opts.replace)?;
     // the run's inputs, by content: the same inputs again replace their own earlier outputs
     let input_hashes: Vec<String> = formats.values().map(|(_, sha, _)| sha.clone()).collect();
     let done = staging.check_prior(&input_hashes).and_then(|()| {
-        let roles = tables.roles.clone();
         let outcome = execute(
             tables,
             &layout,
@@ -779,6 +779,8 @@ impl Batches<'_> {
                 for published in batcher.convert(chunk, Vec::new(), totals)? {
                     send(published)?;
                 }
+                // rows read whole (a workbook, the head) have no reader to go back to
+                batcher.spent.clear();
                 if rest.is_none() {
                     let done = head_rows - head.len() as u64;
                     self.opts.progress.done(done, head_rows);
@@ -960,12 +962,7 @@ impl Batcher<'_> {
                 let mut published = self.release(Some(mark), totals)?;
                 // ambiguous values before it in this batch are read by it too
                 self.rules.amounts.expect(Some(mark));
-                published.push(self.batches.finish_batch(
-                    mapped,
-                    &mut self.rules,
-                    totals,
-                    &mut self.spent,
-                )?);
+                published.push(self.finish(mapped, totals)?);
                 return Ok(published);
             }
             if !self.held.is_empty() || ambiguous {
@@ -973,12 +970,14 @@ impl Batcher<'_> {
                 return Ok(Vec::new());
             }
         }
-        Ok(vec![self.batches.finish_batch(
-            mapped,
-            &mut self.rules,
-            totals,
-            &mut self.spent,
-        )?])
+        Ok(vec![self.finish(mapped, totals)?])
+    }
+
+    /// Normalise, protect and split a mapped batch by the table's rules; its source rows go to
+    /// `spent`.
+    fn finish(&mut self, mapped: Mapped, totals: &mut Totals) -> Result<DataFrame> {
+        self.batches
+            .finish_batch(mapped, &mut self.rules, totals, &mut self.spent)
     }
 
     /// Convert the held batches, in order, their ambiguous amounts read by `mark` (the first
@@ -987,12 +986,7 @@ impl Batcher<'_> {
         let mut published = Vec::with_capacity(self.held.len());
         for mapped in std::mem::take(&mut self.held) {
             self.rules.amounts.expect(mark);
-            published.push(self.batches.finish_batch(
-                mapped,
-                &mut self.rules,
-                totals,
-                &mut self.spent,
-            )?);
+            published.push(self.finish(mapped, totals)?);
         }
         Ok(published)
     }

@@ -333,24 +333,12 @@ type SupplierRef<'a> = (Option<&'a str>, Option<&'a str>);
 /// The decisions of a run so far, by supplier as read, so that a supplier whose rows fall in
 /// many batches is decided once per run (under one policy), not once per batch.
 #[derive(Debug, Default)]
-pub struct Decisions(std::collections::HashMap<String, Decision>);
+pub struct Decisions(std::collections::HashMap<SupplierKey, Decision>);
 
 impl Decisions {
     /// The decision for a supplier: the one made before, or [`decide`]'s.
     fn get(&mut self, (name, id): SupplierRef<'_>, policy: &Policy) -> Decision {
-        // the name and the id, each marked present or not, with the name's length: no two
-        // suppliers share a key
-        let mut key = String::with_capacity(24 + name.map_or(0, str::len) + id.map_or(0, str::len));
-        for part in [name, id] {
-            match part {
-                None => key.push('-'),
-                Some(text) => {
-                    key.push_str(&text.len().to_string());
-                    key.push(':');
-                    key.push_str(text);
-                }
-            }
-        }
+        let key = (name.map(str::to_string), id.map(str::to_string));
         self.0
             .entry(key)
             .or_insert_with(|| decide(name, id, policy))

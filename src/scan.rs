@@ -163,7 +163,9 @@ mod tests {
         let others: Vec<&str> = (0..7)
             .map(|i| if i == 3 { pnr.as_str() } else { "" })
             .collect();
-        let amounts: Vec<i64> = (0..7).collect();
+        // a typed column is not read as text, even where its number is a personal number's
+        let as_number: i64 = pnr.parse().expect("ten digits");
+        let amounts: Vec<i64> = (0..7).map(|i| if i == 5 { as_number } else { i }).collect();
         let mut df = df!("a" => texts, "b" => others, "n" => amounts).expect("frame");
         let file = std::fs::File::create(&path).expect("create");
         ParquetWriter::new(file)

@@ -19,14 +19,6 @@ impl Cells {
         Cells::default()
     }
 
-    /// Room for `cells` cells of `bytes` bytes in all.
-    pub fn with_capacity(cells: usize, bytes: usize) -> Cells {
-        Cells {
-            text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(cells),
-        }
-    }
-
     /// Remove every cell, keeping the room (to be filled again).
     pub fn clear(&mut self) {
         self.text.clear();

@@ -139,8 +139,8 @@ fn with_lf_breaks<'a>(text: &'a str, endings: &str) -> Cow<'a, str> {
 /// that reaches their end may go on beyond it: parsing stops before it (the caller reads
 /// more text and parses on from the returned offset).
 ///
-/// The rows go to the first of `(rows, spare)`; the cells of `spare` (rows handed back, see [`super::RowSource::recycle`]) are filled again
-/// before new ones are allocated.
+/// The rows go to the first of `(rows, spare)`; the cells of `spare` (rows handed back, see
+/// [`super::RowSource::recycle`]) are filled again before new ones are allocated.
 fn parse_some(
     path: &Path,
     bytes: &[u8],

@@ -1068,8 +1068,9 @@ fn csv_rows(path: &Path, max: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Whether a supplier may be published by name: never when its id is a personal number, a
-/// sole trader's, or the export marks it secret.
+/// Whether a supplier may be published by name: only where the profile's allow list decides
+/// (a person-shaped name, or a supplier without a usable id) and it has a name; never when its
+/// id is a personal number.
 fn may_allow(reason: &str, name: &str, id: &str) -> bool {
     use crate::protect::Reason;
     let personal = matches!(
@@ -1235,7 +1236,7 @@ async fn review_decide(
             return message_page(
                 StatusCode::FORBIDDEN,
                 "Kan inte publiceras med namn",
-                "Leverantörens nummer är ett personnummer (eller raden är sekretessmarkerad). Den maskeras alltid.",
+                "Leverantörens nummer är ett personnummer, raden är sekretessmarkerad, eller leverantören maskeras av en regel som profilens lista inte ändrar (till exempel ett dödsbo eller en enskild firma). Den maskeras alltid.",
             )
         }
         // the lists are changed by the keys the policy matches them by
