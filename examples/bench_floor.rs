@@ -5,7 +5,10 @@
 //!
 //! `cargo run --release --example bench_floor -- IN.csv OUT_STEM` writes OUT_STEM.csv and
 //! OUT_STEM.parquet; `bench_floor --read-only FILE.csv` only reads a spec CSV (`,`) as strings,
-//! the floor of `reskontra validate`.
+//! the floor of `reskontra validate`; `bench_floor --xlsx FILE.xlsx` only reads the first sheet
+//! of a workbook with calamine's cell reader, every cell turned into its text: the least any
+//! conversion of a workbook through calamine can take (nothing can be written before it is read,
+//! and calamine's XML parse of the sheet is one thread's work).
 
 // an example: a failed step may stop it with a message (Cargo.toml's [lints] deny this in the library)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -21,8 +24,31 @@ fn read_strings(path: &str, separator: u8) -> PolarsResult<DataFrame> {
         .finish()
 }
 
+/// Read a workbook's first sheet cell by cell, each cell as its text; returns the bytes of text.
+fn read_xlsx_cells(path: &str) -> Result<usize, calamine::XlsxError> {
+    use calamine::{Data, DataRef, Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook(path)?;
+    let name = book.sheet_names()[0].clone();
+    let mut cells = book.worksheet_cells_reader(&name)?;
+    let mut bytes = 0;
+    while let Some(cell) = cells.next_cell()? {
+        bytes += match cell.get_value() {
+            DataRef::Empty => 0,
+            DataRef::String(s) => s.len(),
+            DataRef::SharedString(s) => s.len(),
+            other => Data::from(other.clone()).to_string().len(),
+        };
+    }
+    Ok(bytes)
+}
+
 fn main() -> PolarsResult<()> {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--xlsx") {
+        let bytes = read_xlsx_cells(&args[2]).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+        eprintln!("{bytes} bytes of text");
+        return Ok(());
+    }
     if args.get(1).map(String::as_str) == Some("--read-only") {
         let df = read_strings(&args[2], b',')?;
         eprintln!("{} rows", df.height());

@@ -66,6 +66,10 @@ pub struct RowSorter {
     name_col: Option<usize>,
     id_col: Option<usize>,
     normalised_header: Vec<String>,
+    /// Whether the rows are a sheet's: they end at their last cell holding text, so a shorter
+    /// row has empty cells at its end and a longer one a note beside the table (neither is
+    /// broken).
+    sheet: bool,
 }
 
 impl RowSorter {
@@ -90,6 +94,15 @@ impl RowSorter {
             name_col: find_column(header, &rule_names("leverantor")),
             id_col: find_column(header, &rule_names("leverantor_id")),
             normalised_header: crate::layout::normalise_header(header),
+            sheet: false,
+        }
+    }
+
+    /// The sorter for the rows of a workbook sheet: they end at their last cell holding text.
+    pub fn for_sheet(self) -> RowSorter {
+        RowSorter {
+            sheet: true,
+            ..self
         }
     }
 
@@ -109,6 +122,12 @@ impl RowSorter {
             && row.cells.last().is_some_and(|c| c.trim().is_empty())
         {
             row.cells.pop();
+        }
+        if self.sheet {
+            while row.cells.len() < self.named_width {
+                row.cells.push("");
+            }
+            return Sorted::Data(row);
         }
         let too_wide = row.cells.len() > self.header_width.max(self.named_width);
         if too_wide || row.cells.len() < self.named_width {
@@ -214,6 +233,11 @@ pub fn extract(table: RawTable, header_index: usize, layout: &Layout) -> SourceT
         })
         .collect();
     let sorter = RowSorter::new(&header, layout);
+    let sorter = if table.format.kind == "workbook" {
+        sorter.for_sheet()
+    } else {
+        sorter
+    };
     let mut data = Vec::with_capacity(rows.len());
     let mut broken = Vec::new();
     for row in rows {

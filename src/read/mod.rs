@@ -396,9 +396,8 @@ pub fn read_table(path: &Path, options: &ReadOptions) -> Result<RawTable> {
     Ok(table)
 }
 
-/// Read a file, but parse only the first `head_rows` rows of delimited text, SIE or JSON: the
-/// rest is left in [`RawTable::rest`] for a caller that converts in batches (workbooks are read
-/// whole).
+/// Read a file, but parse only its first `head_rows` rows: the rest is left in
+/// [`RawTable::rest`] for a caller that converts in batches.
 pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> Result<RawTable> {
     let input = Input::open(path, 4096)?;
     let kind = input_kind(path, input.start());
@@ -420,7 +419,7 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
     let bytes = input.bytes()?;
     let size = bytes.len() as u64;
     let sha256 = sha256_hex(&bytes);
-    let mut table = workbook::read_workbook(path, bytes, options)?;
+    let mut table = workbook::read_workbook_head(path, bytes, options, head_rows)?;
     table.sha256 = sha256;
     table.size = size;
     Ok(table)

@@ -452,6 +452,86 @@ fn a_workbook_is_read_from_its_first_visible_sheet_with_a_known_header() {
     );
 }
 
+/// A sheet is read as a delimited file is: row n is line n, cells from column A, a row ends at
+/// its last text. A table that starts in column B, rows shorter than the header (an empty last
+/// column) and a note beside the table are all rows of it; a sheet of thousands of rows is
+/// streamed in batches and gives every row.
+#[test]
+fn a_sheet_is_read_from_column_a_and_streamed_to_its_last_row() {
+    use rust_xlsxwriter::Workbook;
+    let dir = temp();
+    let path = dir.path().join("leverantorsfakturor-2024-05.xlsx");
+    let mut wb = Workbook::new();
+    let data = wb.add_worksheet().set_name("Fakturor").expect("name");
+    data.write(0, 1, "Leverantörsfakturor maj").expect("cell");
+    let header = [
+        "forvaltning",
+        "leverantor",
+        "leverantor_id",
+        "faktura_nr",
+        "konto_nr",
+        "konto_text",
+        "belopp",
+        "anteckning",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        data.write(2, 1 + c as u16, *h).expect("cell");
+    }
+    let rows = 5000u32;
+    for i in 0..rows {
+        let r = 3 + i + u32::from(i >= 10);
+        let cells = [
+            "KS",
+            "Kontorsvaror AB",
+            "556610-1233",
+            "F1",
+            "6110",
+            "Kontor",
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            data.write(r, 1 + c as u16, *v).expect("cell");
+        }
+        // every amount 1.25; the 'anteckning' column is empty
+        data.write(r, 7, 1.25).expect("cell");
+    }
+    // a note beside the table, and a row whose amount is text
+    data.write(5, 10, "kontrollera").expect("cell");
+    data.write(7, 7, "saknas").expect("cell");
+    wb.save(&path).expect("save");
+
+    let out = dir.path().join("out");
+    let mut args = BUYER.to_vec();
+    args.extend(["--batch-rows", "700"]);
+    convert_ok(&path, &out, &args);
+    let report = report(&out);
+    let published = published_rows(&out);
+    assert_eq!(published.len(), rows as usize - 1);
+    let rejected = std::fs::read_to_string(out.join("internal/rejected.csv")).expect("rejected");
+    let lines: Vec<&str> = rejected.lines().collect();
+    assert_eq!(lines.len(), 2, "{rejected}");
+    // sheet row 8, its cells from column A (empty) up to the amount
+    assert!(
+        lines[1].starts_with("leverantorsfakturor-2024-05.xlsx,8,belopp: not an amount, | KS | "),
+        "{rejected}"
+    );
+    // and padded to the header's width (the empty 'anteckning')
+    assert!(lines[1].ends_with("| Kontor | saknas | "), "{rejected}");
+    // the title, the blank row after the tenth data row
+    assert_eq!(
+        report["skipped_lines"]["title line above the header"], 1,
+        "{report:#}"
+    );
+    assert_eq!(report["skipped_lines"]["blank line"], 2, "{report:#}");
+    let total: rust_decimal::Decimal = published
+        .iter()
+        .map(|r| r[7].parse::<rust_decimal::Decimal>().expect("amount"))
+        .sum();
+    assert_eq!(
+        total.to_string(),
+        format!("{:.2}", f64::from(rows - 1) * 1.25)
+    );
+}
+
 #[test]
 fn detect_prints_the_plan_with_samples_masked_as_convert_masks_them() {
     let dir = temp();

@@ -76,6 +76,74 @@ fn a_header_followed_by_blank_lines_only_leaves_no_output() {
     assert!(!out.exists(), "no output folder is left behind");
 }
 
+/// A sheet whose rows are out of order far below its head: the sheet is streamed, so the
+/// error comes after batches were converted, and the run still fails cleanly, naming the file,
+/// the sheet and the rows.
+#[test]
+fn a_sheet_with_rows_out_of_order_leaves_no_output() {
+    use std::io::{Read, Write};
+    let dir = temp();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in HEADER.split(';').enumerate() {
+        sheet.write(0, c as u16, h).expect("cell");
+    }
+    let row = ["KS", "Kontor AB", "5566101233", "1", "4010", "Material"];
+    for r in 1..6000u32 {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write(r, c as u16, *v).expect("cell");
+        }
+        sheet.write(r, row.len() as u16, 10.5).expect("cell");
+    }
+    let bytes = wb.save_to_buffer().expect("workbook");
+    // move row 2 to the end of the sheet's data
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let input = dir.path().join("oordning-2024-01.xlsx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&input).expect("xlsx"));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let name = entry.name().expect("name").to_string();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).expect("read");
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(text).expect("xml");
+            let start = xml.find("<row r=\"2\"").expect("row 2");
+            let end = start + xml[start..].find("</row>").expect("end") + "</row>".len();
+            let moved = &xml[start..end];
+            let rest = format!("{}{}", &xml[..start], &xml[end..]);
+            text = rest
+                .replace("</sheetData>", &format!("{moved}</sheetData>"))
+                .into_bytes();
+        }
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("zip");
+        zip.write_all(&text).expect("zip");
+    }
+    zip.finish().expect("zip");
+    let out = dir.path().join("out");
+    let run = reskontra()
+        .arg("convert")
+        .arg(&input)
+        .args(BUYER)
+        .args(["-q", "--batch-rows", "500", "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("oordning-2024-01.xlsx")
+            && stderr.contains("sheet 'Sheet1': cells of row 2 come after row 6000"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no output folder is left behind");
+}
+
 /// Run one case of docs/errors.md by its name; returns (exit code, stderr, input path).
 fn run_doc_case(case: &str, dir: &Path) -> (i32, String, String) {
     let good = format!("{HEADER}\nKS;A AB;5566101233;1;6110;x;1,00\n");
