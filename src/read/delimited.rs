@@ -141,6 +141,9 @@ fn with_lf_breaks<'a>(text: &'a str, endings: &str) -> Cow<'a, str> {
 ///
 /// The rows go to the first of `(rows, spare)`; the cells of `spare` (rows handed back, see
 /// [`super::RowSource::recycle`]) are filled again before new ones are allocated.
+///
+/// Lines that need no CSV parsing ([`plain_line`]) are split here, and the csv crate parses
+/// the others: the rows are those the csv crate alone gives (a property test compares them).
 fn parse_some(
     path: &Path,
     bytes: &[u8],
@@ -148,30 +151,133 @@ fn parse_some(
     first_line: u64,
     max_rows: usize,
     complete: bool,
+    rows_and_spare: (&mut Vec<RawRow>, &mut Vec<Cells>),
+) -> Result<(usize, u64, usize)> {
+    // the csv crate drops a byte-order mark where it starts parsing (the start, and where it
+    // starts again after plain lines): a text holding one (a file's own is stepped over before
+    // its text is parsed) is parsed by the csv crate alone
+    let plain = memchr::memmem::find(bytes, BOM).is_none();
+    let lines = (bytes, first_line);
+    parse_some_with(
+        path,
+        lines,
+        delimiter,
+        max_rows,
+        complete,
+        rows_and_spare,
+        plain,
+    )
+}
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// What a byte is to a plain line (see [`plain_line`]).
+const PLAIN: u8 = 0;
+const DELIMITER: u8 = 1;
+const NOT_PLAIN: u8 = 2;
+
+/// The class of every byte for lines split at `delimiter`: a quote and a CR make a line not
+/// plain.
+fn byte_classes(delimiter: u8) -> [u8; 256] {
+    let mut classes = [PLAIN; 256];
+    classes[usize::from(b'"')] = NOT_PLAIN;
+    classes[usize::from(b'\r')] = NOT_PLAIN;
+    classes[usize::from(delimiter)] = DELIMITER;
+    classes
+}
+
+/// Split the line at `at` into `cells` if it needs no CSV parsing: it ends with a line feed
+/// (after any CR), holds no quote, no other CR and is valid UTF-8 (and the text holds no
+/// byte-order mark, see [`parse_some`]) — the csv crate splits such a line at its delimiters
+/// and nothing else. Returns where the next line starts; `None` (and `cells` left in any
+/// state) for a line that is not plain.
+fn plain_line(bytes: &[u8], at: usize, classes: &[u8; 256], cells: &mut Cells) -> Option<usize> {
+    let rest = bytes.get(at..)?;
+    let lf = memchr::memchr(b'\n', rest)?;
+    let line = rest[..lf].strip_suffix(b"\r").unwrap_or(&rest[..lf]);
+    if line.is_empty() {
+        return None;
+    }
+    let text = simdutf8::basic::from_utf8(line).ok()?;
+    cells.clear();
+    cells.reserve(0, line.len());
+    let mut start = 0;
+    for (i, &b) in line.iter().enumerate() {
+        match classes[usize::from(b)] {
+            PLAIN => {}
+            DELIMITER => {
+                // the delimiter is an ASCII byte: both ends are character boundaries
+                cells.push(text.get(start..i)?);
+                start = i + 1;
+            }
+            _ => return None,
+        }
+    }
+    cells.push(text.get(start..)?);
+    Some(at + lf + 1)
+}
+
+/// Line numbers of byte offsets of a text, counted as parsing goes forward.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// The line feeds before this offset are counted: it is on line `line`.
+    counted_to: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line of the byte at `byte` (offsets before the counted ones: the last line counted).
+    fn line_of(&mut self, byte: usize) -> u64 {
+        let byte = byte.min(self.bytes.len());
+        if byte >= self.counted_to {
+            self.line +=
+                memchr::memchr_iter(b'\n', &self.bytes[self.counted_to..byte]).count() as u64;
+            self.counted_to = byte;
+        }
+        self.line
+    }
+
+    /// Step from the start of a line at `at` (counted to) to the next line at `next`, the line
+    /// holding one line feed, at its end.
+    fn step_over_line(&mut self, at: usize, next: usize) {
+        if self.counted_to == at {
+            self.counted_to = next;
+            self.line += 1;
+        }
+    }
+}
+
+/// [`parse_some`], with the plain lines split here when `plain` (else the csv crate parses
+/// every line).
+fn parse_some_with(
+    path: &Path,
+    (bytes, first_line): (&[u8], u64),
+    delimiter: u8,
+    max_rows: usize,
+    complete: bool,
     (rows, spare): (&mut Vec<RawRow>, &mut Vec<Cells>),
+    plain: bool,
 ) -> Result<(usize, u64, usize)> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .double_quote(true)
-        .from_reader(bytes);
+        .from_reader(std::io::Cursor::new(bytes));
+    // where the csv reader goes on from (it is moved after plain lines split here)
+    let mut reader_at = 0usize;
+    // where the next record starts (`resume` below stays before a byte-order mark)
+    let mut next_at = 0usize;
     // the csv crate skips blank lines and reports a record's position before them, so line
     // numbers are counted here from byte offsets, and blank lines are kept as empty rows
     // line numbers are counted incrementally: records come in byte order
-    let mut counted_to = 0usize;
-    let mut line_at_counted = first_line;
-    let mut line_of = |byte: usize| {
-        let byte = byte.min(bytes.len());
-        if byte >= counted_to {
-            line_at_counted += bytes[counted_to..byte]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            counted_to = byte;
-        }
-        line_at_counted
+    let mut lines = LineCounter {
+        bytes,
+        counted_to: 0,
+        line: first_line,
     };
+    let classes = plain.then(|| byte_classes(delimiter));
     // where parsing can resume: after the last record (never right before a byte-order mark,
     // which the csv crate drops at the start of its input), its line, the rows and records
     // by then
@@ -179,18 +285,51 @@ fn parse_some(
     let mut record = csv::ByteRecord::new();
     let mut emitted = 0usize;
     loop {
+        // plain lines, split here
+        while let Some(classes) = &classes {
+            let at = next_at;
+            let mut cells = spare.pop().unwrap_or_default();
+            let next = plain_line(bytes, at, classes, &mut cells);
+            let Some(next) = next.filter(|n| complete || *n < bytes.len()) else {
+                spare.push(cells);
+                break;
+            };
+            let line = lines.line_of(at);
+            rows.push(RawRow { line, cells });
+            emitted += 1;
+            next_at = next;
+            // the line holds one line feed, at its end
+            lines.step_over_line(at, next);
+            resume = (next, lines.line_of(next), rows.len(), emitted);
+            if emitted >= max_rows {
+                return Ok((resume.0, resume.1, resume.3));
+            }
+        }
+        // the csv reader goes on where the plain lines end (unless it is there already: at the
+        // line feed of a CRLF it has parsed up to)
+        let at = next_at;
+        let at_crlf = at == reader_at + 1 && bytes.get(reader_at) == Some(&b'\n');
+        if at != reader_at && !at_crlf {
+            let mut position = csv::Position::new();
+            position.set_byte(at as u64);
+            position.set_line(lines.line_of(at) - first_line + 1);
+            reader
+                .seek_raw(std::io::SeekFrom::Start(at as u64), position)
+                .map_err(|e| Error::input(path, format!("cannot parse the delimited text: {e}")))?;
+        }
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let end = usize::try_from(reader.position().byte())
                     .unwrap_or(usize::MAX)
                     .min(bytes.len());
+                reader_at = end;
                 if !complete && end >= bytes.len() {
                     rows.truncate(resume.2);
                     return Ok((resume.0, resume.1, resume.3));
                 }
                 let Some(cells) = cells_of(&record, spare.pop().unwrap_or_default()) else {
-                    let line = line_of(record.position().map_or(0, |p| p.byte() as usize));
+                    let line = lines.line_of(record.position().map_or(0, |p| p.byte() as usize));
                     return Err(Error::input(
                         path,
                         format!("line {line}: a field is not valid text"),
@@ -207,13 +346,13 @@ fn parse_some(
                 while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
                     if bytes[start] == b'\n' {
                         rows.push(RawRow {
-                            line: line_of(start),
+                            line: lines.line_of(start),
                             cells: Cells::new(),
                         });
                     }
                     start += 1;
                 }
-                let line = line_of(start.min(bytes.len().saturating_sub(1)));
+                let line = lines.line_of(start.min(bytes.len().saturating_sub(1)));
                 rows.push(RawRow { line, cells });
                 emitted += 1;
                 let mut next = end;
@@ -221,8 +360,9 @@ fn parse_some(
                 if next > 0 && bytes.get(next) == Some(&b'\n') && bytes[next - 1] == b'\r' {
                     next += 1;
                 }
-                if !bytes[next..].starts_with("\u{feff}".as_bytes()) {
-                    resume = (next, line_of(next), rows.len(), emitted);
+                next_at = next;
+                if !bytes[next..].starts_with(BOM) {
+                    resume = (next, lines.line_of(next), rows.len(), emitted);
                     if emitted >= max_rows {
                         return Ok((resume.0, resume.1, resume.3));
                     }
@@ -238,7 +378,7 @@ fn parse_some(
         }
     }
     if complete {
-        Ok((bytes.len(), line_of(bytes.len()), emitted))
+        Ok((bytes.len(), lines.line_of(bytes.len()), emitted))
     } else {
         rows.truncate(resume.2);
         Ok((resume.0, resume.1, resume.3))
@@ -537,7 +677,11 @@ fn cells_of(record: &csv::ByteRecord, mut cells: Cells) -> Option<Cells> {
     let mut at = 0;
     for field in record {
         let end = at + field.len();
-        cells.push(joined.get(at..end)?.trim_start_matches('\u{feff}'));
+        let mut cell = joined.get(at..end)?;
+        while let Some(rest) = cell.strip_prefix('\u{feff}') {
+            cell = rest;
+        }
+        cells.push(cell);
         at = end;
     }
     Some(cells)
@@ -739,6 +883,54 @@ mod stream_tests {
             }
             prop_assert_eq!(stream.position(), (text.len() as u64, text.len() as u64));
             prop_assert_eq!(got, want);
+        }
+    }
+
+    /// A line for the plain-line test: plain lines often, and any of [`line`]'s, invalid UTF-8,
+    /// a stray CR, a BOM inside, a lone quote.
+    fn any_line() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            4 => "[a-cå ;]{0,8}".prop_map(String::into_bytes),
+            2 => line().prop_map(String::into_bytes),
+            1 => Just(b"a;\xff;b".to_vec()),
+            1 => Just(b"a\rb;c".to_vec()),
+            1 => Just("a;\u{feff}b".as_bytes().to_vec()),
+            1 => Just(b"a\"b;c".to_vec()),
+            1 => Just(b"\"a;b".to_vec()),
+        ]
+    }
+
+    proptest! {
+        /// The lines split here give the rows, the errors and the stopping points the csv crate
+        /// gives alone: for any mix of plain and other lines and line endings, whether the text
+        /// is complete or cut anywhere, and any number of rows asked for.
+        #[test]
+        fn plain_lines_split_here_give_what_the_csv_crate_gives(
+            lines in proptest::collection::vec(any_line(), 0..30),
+            endings in proptest::collection::vec(prop_oneof![Just("\n"), Just("\r\n"), Just("")], 30),
+            cut in any::<prop::sample::Index>(),
+            complete in any::<bool>(),
+            max_rows in 1usize..40,
+            first_line in 1u64..5,
+        ) {
+            let mut text = Vec::new();
+            for (l, e) in lines.iter().zip(&endings) {
+                text.extend_from_slice(l);
+                text.extend_from_slice(if e.is_empty() { b"\n" } else { e.as_bytes() });
+            }
+            let bytes = if complete { &text[..] } else { &text[..cut.index(text.len() + 1)] };
+            let parse = |plain| {
+                let (mut rows, mut spare) = (Vec::new(), Vec::new());
+                let (path, found) = (Path::new("x.csv"), (&mut rows, &mut spare));
+                let result = if plain {
+                    parse_some(path, bytes, b';', first_line, max_rows, complete, found)
+                } else {
+                    parse_some_with(path, (bytes, first_line), b';', max_rows, complete, found, false)
+                };
+                (result.map_err(|e| e.to_string()), rows)
+            };
+            let (split, by_csv) = (parse(true), parse(false));
+            prop_assert_eq!(split, by_csv);
         }
     }
 
