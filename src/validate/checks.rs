@@ -153,6 +153,36 @@ pub(super) struct RowChecker {
     row_bytes: Vec<u8>,
     /// The last supplier name checked for a person's shape, and whether it has one.
     last_name: Option<(String, bool)>,
+    /// Where the columns the checks name are, and which columns are free text (looked up once,
+    /// not by name in every row).
+    at: Positions,
+    is_text: [bool; COLUMNS.len()],
+}
+
+/// The positions of the spec columns that the row checks name.
+struct Positions {
+    kopare_id: usize,
+    kopare: usize,
+    leverantor: usize,
+    leverantor_id: usize,
+    belopp: usize,
+    datum: usize,
+    kommun_id: usize,
+}
+
+impl Positions {
+    fn of_spec() -> Positions {
+        let at = |name: &str| spec::column_index(name).unwrap_or(0);
+        Positions {
+            kopare_id: at("kopare_id"),
+            kopare: at("kopare"),
+            leverantor: at("leverantor"),
+            leverantor_id: at("leverantor_id"),
+            belopp: at("belopp"),
+            datum: at("datum"),
+            kommun_id: at("kommun_id"),
+        }
+    }
 }
 
 impl RowChecker {
@@ -163,6 +193,9 @@ impl RowChecker {
             seen: HashSet::default(),
             row_bytes: Vec::new(),
             last_name: None,
+            at: Positions::of_spec(),
+            // the buyer's name is text a spreadsheet shows too
+            is_text: COLUMNS.map(|c| spec::TEXT_COLUMNS.contains(&c) || c == "kopare"),
         }
     }
 
@@ -205,10 +238,10 @@ impl RowChecker {
 
     /// Check a row's values (one per spec column, in order; `None` where the file has none).
     pub(super) fn check(&mut self, number: u64, values: &[Option<&str>], findings: &mut Findings) {
-        let idx = |name: &str| spec::column_index(name).unwrap_or(0);
         let period = self.period;
         let n = Some(number);
-        let get = |name: &str| values[idx(name)].unwrap_or("");
+        let get = |at: usize| values[at].unwrap_or("");
+        let at = &self.at;
         for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
             if values[i].is_none_or(is_blank) {
                 if *column == "leverantor_id" {
@@ -218,7 +251,7 @@ impl RowChecker {
                 }
             }
         }
-        let kopare_id = get("kopare_id");
+        let kopare_id = get(at.kopare_id);
         // (a plain valid organisation number, the usual case, needs no classifying)
         if !kopare_id.is_empty()
             && !is_organisation_number(kopare_id)
@@ -226,7 +259,7 @@ impl RowChecker {
         {
             findings.rule(&rules::KOPARE_ID_FORMAT, "kopare_id", n);
         }
-        let lev_id = get("leverantor_id");
+        let lev_id = get(at.leverantor_id);
         if !lev_id.is_empty() && !is_organisation_number(lev_id) {
             match classify_id(lev_id) {
                 IdKind::Organisation(ref t) if t == lev_id => {}
@@ -235,7 +268,7 @@ impl RowChecker {
                 _ => findings.rule(&rules::LEVERANTOR_ID_FORMAT, "leverantor_id", n),
             }
         }
-        let belopp = get("belopp");
+        let belopp = get(at.belopp);
         if !belopp.is_empty() {
             if has_many_decimals(belopp) {
                 findings.rule(&rules::BELOPP_DECIMALS, "belopp", n);
@@ -243,7 +276,7 @@ impl RowChecker {
                 findings.rule(&rules::BELOPP_FORMAT, "belopp", n);
             }
         }
-        let datum = get("datum");
+        let datum = get(at.datum);
         if !datum.is_empty() {
             match is_iso_date(datum) {
                 None => findings.rule(&rules::DATUM_FORMAT, "datum", n),
@@ -260,11 +293,11 @@ impl RowChecker {
                 }
             }
         }
-        let kommun = get("kommun_id");
+        let kommun = get(at.kommun_id);
         if !kommun.is_empty() && !spec::is_municipality_code(kommun) {
             findings.rule(&rules::KOMMUN_ID, "kommun_id", n);
         }
-        let kopare = get("kopare");
+        let kopare = get(at.kopare);
         match &self.buyer {
             None => self.buyer = Some((kopare_id.to_string(), kopare.to_string())),
             Some((id, name)) if id != kopare_id || name != kopare => {
@@ -277,13 +310,12 @@ impl RowChecker {
             if contains_personal_number(v) {
                 findings.rule(&rules::PERSONAL_NUMBER, COLUMNS[i], n);
             }
-            let is_text = spec::TEXT_COLUMNS.contains(&COLUMNS[i]) || COLUMNS[i] == "kopare";
             // a lone `-` (a placeholder for "none") runs nothing in a spreadsheet
-            if is_text && is_formula_like(v) && v.trim() != "-" {
+            if self.is_text[i] && is_formula_like(v) && v.trim() != "-" {
                 findings.rule(&rules::FORMULA_LIKE, COLUMNS[i], n);
             }
         }
-        let name = get("leverantor");
+        let name = get(at.leverantor);
         if lev_id.is_empty() && self.person_shaped(name) {
             findings.rule(&rules::PERSON_NAME, "leverantor", n);
         }
