@@ -18,34 +18,56 @@ use std::sync::{mpsc, Arc, Mutex};
 /// The text of one cell. Floats use their shortest decimal text (`3270.5`), so amounts never
 /// go through f64 arithmetic; dates become `YYYY-MM-DD` (with the time when it is not midnight).
 pub fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => float_text(*f),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+    let mut text = String::new();
+    write_cell_text(cell, &mut text);
+    text
+}
+
+/// Append [`cell_text`] of a cell to `out`.
+fn write_cell_text(cell: &Data, out: &mut String) {
+    use std::fmt::Write as _;
+    // writing into a String cannot fail
+    let _ = match cell {
+        Data::Empty => Ok(()),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            out.push_str(s);
+            Ok(())
+        }
+        Data::Int(i) => write!(out, "{i}"),
+        Data::Float(f) => write_float(*f, out),
+        Data::Bool(b) => {
+            out.push_str(if *b { "TRUE" } else { "FALSE" });
+            Ok(())
+        }
         Data::DateTime(dt) => {
             let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
             if dt.is_duration() {
-                float_text(dt.as_f64())
+                write_float(dt.as_f64(), out)
             } else if (h, mi, s) == (0, 0, 0) {
-                format!("{y:04}-{mo:02}-{d:02}")
+                write!(out, "{y:04}-{mo:02}-{d:02}")
             } else {
-                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+                write!(out, "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
             }
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
+        Data::Error(e) => write!(out, "#{e:?}"),
+    };
 }
 
 /// Shortest decimal text of a float, without exponent.
 pub fn float_text(f: f64) -> String {
+    let mut text = String::new();
+    let _ = write_float(f, &mut text);
+    text
+}
+
+/// Append [`float_text`] of a float to `out` (nothing for one that is not finite).
+fn write_float(f: f64, out: &mut String) -> std::fmt::Result {
+    use std::fmt::Write as _;
     if f.is_finite() {
         // Rust's Display gives the shortest text that round-trips, never an exponent.
-        format!("{f}")
+        write!(out, "{f}")
     } else {
-        String::new()
+        Ok(())
     }
 }
 
@@ -126,12 +148,17 @@ pub fn read_workbook_head(
     )
 }
 
-/// The text of a value as the cell reader gives it: the same as [`cell_text`] of the value.
-fn with_text<R>(value: &DataRef<'_>, f: impl FnOnce(&str) -> R) -> R {
+/// The text of a value as the cell reader gives it: the same as [`cell_text`] of the value
+/// (written into `scratch` when it is not a text already).
+fn with_text<R>(value: &DataRef<'_>, scratch: &mut String, f: impl FnOnce(&str) -> R) -> R {
     match value {
         DataRef::String(s) => f(s),
         DataRef::SharedString(s) => f(s),
-        other => f(&cell_text(&Data::from(other.clone()))),
+        other => {
+            scratch.clear();
+            write_cell_text(&Data::from(other.clone()), scratch);
+            f(scratch)
+        }
     }
 }
 
@@ -146,6 +173,7 @@ fn each_cell(
     mut f: impl FnMut((u32, u32), &str) -> bool,
 ) -> Result<()> {
     let declared = |end: (u32, u32)| rows.store(u64::from(end.0) + 1, Ordering::Relaxed);
+    let mut scratch = String::new();
     match book {
         Sheets::Xlsx(xlsx) => {
             let failed = |e| workbook_error(path, &calamine::Error::Xlsx(e));
@@ -158,7 +186,8 @@ fn each_cell(
             declared(reader.dimensions().end);
             while let Some(cell) = reader.next_cell().map_err(failed)? {
                 let value = cell.get_value();
-                if *value != DataRef::Empty && !with_text(value, |t| f(cell.get_position(), t)) {
+                let mut go = |t: &str| f(cell.get_position(), t);
+                if *value != DataRef::Empty && !with_text(value, &mut scratch, &mut go) {
                     break;
                 }
             }
@@ -169,7 +198,8 @@ fn each_cell(
             declared(reader.dimensions().end);
             while let Some(cell) = reader.next_cell().map_err(failed)? {
                 let value = cell.get_value();
-                if *value != DataRef::Empty && !with_text(value, |t| f(cell.get_position(), t)) {
+                let mut go = |t: &str| f(cell.get_position(), t);
+                if *value != DataRef::Empty && !with_text(value, &mut scratch, &mut go) {
                     break;
                 }
             }
@@ -183,7 +213,9 @@ fn each_cell(
             declared(range.end().unwrap_or((0, 0)));
             for (r, c, value) in range.used_cells() {
                 let at = (row0 + r as u32, col0 + c as u32);
-                if !f(at, &cell_text(value)) {
+                scratch.clear();
+                write_cell_text(value, &mut scratch);
+                if !f(at, &scratch) {
                     break;
                 }
             }
