@@ -264,6 +264,8 @@ fn parse_some_with(
         .has_headers(false)
         .flexible(true)
         .double_quote(true)
+        // it refills its buffer where it goes on after plain lines: a small one costs less
+        .buffer_capacity(2048)
         .from_reader(std::io::Cursor::new(bytes));
     // where the csv reader goes on from (it is moved after plain lines split here)
     let mut reader_at = 0usize;
@@ -398,6 +400,9 @@ pub struct RowStream {
     spare: Vec<Cells>,
     /// The list of the rows handed back last, emptied, for the next rows.
     spare_rows: Vec<RawRow>,
+    /// How many bytes at the start of the unread text are known to hold no byte-order mark
+    /// (so that each batch does not search the whole unread text again, see [`parse_some`]).
+    bom_free: usize,
 }
 
 impl std::fmt::Debug for RowStream {
@@ -422,16 +427,18 @@ impl super::RowSource for RowStream {
         rows.reserve(max_rows.min(1 << 16));
         let mut records = 0;
         loop {
-            let (used, line, parsed) = parse_some(
+            let plain = self.holds_no_bom();
+            let (used, line, parsed) = parse_some_with(
                 &self.path,
-                self.text.unread(),
+                (self.text.unread(), self.line),
                 self.delimiter,
-                self.line,
                 max_rows - records,
                 self.text.ended(),
                 (&mut rows, &mut self.spare),
+                plain,
             )?;
             self.text.consume(used);
+            self.bom_free = self.bom_free.saturating_sub(used);
             self.line = line;
             records += parsed;
             if self.text.ended() || records >= max_rows {
@@ -456,6 +463,20 @@ impl super::RowSource for RowStream {
 const MAX_SPARE_CELLS: usize = 1 << 17;
 
 impl RowStream {
+    /// Whether the unread text holds no byte-order mark, searching only the text read since
+    /// the last search (see [`parse_some`]: lines are split by the reader only then).
+    fn holds_no_bom(&mut self) -> bool {
+        let unread = self.text.unread();
+        if self.bom_free < unread.len() {
+            let from = self.bom_free.saturating_sub(BOM.len() - 1);
+            if memchr::memmem::find(&unread[from..], BOM).is_some() {
+                return false;
+            }
+            self.bom_free = unread.len();
+        }
+        true
+    }
+
     /// Read until the text not parsed yet holds `lines` non-blank lines (or the source ends),
     /// and return it.
     fn look_ahead(&mut self, lines: usize) -> Result<&str> {
@@ -650,6 +671,7 @@ fn open_delimited(
         line: 1,
         spare: Vec::new(),
         spare_rows: Vec::new(),
+        bom_free: 0,
     };
     let told = (&options.progress, source.size(path));
     let (survey, sha256) = survey_and_hash(path, &plan, head, reader, piece, told)?;
