@@ -357,8 +357,12 @@ struct Probe {
 
 /// Read a sheet's first rows: until [`crate::read::HEADER_SEARCH_ROWS`] rows are read and one
 /// of the rows read holds text, or the sheet ends.
+///
+/// An xls or ods sheet, which calamine reads whole anyway, is read to its end (so that the
+/// sheet chosen is not read again).
 fn probe(book: &mut Book, path: &Path, name: &str) -> Result<Probe> {
     let search = crate::read::HEADER_SEARCH_ROWS;
+    let streamed = matches!(book, Sheets::Xlsx(_) | Sheets::Xlsb(_));
     let (mut rows, mut has_data, mut whole) = (SheetRows::default(), false, true);
     let mut misplaced = None;
     each_cell(book, path, name, &AtomicU64::new(0), |at, text| {
@@ -367,7 +371,7 @@ fn probe(book: &mut Book, path: &Path, name: &str) -> Result<Probe> {
             return false;
         }
         has_data |= !text.trim().is_empty();
-        if rows.ready.len() >= search {
+        if streamed && rows.ready.len() >= search {
             whole = false;
             if has_data {
                 return false;
@@ -548,7 +552,8 @@ fn choose_sheet(
     let mut first_with_data: Option<(String, Probe)> = None;
     for name in names.iter().filter(|n| !hidden.contains(n)) {
         let probe = probe(book, path, name)?;
-        if let Some(by) = recognise.recognise(&probe.rows) {
+        let head = &probe.rows[..probe.rows.len().min(crate::read::HEADER_SEARCH_ROWS)];
+        if let Some(by) = recognise.recognise(head) {
             let reason = format!("the first visible sheet whose header {by} recognises");
             return Ok((name.clone(), reason, Some(probe)));
         }
