@@ -36,7 +36,8 @@ fn read_xlsx_cells(path: &str) -> Result<usize, calamine::XlsxError> {
             DataRef::Empty => 0,
             DataRef::String(s) => s.len(),
             DataRef::SharedString(s) => s.len(),
-            other => Data::from(other.clone()).to_string().len(),
+            // the text reskontra's reader gives a number or a date
+            other => reskontra::read::workbook::cell_text(&Data::from(other.clone())).len(),
         };
     }
     Ok(bytes)

@@ -779,7 +779,7 @@ impl Batches<'_> {
                 for published in batcher.convert(chunk, Vec::new(), totals)? {
                     send(published)?;
                 }
-                // rows read whole (a workbook, the head) have no reader to go back to
+                // rows read with the head (or a whole small sheet) have no reader to go back to
                 batcher.spent.clear();
                 if rest.is_none() {
                     let done = head_rows - head.len() as u64;

@@ -38,6 +38,12 @@ pub const TEXT_COLUMNS: [&str; 8] = [
     "verifikationsnummer",
 ];
 
+/// Whether a spreadsheet shows a column's values as text the formula guard covers: the
+/// free-text columns and the buyer's name.
+pub fn is_guarded_text(column: &str) -> bool {
+    TEXT_COLUMNS.contains(&column) || column == "kopare"
+}
+
 /// Every column whose published text is scanned for personal numbers: the free-text columns
 /// and the other columns kept as given (`kopare_id`, `leverantor_id` and `kommun_id` are
 /// checked by their own rules).

@@ -6,7 +6,7 @@ use crate::amount::push_ore;
 use crate::batch::{Batch, Col};
 use crate::date::date_from_days;
 use crate::error::Result;
-use crate::spec::{COLUMNS, TEXT_COLUMNS};
+use crate::spec::{is_guarded_text, COLUMNS};
 use polars::prelude::*;
 use std::borrow::Cow;
 
@@ -234,7 +234,7 @@ fn spec_table_with(
             _ => {
                 let texts = df.texts(c)?;
                 let guard = formula_guard
-                    && (TEXT_COLUMNS.contains(&c.name()) || c == Col::Kopare)
+                    && is_guarded_text(c.name())
                     && texts.iter().flatten().any(is_formula_like);
                 if guard {
                     let guarded_texts: Vec<Cow<'_, str>> = texts

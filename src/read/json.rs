@@ -4,12 +4,12 @@
 //! are found by name, so their order does not matter); row N is the N-th object.
 
 use super::source::ByteSource;
-use super::{RawRow, RawTable, RowSource, SourceFormat};
+use super::{RawRow, RawTable, ReceivedRows, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc};
 
 /// Whether the bytes look like JSON (an array or an object first).
 pub fn looks_like_json(head: &[u8]) -> bool {
@@ -339,9 +339,7 @@ fn json_row(
 /// (a second pass over the file; the first found the header).
 #[derive(Debug)]
 struct JsonRows {
-    batches: Mutex<mpsc::Receiver<Result<Vec<RawRow>>>>,
-    pending: std::collections::VecDeque<RawRow>,
-    ended: bool,
+    rows: ReceivedRows,
     read: Arc<AtomicU64>,
     size: u64,
     /// Set when the rows are no longer wanted: the parsing thread then stops reading.
@@ -410,9 +408,7 @@ impl JsonRows {
             }
         });
         JsonRows {
-            batches: Mutex::new(parsed),
-            pending: Default::default(),
-            ended: false,
+            rows: ReceivedRows::new(parsed),
             read,
             size,
             stop,
@@ -422,18 +418,7 @@ impl JsonRows {
 
 impl RowSource for JsonRows {
     fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
-        while !self.ended && self.pending.len() < max_rows {
-            let next = match self.batches.lock() {
-                Ok(batches) => batches.recv(),
-                Err(_) => return Err(Error::Internal("the JSON rows are poisoned".into())),
-            };
-            match next {
-                Ok(batch) => self.pending.extend(batch?),
-                Err(_) => self.ended = true,
-            }
-        }
-        let n = max_rows.min(self.pending.len());
-        Ok(self.pending.drain(..n).collect())
+        self.rows.next_rows(max_rows)
     }
 
     fn position(&self) -> (u64, u64) {

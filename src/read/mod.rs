@@ -85,6 +85,43 @@ pub trait RowSource: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// Rows parsed on a thread of their own and sent a batch at a time, handed out as a
+/// [`RowSource`] asks for them (the parsing thread ends the stream by hanging up; an error
+/// it sends ends it too).
+#[derive(Debug)]
+pub(crate) struct ReceivedRows {
+    batches: std::sync::Mutex<std::sync::mpsc::Receiver<Result<Vec<RawRow>>>>,
+    pending: std::collections::VecDeque<RawRow>,
+    ended: bool,
+}
+
+impl ReceivedRows {
+    /// The rows the parsing thread sends on `batches`.
+    pub(crate) fn new(batches: std::sync::mpsc::Receiver<Result<Vec<RawRow>>>) -> ReceivedRows {
+        ReceivedRows {
+            batches: std::sync::Mutex::new(batches),
+            pending: Default::default(),
+            ended: false,
+        }
+    }
+
+    /// The next rows (see [`RowSource::next_rows`]).
+    pub(crate) fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
+        while !self.ended && self.pending.len() < max_rows {
+            let next = match self.batches.lock() {
+                Ok(batches) => batches.recv(),
+                Err(_) => return Err(Error::Internal("the parsed rows are poisoned".into())),
+            };
+            match next {
+                Ok(batch) => self.pending.extend(batch?),
+                Err(_) => self.ended = true,
+            }
+        }
+        let n = max_rows.min(self.pending.len());
+        Ok(self.pending.drain(..n).collect())
+    }
+}
+
 /// The start of a reason in [`RowSource::skipped`] and [`RawTable::pre_skipped`] that counts
 /// no left-out lines but is a warning about the file (the rest of the reason is its text, which
 /// names the file): e.g. an SIE file whose `#KSUMMA` does not match. [`take_warnings`] takes

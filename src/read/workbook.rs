@@ -7,13 +7,13 @@
 //! ods sheets are read whole by calamine (it has no cell reader for them) and handed on the
 //! same way.
 
-use super::{Cells, RawRow, RawTable, ReadOptions, RowSource, SourceFormat};
+use super::{Cells, RawRow, RawTable, ReadOptions, ReceivedRows, RowSource, SourceFormat};
 use crate::error::{Error, Result};
 use calamine::{Data, DataRef, Reader, Sheets};
 use std::io::Cursor;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 
 /// The text of one cell. Floats use their shortest decimal text (`3270.5`), so amounts never
 /// go through f64 arithmetic; dates become `YYYY-MM-DD` (with the time when it is not midnight).
@@ -173,7 +173,6 @@ fn each_cell(
     mut f: impl FnMut((u32, u32), &str) -> bool,
 ) -> Result<()> {
     let declared = |end: (u32, u32)| rows.store(u64::from(end.0) + 1, Ordering::Relaxed);
-    let mut scratch = String::new();
     match book {
         Sheets::Xlsx(xlsx) => {
             let failed = |e| workbook_error(path, &calamine::Error::Xlsx(e));
@@ -184,25 +183,13 @@ fn each_cell(
                 Err(e) => return Err(failed(e)),
             };
             declared(reader.dimensions().end);
-            while let Some(cell) = reader.next_cell().map_err(failed)? {
-                let value = cell.get_value();
-                let mut go = |t: &str| f(cell.get_position(), t);
-                if *value != DataRef::Empty && !with_text(value, &mut scratch, &mut go) {
-                    break;
-                }
-            }
+            each_read_cell(|| reader.next_cell().map_err(failed), f)?;
         }
         Sheets::Xlsb(xlsb) => {
             let failed = |e| workbook_error(path, &calamine::Error::Xlsb(e));
             let mut reader = xlsb.worksheet_cells_reader(name).map_err(failed)?;
             declared(reader.dimensions().end);
-            while let Some(cell) = reader.next_cell().map_err(failed)? {
-                let value = cell.get_value();
-                let mut go = |t: &str| f(cell.get_position(), t);
-                if *value != DataRef::Empty && !with_text(value, &mut scratch, &mut go) {
-                    break;
-                }
-            }
+            each_read_cell(|| reader.next_cell().map_err(failed), f)?;
         }
         // calamine reads xls and ods sheets whole
         whole => {
@@ -211,6 +198,7 @@ fn each_cell(
                 .map_err(|e| workbook_error(path, &e))?;
             let (row0, col0) = range.start().unwrap_or((0, 0));
             declared(range.end().unwrap_or((0, 0)));
+            let mut scratch = String::new();
             for (r, c, value) in range.used_cells() {
                 let at = (row0 + r as u32, col0 + c as u32);
                 scratch.clear();
@@ -219,6 +207,23 @@ fn each_cell(
                     break;
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// [`each_cell`] over a cell reader's cells (`next` gives the next one): the cells holding a
+/// value, with their texts, until `f` returns false.
+fn each_read_cell<'a>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>>,
+    mut f: impl FnMut((u32, u32), &str) -> bool,
+) -> Result<()> {
+    let mut scratch = String::new();
+    while let Some(cell) = next()? {
+        let value = cell.get_value();
+        let mut go = |t: &str| f(cell.get_position(), t);
+        if *value != DataRef::Empty && !with_text(value, &mut scratch, &mut go) {
+            break;
         }
     }
     Ok(())
@@ -329,6 +334,28 @@ impl SheetRows {
     }
 }
 
+/// Assemble a sheet's rows from its cells ([`each_cell`]; `rows` as there), asking `more`
+/// after each cell, with the rows so far and the cell's place and text, whether to go on. The
+/// row of the last cell is left unfinished ([`SheetRows::finish`]).
+fn assemble(
+    (book, path, name): (&mut Book, &Path, &str),
+    rows: &AtomicU64,
+    mut more: impl FnMut(&mut SheetRows, (u32, u32), &str) -> bool,
+) -> Result<SheetRows> {
+    let (mut assembled, mut misplaced) = (SheetRows::default(), None);
+    each_cell(book, path, name, rows, |at, text| {
+        if let Err(m) = assembled.add(at, text) {
+            misplaced = Some(m);
+            return false;
+        }
+        more(&mut assembled, at, text)
+    })?;
+    match misplaced {
+        Some(m) => Err(m.error(path, name)),
+        None => Ok(assembled),
+    }
+}
+
 /// Put a text in cell `col` of a row (empty cells before it).
 fn place(cells: &mut Cells, col: usize, text: &str) {
     if col >= cells.len() {
@@ -363,33 +390,20 @@ struct Probe {
 fn probe(book: &mut Book, path: &Path, name: &str) -> Result<Probe> {
     let search = crate::read::HEADER_SEARCH_ROWS;
     let streamed = matches!(book, Sheets::Xlsx(_) | Sheets::Xlsb(_));
-    let (mut rows, mut has_data, mut whole) = (SheetRows::default(), false, true);
-    let mut misplaced = None;
-    each_cell(book, path, name, &AtomicU64::new(0), |at, text| {
-        if let Err(m) = rows.add(at, text) {
-            misplaced = Some(m);
-            return false;
-        }
+    let (mut has_data, mut whole) = (false, true);
+    let mut rows = assemble((book, path, name), &AtomicU64::new(0), |rows, _, text| {
         has_data |= !text.trim().is_empty();
         if streamed && rows.ready.len() >= search {
             whole = false;
-            if has_data {
-                return false;
-            }
             // blank rows until the data: only the first ones are kept
             rows.ready.truncate(search);
+            return !has_data;
         }
         true
     })?;
-    if let Some(m) = misplaced {
-        return Err(m.error(path, name));
-    }
     if whole {
         rows.finish();
-        // the last row may be the one that holds text
-        has_data = has_data || rows.ready.iter().any(|r| !r.is_blank());
     }
-    rows.ready.truncate(if whole { usize::MAX } else { search });
     Ok(Probe {
         rows: rows.ready,
         whole,
@@ -400,22 +414,14 @@ fn probe(book: &mut Book, path: &Path, name: &str) -> Result<Probe> {
 /// The rows of a sheet, streamed from calamine's cell reader on a thread of their own.
 #[derive(Debug)]
 struct SheetStream {
-    batches: Mutex<mpsc::Receiver<Result<Vec<RawRow>>>>,
+    /// The rows the thread sends (dropped with the stream, which tells the thread that they
+    /// are no longer wanted: it stops at its next batch).
+    received: ReceivedRows,
     /// Rows used, back to the thread to be filled again.
     used: mpsc::Sender<Vec<RawRow>>,
-    pending: std::collections::VecDeque<RawRow>,
-    ended: bool,
     /// Rows read (the sheet's row of the last cell) and the rows the sheet says it has.
     read: Arc<AtomicU64>,
     rows: Arc<AtomicU64>,
-    /// Set when the rows are no longer wanted: the thread then stops reading.
-    stop: Arc<AtomicBool>,
-}
-
-impl Drop for SheetStream {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
 }
 
 impl SheetStream {
@@ -423,15 +429,12 @@ impl SheetStream {
     fn start(mut book: Book, path: &Path, name: &str) -> SheetStream {
         let (batches, received) = mpsc::sync_channel(2);
         let (used, returned) = mpsc::channel::<Vec<RawRow>>();
-        let (read, rows, stop) = Default::default();
+        let (read, rows) = Default::default();
         let stream = SheetStream {
-            batches: Mutex::new(received),
+            received: ReceivedRows::new(received),
             used,
-            pending: Default::default(),
-            ended: false,
             read: Arc::clone(&read),
             rows: Arc::clone(&rows),
-            stop: Arc::clone(&stop),
         };
         let (path, name) = (path.to_path_buf(), name.to_string());
         std::thread::spawn(move || {
@@ -442,7 +445,6 @@ impl SheetStream {
                         returned: &returned,
                         read: &read,
                         rows: &rows,
-                        stop: &stop,
                     };
                     stream_sheet(&mut book, &path, &name, &shared)
                 },
@@ -462,32 +464,23 @@ struct Shared<'a> {
     returned: &'a mpsc::Receiver<Vec<RawRow>>,
     read: &'a AtomicU64,
     rows: &'a AtomicU64,
-    stop: &'a AtomicBool,
 }
 
 /// Read a sheet's rows and send them on, a batch at a time.
 fn stream_sheet(book: &mut Book, path: &Path, name: &str, shared: &Shared) -> Result<()> {
-    let mut rows = SheetRows::default();
-    let (mut misplaced, mut wanted) = (None, true);
-    each_cell(book, path, name, shared.rows, |at, text| {
-        if let Err(m) = rows.add(at, text) {
-            misplaced = Some(m);
-            return false;
-        }
+    let mut wanted = true;
+    let mut rows = assemble((book, path, name), shared.rows, |rows, (row, _), _| {
         if rows.ready.len() >= SHEET_BATCH_ROWS {
             while let Ok(used) = shared.returned.try_recv() {
                 rows.take_back(used);
             }
-            shared.read.store(u64::from(at.0), Ordering::Relaxed);
+            shared.read.store(u64::from(row), Ordering::Relaxed);
             // a closed channel: the rows are no longer wanted
             let batch = std::mem::take(&mut rows.ready);
-            wanted = !shared.stop.load(Ordering::Relaxed) && shared.batches.send(Ok(batch)).is_ok();
+            wanted = shared.batches.send(Ok(batch)).is_ok();
         }
         wanted
     })?;
-    if let Some(m) = misplaced {
-        return Err(m.error(path, name));
-    }
     if wanted {
         rows.finish();
         let last = rows.ready.last().map_or(0, |r| r.line);
@@ -503,18 +496,7 @@ fn stream_sheet(book: &mut Book, path: &Path, name: &str, shared: &Shared) -> Re
 
 impl RowSource for SheetStream {
     fn next_rows(&mut self, max_rows: usize) -> Result<Vec<RawRow>> {
-        while !self.ended && self.pending.len() < max_rows {
-            let next = match self.batches.lock() {
-                Ok(batches) => batches.recv(),
-                Err(_) => return Err(Error::Internal("the sheet's rows are poisoned".into())),
-            };
-            match next {
-                Ok(batch) => self.pending.extend(batch?),
-                Err(_) => self.ended = true,
-            }
-        }
-        let n = max_rows.min(self.pending.len());
-        Ok(self.pending.drain(..n).collect())
+        self.received.next_rows(max_rows)
     }
 
     fn position(&self) -> (u64, u64) {

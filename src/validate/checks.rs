@@ -1,6 +1,7 @@
 //! The checks of the header and of each row against the spec's rules.
 
 use super::findings::Findings;
+use crate::batch::Col;
 use crate::date::Period;
 use crate::ident::{classify_id, contains_personal_number, is_organisation_number, IdKind};
 use crate::names::is_person_shaped;
@@ -153,36 +154,8 @@ pub(super) struct RowChecker {
     row_bytes: Vec<u8>,
     /// The last supplier name checked for a person's shape, and whether it has one.
     last_name: Option<(String, bool)>,
-    /// Where the columns the checks name are, and which columns are free text (looked up once,
-    /// not by name in every row).
-    at: Positions,
+    /// Which columns the formula guard covers (looked up once, not by name for every value).
     is_text: [bool; COLUMNS.len()],
-}
-
-/// The positions of the spec columns that the row checks name.
-struct Positions {
-    kopare_id: usize,
-    kopare: usize,
-    leverantor: usize,
-    leverantor_id: usize,
-    belopp: usize,
-    datum: usize,
-    kommun_id: usize,
-}
-
-impl Positions {
-    fn of_spec() -> Positions {
-        let at = |name: &str| spec::column_index(name).unwrap_or(0);
-        Positions {
-            kopare_id: at("kopare_id"),
-            kopare: at("kopare"),
-            leverantor: at("leverantor"),
-            leverantor_id: at("leverantor_id"),
-            belopp: at("belopp"),
-            datum: at("datum"),
-            kommun_id: at("kommun_id"),
-        }
-    }
 }
 
 impl RowChecker {
@@ -193,9 +166,7 @@ impl RowChecker {
             seen: HashSet::default(),
             row_bytes: Vec::new(),
             last_name: None,
-            at: Positions::of_spec(),
-            // the buyer's name is text a spreadsheet shows too
-            is_text: COLUMNS.map(|c| spec::TEXT_COLUMNS.contains(&c) || c == "kopare"),
+            is_text: COLUMNS.map(spec::is_guarded_text),
         }
     }
 
@@ -240,8 +211,7 @@ impl RowChecker {
     pub(super) fn check(&mut self, number: u64, values: &[Option<&str>], findings: &mut Findings) {
         let period = self.period;
         let n = Some(number);
-        let get = |at: usize| values[at].unwrap_or("");
-        let at = &self.at;
+        let get = |column: Col| values[column.position()].unwrap_or("");
         for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
             if values[i].is_none_or(is_blank) {
                 if *column == "leverantor_id" {
@@ -251,7 +221,7 @@ impl RowChecker {
                 }
             }
         }
-        let kopare_id = get(at.kopare_id);
+        let kopare_id = get(Col::KopareId);
         // (a plain valid organisation number, the usual case, needs no classifying)
         if !kopare_id.is_empty()
             && !is_organisation_number(kopare_id)
@@ -259,7 +229,7 @@ impl RowChecker {
         {
             findings.rule(&rules::KOPARE_ID_FORMAT, "kopare_id", n);
         }
-        let lev_id = get(at.leverantor_id);
+        let lev_id = get(Col::LeverantorId);
         if !lev_id.is_empty() && !is_organisation_number(lev_id) {
             match classify_id(lev_id) {
                 IdKind::Organisation(ref t) if t == lev_id => {}
@@ -268,7 +238,7 @@ impl RowChecker {
                 _ => findings.rule(&rules::LEVERANTOR_ID_FORMAT, "leverantor_id", n),
             }
         }
-        let belopp = get(at.belopp);
+        let belopp = get(Col::Belopp);
         if !belopp.is_empty() {
             if has_many_decimals(belopp) {
                 findings.rule(&rules::BELOPP_DECIMALS, "belopp", n);
@@ -276,7 +246,7 @@ impl RowChecker {
                 findings.rule(&rules::BELOPP_FORMAT, "belopp", n);
             }
         }
-        let datum = get(at.datum);
+        let datum = get(Col::Datum);
         if !datum.is_empty() {
             match is_iso_date(datum) {
                 None => findings.rule(&rules::DATUM_FORMAT, "datum", n),
@@ -293,11 +263,11 @@ impl RowChecker {
                 }
             }
         }
-        let kommun = get(at.kommun_id);
+        let kommun = get(Col::KommunId);
         if !kommun.is_empty() && !spec::is_municipality_code(kommun) {
             findings.rule(&rules::KOMMUN_ID, "kommun_id", n);
         }
-        let kopare = get(at.kopare);
+        let kopare = get(Col::Kopare);
         match &self.buyer {
             None => self.buyer = Some((kopare_id.to_string(), kopare.to_string())),
             Some((id, name)) if id != kopare_id || name != kopare => {
@@ -315,7 +285,7 @@ impl RowChecker {
                 findings.rule(&rules::FORMULA_LIKE, COLUMNS[i], n);
             }
         }
-        let name = get(at.leverantor);
+        let name = get(Col::Leverantor);
         if lev_id.is_empty() && self.person_shaped(name) {
             findings.rule(&rules::PERSON_NAME, "leverantor", n);
         }

@@ -384,6 +384,25 @@ fn a_publishers_layout_folder_is_detected_and_a_clash_named() {
     );
 }
 
+/// The header of the workbook tests' sheets (city-csv's), and a row of it without the amount.
+const SHEET_HEADER: [&str; 7] = [
+    "forvaltning",
+    "leverantor",
+    "leverantor_id",
+    "faktura_nr",
+    "konto_nr",
+    "konto_text",
+    "belopp",
+];
+const SHEET_ROW: [&str; 6] = [
+    "KS",
+    "Kontorsvaror AB",
+    "556610-1233",
+    "F1",
+    "6110",
+    "Kontor",
+];
+
 #[test]
 fn a_workbook_is_read_from_its_first_visible_sheet_with_a_known_header() {
     use rust_xlsxwriter::Workbook;
@@ -397,29 +416,8 @@ fn a_workbook_is_read_from_its_first_visible_sheet_with_a_known_header() {
     let info = wb.add_worksheet().set_name("Info").expect("name");
     info.write(0, 0, "Uttag ur ekonomisystemet").expect("cell");
     let data = wb.add_worksheet().set_name("Fakturor").expect("name");
-    let header = [
-        "forvaltning",
-        "leverantor",
-        "leverantor_id",
-        "faktura_nr",
-        "konto_nr",
-        "konto_text",
-        "belopp",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        data.write(0, c as u16, *h).expect("cell");
-    }
-    let row = [
-        "KS",
-        "Kontorsvaror AB",
-        "556610-1233",
-        "F1",
-        "6110",
-        "Kontor",
-    ];
-    for (c, v) in row.iter().enumerate() {
-        data.write(1, c as u16, *v).expect("cell");
-    }
+    data.write_row(0, 0, SHEET_HEADER).expect("header");
+    data.write_row(1, 0, SHEET_ROW).expect("row");
     data.write(1, 6, 1250.5).expect("cell");
     // the active sheet cannot be hidden: the data sheet is the active one
     data.set_active(true);
@@ -464,33 +462,12 @@ fn a_sheet_is_read_from_column_a_and_streamed_to_its_last_row() {
     let mut wb = Workbook::new();
     let data = wb.add_worksheet().set_name("Fakturor").expect("name");
     data.write(0, 1, "Leverantörsfakturor maj").expect("cell");
-    let header = [
-        "forvaltning",
-        "leverantor",
-        "leverantor_id",
-        "faktura_nr",
-        "konto_nr",
-        "konto_text",
-        "belopp",
-        "anteckning",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        data.write(2, 1 + c as u16, *h).expect("cell");
-    }
+    data.write_row(2, 1, SHEET_HEADER).expect("header");
+    data.write(2, 8, "anteckning").expect("cell");
     let rows = 5000u32;
     for i in 0..rows {
         let r = 3 + i + u32::from(i >= 10);
-        let cells = [
-            "KS",
-            "Kontorsvaror AB",
-            "556610-1233",
-            "F1",
-            "6110",
-            "Kontor",
-        ];
-        for (c, v) in cells.iter().enumerate() {
-            data.write(r, 1 + c as u16, *v).expect("cell");
-        }
+        data.write_row(r, 1, SHEET_ROW).expect("row");
         // every amount 1.25; the 'anteckning' column is empty
         data.write(r, 7, 1.25).expect("cell");
     }

@@ -85,14 +85,10 @@ fn a_sheet_with_rows_out_of_order_leaves_no_output() {
     let dir = temp();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let sheet = wb.add_worksheet();
-    for (c, h) in HEADER.split(';').enumerate() {
-        sheet.write(0, c as u16, h).expect("cell");
-    }
+    sheet.write_row(0, 0, HEADER.split(';')).expect("header");
     let row = ["KS", "Kontor AB", "5566101233", "1", "4010", "Material"];
     for r in 1..6000u32 {
-        for (c, v) in row.iter().enumerate() {
-            sheet.write(r, c as u16, *v).expect("cell");
-        }
+        sheet.write_row(r, 0, row).expect("row");
         sheet.write(r, row.len() as u16, 10.5).expect("cell");
     }
     let bytes = wb.save_to_buffer().expect("workbook");
@@ -121,14 +117,11 @@ fn a_sheet_with_rows_out_of_order_leaves_no_output() {
     }
     zip.finish().expect("zip");
     let out = dir.path().join("out");
-    let run = reskontra()
-        .arg("convert")
-        .arg(&input)
-        .args(BUYER)
-        .args(["-q", "--batch-rows", "500", "-o"])
-        .arg(&out)
-        .output()
-        .expect("run");
+    let run = convert_output(
+        &input,
+        &out,
+        &[BUYER, &["-q", "--batch-rows", "500"]].concat(),
+    );
     assert_eq!(
         run.status.code(),
         Some(2),
