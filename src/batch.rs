@@ -63,6 +63,9 @@ pub enum Col {
     RawName,
     /// The supplier id as read (for internal review only).
     RawId,
+    /// The scanned text columns in which a personal number was replaced, comma separated
+    /// (null when none): where a published file leaked one, never the number.
+    Redacted,
 }
 
 impl Col {
@@ -111,6 +114,7 @@ impl Col {
             Col::Privacy => "_privacy",
             Col::RawName => "_raw_leverantor",
             Col::RawId => "_raw_leverantor_id",
+            Col::Redacted => "_redacted",
         }
     }
 

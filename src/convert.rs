@@ -71,8 +71,9 @@ const INTERNAL_README: &str = "\
 INTERNAL — DO NOT PUBLISH
 
 The files in this folder are for the publisher's own review. They hold the raw supplier names
-and identity numbers of masked and withheld suppliers (review.csv) and the raw values of rows
-that could not be converted (rejected.csv), which may include personal data.
+and identity numbers of masked and withheld suppliers (review.csv), the raw values of rows
+that could not be converted (rejected.csv), which may include personal data, and the suppliers
+published by name whose id was no organisation number and was left empty (supplier-numbers.csv).
 
 Publish only the files in the folder above this one (leverantorsreskontra-*.csv/.json/.parquet).
 report.json holds counts and sums only, never masked values.
@@ -110,6 +111,9 @@ pub struct Outcome {
     /// For the publisher: rejected rows, missing dates, amounts read by the file's convention,
     /// dates far from the period, a municipality without its code.
     pub warnings: Vec<String>,
+    /// Published suppliers whose id (an internal number, a number with a wrong check digit,
+    /// text) was left empty, by the id's kind.
+    pub supplier_ids_removed: BTreeMap<String, crate::protect::ReasonCount>,
 }
 
 /// The inputs of a run as tables: the main exports, the lookups prepared, each input's role.
@@ -203,6 +207,38 @@ pub fn run(planned: Planned, opts: &ConvertOptions) -> Result<Report> {
     }
 }
 
+/// How a run treats its rows beyond the pipeline every run shares: what `convert` checks for
+/// the published files of one buyer, and what `collect` keeps for a dataset of many.
+#[derive(Debug, Clone)]
+pub(crate) struct RunMode {
+    /// Refuse rows of a second buyer (a published file is one buyer's).
+    pub one_buyer: bool,
+    /// Reject rows that miss a mandatory text (`verifikationsnummer`, `konto_nr`, ...); a
+    /// collected dataset keeps them with the value missing.
+    pub complete_rows: bool,
+    /// Where the rejected rows go in staging.
+    pub rejected_file: String,
+    /// Replace personal numbers in the raw values of rejected rows (a collected dataset keeps
+    /// no personal data anywhere); convert's publisher sees them as read.
+    pub redact_rejected: bool,
+    /// Warn of what the publisher should do about the files to publish (give a municipality
+    /// code, look at the review files in `internal/`); a collected dataset has no publisher.
+    pub publisher_hints: bool,
+}
+
+impl RunMode {
+    /// The mode of `convert`.
+    fn convert() -> RunMode {
+        RunMode {
+            one_buyer: true,
+            complete_rows: true,
+            rejected_file: REJECTED_CSV.to_string(),
+            redact_rejected: false,
+            publisher_hints: true,
+        }
+    }
+}
+
 /// Convert every row of the tables into staging and add up what happened.
 fn execute(
     tables: Tables,
@@ -212,25 +248,88 @@ fn execute(
     opts: &ConvertOptions,
     staging: &mut Staging,
 ) -> Result<Outcome> {
+    let mode = RunMode::convert();
     let Tables {
         main,
         lookups,
-        mut skipped,
+        skipped,
         ..
     } = tables;
-    let workbooks = formats
-        .iter()
-        .filter(|(_, (format, _, _))| format.kind == "workbook")
-        .map(|(path, _)| path.clone())
-        .collect();
-    let batches = Batches {
-        layout,
-        lookups: &lookups,
-        register,
-        opts,
-        workbooks,
-    };
+    let batches = Batches::new(layout, &lookups, register, opts, formats, &mode);
     let (totals, outputs) = batches.run(main, staging)?;
+    Ok(outcome_of(totals, skipped, outputs, opts, &mode))
+}
+
+/// What the inputs of a converted source were: the layout and why, how each was read (format,
+/// SHA-256, size), and the first one's header.
+pub(crate) struct SourceInputs {
+    /// The layout's name.
+    pub layout: String,
+    /// Why it was chosen.
+    pub reason: String,
+    /// Per input: how it was read, its SHA-256 and its size.
+    pub formats: BTreeMap<PathBuf, (crate::read::SourceFormat, String, u64)>,
+    /// The first main input's header cells, trimmed.
+    pub header: Vec<String>,
+}
+
+/// Convert a planned source for a sink of the caller's instead of the published files: each
+/// batch's published rows (the spec columns typed, with the bookkeeping columns) go to `send`,
+/// the rejected rows to `mode.rejected_file` in staging. Rows and sums are reconciled.
+pub(crate) fn convert_into(
+    planned: Planned,
+    opts: &ConvertOptions,
+    mode: &RunMode,
+    staging: &mut Staging,
+    send: impl FnMut(DataFrame) -> Result<()>,
+) -> Result<(Outcome, SourceInputs)> {
+    let Planned {
+        assignment,
+        formats,
+        register,
+        ..
+    } = planned;
+    let layout = assignment.layout.clone();
+    let reason = assignment.reason.clone();
+    let header = assignment
+        .main
+        .first()
+        .and_then(|(table, at)| table.rows.get(*at))
+        .map(|row| row.cells.iter().map(|c| c.trim().to_string()).collect())
+        .unwrap_or_default();
+    let Tables {
+        main,
+        lookups,
+        skipped,
+        ..
+    } = tables_of(assignment, &layout)?;
+    let batches = Batches::new(&layout, &lookups, register.as_ref(), opts, &formats, mode);
+    let totals = batches.run_into(main, staging, send)?;
+    let rejected = OutputEntry {
+        path: mode.rejected_file.clone(),
+        sha256: String::new(),
+        rows: totals.rows.rejected,
+        published: false,
+    };
+    let outcome = outcome_of(totals, skipped, vec![rejected], opts, mode);
+    let inputs = SourceInputs {
+        layout: layout.name.clone(),
+        reason,
+        formats,
+        header,
+    };
+    Ok((outcome, inputs))
+}
+
+/// The outcome of a run's totals: the skipped lines of the heads and of the streamed rest
+/// together, and the warnings for the publisher.
+fn outcome_of(
+    totals: Totals,
+    mut skipped: BTreeMap<String, u64>,
+    outputs: Vec<OutputEntry>,
+    opts: &ConvertOptions,
+    mode: &RunMode,
+) -> Outcome {
     let Totals {
         rows,
         sums,
@@ -243,6 +342,7 @@ fn execute(
         skipped: streamed_skips,
         conventions,
         months,
+        removed_ids,
         ..
     } = totals;
     for (reason, n) in streamed_skips {
@@ -251,9 +351,13 @@ fn execute(
     privacy.forget_suppliers();
     // what a reader found about a file (an SIE #KSUMMA mismatch) is a warning, not a skip
     let mut warnings = crate::read::take_warnings(&mut skipped);
-    warnings.extend(run_warnings(&rows, &map, &normalise, &conventions));
+    warnings.extend(run_warnings(&rows, &map, &normalise, &conventions, mode));
+    if mode.publisher_hints {
+        warnings.extend(removed_ids.warning());
+    }
     warnings.extend(months.far_from_period(opts.overrides.period));
-    if is_municipality
+    if mode.publisher_hints
+        && is_municipality
         && opts.overrides.kommun_id.is_none()
         && map.sources.get("kommun_id").is_none_or(|s| s == "none")
     {
@@ -262,7 +366,7 @@ fn execute(
                 .into(),
         );
     }
-    Ok(Outcome {
+    Outcome {
         outputs,
         rows,
         sums,
@@ -274,7 +378,8 @@ fn execute(
         conventions,
         guarded,
         warnings,
-    })
+        supplier_ids_removed: removed_ids.counts(),
+    }
 }
 
 /// What the publisher should know of the rows: rejections, municipality codes, missing dates,
@@ -284,6 +389,7 @@ fn run_warnings(
     map_info: &MapInfo,
     norm_info: &NormaliseInfo,
     conventions: &[AmountConvention],
+    mode: &RunMode,
 ) -> Vec<String> {
     let mut warnings = Vec::new();
     if norm_info.invalid_kommun_id > 0 {
@@ -294,8 +400,8 @@ fn run_warnings(
     }
     if rows.rejected > 0 {
         warnings.push(format!(
-            "{} rows were rejected: see internal/rejected.csv",
-            rows.rejected
+            "{} rows were rejected: see {}",
+            rows.rejected, mode.rejected_file
         ));
     }
     for (file, period) in &map_info.periods {
@@ -400,6 +506,7 @@ fn report_of(
         normalise: outcome.normalise,
         amount_conventions: outcome.conventions,
         formula_guarded_cells: outcome.guarded,
+        supplier_ids_removed: outcome.supplier_ids_removed,
         warnings: outcome.warnings,
     })
 }
@@ -472,6 +579,22 @@ struct Totals {
     months: crate::date::MonthTally,
     /// The privacy decisions made so far, per supplier.
     decisions: Decisions,
+    /// Refuse rows of a second buyer ([`RunMode::one_buyer`]).
+    one_buyer: bool,
+    /// The first buyer of the run's published or withheld rows, and where it was met.
+    buyer: Option<FirstBuyer>,
+    /// Replace personal numbers in rejected rows' raw values ([`RunMode::redact_rejected`]).
+    redact_rejected: bool,
+    /// Published suppliers whose unusable id was left empty.
+    removed_ids: RemovedIds,
+}
+
+/// The first buyer of a run's rows: its id, and the file and line it was met on.
+#[derive(Debug, Clone)]
+struct FirstBuyer {
+    id: String,
+    file: String,
+    row: u64,
 }
 
 /// Lines written to a scratch file, to be copied elsewhere later.
@@ -482,7 +605,18 @@ struct HeldLines {
 
 impl Totals {
     /// Count one processed batch: rows, sums, reasons, months, review and rejected rows.
-    fn add(&mut self, df: &DataFrame, parts: &Split, rejected_raw: &RawCells) -> Result<()> {
+    fn add(
+        &mut self,
+        path: &Path,
+        df: &DataFrame,
+        parts: &Split,
+        rejected_raw: &RawCells,
+    ) -> Result<()> {
+        if self.one_buyer {
+            self.check_one_buyer(path, &parts.published)?;
+            self.check_one_buyer(path, &parts.withheld)?;
+        }
+        self.removed_ids.add(&parts.published)?;
         self.rows.read += df.height() as u64;
         self.rows.published += parts.published.height() as u64;
         self.rows.withheld += parts.withheld.height() as u64;
@@ -506,7 +640,11 @@ impl Totals {
         tally_months(&mut self.months, &parts.published)?;
         tally_months(&mut self.months, &parts.withheld)?;
         if parts.rejected.height() > 0 {
-            let lines = rejected_rows(&parts.rejected, rejected_raw)?;
+            let mut lines = rejected_rows(&parts.rejected, rejected_raw)?;
+            if self.redact_rejected {
+                lines =
+                    crate::ident::redact_personal_numbers(&lines, crate::ident::NUMBER_MARKER).0;
+            }
             match (self.holding, self.held.as_mut(), self.rejected.as_mut()) {
                 (true, Some(held), _) => {
                     std::io::Write::write_all(&mut held.file, lines.as_bytes())
@@ -514,6 +652,41 @@ impl Totals {
                 }
                 (_, _, Some(file)) => file.write_str(&lines)?,
                 _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuse a frame's rows of another buyer than the run's first: a published file is one
+    /// buyer's.
+    fn check_one_buyer(&mut self, path: &Path, frame: &DataFrame) -> Result<()> {
+        let ids = frame.texts(Col::KopareId)?;
+        let rows = frame.rows()?;
+        for (i, id) in ids.iter().enumerate() {
+            let Some(id) = id else {
+                continue;
+            };
+            let row = rows.get(i).unwrap_or(0);
+            match &self.buyer {
+                Some(first) if first.id == id => {}
+                None => {
+                    self.buyer = Some(FirstBuyer {
+                        id: id.to_string(),
+                        file: file_name(path),
+                        row,
+                    });
+                }
+                Some(first) => {
+                    return Err(Error::input(
+                        path,
+                        format!(
+                            "line {row} is a row of the buyer {id}, but line {} of {} is one of {}: \
+                             a published file is one buyer's. Convert each buyer's files on their own, \
+                             or combine several publishers' files into one dataset with reskontra collect",
+                            first.row, first.file, first.id
+                        ),
+                    ))
+                }
             }
         }
         Ok(())
@@ -643,11 +816,72 @@ struct Batches<'a> {
     lookups: &'a Lookups,
     register: Option<&'a crate::map::SupplierRegister>,
     opts: &'a ConvertOptions,
+    /// What the run checks and keeps beyond the shared pipeline.
+    mode: &'a RunMode,
     /// The inputs that are workbooks (a bare number in their date column is an Excel serial).
     workbooks: std::collections::BTreeSet<PathBuf>,
 }
 
-impl Batches<'_> {
+impl<'a> Batches<'a> {
+    /// The batches of a run over these inputs (`formats`: how each input was read).
+    fn new(
+        layout: &'a Layout,
+        lookups: &'a Lookups,
+        register: Option<&'a crate::map::SupplierRegister>,
+        opts: &'a ConvertOptions,
+        formats: &BTreeMap<PathBuf, (crate::read::SourceFormat, String, u64)>,
+        mode: &'a RunMode,
+    ) -> Batches<'a> {
+        let workbooks = formats
+            .iter()
+            .filter(|(_, (format, _, _))| format.kind == "workbook")
+            .map(|(path, _)| path.clone())
+            .collect();
+        Batches {
+            layout,
+            lookups,
+            register,
+            opts,
+            mode,
+            workbooks,
+        }
+    }
+
+    /// The run's totals, with the file of rejected rows opened in staging.
+    fn open_totals(&self, staging: &mut Staging) -> Result<Totals> {
+        let rejected_path = staging.path(&self.mode.rejected_file)?;
+        let mut rejected = write::HashedFile::create(&rejected_path)?;
+        rejected.write_str(&rejected_header())?;
+        let held = HeldLines {
+            path: rejected_path,
+            file: std::io::BufWriter::new(staging.scratch_file()?),
+        };
+        Ok(Totals {
+            rejected: Some(rejected),
+            held: Some(held),
+            one_buyer: self.mode.one_buyer,
+            redact_rejected: self.mode.redact_rejected,
+            ..Totals::default()
+        })
+    }
+
+    /// Convert every row, handing each batch's published rows to `send`; the rejected rows
+    /// are written to the run's file of them, complete. Rows and sums are reconciled.
+    fn run_into(
+        &self,
+        tables: Vec<SourceTable>,
+        staging: &mut Staging,
+        send: impl FnMut(DataFrame) -> Result<()>,
+    ) -> Result<Totals> {
+        let mut totals = self.open_totals(staging)?;
+        self.process(tables, &mut totals, send)?;
+        totals.reconcile()?;
+        if let Some(rejected) = totals.rejected.take() {
+            rejected.finish()?;
+        }
+        Ok(totals)
+    }
+
     /// Convert every row and write the published and internal files into staging.
     fn run(
         &self,
@@ -665,18 +899,7 @@ impl Batches<'_> {
             targets.push((format, rel, path));
         }
         let text_scanner = targets.iter().position(|(f, _, _)| f.is_spec_text());
-        let rejected_path = staging.path(REJECTED_CSV)?;
-        let mut rejected = write::HashedFile::create(&rejected_path)?;
-        rejected.write_str(&rejected_header())?;
-        let held = HeldLines {
-            path: rejected_path,
-            file: std::io::BufWriter::new(staging.scratch_file()?),
-        };
-        let mut totals = Totals {
-            rejected: Some(rejected),
-            held: Some(held),
-            ..Totals::default()
-        };
+        let mut totals = self.open_totals(staging)?;
         let mut writer_stopped = false;
         let (processed, written) = std::thread::scope(|s| {
             let mut senders = Vec::new();
@@ -848,6 +1071,7 @@ impl Batches<'_> {
             dates: DateRules {
                 serials: read.serial_dates || workbook,
             },
+            complete_rows: self.mode.complete_rows,
         }
     }
 
@@ -878,13 +1102,14 @@ impl Batches<'_> {
         totals.normalise.merge(&norm_info);
         // every reject reason is known now: keep the raw cells of rejected rows, free the rest
         let rejected_raw = raw_cells_of_rejected(&df, &tables)?;
+        let path = tables.first().map(|t| t.path.clone()).unwrap_or_default();
         for table in tables {
             spent.extend(table.rows);
         }
         let (df, privacy) = protect(df, &self.opts.policy, &mut totals.decisions)?;
         totals.privacy.merge(privacy);
         let parts = split(&df)?;
-        totals.add(&df, &parts, &rejected_raw)?;
+        totals.add(&path, &df, &parts, &rejected_raw)?;
         Ok(parts.published)
     }
 }
@@ -1071,6 +1296,11 @@ fn write_internal(staging: &mut Staging, totals: &mut Totals) -> Result<Vec<Outp
     let internal = [
         ("internal/README.txt", INTERNAL_README.to_string(), 0),
         ("internal/review.csv", review, review_rows),
+        (
+            RemovedIds::FILE,
+            totals.removed_ids.csv(),
+            totals.removed_ids.0.len(),
+        ),
     ];
     let mut outputs = Vec::new();
     for (rel, text, rows) in internal {
@@ -1168,6 +1398,100 @@ impl ReviewGroups {
             out.push_str(&csv_line(&[
                 reason,
                 action,
+                name,
+                id,
+                &rows.to_string(),
+                &crate::amount::ore_text(*sum),
+            ]));
+        }
+        out
+    }
+}
+
+/// Published suppliers whose id could not be published (an internal supplier number, a number
+/// with a wrong check digit, text) and was left empty: counted for the report and listed in
+/// `internal/supplier-numbers.csv` for the publisher, who may want to add the organisation
+/// numbers (a supplier register, `--suppliers`).
+#[derive(Debug, Default)]
+pub(crate) struct RemovedIds(BTreeMap<(&'static str, String, String), (u64, i128)>);
+
+impl RemovedIds {
+    /// The file in `internal/`.
+    const FILE: &'static str = "internal/supplier-numbers.csv";
+
+    /// Count a batch's published rows whose supplier is published by name with its id left
+    /// empty although the source had one.
+    fn add(&mut self, published: &DataFrame) -> Result<()> {
+        let reasons = published.texts(Col::Privacy)?;
+        let ids = published.texts(Col::LeverantorId)?;
+        let raw_ids = published.texts(Col::RawId)?;
+        let names = published.texts(Col::Leverantor)?;
+        let cents = normalise::cents(published)?;
+        let mut last: Option<(&str, Option<&'static str>)> = None;
+        for (i, amount) in cents.iter().enumerate() {
+            if reasons.get(i).is_some() || ids.get(i).is_some_and(|id| !id.is_empty()) {
+                continue;
+            }
+            let Some(raw) = raw_ids.get(i).map(str::trim).filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            let kind = match last {
+                Some((seen, kind)) if seen == raw => kind,
+                _ => {
+                    let kind = match crate::ident::classify_id(raw) {
+                        k @ (crate::ident::IdKind::Internal
+                        | crate::ident::IdKind::InvalidNumber
+                        | crate::ident::IdKind::Text) => Some(k.label()),
+                        _ => None,
+                    };
+                    last = Some((raw, kind));
+                    kind
+                }
+            };
+            let Some(kind) = kind else {
+                continue;
+            };
+            let name = names.get(i).unwrap_or("").to_string();
+            let entry = self
+                .0
+                .entry((kind, name, raw.to_string()))
+                .or_insert((0, 0));
+            entry.0 += 1;
+            entry.1 += amount.unwrap_or(0);
+        }
+        Ok(())
+    }
+
+    /// Rows and distinct suppliers per kind of id, for the report.
+    fn counts(&self) -> BTreeMap<String, crate::protect::ReasonCount> {
+        let mut counts: BTreeMap<String, crate::protect::ReasonCount> = BTreeMap::new();
+        for ((kind, _, _), (rows, _)) in &self.0 {
+            let c = counts.entry(kind.to_string()).or_default();
+            c.rows += rows;
+            c.suppliers += 1;
+        }
+        counts
+    }
+
+    /// The publisher's warning, when any id was left empty.
+    fn warning(&self) -> Option<String> {
+        let rows: u64 = self.0.values().map(|(rows, _)| rows).sum();
+        (rows > 0).then(|| {
+            format!(
+                "{rows} rows of {} suppliers published by name had an id that is no organisation number \
+                 (an internal supplier number, a wrong check digit or text), left empty: see {}",
+                self.0.len(),
+                Self::FILE
+            )
+        })
+    }
+
+    /// The internal file's text.
+    fn csv(&self) -> String {
+        let mut out = csv_line(&["kind", "leverantor", "leverantor_id_raw", "rows", "belopp"]);
+        for ((kind, name, id), (rows, sum)) in &self.0 {
+            out.push_str(&csv_line(&[
+                kind,
                 name,
                 id,
                 &rows.to_string(),

@@ -29,8 +29,12 @@ pub struct DatasetOptions {
     pub year: i32,
     /// Output folder.
     pub out: PathBuf,
-    /// Let a later delivery of a month replace an earlier one.
+    /// Let a month delivered by several inputs be taken from one of them, chosen by the rule
+    /// of [`crate::republish`] (else it is an error).
     pub replace_months: bool,
+    /// Inputs whose months win over the other inputs' (the rule's first level); among these,
+    /// the one named last wins.
+    pub prefer: Vec<PathBuf>,
     /// Licence URI.
     pub licence: String,
     /// Where the files will be published (for DCAT download URLs).
@@ -72,16 +76,24 @@ pub struct MonthSummary {
     pub rows: u64,
     /// Sum of `belopp`.
     pub amount: String,
-    /// The input the month comes from.
+    /// The input the month comes from (its file name).
     pub source: String,
+    /// That input's path, as [`DatasetReport::inputs`] lists it.
+    pub path: String,
+    /// Why that input, when several delivered the month (the rule's level).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ground: Option<crate::republish::Ground>,
 }
 
 /// The options a dataset was built with besides the year, recorded so that
 /// [`crate::verify`] can build it again.
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetRunOptions {
-    /// Whether a later delivery of a month replaced an earlier one.
+    /// Whether a month delivered by several inputs was taken from one of them.
     pub replace_months: bool,
+    /// The preferred inputs (`--prefer`), as the inputs list them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prefer: Vec<String>,
     /// The formats written (`csv`, `parquet`, `xlsx`).
     pub formats: Vec<Format>,
     /// Licence URI.
@@ -131,7 +143,8 @@ pub struct DatasetReport {
     pub inputs: Vec<DatasetInput>,
     /// Per month `MM`.
     pub months: BTreeMap<String, MonthSummary>,
-    /// Months delivered more than once, with the inputs (the last one won).
+    /// Months delivered more than once, with the inputs in the order given (`months` names the
+    /// one used and why).
     pub replaced_months: BTreeMap<String, Vec<String>>,
     /// Rows in the inputs dated in another year (left out).
     pub rows_outside_year: u64,
@@ -156,10 +169,13 @@ impl DatasetReport {
             self.months.len()
         );
         for (m, sources) in &self.replaced_months {
+            let used = self.months.get(m);
             s.push_str(&format!(
-                "month {m} delivered {} times; used {}\n",
+                "month {m} delivered {} times; used {} ({})\n",
                 sources.len(),
-                sources.last().map_or("", String::as_str)
+                used.map_or("", |u| u.source.as_str()),
+                used.and_then(|u| u.ground)
+                    .map_or("", crate::republish::Ground::describe)
             ));
         }
         if self.rows_outside_year > 0 {
@@ -584,7 +600,7 @@ fn write_year(
     let with_parquet = opts.formats.contains(&Format::Parquet);
     let mut parquet = Vec::new();
     let mut rows_written = 0u64;
-    for (month, i) in owner {
+    for (month, (i, _)) in owner {
         opts.progress
             .stage(&format!("writing {}-{month:02}", opts.year));
         let lines = month_files.read(*month, &monthly[*i].months[month].bytes)?;
@@ -665,7 +681,7 @@ fn build_in(
     let mut months = BTreeMap::new();
     let mut total = 0i128;
     let mut rows_in_year = 0u64;
-    for (month, i) in &owner {
+    for (month, (i, ground)) in &owner {
         let stats = &monthly[*i].months[month];
         total += stats.cents;
         rows_in_year += stats.rows;
@@ -675,6 +691,8 @@ fn build_in(
                 rows: stats.rows,
                 amount: ore_text(stats.cents),
                 source: monthly[*i].name(),
+                path: crate::paths::relative_path(&monthly[*i].path, &opts.out),
+                ground: *ground,
             },
         );
     }
@@ -695,6 +713,11 @@ fn build_in(
         year: opts.year,
         options: DatasetRunOptions {
             replace_months: opts.replace_months,
+            prefer: opts
+                .prefer
+                .iter()
+                .map(|p| crate::paths::relative_path(p, &opts.out))
+                .collect(),
             formats: sorted_formats(&opts.formats),
             licence: opts.licence.clone(),
             base_url: opts.base_url.clone(),
@@ -757,36 +780,80 @@ fn the_buyer(year: i32, monthly: &[MonthlyFile]) -> Result<(String, String)> {
     buyer.ok_or_else(|| Error::Usage(format!("no rows dated {year} in the inputs")))
 }
 
-/// Which input (by index) each month comes from.
-type MonthOwners = BTreeMap<u32, usize>;
+/// Which input (by index) each month comes from, and on what ground when several delivered it.
+type MonthOwners = BTreeMap<u32, (usize, Option<crate::republish::Ground>)>;
 
 /// Months (`MM`) delivered more than once, with the inputs that delivered them in order.
 type ReplacedMonths = BTreeMap<String, Vec<String>>;
 
-/// Which input each month comes from (the last one to deliver it, with `--replace-months`),
-/// and the months delivered more than once.
+/// Which input each month comes from (with `--replace-months`, the one the rule of
+/// [`crate::republish`] chooses among those that deliver it), and the months delivered more
+/// than once.
 fn month_owners(
     opts: &DatasetOptions,
     monthly: &[MonthlyFile],
 ) -> Result<(MonthOwners, ReplacedMonths)> {
-    let mut owner = MonthOwners::new();
-    let mut replaced = ReplacedMonths::new();
+    let mut deliveries: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, m) in monthly.iter().enumerate() {
         for month in m.months.keys() {
-            if let Some(prev) = owner.insert(*month, i) {
-                let key = format!("{:02}", month);
-                if !opts.replace_months {
-                    return Err(Error::Usage(format!(
-                        "month {}-{key} is delivered twice, in {} and in {}: give --replace-months to let the later input win",
-                        opts.year, monthly[prev].name(), m.name()
-                    )));
-                }
-                let list = replaced
-                    .entry(key)
-                    .or_insert_with(|| vec![monthly[prev].name()]);
-                list.push(m.name());
-            }
+            deliveries.entry(*month).or_default().push(i);
         }
     }
+    let mut owner = MonthOwners::new();
+    let mut replaced = ReplacedMonths::new();
+    for (month, inputs) in deliveries {
+        let key = format!("{month:02}");
+        if let [only] = inputs[..] {
+            owner.insert(month, (only, None));
+            continue;
+        }
+        if !opts.replace_months {
+            return Err(Error::Usage(format!(
+                "month {}-{key} is delivered twice, in {} and in {}: give --replace-months to take \
+                 it from one of them (a file named as a correction wins; see README)",
+                opts.year,
+                monthly[inputs[0]].name(),
+                monthly[inputs[1]].name()
+            )));
+        }
+        let names: Vec<String> = inputs.iter().map(|i| monthly[*i].name()).collect();
+        let list: Vec<crate::republish::Delivery> = inputs
+            .iter()
+            .map(|i| delivery(opts, &monthly[*i], month))
+            .collect();
+        let (chosen, ground) = crate::republish::choose(&list)
+            .ok_or_else(|| Error::Internal("a month without deliveries".into()))?;
+        owner.insert(month, (inputs[chosen], Some(ground)));
+        replaced.insert(key, names);
+    }
     Ok((owner, replaced))
+}
+
+/// A monthly input's delivery of a month, as the rule sees it: its file name (the folders of a
+/// run's outputs say nothing of the file), the latest month it holds, its rows in the month,
+/// its content, and where it stands among the preferred inputs.
+fn delivery<'a>(
+    opts: &DatasetOptions,
+    input: &'a MonthlyFile,
+    month: u32,
+) -> crate::republish::Delivery<'a> {
+    let preferred = opts
+        .prefer
+        .iter()
+        .rposition(|p| crate::paths::same_file(p, &input.path))
+        .map_or(0, |at| at + 1);
+    crate::republish::Delivery {
+        path: input
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default(),
+        last_month: input.months.keys().max().map(|m| Period {
+            year: opts.year,
+            month: *m,
+        }),
+        rows: input.months.get(&month).map_or(0, |s| s.rows),
+        sha256: &input.sha256,
+        preferred,
+    }
 }

@@ -67,6 +67,21 @@ pub struct Period {
 }
 
 impl Period {
+    /// The month after.
+    pub fn next(self) -> Period {
+        if self.month >= 12 {
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
     /// The first day of the month.
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()

@@ -44,10 +44,10 @@
 //!
 //! | layer | modules | what they hold |
 //! |---|---|---|
-//! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], [`rules`], [`spec`], [`staging`], [`workers`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress, the worker threads; no module of the crate above them |
+//! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], [`republish`], [`rules`], [`spec`], [`staging`], [`workers`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress, the worker threads; no module of the crate above them |
 //! | 2 readers | [`infer`], [`layout`], [`read`], [`table`] | reading an export: its encoding and format, its header, its layout |
 //! | 3 stages | [`map`], [`normalise`], [`protect`], `report`, `scan`, `texts`, `write`, `xlsx` | one batch through the pipeline, the published files and the privacy scan of them |
-//! | 4 commands | `convert`, `dataset`, `plan`, `serve`, `validate`, `verify` | what the binary's commands run, each over the layers below |
+//! | 4 commands | `collect`, `convert`, `dataset`, `plan`, `serve`, `validate`, `verify` | what the binary's commands run, each over the layers below |
 //!
 //! The binary (`src/main.rs`) sits on top: it owns the command line (clap), the progress bar
 //! (indicatif) and the allocator. A new module goes into the lowest layer whose modules it
@@ -89,6 +89,8 @@ pub mod amount;
 pub mod batch;
 pub mod chars;
 #[cfg(feature = "pipeline")]
+pub mod collect;
+#[cfg(feature = "pipeline")]
 pub mod convert;
 #[cfg(feature = "pipeline")]
 pub mod dataset;
@@ -111,6 +113,7 @@ pub mod protect;
 pub mod read;
 #[cfg(feature = "pipeline")]
 pub mod report;
+pub mod republish;
 pub mod rules;
 #[cfg(feature = "pipeline")]
 pub mod scan;

@@ -37,6 +37,9 @@ enum Command {
     Validate(ValidateArgs),
     /// Re-run a conversion or a year dataset build from what its report.json recorded and compare the outputs.
     Verify(VerifyArgs),
+    /// Many publishers' files (published ones in any form, raw exports with their buyer named
+    /// in a sources file) into one typed, Hive-partitioned Parquet dataset, with a report.
+    Collect(CollectArgs),
     /// Calendar-year datasets.
     #[command(subcommand)]
     Dataset(DatasetCommand),
@@ -69,6 +72,36 @@ struct ServeArgs {
     /// The largest upload, in MB.
     #[arg(long, default_value_t = reskontra::serve::MAX_UPLOAD_MB)]
     max_upload_mb: u64,
+}
+
+#[derive(Args)]
+struct CollectArgs {
+    /// Files and folders to collect (a folder is searched with the folders below it).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// The dataset's folder: created, or added to when it holds a dataset collected before.
+    #[arg(short, long, default_value = "dataset")]
+    out: PathBuf,
+    /// A sources file naming the buyer (and layout, supplier register) of files without buyer
+    /// columns (default: sources.toml at the top of a folder given).
+    #[arg(long, value_name = "FILE")]
+    sources: Option<PathBuf>,
+    /// A file whose months win when several files deliver a month (repeatable; the one
+    /// named last wins).
+    #[arg(long, value_name = "FILE")]
+    prefer: Vec<PathBuf>,
+    /// A privacy policy (markers, allow and deny lists); every run into a dataset uses the same.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Collect the other files when one cannot be read (it is named in the summary).
+    #[arg(long)]
+    keep_going: bool,
+    /// Rows converted per batch (the dataset does not depend on it).
+    #[arg(long, default_value_t = reskontra::plan::BATCH_ROWS, hide = true)]
+    batch_rows: usize,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -230,9 +263,14 @@ struct DatasetArgs {
     /// Output folder.
     #[arg(short, long, default_value = "dataset")]
     out: PathBuf,
-    /// When a month is delivered twice, let the later input win (else it is an error).
+    /// When several inputs deliver a month, take it from one of them (a file named as a
+    /// correction, else the one reaching later months, else the fuller one; else it is an
+    /// error).
     #[arg(long)]
     replace_months: bool,
+    /// An input whose months win over the others' (repeatable; the one named last wins).
+    #[arg(long, value_name = "FILE")]
+    prefer: Vec<PathBuf>,
     /// Replace the outputs of another run that the output folder holds (only the files its
     /// report.json lists).
     #[arg(long)]
@@ -284,6 +322,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => run_convert(*args).map(|()| 0),
         Command::Validate(args) => run_validate(args),
         Command::Verify(args) => run_verify(args),
+        Command::Collect(args) => run_collect(args).map(|()| 0),
         Command::Dataset(DatasetCommand::Build(args)) => run_dataset(args).map(|()| 0),
         Command::Layouts => run_layouts().map(|()| 0),
         Command::Detect(args) => run_detect(args).map(|()| 0),
@@ -521,7 +560,8 @@ fn run_dataset(args: DatasetArgs) -> Result<()> {
         inputs: args.inputs,
         year: args.year,
         out: args.out,
-        replace_months: args.replace_months,
+        replace_months: args.replace_months || !args.prefer.is_empty(),
+        prefer: args.prefer,
         licence: args.licence,
         base_url: args.base_url,
         replace: args.replace,
@@ -547,6 +587,28 @@ fn run_layouts() -> Result<()> {
 }
 
 /// The input files of a dataset build, for the progress bar's size.
+fn run_collect(args: CollectArgs) -> Result<()> {
+    let bar = progress_bar(&args.inputs, args.quiet);
+    let mut opts = reskontra::collect::CollectOptions::new(args.inputs, args.out);
+    if let Some(policy) = &args.policy {
+        opts.use_policy(policy)?;
+    }
+    opts.sources = args.sources;
+    opts.prefer = args.prefer;
+    opts.keep_going = args.keep_going;
+    opts.batch_rows = args.batch_rows.max(1);
+    opts.progress = progress_of(bar.as_ref());
+    let run = reskontra::collect::collect(&opts);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let run = run?;
+    if !args.quiet {
+        to_stderr(&run.summary());
+    }
+    Ok(())
+}
+
 fn dataset_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
     reskontra::validate::published_files(inputs, &["csv"]).unwrap_or_default()
 }

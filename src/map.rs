@@ -169,6 +169,8 @@ pub struct MapInfo {
     pub periods: BTreeMap<String, String>,
     /// Lookup keys not found, by lookup name (counts only, never values).
     pub lookup_misses: BTreeMap<String, u64>,
+    /// Cells holding a placeholder the layout reads as empty (`-`), by target column.
+    pub placeholders: BTreeMap<String, u64>,
 }
 
 impl MapInfo {
@@ -180,6 +182,9 @@ impl MapInfo {
         self.periods.extend(other.periods);
         for (name, n) in other.lookup_misses {
             *self.lookup_misses.entry(name).or_insert(0) += n;
+        }
+        for (target, n) in other.placeholders {
+            *self.placeholders.entry(target).or_insert(0) += n;
         }
         if let Some(r) = other.register {
             let mine = self.register.get_or_insert_with(RegisterCounts::default);
@@ -473,24 +478,34 @@ impl Meta<'_> {
     }
 }
 
-/// Build one target column over every table's rows (broken rows get null).
+/// Build one target column over every table's rows (broken rows get null); with the number
+/// of cells a placeholder of the layout (`-`) made empty.
 fn build_column(
     ti: usize,
     plans: &[TablePlan<'_>],
     layout: &Layout,
     lookups: &BTreeMap<String, LookupTable>,
     register_hit: &[Option<&(String, String)>],
-) -> StringChunked {
+) -> (StringChunked, u64) {
     let height = plans.iter().map(TablePlan::height).sum();
     let mut builder = StringChunkedBuilder::new(COLUMNS[ti].into(), height);
     let (is_date, is_id, is_name) = (ti == DATUM, ti == LEVERANTOR_ID, ti == LEVERANTOR);
     let mut at = 0usize;
+    let mut placeholders = 0u64;
     for plan in plans {
         let Some((source, rule)) = &plan.targets[ti] else {
             continue;
         };
+        let column_at = match source {
+            Source::Column { index, .. } => Some(*index),
+            _ => None,
+        };
         for row in &plan.table.rows {
             let mut value = cell_value(row, source, *rule, &layout.read.empty_values, lookups);
+            if value.is_none() {
+                let raw = column_at.and_then(|i| row.cells.get(i));
+                placeholders += u64::from(raw.is_some_and(|v| !v.trim().is_empty()));
+            }
             if is_date && value.is_none() {
                 value = plan.period_day.as_deref().map(Cow::Borrowed);
             }
@@ -509,7 +524,7 @@ fn build_column(
             at += 1;
         }
     }
-    builder.finish()
+    (builder.finish(), placeholders)
 }
 
 /// Build the target columns, on two threads (each column is independent of the others);
@@ -520,6 +535,7 @@ fn build_columns(
     lookups: &BTreeMap<String, LookupTable>,
     register_hit: &[Option<&(String, String)>],
     constants: &[(usize, &str)],
+    info: &mut MapInfo,
 ) -> Result<Vec<Column>> {
     let height: usize = plans.iter().map(TablePlan::height).sum();
     let built: Vec<usize> = (0..COLUMNS.len())
@@ -529,7 +545,16 @@ fn build_columns(
         (*ti, build_column(*ti, plans, layout, lookups, register_hit))
     })
     .map_err(|_| Error::Internal("a column builder thread failed".into()))?;
-    let mut columns: BTreeMap<usize, StringChunked> = built.into_iter().collect();
+    let mut columns: BTreeMap<usize, StringChunked> = BTreeMap::new();
+    for (ti, (values, placeholders)) in built {
+        if placeholders > 0 {
+            *info
+                .placeholders
+                .entry(COLUMNS[ti].to_string())
+                .or_insert(0) += placeholders;
+        }
+        columns.insert(ti, values);
+    }
     for (ti, value) in constants {
         columns.insert(*ti, StringChunked::full(COLUMNS[*ti].into(), value, height));
     }
@@ -537,6 +562,7 @@ fn build_columns(
 }
 
 /// Positions of the targets that the map stage treats specially.
+const KOPARE_ID: usize = Col::KopareId.position();
 const LEVERANTOR: usize = Col::Leverantor.position();
 const LEVERANTOR_ID: usize = Col::LeverantorId.position();
 const DATUM: usize = Col::Datum.position();
@@ -578,6 +604,7 @@ pub fn map_tables<'a>(
     for table in tables {
         let sources = resolve_sources(table, layout, lookups, &mut info)?;
         check_mandatory_sources(table, layout, &sources, overrides)?;
+        check_buyer_agrees(table, &sources[KOPARE_ID].0, layout, overrides, lookups)?;
         let period = needs_period(layout, &sources)
             .then(|| period_for(table, overrides))
             .transpose()?;
@@ -614,6 +641,7 @@ pub fn map_tables<'a>(
         lookups,
         &meta.register_hit,
         &constants,
+        &mut info,
     )?);
     columns.push(column(Col::Secret, &meta.secret));
     columns.push(column(Col::Reject, &meta.reject));
@@ -739,6 +767,47 @@ fn override_constants<'a>(overrides: &'a Overrides, info: &mut MapInfo) -> Vec<(
         }
     }
     constants
+}
+
+/// A buyer given by an option or the profile fills the buyer's column; it must not relabel
+/// rows that carry another buyer's organisation number of their own.
+fn check_buyer_agrees(
+    table: &SourceTable,
+    source: &Source,
+    layout: &Layout,
+    overrides: &Overrides,
+    lookups: &BTreeMap<String, LookupTable>,
+) -> Result<()> {
+    let (Some(given), Source::Column { index, .. }) = (&overrides.buyer_id, source) else {
+        return Ok(());
+    };
+    let rule = rule_for(layout, Col::KopareId.name());
+    let mut last = String::new();
+    for row in &table.rows {
+        let Some(value) = cell_value(row, source, rule, &layout.read.empty_values, lookups) else {
+            continue;
+        };
+        let value = value.trim();
+        if value == last {
+            continue;
+        }
+        if let crate::ident::IdKind::Organisation(ten) = crate::ident::classify_id(value) {
+            if ten != *given {
+                return Err(Error::Cell {
+                    path: table.path.clone(),
+                    row: row.line,
+                    column: table.header.get(*index).cloned().unwrap_or_default(),
+                    message: format!(
+                        "the row's buyer is {ten}, but the buyer given (the profile or --buyer-id) \
+                         is {given}: the rows would be published as another buyer's. Correct the \
+                         buyer given, or convert without it (the rows carry their own)"
+                    ),
+                });
+            }
+        }
+        last = value.to_string();
+    }
+    Ok(())
 }
 
 /// Every mandatory target needs a source: a column, a lookup, a period or an option.

@@ -152,3 +152,86 @@ pub fn is_person_shaped(name: &str) -> bool {
         None => false,
     }
 }
+
+/// Words that, written alone as a supplier's name, are a publisher's mark for a masked person
+/// (compared as lower-case letters with everything else left out).
+const MASKING_WORDS: &[&str] = &[
+    "anonym",
+    "anonymerad",
+    "anonymiserad",
+    "anonymiserat",
+    "maskerad",
+    "maskerat",
+    "dold",
+    "dolt",
+    "borttagen",
+    "borttaget",
+    "privatperson",
+    "privatpersoner",
+    "enskildperson",
+    "skyddadidentitet",
+    "sekretess",
+    "sekretessmarkerad",
+    "uppgiftsaknas",
+    "uppgiftborttagen",
+];
+
+/// Whether a supplier's name is a publisher's placeholder for a masked person rather than a
+/// supplier: `[innehåller personuppgifter]`, `[Kan innehålla personuppgifter]`, `ANONYMERAD`,
+/// `*`, `xxx`, `-` and the like (any text about personuppgifter, or one of the masking words
+/// alone). An empty name is not one: the caller decides by the id.
+pub fn is_masking_placeholder(name: &str) -> bool {
+    let folded = crate::chars::fold(name);
+    let lower = folded.trim().to_lowercase();
+    if lower.is_empty() {
+        return false;
+    }
+    // marks made of stars, crosses, dashes or dots only
+    if lower
+        .chars()
+        .all(|c| matches!(c, '*' | 'x' | '-' | '.' | '#' | '?') || c.is_whitespace())
+    {
+        return true;
+    }
+    if lower.contains("personuppgift") {
+        return true;
+    }
+    let letters: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    MASKING_WORDS.contains(&letters.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publishers_masking_marks_are_placeholders_and_names_are_not() {
+        for mark in [
+            "[innehåller personuppgifter]",
+            "[Kan innehålla personuppgifter]",
+            "INNEHÅLLER PERSONUPPGIFTER",
+            "ANONYMERAD",
+            "(anonymiserad)",
+            "*",
+            "*****",
+            " ** ",
+            "xxx",
+            "-",
+            "Skyddad identitet",
+            "Privatperson",
+            "［innehåller personuppgifter］",
+        ] {
+            assert!(is_masking_placeholder(mark), "{mark}");
+        }
+        for name in [
+            "",
+            "Anna Svensson",
+            "Maskin & Verktyg AB",
+            "Dolt Kapital AB",
+            "Anonyma Alkoholister Sverige",
+            "X-Ray Konsult AB",
+        ] {
+            assert!(!is_masking_placeholder(name), "{name}");
+        }
+    }
+}

@@ -206,6 +206,10 @@ pub struct FileRules {
     pub amounts: AmountReader,
     /// The file's dates.
     pub dates: DateRules,
+    /// Reject a row that misses a mandatory text (`kopare`, `verifikationsnummer`, `konto_nr`,
+    /// `konto_text`); without, the row is kept with the value missing (a collected dataset).
+    /// A row without a buyer's organisation number is rejected either way.
+    pub complete_rows: bool,
 }
 
 /// The raw `belopp` texts of a mapped frame (to learn the file's decimal convention from).
@@ -320,13 +324,18 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
     });
 
     // mandatory values (leverantor and leverantor_id are the protect stage's business)
-    for c in [
-        Col::KopareId,
-        Col::Kopare,
-        Col::Verifikationsnummer,
-        Col::KontoNr,
-        Col::KontoText,
-    ] {
+    let mandatory: &[Col] = if rules.complete_rows {
+        &[
+            Col::KopareId,
+            Col::Kopare,
+            Col::Verifikationsnummer,
+            Col::KontoNr,
+            Col::KontoText,
+        ]
+    } else {
+        &[Col::KopareId]
+    };
+    for &c in mandatory {
         let values = df.texts(c)?;
         for (i, v) in values.iter().enumerate() {
             if v.is_none_or(str::is_empty) {

@@ -25,3 +25,16 @@ pub fn relative_path(path: &Path, base: &Path) -> String {
     }
     parts.join("/")
 }
+
+/// Whether `given` (a path as a user gave it) names the file at `path`: the same file once
+/// both are made absolute, or — for a bare file name — a file of that name.
+pub fn same_file(given: &Path, path: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    if let (Some(a), Some(b)) = (canonical(given), canonical(path)) {
+        if a == b {
+            return true;
+        }
+    }
+    let bare = given.components().count() == 1;
+    bare && path.file_name() == given.file_name()
+}

@@ -252,6 +252,7 @@ pub fn plan(opts: &ConvertOptions) -> Result<Planned> {
         )?),
         None => None,
     };
+    refuse_repeated_inputs(&tables)?;
     let formats: BTreeMap<PathBuf, (SourceFormat, String, u64)> = tables
         .iter()
         .map(|t| (t.path.clone(), (t.format.clone(), t.sha256.clone(), t.size)))
@@ -266,6 +267,23 @@ pub fn plan(opts: &ConvertOptions) -> Result<Planned> {
         formats,
         register,
     })
+}
+
+/// The same file given twice (by two names, or the same bytes downloaded twice) would count
+/// every row twice: refused, naming both.
+fn refuse_repeated_inputs(tables: &[RawTable]) -> Result<()> {
+    let mut seen: BTreeMap<&str, &RawTable> = BTreeMap::new();
+    for table in tables {
+        if let Some(first) = seen.insert(table.sha256.as_str(), table) {
+            return Err(Error::Usage(format!(
+                "{} and {} are the same file (the same content): give it once, or every row \
+                 would be counted twice",
+                first.path.display(),
+                table.path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// How the inputs are read: the options', with the layout's SIE accounts, the progress of the

@@ -6,7 +6,7 @@
 use crate::batch::{column, Action, Batch, Col};
 use crate::error::{Error, Result};
 use crate::ident::{classify_id, redact_personal_numbers, IdKind, PersonalKind};
-pub use crate::names::{has_legal_form, is_person_shaped};
+pub use crate::names::{has_legal_form, is_masking_placeholder, is_person_shaped};
 use crate::spec::SCANNED_COLUMNS;
 use crate::workers::parallel_map;
 use polars::prelude::*;
@@ -171,7 +171,8 @@ pub enum Reason {
     PersonName,
     /// No usable id and no legal form in the name.
     Unidentified,
-    /// Already anonymised in the source (`*`).
+    /// Already masked by the publisher: a placeholder name (`*`, `[innehåller personuppgifter]`,
+    /// `ANONYMERAD`, ...) or a name and an id both left blank.
     MaskedInSource,
     /// On the policy's deny-list: withheld.
     DenyList,
@@ -241,17 +242,25 @@ pub fn decide(name: Option<&str>, id: Option<&str>, policy: &Policy) -> Decision
             id: foreign,
         },
         IdKind::Missing | IdKind::Internal | IdKind::InvalidNumber | IdKind::Text => {
-            decide_by_name(name, id, policy)
+            decide_by_name(name, id, kind == IdKind::Missing, policy)
         }
     }
 }
 
-fn decide_by_name(name: &str, id: Option<&str>, policy: &Policy) -> Decision {
+/// Decide a supplier without a usable id by its name. A publisher's own mask (a placeholder
+/// such as `[innehåller personuppgifter]` or `*`, the policy's marker, or a name and an id
+/// both left blank) is a masked person, never a supplier of its own.
+fn decide_by_name(name: &str, id: Option<&str>, id_missing: bool, policy: &Policy) -> Decision {
     let lower = crate::chars::fold(name).to_lowercase();
     if name.is_empty() {
-        return Decision::Mask(Reason::Unidentified);
+        let reason = if id_missing {
+            Reason::MaskedInSource
+        } else {
+            Reason::Unidentified
+        };
+        return Decision::Mask(reason);
     }
-    if name.chars().all(|c| c == '*' || c.is_whitespace()) {
+    if is_masking_placeholder(name) || name_key(name) == name_key(&policy.person_marker) {
         return Decision::Mask(Reason::MaskedInSource);
     }
     if lower.contains("dödsbo") || lower.contains("dodsbo") {
@@ -276,6 +285,80 @@ fn decide_by_name(name: &str, id: Option<&str>, policy: &Policy) -> Decision {
         };
     }
     Decision::Mask(Reason::Unidentified)
+}
+
+/// The kind of supplier id a published row carries, for readers of a collected dataset: what
+/// `leverantor_id` is, or why it is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupplierIdKind {
+    /// A Swedish organisation number (in `leverantor_id`).
+    Organisationsnummer,
+    /// A foreign VAT or company id (in `leverantor_id`).
+    UtlandsktId,
+    /// The publisher's own supplier number, which is no identity number (`leverantor_id` is
+    /// empty; a collected dataset keeps the number in a column of its own).
+    InterntNummer,
+    /// A masked person or a supplier withheld by name (`[innehåller personuppgifter]`).
+    Maskerad,
+    /// No id in the source (empty, `NULL`, `SAKNAS`, text).
+    Saknas,
+    /// Ten digits shaped like an identity number whose check digit is wrong: never kept, as
+    /// it may be a mistyped personal number.
+    Ogiltigt,
+}
+
+impl SupplierIdKind {
+    /// The value a dataset stores (`organisationsnummer`, `internt_nummer`, ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            SupplierIdKind::Organisationsnummer => "organisationsnummer",
+            SupplierIdKind::UtlandsktId => "utlandskt_id",
+            SupplierIdKind::InterntNummer => "internt_nummer",
+            SupplierIdKind::Maskerad => "maskerad",
+            SupplierIdKind::Saknas => "saknas",
+            SupplierIdKind::Ogiltigt => "ogiltigt",
+        }
+    }
+
+    /// Every kind, in order.
+    pub const ALL: [SupplierIdKind; 6] = [
+        SupplierIdKind::Organisationsnummer,
+        SupplierIdKind::UtlandsktId,
+        SupplierIdKind::InterntNummer,
+        SupplierIdKind::Maskerad,
+        SupplierIdKind::Saknas,
+        SupplierIdKind::Ogiltigt,
+    ];
+}
+
+/// The kind of a published row's supplier id, from the id as read and whether the privacy
+/// rules masked the supplier; with the publisher's own supplier number when the id is one
+/// (white space collapsed). A masked supplier keeps no number of any kind.
+pub fn supplier_id_kind(raw_id: Option<&str>, masked: bool) -> (SupplierIdKind, Option<String>) {
+    if masked {
+        return (SupplierIdKind::Maskerad, None);
+    }
+    let Some(raw) = raw_id.map(str::trim).filter(|s| !s.is_empty()) else {
+        return (SupplierIdKind::Saknas, None);
+    };
+    match classify_id(raw) {
+        IdKind::Organisation(_) => (SupplierIdKind::Organisationsnummer, None),
+        IdKind::Foreign(_) => (SupplierIdKind::UtlandsktId, None),
+        IdKind::Internal => (
+            SupplierIdKind::InterntNummer,
+            Some(raw.split_whitespace().collect::<Vec<_>>().join(" ")),
+        ),
+        IdKind::InvalidNumber => (SupplierIdKind::Ogiltigt, None),
+        // a personal number is always masked; this is the safe answer should one come here
+        IdKind::Personal(_) => (SupplierIdKind::Maskerad, None),
+        IdKind::Missing | IdKind::Text => (SupplierIdKind::Saknas, None),
+    }
+}
+
+/// Whether a privacy reason masks the supplier (the row is published with the marker).
+pub fn masks(reason: &str) -> bool {
+    !matches!(reason, "deny_list" | "secret")
 }
 
 /// Counts the protect stage reports (never values).
@@ -316,7 +399,7 @@ impl PrivacyInfo {
 }
 
 /// Rows and distinct suppliers for one reason.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReasonCount {
     /// Rows.
     pub rows: u64,
@@ -448,18 +531,33 @@ pub fn protect(
     .into_iter()
     .filter_map(Result::transpose)
     .collect::<Result<_>>()?;
-    for (column, (values, replaced)) in redacted {
+    let mut where_redacted: Vec<Option<String>> = Vec::new();
+    for (column, (values, changed)) in redacted {
         info.numbers_removed_from_text
-            .insert(column.to_string(), replaced);
+            .insert(column.to_string(), changed.len() as u64);
         df.with_column(Column::new(column.into(), &values))?;
+        where_redacted.resize(height, None);
+        for row in changed {
+            let cell = where_redacted[row].get_or_insert_with(String::new);
+            if !cell.is_empty() {
+                cell.push(',');
+            }
+            cell.push_str(column);
+        }
     }
+    let where_redacted = if where_redacted.is_empty() {
+        Column::full_null(Col::Redacted.named(), height, &DataType::String)
+    } else {
+        column(Col::Redacted, &where_redacted)
+    };
+    df.with_column(where_redacted)?;
     Ok((df, info))
 }
 
-/// A redacted column: its new values and how many cells changed.
-type Redacted = (Vec<Option<String>>, u64);
+/// A redacted column: its new values and the rows whose cell changed.
+type Redacted = (Vec<Option<String>>, Vec<usize>);
 
-/// Replace personal numbers in one text column; returns the new values and the cells changed,
+/// Replace personal numbers in one text column; returns the new values and the rows changed,
 /// or `None` when no cell holds one (the column is then left as it is, without a copy).
 fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<Option<Redacted>> {
     let column = df.column(name)?.str()?;
@@ -470,18 +568,21 @@ fn redact_column(df: &DataFrame, name: &str, marker: &str) -> Result<Option<Reda
     {
         return Ok(None);
     }
-    let mut replaced = 0u64;
+    let mut changed = Vec::new();
     let values = column
         .iter()
-        .map(|v| {
+        .enumerate()
+        .map(|(row, v)| {
             v.map(|s| {
                 let (out, n) = redact_personal_numbers(s, marker);
-                replaced += u64::from(n > 0);
+                if n > 0 {
+                    changed.push(row);
+                }
                 out
             })
         })
         .collect();
-    Ok(Some((values, replaced)))
+    Ok(Some((values, changed)))
 }
 
 #[cfg(test)]
@@ -628,7 +729,60 @@ mod tests {
             Decision::Mask(Reason::Estate)
         );
         assert_eq!(d("*", "*"), Decision::Mask(Reason::MaskedInSource));
-        assert_eq!(d("", ""), Decision::Mask(Reason::Unidentified));
+        // a name and an id both blank: the publisher masked a person
+        assert_eq!(d("", ""), Decision::Mask(Reason::MaskedInSource));
+        assert_eq!(d("", "10000017"), Decision::Mask(Reason::Unidentified));
+        for mark in [
+            "[innehåller personuppgifter]",
+            "[Kan innehålla personuppgifter]",
+            "ANONYMERAD",
+        ] {
+            assert_eq!(
+                d(mark, ""),
+                Decision::Mask(Reason::MaskedInSource),
+                "{mark}"
+            );
+            // also where unidentified names would be published
+            let open = Policy {
+                mask_unidentified: false,
+                ..Policy::default()
+            };
+            assert_eq!(
+                decide(Some(mark), None, &open),
+                Decision::Mask(Reason::MaskedInSource),
+                "{mark}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_published_rows_id_kind_keeps_only_a_number_that_is_no_identity_number() {
+        let org = with_check("556677889");
+        let person = with_check("811218987");
+        let kind = |id: &str, masked| supplier_id_kind(Some(id), masked);
+        assert_eq!(
+            kind(&org, false),
+            (SupplierIdKind::Organisationsnummer, None)
+        );
+        assert_eq!(kind("DK12345678", false).0, SupplierIdKind::UtlandsktId);
+        assert_eq!(
+            kind(" 10000017 ", false),
+            (SupplierIdKind::InterntNummer, Some("10000017".into()))
+        );
+        assert_eq!(kind("10000017", true), (SupplierIdKind::Maskerad, None));
+        assert_eq!(kind(&person, false), (SupplierIdKind::Maskerad, None));
+        assert_eq!(kind("SAKNAS", false), (SupplierIdKind::Saknas, None));
+        assert_eq!(
+            supplier_id_kind(None, false),
+            (SupplierIdKind::Saknas, None)
+        );
+        // a personal number's shape with a wrong check digit is not kept
+        let mut wrong = person.clone().into_bytes();
+        wrong[9] = b'0' + (wrong[9] - b'0' + 1) % 10;
+        let wrong = String::from_utf8(wrong).unwrap();
+        assert_eq!(kind(&wrong, false), (SupplierIdKind::Ogiltigt, None));
+        assert!(masks("personnummer") && masks("masked_in_source"));
+        assert!(!masks("deny_list") && !masks("secret"));
     }
 
     #[test]

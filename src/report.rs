@@ -3,13 +3,13 @@
 
 use crate::amount::ore_text;
 use crate::read::SourceFormat;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use crate::read::sha256_hex;
 
 /// Rows in each outcome.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowCounts {
     /// Data rows read (skipped lines not counted).
     pub read: u64,
@@ -35,7 +35,7 @@ pub struct Sums {
 }
 
 /// Sums as decimal strings, for the report.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountCounts {
     /// Read.
     pub read: String,
@@ -195,6 +195,10 @@ pub struct Report {
     pub supplier_register: Option<crate::map::RegisterCounts>,
     /// Text cells guarded against formula injection.
     pub formula_guarded_cells: u64,
+    /// Suppliers published by name whose id was no organisation number (an internal supplier
+    /// number, a wrong check digit, text) and was left empty: rows and suppliers per kind of
+    /// id (listed in `internal/supplier-numbers.csv`).
+    pub supplier_ids_removed: BTreeMap<String, crate::protect::ReasonCount>,
     /// Things a publisher should look at.
     pub warnings: Vec<String>,
 }

@@ -18,21 +18,12 @@ pub fn personal_number_hits(path: &Path) -> Result<u64> {
     match ext.as_str() {
         "parquet" => crate::error::catch_panics(
             || parquet_hits(path),
-            |message| damaged_parquet(path, &message),
+            |message| crate::read::parquet::damaged(path, &message),
         ),
         "json" => json_hits(path),
         "xlsx" => crate::xlsx::personal_number_hits(path),
         _ => csv_hits(path),
     }
-}
-
-/// The error for a Parquet file the reader gave up on.
-pub(crate) fn damaged_parquet(path: &Path, message: &str) -> Error {
-    let first_line = message.lines().next().unwrap_or_default();
-    Error::unreadable(
-        path,
-        format!("not a readable Parquet file (damaged: {first_line})"),
-    )
 }
 
 fn csv_hits(path: &Path) -> Result<u64> {

@@ -144,6 +144,9 @@ struct PriorRun {
     inputs: Vec<String>,
     /// A few words naming it: its outputs' months and its inputs.
     description: String,
+    /// What kind of run wrote it (`collect` for a collected dataset; none for a conversion or
+    /// a year dataset, whose reports say no kind).
+    kind: Option<String>,
 }
 
 impl PriorRun {
@@ -198,9 +201,11 @@ impl PriorRun {
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        let what = match report["year"].as_i64() {
-            Some(year) => format!("the {year} dataset"),
-            None => outputs.join(", "),
+        let kind = report["kind"].as_str().map(str::to_string);
+        let what = match (report["year"].as_i64(), kind.as_deref()) {
+            (_, Some("collect")) => "a collected dataset".to_string(),
+            (Some(year), _) => format!("the {year} dataset"),
+            (None, _) => outputs.join(", "),
         };
         Ok(Some(PriorRun {
             files,
@@ -210,6 +215,7 @@ impl PriorRun {
                 .map(str::to_string)
                 .collect(),
             description: format!("{what}, from {}", names.join(", ")),
+            kind,
         }))
     }
 
@@ -251,12 +257,13 @@ impl Journal {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::io(&path, e)),
             }
-            // an emptied internal/ folder goes with its files
-            if let Some(parent) = Path::new(rel)
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-            {
-                let _ = fs::remove_dir(out.join(parent));
+            // an emptied folder (internal/, a partition's) goes with its files
+            let mut parent = Path::new(rel).parent();
+            while let Some(dir) = parent.filter(|p| !p.as_os_str().is_empty()) {
+                if fs::remove_dir(out.join(dir)).is_err() {
+                    break;
+                }
+                parent = dir.parent();
             }
         }
         let staging = out.join(&self.staging);
@@ -375,6 +382,30 @@ impl Staging {
         }
     }
 
+    /// The kind of run whose outputs the folder holds (`collect`), if its report says one;
+    /// `Some("")` for a run of another kind, `None` for an empty folder.
+    pub fn prior_kind(&self) -> Option<&str> {
+        self.prior
+            .as_ref()
+            .map(|p| p.kind.as_deref().unwrap_or_default())
+    }
+
+    /// The files the earlier run in the folder wrote (relative, `report.json` last).
+    pub fn prior_files(&self) -> &[String] {
+        self.prior.as_ref().map_or(&[], |p| p.files.as_slice())
+    }
+
+    /// The staging folder itself (for scratch files of a run's own, never moved in).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Take a file staged with [`Staging::path`] back out of the commit (and off the disk).
+    pub fn discard(&mut self, relative: &str) {
+        let _ = fs::remove_file(self.dir.path().join(relative));
+        self.files.retain(|p| p.as_path() != Path::new(relative));
+    }
+
     /// An unnamed scratch file in the staging folder (gone when closed; never published).
     pub fn scratch_file(&self) -> Result<fs::File> {
         tempfile::tempfile_in(self.dir.path()).map_err(|e| Error::io(self.dir.path(), e))
@@ -450,6 +481,62 @@ impl Staging {
         let journal_path = self.out.join(JOURNAL);
         let written = write_journal(&self.out, &journal_path, &journal);
         if let Err(e) = written {
+            self.abandon();
+            return Err(e);
+        }
+        journal.apply(&self.out)?;
+        fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
+        sync_dir(&self.out);
+        Ok(journal.moves.iter().map(|rel| self.out.join(rel)).collect())
+    }
+
+    /// Move the staged files in as an update of the run the folder holds (a collected
+    /// dataset): each replaces the earlier run's file at its path, and `remove` names more of
+    /// the earlier run's files to take away; the earlier run's other files stay. A staged file
+    /// whose path holds a file the earlier run did not write is refused, as in
+    /// [`Staging::commit`].
+    pub fn commit_update(self, remove: &[String]) -> Result<Vec<PathBuf>> {
+        let prior: Vec<String> = self.prior_files().to_vec();
+        let mut moves: Vec<String> = self
+            .files
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        moves.sort_by_key(|rel| rel == REPORT);
+        moves.dedup();
+        if let Some(rel) = moves
+            .iter()
+            .find(|rel| self.out.join(rel).exists() && !prior.contains(rel))
+        {
+            let message = format!(
+                "holds {rel}, which no report.json there lists; move it away or write into another folder"
+            );
+            let path = self.out.clone();
+            self.abandon();
+            return Err(Error::OutputFolder { path, message });
+        }
+        // a replaced file is removed first (a rename does not replace a file everywhere)
+        let mut removing: Vec<String> = remove
+            .iter()
+            .filter(|rel| prior.contains(rel))
+            .cloned()
+            .chain(moves.iter().filter(|rel| prior.contains(rel)).cloned())
+            .collect();
+        removing.sort();
+        removing.dedup();
+        removing.sort_by_key(|rel| rel != REPORT);
+        let journal = Journal {
+            staging: self
+                .dir
+                .path()
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            remove: removing,
+            moves,
+        };
+        let journal_path = self.out.join(JOURNAL);
+        if let Err(e) = write_journal(&self.out, &journal_path, &journal) {
             self.abandon();
             return Err(e);
         }

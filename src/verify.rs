@@ -214,7 +214,17 @@ fn build_dataset_again(
     let replaced = report["replaced_months"]
         .as_object()
         .is_some_and(|m| !m.is_empty());
+    // the preferred inputs as recorded, found where their inputs were found
+    let prefer = options["prefer"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str())
+        .filter_map(|p| inputs.iter().find(|i| i.verdict.path == p))
+        .map(|i| i.path.clone())
+        .collect();
     let opts = crate::dataset::DatasetOptions {
+        prefer,
         inputs: inputs.iter().map(|i| i.path.clone()).collect(),
         year,
         out: out.to_path_buf(),

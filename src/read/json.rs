@@ -244,8 +244,9 @@ fn json_header(
     path: &Path,
     source: &ByteSource,
     start: &[u8],
-) -> Result<(Vec<String>, String, u64)> {
+) -> Result<(Vec<String>, String, u64, bool)> {
     let bom = start.starts_with(BOM);
+    let mut bom_in_names = false;
     let read = Arc::new(AtomicU64::new(0));
     let mut reader = Counting {
         inner: source.open(path)?,
@@ -261,7 +262,9 @@ fn json_header(
             not_an_object = not_an_object.or(Some(elements));
             return;
         };
-        for key in keys.iter().map(|k| clean_key(k)) {
+        for raw in keys.iter() {
+            let key = clean_key(raw);
+            bom_in_names |= raw.contains('\u{feff}');
             if known.insert(key.clone()) {
                 header.push(key);
             }
@@ -284,7 +287,7 @@ fn json_header(
         .take()
         .map(|h| super::hex(&sha2::Digest::finalize(h)))
         .unwrap_or_default();
-    Ok((header, sha256, read.load(Ordering::Relaxed)))
+    Ok((header, sha256, read.load(Ordering::Relaxed), bom_in_names))
 }
 
 /// The error [`read_json`] gives for a file (none if it reads it).
@@ -436,7 +439,7 @@ pub(crate) fn read_json_head(
     start: &[u8],
     head_rows: usize,
 ) -> Result<RawTable> {
-    let (header, sha256, size) = json_header(path, &source, start)?;
+    let (header, sha256, size, bom_in_names) = json_header(path, &source, start)?;
     let bom = start.starts_with(BOM);
     let mut rest = JsonRows::start(path, source, bom, &header, size);
     let head = rest.next_rows(head_rows)?;
@@ -452,6 +455,7 @@ pub(crate) fn read_json_head(
             kind: "json".into(),
             encoding: Some("UTF-8".into()),
             bom,
+            bom_in_names,
             ..SourceFormat::default()
         },
         rows,

@@ -8,6 +8,8 @@ pub mod cells;
 pub mod delimited;
 pub mod encoding;
 pub mod json;
+#[cfg(feature = "pipeline")]
+pub mod parquet;
 pub mod sie;
 mod source;
 
@@ -37,7 +39,8 @@ impl RawRow {
 }
 
 /// How a file was read, for `detect` and the run report.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SourceFormat {
     /// `delimited` or `workbook`.
     pub kind: String,
@@ -47,6 +50,9 @@ pub struct SourceFormat {
     /// Whether the file started with a byte-order mark.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub bom: bool,
+    /// Whether a column name (a JSON key) held a byte-order mark, which was removed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub bom_in_names: bool,
     /// The field delimiter (delimited text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
@@ -404,6 +410,8 @@ pub enum InputKind {
     Json,
     /// CSV, TSV or any delimited text.
     Delimited,
+    /// A Parquet file (read with polars, in the `pipeline` feature).
+    Parquet,
 }
 
 /// Decide the reader from the file's first bytes (and its extension as a tie-breaker).
@@ -417,6 +425,8 @@ pub fn input_kind(path: &Path, head: &[u8]) -> InputKind {
     let workbook_ext = matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods");
     if zip || ole || (workbook_ext && head.is_empty()) {
         InputKind::Workbook
+    } else if head.starts_with(b"PAR1") {
+        InputKind::Parquet
     } else if sie::looks_like_sie(head) {
         InputKind::Sie
     } else if json::looks_like_json(head) {
@@ -449,6 +459,15 @@ pub fn read_table_head(path: &Path, options: &ReadOptions, head_rows: usize) -> 
         InputKind::Json => {
             let start = input.start().to_vec();
             return json::read_json_head(path, input.source(), &start, head_rows);
+        }
+        #[cfg(feature = "pipeline")]
+        InputKind::Parquet => return parquet::read_parquet_head(path, head_rows),
+        #[cfg(not(feature = "pipeline"))]
+        InputKind::Parquet => {
+            return Err(Error::unreadable(
+                path,
+                "a Parquet file, which this build cannot read (it has no pipeline feature)",
+            ))
         }
         InputKind::Workbook => {}
     }

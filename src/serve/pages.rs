@@ -1871,6 +1871,7 @@ async fn year_build(State(desk): Shared, Form(fields): Fields) -> Response {
     let key = format!("year-{year}");
     let started = desk.jobs.start(&key, "year", move |progress| {
         let opts = crate::dataset::DatasetOptions {
+            prefer: inputs.clone(),
             inputs,
             year: y,
             out,

@@ -25,7 +25,8 @@ pub(super) fn suggest_layout(header: &RawRow, findings: &mut Findings) {
         findings.warning(
             "convertible",
             &format!(
-                "the columns match the built-in layout {}: reskontra convert turns the file into spec 1.1",
+                "the columns match the built-in layout {}: reskontra convert turns the file into \
+                 spec 1.1, and reskontra collect reads it with other publishers' files into one dataset",
                 found.layout.name
             ),
             None,
@@ -69,33 +70,98 @@ pub(super) fn check_columns(
         .filter(|c| !from_path.contains(c))
         .copied()
         .collect();
+    // a spec column under a name publishers use for it (`nettobelopp`): its values are
+    // checked as the column's, and the header finding says which name it goes by
+    let positions: Vec<Option<usize>> = COLUMNS
+        .iter()
+        .map(|c| {
+            header.iter().position(|h| h == c).or_else(|| {
+                header
+                    .iter()
+                    .position(|h| variant_of(h) == Some(*c) && !header.contains(c))
+            })
+        })
+        .collect();
     if header != expected.as_slice() {
+        let renamed: Vec<(&str, &str)> = header
+            .iter()
+            .filter_map(|h| {
+                let column = variant_of(h)?;
+                let at = COLUMNS.iter().position(|c| *c == column)?;
+                (positions[at].and_then(|p| header.get(p)) == Some(h)).then_some((*h, column))
+            })
+            .collect();
         let missing: Vec<&str> = expected
             .iter()
-            .filter(|c| !header.contains(c))
+            .filter(|c| !header.contains(c) && !renamed.iter().any(|(_, r)| r == *c))
             .copied()
             .collect();
         let extra: Vec<&str> = header
             .iter()
-            .filter(|h| !COLUMNS.contains(h))
+            .filter(|h| !COLUMNS.contains(h) && !renamed.iter().any(|(n, _)| n == *h))
             .copied()
             .collect();
         let mut parts = Vec::new();
+        for (name, column) in &renamed {
+            parts.push(format!(
+                "{name} holds {column} (the spec's name is {column})"
+            ));
+        }
         if !missing.is_empty() {
             parts.push(format!("missing {}", missing.join(", ")));
         }
         if !extra.is_empty() {
             parts.push(format!("unknown {}", extra.join(", ")));
         }
-        if missing.is_empty() && extra.is_empty() {
+        if parts.is_empty() {
             parts.push("columns out of order or repeated".to_string());
+        } else if renamed.len() == parts.len() {
+            let order_differs = expected
+                .iter()
+                .map(|c| {
+                    COLUMNS
+                        .iter()
+                        .position(|x| x == c)
+                        .and_then(|i| positions[i])
+                })
+                .collect::<Vec<_>>()
+                .windows(2)
+                .any(|w| w[0] > w[1]);
+            if order_differs {
+                parts.push("columns out of order".to_string());
+            }
         }
         findings.rule_with(&rules::HEADER, &[("detail", &parts.join("; "))], row);
     }
-    COLUMNS
+    positions
+}
+
+/// The spec column a header name holds when it is not the spec's own name but one that
+/// publishers use for it (`nettobelopp` for belopp, `bokforingsdatum` for datum): the names
+/// the built-in layout spec-1.1 accepts.
+pub fn variant_of(name: &str) -> Option<&'static str> {
+    static VARIANTS: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
+    let variants = VARIANTS.get_or_init(|| {
+        let layouts = crate::layout::Layout::builtin();
+        let Some(spec) = layouts.iter().find(|l| l.name == "spec-1.1") else {
+            return Vec::new();
+        };
+        COLUMNS
+            .iter()
+            .filter_map(|c| Some((*c, spec.columns.get(*c)?)))
+            .flat_map(|(c, rule)| {
+                rule.names
+                    .iter()
+                    .filter(move |n| n.as_str() != c)
+                    .map(move |n| (n.to_lowercase(), c))
+            })
+            .collect()
+    });
+    let name = name.trim().to_lowercase();
+    variants
         .iter()
-        .map(|c| header.iter().position(|h| h == c))
-        .collect()
+        .find(|(variant, _)| *variant == name)
+        .map(|(_, c)| *c)
 }
 
 pub(super) fn is_amount(s: &str) -> bool {
@@ -207,8 +273,34 @@ impl RowChecker {
         self.check(row.number, &values, findings);
     }
 
-    /// Check a row's values (one per spec column, in order; `None` where the file has none).
+    /// Check a row's values (one per spec column, in order; `None` where the file has none);
+    /// a duplicate is a row whose values repeat an earlier row's.
     pub(super) fn check(&mut self, number: u64, values: &[Option<&str>], findings: &mut Findings) {
+        self.check_values(number, values, findings);
+        self.check_duplicate(number, values, findings);
+    }
+
+    /// Whether a row repeats an earlier one: `cells` are all of the row's cells as the file
+    /// has them (its real columns, not only the spec's).
+    pub(super) fn check_duplicate(
+        &mut self,
+        number: u64,
+        cells: &[Option<&str>],
+        findings: &mut Findings,
+    ) {
+        let hash = self.row_hash(cells);
+        if !self.seen.insert(hash) {
+            findings.rule(&rules::DUPLICATE_ROW, "", Some(number));
+        }
+    }
+
+    /// Check a row's values against the rules (everything but the duplicate check).
+    pub(super) fn check_values(
+        &mut self,
+        number: u64,
+        values: &[Option<&str>],
+        findings: &mut Findings,
+    ) {
         let period = self.period;
         let n = Some(number);
         let get = |column: Col| values[column.position()].unwrap_or("");
@@ -288,10 +380,6 @@ impl RowChecker {
         let name = get(Col::Leverantor);
         if lev_id.is_empty() && self.person_shaped(name) {
             findings.rule(&rules::PERSON_NAME, "leverantor", n);
-        }
-        let hash = self.row_hash(values);
-        if !self.seen.insert(hash) {
-            findings.rule(&rules::DUPLICATE_ROW, "", n);
         }
     }
 }

@@ -84,6 +84,12 @@ pub(super) fn bom_header_names(path: &Path, delimiter: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether a file's columns are exactly the spec's, in order (then a row's values are its
+/// cells).
+fn cells_are_values(positions: &[Option<usize>], width: usize) -> bool {
+    width == positions.len() && positions.iter().enumerate().all(|(i, p)| *p == Some(i))
+}
+
 pub(super) fn csv_rows(
     path: &Path,
     table: RawTable,
@@ -128,7 +134,14 @@ pub(super) fn csv_rows(
         for (value, p) in values.iter_mut().zip(positions) {
             *value = p.and_then(|i| r.cells.get(i));
         }
-        checker.check(r.line, &values, findings);
+        checker.check_values(r.line, &values, findings);
+        if cells_are_values(positions, *width) {
+            checker.check_duplicate(r.line, &values, findings);
+        } else {
+            // a duplicate repeats every cell of the file's own columns
+            let cells: Vec<Option<&str>> = r.cells.iter().map(Some).collect();
+            checker.check_duplicate(r.line, &cells, findings);
+        }
         count += 1;
         on_row(r)
     })?;

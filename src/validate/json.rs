@@ -102,6 +102,17 @@ pub(super) fn json_row(
     if keys.len() != COLUMNS.len() || keys.iter().any(|k| !COLUMNS.contains(k)) {
         findings.rule_with(&rules::JSON_KEYS, &[], Some(number));
     }
+    // a spec column under a name publishers use for it (`nettobelopp`): checked as the column
+    let variants: Vec<(String, &str)> = map
+        .keys()
+        .filter_map(|k| Some((k.clone(), super::checks::variant_of(k)?)))
+        .filter(|(_, column)| !map.contains_key(*column))
+        .collect();
+    for (key, column) in variants {
+        if let Some(v) = map.remove(&key) {
+            map.insert(column.to_string(), v);
+        }
+    }
     let values = COLUMNS
         .iter()
         .map(|c| match map.remove(*c) {

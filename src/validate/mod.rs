@@ -14,8 +14,8 @@ use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::read::encoding::first_visible_char;
+use crate::read::parquet::damaged as damaged_parquet;
 use crate::read::{Input, RawRow};
-use crate::scan::damaged_parquet;
 use std::path::{Path, PathBuf};
 
 pub use crate::scan::personal_number_hits;
@@ -29,12 +29,13 @@ mod walk;
 mod xlsx;
 
 pub use crate::rules::Severity;
+pub use checks::variant_of;
 use csv::validate_csv;
 use findings::Findings;
 pub use findings::{FileReport, Finding, Outcome, ROWS_SHOWN};
 use json::{stream_json, validate_json_whole};
 use parquet::validate_parquet;
-pub use walk::{files_to_validate, published_files};
+pub use walk::{collect_every_file, files_to_validate, published_files};
 use xlsx::validate_xlsx;
 
 /// Validate files; a file that cannot be read is reported, not an error.

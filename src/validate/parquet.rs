@@ -6,6 +6,9 @@ use super::findings::Findings;
 use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
+#[cfg(test)]
+pub(super) use crate::read::parquet::{decimal_text, percent_decoded};
+pub(super) use crate::read::parquet::{hive_keys, parquet_texts};
 use crate::spec::COLUMNS;
 use polars::prelude::*;
 use std::path::Path;
@@ -80,20 +83,6 @@ pub(super) fn validate_parquet<R: polars::io::mmap::MmapBytesReader>(
     Ok((findings, start as u64))
 }
 
-/// The `key=value` folders of a path (Hive partitioning), values percent-decoded as far as
-/// they are ASCII.
-pub(super) fn hive_keys(path: &Path) -> Vec<(String, String)> {
-    path.parent()
-        .into_iter()
-        .flat_map(Path::components)
-        .filter_map(|c| {
-            let part = c.as_os_str().to_str()?;
-            let (key, value) = part.split_once('=')?;
-            Some((key.to_string(), percent_decoded(value)))
-        })
-        .collect()
-}
-
 /// The month of a year dataset's partition, from its `ar=YYYY/manad=MM` folders.
 pub(super) fn partition_month(keys: &[(String, String)]) -> Option<Period> {
     let key = |name: &str| {
@@ -102,30 +91,6 @@ pub(super) fn partition_month(keys: &[(String, String)]) -> Option<Period> {
             .map(|(_, v)| v.as_str())
     };
     Period::parse(&format!("{}-{}", key("ar")?, key("manad")?))
-}
-
-/// `%XX` escapes of ASCII characters decoded (others left as they are).
-pub(super) fn percent_decoded(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('%') {
-        out.push_str(&rest[..at]);
-        let code = rest
-            .get(at + 1..at + 3)
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match code {
-            Some(b) if b.is_ascii() => {
-                out.push(char::from(b));
-                rest = &rest[at + 3..];
-            }
-            _ => {
-                out.push('%');
-                rest = &rest[at + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A finding for each spec column a Parquet file stores in another type than this tool writes:
@@ -160,54 +125,5 @@ pub(super) fn check_parquet_types(df: &DataFrame, findings: &mut Findings) {
         } else {
             findings.error(&check, &message, None);
         }
-    }
-}
-
-/// A Parquet column's values as the CSV writes them: decimals with their decimals, dates as
-/// `YYYY-MM-DD`, anything else as polars writes it as text.
-pub(super) fn parquet_texts(column: &Column) -> Result<StringChunked> {
-    let name = column.name().clone();
-    Ok(match column.dtype() {
-        DataType::Decimal(_, scale) => {
-            let scale = *scale;
-            let values = column.decimal()?.physical();
-            let mut texts = StringChunkedBuilder::new(name, values.len());
-            for value in values.iter() {
-                texts.append_option(value.map(|v| decimal_text(v, scale)).as_deref());
-            }
-            texts.finish()
-        }
-        DataType::Date => {
-            // dates repeat: each distinct day is written once
-            let days = column.date()?.physical();
-            let mut texts = StringChunkedBuilder::new(name, days.len());
-            let mut last: Option<(i32, String)> = None;
-            for day in days.iter() {
-                let Some(day) = day else {
-                    texts.append_null();
-                    continue;
-                };
-                if last.as_ref().is_none_or(|(seen, _)| *seen != day) {
-                    let text = crate::date::date_from_days(day).to_string();
-                    last = Some((day, text));
-                }
-                texts.append_option(last.as_ref().map(|(_, text)| text.as_str()));
-            }
-            texts.finish()
-        }
-        _ => column.cast(&DataType::String)?.str()?.clone(),
-    })
-}
-
-/// A decimal's text from its unscaled value and scale (`12345`, 2 -> `123.45`).
-pub(super) fn decimal_text(unscaled: i128, scale: usize) -> String {
-    let digits = unscaled.unsigned_abs().to_string();
-    let digits = format!("{digits:0>width$}", width = scale + 1);
-    let (whole, fraction) = digits.split_at(digits.len() - scale);
-    let sign = if unscaled < 0 { "-" } else { "" };
-    if scale == 0 {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{fraction}")
     }
 }

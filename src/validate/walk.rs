@@ -27,6 +27,25 @@ pub fn published_files(paths: &[PathBuf], exts: &[&str]) -> Result<Vec<PathBuf>>
 }
 
 pub(super) fn collect_published(dir: &Path, exts: &[&str], files: &mut Vec<PathBuf>) -> Result<()> {
+    let mut below = Vec::new();
+    collect_every_file(dir, &mut below)?;
+    for entry in below {
+        let name = crate::read::file_name(&entry);
+        let ext = entry
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let metadata = matches!(name.as_str(), "report.json" | "datapackage.json");
+        if exts.contains(&ext.as_str()) && !metadata {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// Every file in `dir` and the folders below it, in name order, leaving out hidden files and
+/// folders (a run's staging area) and `internal/` folders (review files, never published).
+pub fn collect_every_file(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -39,18 +58,11 @@ pub(super) fn collect_published(dir: &Path, exts: &[&str], files: &mut Vec<PathB
         }
         if entry.is_dir() {
             if name != "internal" {
-                collect_published(&entry, exts, files)?;
+                collect_every_file(&entry, files)?;
             }
             continue;
         }
-        let ext = entry
-            .extension()
-            .map(|e| e.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        let metadata = matches!(name.as_str(), "report.json" | "datapackage.json");
-        if exts.contains(&ext.as_str()) && !metadata {
-            files.push(entry);
-        }
+        files.push(entry);
     }
     Ok(())
 }

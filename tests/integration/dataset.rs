@@ -400,6 +400,7 @@ fn building_tells_its_progress() {
         year: 2024,
         out: dir.path().join("year"),
         replace_months: false,
+        prefer: Vec::new(),
         licence: reskontra::dataset::CC0.into(),
         base_url: None,
         replace: false,

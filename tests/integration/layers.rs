@@ -13,8 +13,20 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "leaf",
         &[
-            "amount", "batch", "chars", "date", "error", "ident", "names", "paths", "progress",
-            "rules", "spec", "staging", "workers",
+            "amount",
+            "batch",
+            "chars",
+            "date",
+            "error",
+            "ident",
+            "names",
+            "paths",
+            "progress",
+            "republish",
+            "rules",
+            "spec",
+            "staging",
+            "workers",
         ],
     ),
     ("readers", &["infer", "layout", "read", "table"]),
@@ -33,7 +45,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "commands",
-        &["convert", "dataset", "plan", "serve", "validate", "verify"],
+        &[
+            "collect", "convert", "dataset", "plan", "serve", "validate", "verify",
+        ],
     ),
 ];
 

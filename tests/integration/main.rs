@@ -7,6 +7,7 @@ mod anyexport;
 mod browser;
 mod common;
 mod dataset;
+mod defects;
 mod desk;
 mod errors;
 mod exact;

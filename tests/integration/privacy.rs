@@ -71,8 +71,16 @@ fn convert_injected(
         reskontra::write::Format::Xlsx,
     ];
     opts.layout = Some(b.sample.layout.to_string());
-    opts.overrides.buyer_id = Some("2120000142".into());
-    opts.overrides.buyer_name = Some("Exempelby kommun".into());
+    // a sample whose rows carry their buyer keeps it (a buyer given must not relabel them)
+    let layout = Layout::load(&b.sample.layout).expect("layout");
+    let carries_buyer = layout
+        .columns
+        .get("kopare_id")
+        .is_some_and(|rule| reskontra::layout::find_column(&b.header, &rule.names).is_some());
+    if !carries_buyer {
+        opts.overrides.buyer_id = Some("2120000142".into());
+        opts.overrides.buyer_name = Some("Exempelby kommun".into());
+    }
     convert(&opts)?;
     Ok(out)
 }

@@ -1,0 +1,321 @@
+//! A source's rows written into one Parquet file per partition (a buyer's month), its
+//! "piece", as the rows come, in memory that does not grow with the source.
+//!
+//! Rows wait in a buffer per partition and are written as a row group when the partition has
+//! [`ROW_GROUP_ROWS`] of them. When all buffers together hold [`BUFFERED_ROWS`], the fullest
+//! one is written out early; at most [`OPEN_WRITERS`] pieces are open at once (the one used
+//! longest ago is closed, and the partition goes on in a second file, joined at the end). Every
+//! one of these decisions is taken at a row of the source, never at a batch's end, so a
+//! piece's bytes depend on the source's rows alone, whatever the batch size.
+
+use super::rows::{DatasetRows, PartKey};
+use crate::error::{Error, Result};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Rows per row group.
+pub use crate::write::ROW_GROUP_ROWS;
+
+/// Rows all partitions' buffers hold at most.
+pub const BUFFERED_ROWS: usize = 4 * ROW_GROUP_ROWS;
+
+/// Pieces open for writing at most.
+pub const OPEN_WRITERS: usize = 64;
+
+/// What a source's piece of a partition holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PieceStats {
+    /// Rows.
+    pub rows: u64,
+    /// The sum of `belopp`.
+    pub amount: String,
+    /// Per column, the rows that have a value (of the columns that are ever empty).
+    pub filled: BTreeMap<String, u64>,
+    /// Rows per kind of supplier id.
+    pub id_kinds: BTreeMap<String, u64>,
+    /// The buyer's names in the rows (`kopare`), with their rows.
+    pub names: BTreeMap<String, u64>,
+    /// The sum in öre, while it is added up.
+    #[serde(skip)]
+    cents: i128,
+}
+
+impl PieceStats {
+    /// Add a slice of the dataset's rows.
+    fn add(&mut self, rows: &DataFrame) -> Result<()> {
+        self.rows += rows.height() as u64;
+        let belopp = rows.column("belopp")?.decimal()?.physical();
+        self.cents += belopp.iter().flatten().sum::<i128>();
+        for column in rows.columns() {
+            let name = column.name().as_str();
+            if name == "belopp" || name == "datum" {
+                continue;
+            }
+            *self.filled.entry(name.to_string()).or_insert(0) +=
+                (column.len() - column.null_count()) as u64;
+        }
+        for kind in rows.column("leverantor_id_typ")?.str()?.iter().flatten() {
+            *self.id_kinds.entry(kind.to_string()).or_insert(0) += 1;
+        }
+        let mut last: Option<(&str, &mut u64)> = None;
+        for name in rows.column("kopare")?.str()?.iter().flatten() {
+            match &mut last {
+                Some((seen, n)) if *seen == name => **n += 1,
+                _ => {
+                    let n = self.names.entry(name.to_string()).or_insert(0);
+                    *n += 1;
+                    last = Some((name, n));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The sum in öre (also of stats read back from a report).
+    pub fn cents(&self) -> i128 {
+        if self.cents != 0 || self.amount.is_empty() {
+            return self.cents;
+        }
+        crate::amount::parse_amount(&self.amount, crate::amount::DecimalMark::Point)
+            .map(|a| crate::amount::to_ore(a.value))
+            .unwrap_or(0)
+    }
+
+    /// Write the sum as text, once every row is in.
+    fn close(&mut self) {
+        self.amount = crate::amount::ore_text(self.cents);
+    }
+}
+
+/// One partition's piece while it is written.
+#[derive(Default)]
+struct Piece {
+    /// Rows waiting for their row group.
+    pending: Vec<DataFrame>,
+    pending_rows: usize,
+    /// The open file, with when it was last written to.
+    writer: Option<(
+        polars::io::parquet::write::BatchedWriter<std::fs::File>,
+        u64,
+    )>,
+    /// The piece's files, in order (the open one last).
+    files: Vec<PathBuf>,
+    stats: PieceStats,
+}
+
+/// The pieces of one source, written into `dir`.
+pub struct Pieces {
+    dir: PathBuf,
+    pieces: BTreeMap<PartKey, Piece>,
+    buffered: usize,
+    open: usize,
+    clock: u64,
+}
+
+impl Pieces {
+    /// Pieces to be written into `dir` (which exists).
+    pub fn new(dir: &Path) -> Pieces {
+        Pieces {
+            dir: dir.to_path_buf(),
+            pieces: BTreeMap::new(),
+            buffered: 0,
+            open: 0,
+            clock: 0,
+        }
+    }
+
+    /// Add a batch of the dataset's rows, run by run of rows of one partition.
+    pub fn add(&mut self, rows: &DatasetRows) -> Result<()> {
+        let n = rows.part_of.len();
+        let mut start = 0;
+        while start < n {
+            let part = rows.part_of[start];
+            let end = (start..n).find(|&i| rows.part_of[i] != part).unwrap_or(n);
+            let key = &rows.parts[part as usize];
+            let mut run = rows.frame.slice(start as i64, end - start);
+            loop {
+                let room = BUFFERED_ROWS - self.buffered;
+                if run.height() <= room {
+                    self.append(key, run)?;
+                    break;
+                }
+                if room > 0 {
+                    self.append(key, run.slice(0, room))?;
+                }
+                run = run.slice(room as i64, run.height() - room);
+                self.flush_fullest()?;
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Buffer rows of one partition, writing every full row group.
+    fn append(&mut self, key: &PartKey, rows: DataFrame) -> Result<()> {
+        let piece = self.pieces.entry(key.clone()).or_default();
+        piece.stats.add(&rows)?;
+        piece.pending_rows += rows.height();
+        self.buffered += rows.height();
+        piece.pending.push(rows);
+        while self
+            .pieces
+            .get(key)
+            .is_some_and(|p| p.pending_rows >= ROW_GROUP_ROWS)
+        {
+            self.write_group(key, ROW_GROUP_ROWS)?;
+        }
+        Ok(())
+    }
+
+    /// Write the fullest buffer (the first partition of the fullest, by key) as a row group.
+    fn flush_fullest(&mut self) -> Result<()> {
+        let fullest = self
+            .pieces
+            .iter()
+            .filter(|(_, p)| p.pending_rows > 0)
+            .fold(None::<(&PartKey, usize)>, |best, (k, p)| match best {
+                Some((_, rows)) if rows >= p.pending_rows => best,
+                _ => Some((k, p.pending_rows)),
+            })
+            .map(|(k, rows)| (k.clone(), rows));
+        match fullest {
+            Some((key, rows)) => self.write_group(&key, rows),
+            None => Err(Error::Internal("no rows to write out".into())),
+        }
+    }
+
+    /// Write a partition's first `rows` buffered rows as one row group.
+    fn write_group(&mut self, key: &PartKey, rows: usize) -> Result<()> {
+        self.ensure_open(key)?;
+        self.clock += 1;
+        let clock = self.clock;
+        let piece = self
+            .pieces
+            .get_mut(key)
+            .ok_or_else(|| Error::Internal("a piece went missing".into()))?;
+        let mut all = concat(std::mem::take(&mut piece.pending))?;
+        let mut group = all.slice(0, rows);
+        let rest = all.height() - rows;
+        all = all.slice(rows as i64, rest);
+        piece.pending = if rest > 0 { vec![all] } else { Vec::new() };
+        piece.pending_rows = rest;
+        self.buffered -= rows;
+        group.rechunk_mut();
+        if let Some((writer, last_use)) = piece.writer.as_mut() {
+            writer.write_batch(&group)?;
+            *last_use = clock;
+        }
+        Ok(())
+    }
+
+    /// Open the partition's piece for writing, closing the one used longest ago if too many
+    /// are open (the partition then goes on in a file of its own).
+    fn ensure_open(&mut self, key: &PartKey) -> Result<()> {
+        if self.pieces.get(key).is_some_and(|p| p.writer.is_some()) {
+            return Ok(());
+        }
+        if self.open >= OPEN_WRITERS {
+            let oldest = self
+                .pieces
+                .iter()
+                .filter_map(|(k, p)| p.writer.as_ref().map(|(_, used)| (*used, k.clone())))
+                .min();
+            if let Some((_, old)) = oldest {
+                self.close(&old)?;
+            }
+        }
+        let dir = self.dir.clone();
+        let piece = self.pieces.entry(key.clone()).or_default();
+        let path = dir.join(format!(
+            "{}_{}_{}.parquet",
+            key.buyer,
+            key.month,
+            piece.files.len()
+        ));
+        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let schema = piece
+            .pending
+            .first()
+            .map(|df| df.schema().clone())
+            .ok_or_else(|| Error::Internal("a piece opened without rows".into()))?;
+        let writer = ParquetWriter::new(file).batched(&schema)?;
+        piece.writer = Some((writer, 0));
+        piece.files.push(path);
+        self.open += 1;
+        Ok(())
+    }
+
+    /// Finish a partition's open file.
+    fn close(&mut self, key: &PartKey) -> Result<()> {
+        if let Some((writer, _)) = self.pieces.get_mut(key).and_then(|p| p.writer.take()) {
+            writer.finish()?;
+            self.open -= 1;
+        }
+        Ok(())
+    }
+
+    /// Write every buffered row and close every piece: per partition, its piece's file and what
+    /// it holds. A partition written in several files is joined into one.
+    pub fn finish(mut self) -> Result<BTreeMap<PartKey, (PathBuf, PieceStats)>> {
+        let keys: Vec<PartKey> = self.pieces.keys().cloned().collect();
+        for key in &keys {
+            let rows = self.pieces.get(key).map_or(0, |p| p.pending_rows);
+            if rows > 0 {
+                self.write_group(key, rows)?;
+            }
+            self.close(key)?;
+        }
+        let mut done = BTreeMap::new();
+        for (key, mut piece) in std::mem::take(&mut self.pieces) {
+            piece.stats.close();
+            let path = match piece.files.as_slice() {
+                [one] => one.clone(),
+                files => join(
+                    files,
+                    &self
+                        .dir
+                        .join(format!("{}_{}.parquet", key.buyer, key.month)),
+                )?,
+            };
+            done.insert(key, (path, piece.stats));
+        }
+        Ok(done)
+    }
+}
+
+/// Frames one after the other.
+fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
+    let mut frames = frames.into_iter();
+    let mut all = frames
+        .next()
+        .ok_or_else(|| Error::Internal("no rows to join".into()))?;
+    for frame in frames {
+        all.vstack_mut(&frame)?;
+    }
+    Ok(all)
+}
+
+/// Join the files of a piece into one, in row groups of [`ROW_GROUP_ROWS`].
+fn join(files: &[PathBuf], to: &Path) -> Result<PathBuf> {
+    let mut frames = Vec::with_capacity(files.len());
+    for path in files {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        frames.push(ParquetReader::new(file).finish()?);
+        let _ = std::fs::remove_file(path);
+    }
+    let all = concat(frames)?;
+    let file = std::fs::File::create(to).map_err(|e| Error::io(to, e))?;
+    let mut writer = ParquetWriter::new(file).batched(all.schema())?;
+    let mut at = 0;
+    while at < all.height() {
+        let n = ROW_GROUP_ROWS.min(all.height() - at);
+        let mut group = all.slice(at as i64, n);
+        group.rechunk_mut();
+        writer.write_batch(&group)?;
+        at += n;
+    }
+    writer.finish()?;
+    Ok(to.to_path_buf())
+}
