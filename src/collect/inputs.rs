@@ -207,8 +207,9 @@ pub fn files_of(inputs: &[PathBuf], out: &Path, sources: &SourcesFile) -> Result
 /// A file left out for holding the same bytes as another: (its path as given, the other's).
 pub type Repeated = (String, String);
 
-/// Hash every file; the same bytes found again are kept once (the first path in name order),
-/// the others returned as (path as given, the kept one's path as given).
+/// Hash every file; the same bytes found again are kept once (under the path with the fewest
+/// folders, then the first in name order: a copy put aside in a folder of its own is the one
+/// left out), the others returned as (path as given, the kept one's path as given).
 pub fn hash_and_dedupe(
     files: Vec<PathBuf>,
     progress: &crate::progress::Progress,
@@ -224,7 +225,10 @@ pub fn hash_and_dedupe(
             bytes,
         });
     }
-    found.sort_by(|a, b| a.given.cmp(&b.given));
+    found.sort_by(|a, b| {
+        let depth = |f: &Found| f.given.matches('/').count();
+        depth(a).cmp(&depth(b)).then_with(|| a.given.cmp(&b.given))
+    });
     let mut kept: BTreeMap<String, String> = BTreeMap::new();
     let mut unique = Vec::new();
     let mut repeated = Vec::new();

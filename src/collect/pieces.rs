@@ -112,17 +112,28 @@ pub struct Pieces {
     buffered: usize,
     open: usize,
     clock: u64,
+    /// [`BUFFERED_ROWS`], or less under test.
+    max_buffered: usize,
+    /// [`OPEN_WRITERS`], or less under test.
+    max_open: usize,
 }
 
 impl Pieces {
     /// Pieces to be written into `dir` (which exists).
     pub fn new(dir: &Path) -> Pieces {
+        Pieces::with_limits(dir, BUFFERED_ROWS, OPEN_WRITERS)
+    }
+
+    /// Pieces with other limits than [`BUFFERED_ROWS`] and [`OPEN_WRITERS`].
+    fn with_limits(dir: &Path, max_buffered: usize, max_open: usize) -> Pieces {
         Pieces {
             dir: dir.to_path_buf(),
             pieces: BTreeMap::new(),
             buffered: 0,
             open: 0,
             clock: 0,
+            max_buffered: max_buffered.max(1),
+            max_open: max_open.max(1),
         }
     }
 
@@ -136,7 +147,7 @@ impl Pieces {
             let key = &rows.parts[part as usize];
             let mut run = rows.frame.slice(start as i64, end - start);
             loop {
-                let room = BUFFERED_ROWS - self.buffered;
+                let room = self.max_buffered - self.buffered;
                 if run.height() <= room {
                     self.append(key, run)?;
                     break;
@@ -216,7 +227,7 @@ impl Pieces {
         if self.pieces.get(key).is_some_and(|p| p.writer.is_some()) {
             return Ok(());
         }
-        if self.open >= OPEN_WRITERS {
+        if self.open >= self.max_open {
             let oldest = self
                 .pieces
                 .iter()
@@ -318,4 +329,98 @@ fn join(files: &[PathBuf], to: &Path) -> Result<PathBuf> {
     }
     writer.finish()?;
     Ok(to.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Period;
+
+    /// A frame of `n` rows with the columns the statistics read and a row number.
+    fn frame(from: i64, n: usize) -> DataFrame {
+        let numbers: Vec<i64> = (from..from + n as i64).collect();
+        let cents: Vec<Option<i128>> = numbers.iter().map(|i| Some(i128::from(*i) * 100)).collect();
+        DataFrame::new(
+            n,
+            vec![
+                Column::new("kopare".into(), vec!["K"; n]),
+                crate::normalise::amount_column("belopp".into(), &cents).unwrap(),
+                Column::new("leverantor_id_typ".into(), vec!["saknas"; n]),
+                Column::new("n".into(), numbers),
+            ],
+        )
+        .unwrap()
+    }
+
+    /// Rows of five partitions, interleaved, written with small limits in batches of any
+    /// size: each piece holds its partition's rows in order, and its bytes do not depend on
+    /// the batch size.
+    #[test]
+    fn pieces_hold_their_rows_in_order_whatever_the_batches() {
+        let parts: Vec<PartKey> = (1..=5)
+            .map(|m| PartKey {
+                buyer: "2120000142".into(),
+                month: Period {
+                    year: 2024,
+                    month: m,
+                },
+            })
+            .collect();
+        // runs of 1 to 6 rows of one partition, in a fixed scramble
+        let mut part_of = Vec::new();
+        for i in 0..60u32 {
+            let p = (i * 7 + i / 3) % 5;
+            part_of.extend(std::iter::repeat_n(p, (i % 6 + 1) as usize));
+        }
+        let total = part_of.len();
+        let mut first: Option<Vec<Vec<u8>>> = None;
+        for batch in [1, 3, 7, 64, total] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut pieces = Pieces::with_limits(dir.path(), 10, 2);
+            let mut at = 0;
+            while at < total {
+                let n = batch.min(total - at);
+                pieces
+                    .add(&DatasetRows {
+                        frame: frame(at as i64, n),
+                        part_of: part_of[at..at + n].to_vec(),
+                        parts: parts.clone(),
+                        leaks: Vec::new(),
+                    })
+                    .unwrap();
+                at += n;
+            }
+            let done = pieces.finish().unwrap();
+            let mut bytes = Vec::new();
+            for (p, key) in parts.iter().enumerate() {
+                let (path, stats) = &done[key];
+                let want: Vec<i64> = (0..total)
+                    .filter(|i| part_of[*i] == p as u32)
+                    .map(|i| i as i64)
+                    .collect();
+                let df = ParquetReader::new(std::fs::File::open(path).unwrap())
+                    .finish()
+                    .unwrap();
+                let got: Vec<i64> = df
+                    .column("n")
+                    .unwrap()
+                    .i64()
+                    .unwrap()
+                    .iter()
+                    .flatten()
+                    .collect();
+                assert_eq!(got, want, "batch {batch}, partition {p}");
+                assert_eq!(stats.rows, want.len() as u64);
+                assert_eq!(
+                    stats.cents(),
+                    want.iter().map(|i| i128::from(*i) * 100).sum::<i128>()
+                );
+                bytes.push(std::fs::read(path).unwrap());
+            }
+            match &first {
+                None => first = Some(bytes),
+                Some(f) => assert!(f == &bytes, "batch {batch}: other bytes"),
+            }
+        }
+    }
 }

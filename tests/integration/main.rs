@@ -5,6 +5,7 @@
 
 mod anyexport;
 mod browser;
+mod collect;
 mod common;
 mod dataset;
 mod defects;
@@ -17,6 +18,8 @@ mod layers;
 mod loss;
 mod outdir;
 mod privacy;
+#[path = "../publishers/gen.rs"]
+mod publishers;
 mod quirks;
 mod sie;
 mod validate;
