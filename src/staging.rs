@@ -442,13 +442,29 @@ impl Staging {
             self.abandon();
             return Err(e);
         }
-        let mut remove: Vec<String> = self
-            .prior
-            .as_ref()
-            .map(|p| p.files.clone())
-            .unwrap_or_default();
-        // report.json goes first: for a moment no file is described rather than a wrong one
-        remove.sort_by_key(|rel| rel != REPORT);
+        let remove = self.prior_files().to_vec();
+        self.move_in(remove)
+    }
+
+    /// Move the staged files in as an update of the run the folder holds (a collected
+    /// dataset): each replaces the earlier run's file at its path, and `remove` names more of
+    /// the earlier run's files to take away; the earlier run's other files stay. A staged file
+    /// whose path holds a file the earlier run did not write is refused, as in
+    /// [`Staging::commit`].
+    pub fn commit_update(self, remove: &[String]) -> Result<Vec<PathBuf>> {
+        let prior = self.prior_files();
+        // a replaced file is removed first (a rename does not replace a file everywhere)
+        let removing: Vec<String> = remove
+            .iter()
+            .chain(self.staged_paths().iter())
+            .filter(|rel| prior.contains(rel))
+            .cloned()
+            .collect();
+        self.move_in(removing)
+    }
+
+    /// The staged files, relative, with forward slashes, report.json last, each once.
+    fn staged_paths(&self) -> Vec<String> {
         let mut moves: Vec<String> = self
             .files
             .iter()
@@ -456,6 +472,18 @@ impl Staging {
             .collect();
         moves.sort_by_key(|rel| rel == REPORT);
         moves.dedup();
+        moves
+    }
+
+    /// Remove `remove` (files of the earlier run) and move every staged file in, by a journal
+    /// written first. A staged file whose path holds a file that is not being removed (one no
+    /// report lists) is refused, and nothing is done.
+    fn move_in(self, mut remove: Vec<String>) -> Result<Vec<PathBuf>> {
+        remove.sort();
+        remove.dedup();
+        // report.json goes first: for a moment no file is described rather than a wrong one
+        remove.sort_by_key(|rel| rel != REPORT);
+        let moves = self.staged_paths();
         // never overwrite a file that no report lists
         if let Some(rel) = moves
             .iter()
@@ -481,62 +509,6 @@ impl Staging {
         let journal_path = self.out.join(JOURNAL);
         let written = write_journal(&self.out, &journal_path, &journal);
         if let Err(e) = written {
-            self.abandon();
-            return Err(e);
-        }
-        journal.apply(&self.out)?;
-        fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
-        sync_dir(&self.out);
-        Ok(journal.moves.iter().map(|rel| self.out.join(rel)).collect())
-    }
-
-    /// Move the staged files in as an update of the run the folder holds (a collected
-    /// dataset): each replaces the earlier run's file at its path, and `remove` names more of
-    /// the earlier run's files to take away; the earlier run's other files stay. A staged file
-    /// whose path holds a file the earlier run did not write is refused, as in
-    /// [`Staging::commit`].
-    pub fn commit_update(self, remove: &[String]) -> Result<Vec<PathBuf>> {
-        let prior: Vec<String> = self.prior_files().to_vec();
-        let mut moves: Vec<String> = self
-            .files
-            .iter()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .collect();
-        moves.sort_by_key(|rel| rel == REPORT);
-        moves.dedup();
-        if let Some(rel) = moves
-            .iter()
-            .find(|rel| self.out.join(rel).exists() && !prior.contains(rel))
-        {
-            let message = format!(
-                "holds {rel}, which no report.json there lists; move it away or write into another folder"
-            );
-            let path = self.out.clone();
-            self.abandon();
-            return Err(Error::OutputFolder { path, message });
-        }
-        // a replaced file is removed first (a rename does not replace a file everywhere)
-        let mut removing: Vec<String> = remove
-            .iter()
-            .filter(|rel| prior.contains(rel))
-            .cloned()
-            .chain(moves.iter().filter(|rel| prior.contains(rel)).cloned())
-            .collect();
-        removing.sort();
-        removing.dedup();
-        removing.sort_by_key(|rel| rel != REPORT);
-        let journal = Journal {
-            staging: self
-                .dir
-                .path()
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            remove: removing,
-            moves,
-        };
-        let journal_path = self.out.join(JOURNAL);
-        if let Err(e) = write_journal(&self.out, &journal_path, &journal) {
             self.abandon();
             return Err(e);
         }

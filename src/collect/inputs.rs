@@ -96,12 +96,21 @@ impl SourcesFile {
                 )
             };
             if let Some(id) = &rule.kopare_id {
-                rule.kopare_id =
-                    Some(crate::plan::check_buyer_id(id).map_err(|e| at(e.to_string()))?);
+                let checked = crate::plan::check_buyer_id(id).map_err(|_| {
+                    at(format!(
+                        "kopare_id '{id}' is not a valid organisation number (10 digits, digits \
+                         3-4 at least 20, a valid check digit)"
+                    ))
+                })?;
+                rule.kopare_id = Some(checked);
             }
             if let Some(code) = &rule.kommun_id {
-                rule.kommun_id =
-                    Some(crate::plan::check_kommun_id(code).map_err(|e| at(e.to_string()))?);
+                let checked = crate::plan::check_kommun_id(code).map_err(|_| {
+                    at(format!(
+                        "kommun_id '{code}' is not one of the 290 SCB municipality codes (e.g. 0180)"
+                    ))
+                })?;
+                rule.kommun_id = Some(checked);
             }
             glob::Pattern::new(&rule.path).map_err(|e| at(format!("not a file pattern: {e}")))?;
             for (what, file_name) in [("suppliers", &rule.suppliers), ("layout", &rule.layout)] {
@@ -436,7 +445,7 @@ mod tests {
         .unwrap();
         let err = SourcesFile::load(&path).unwrap_err().to_string();
         assert!(
-            err.contains("[[source]] number 1 (a)") && err.contains("not a valid"),
+            err.contains("[[source]] number 1 (a): kopare_id '2120000143' is not a valid"),
             "{err}"
         );
         std::fs::write(&path, "[[source]]\npath = \"a\"\nbuyer = \"x\"\n").unwrap();

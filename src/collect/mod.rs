@@ -1017,23 +1017,16 @@ fn stats_cents(amount: &str) -> i128 {
         .unwrap_or(0)
 }
 
-/// The columns whose fill rate a buyer's record gives.
-const FILL_COLUMNS: [&str; 14] = [
-    "kopare",
-    "verifikationsnummer",
-    "leverantor",
-    "leverantor_id",
-    "konto_nr",
-    "konto_text",
-    "forvaltning",
-    "fakturanummer",
-    "grund",
-    "avtal",
-    "kommun_id",
-    "s_kod_nr",
-    "leverantor_nr",
-    "kalla_rad",
-];
+/// The columns whose fill rate a buyer's record gives: the dataset's texts that may be missing
+/// (not the amount and the date, which every row has, nor the id kind and the provenance).
+fn fill_columns() -> impl Iterator<Item = &'static str> {
+    rows::COLUMNS.into_iter().filter(|c| {
+        !matches!(
+            *c,
+            "belopp" | "datum" | "leverantor_id_typ" | "kalla_fil" | "kalla_rad" | "kalla_sha256"
+        )
+    })
+}
 
 /// The buyers' records from the months used and the sources' statistics.
 fn buyers(
@@ -1082,8 +1075,8 @@ fn buyers(
         let cents: i128 = buyer.months.values().map(|m| stats_cents(&m.amount)).sum();
         buyer.amount = crate::amount::ore_text(cents);
         let columns = filled.remove(id).unwrap_or_default();
-        for column in FILL_COLUMNS.iter().filter(|c| **c != "kalla_rad") {
-            let n = columns.get(*column).copied().unwrap_or(0);
+        for column in fill_columns() {
+            let n = columns.get(column).copied().unwrap_or(0);
             let rate = if buyer.rows == 0 {
                 0.0
             } else {

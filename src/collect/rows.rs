@@ -34,22 +34,6 @@ pub const COLUMNS: [&str; 19] = [
     "kalla_sha256",
 ];
 
-/// The spec columns among [`COLUMNS`] (all of the spec's but `kopare_id`).
-const SPEC_TEXTS: [Col; 12] = [
-    Col::Kopare,
-    Col::Verifikationsnummer,
-    Col::Leverantor,
-    Col::LeverantorId,
-    Col::KontoNr,
-    Col::KontoText,
-    Col::Forvaltning,
-    Col::Fakturanummer,
-    Col::Grund,
-    Col::Avtal,
-    Col::KommunId,
-    Col::SKodNr,
-];
-
 /// A partition of the dataset: one buyer's month.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PartKey {
@@ -119,13 +103,12 @@ pub struct DatasetRows {
 pub fn dataset_rows(published: &DataFrame, origins: &Origins) -> Result<DatasetRows> {
     let height = published.height();
     let mut columns: Vec<Column> = Vec::with_capacity(COLUMNS.len());
-    for c in SPEC_TEXTS.into_iter().take(6) {
-        columns.push(nulls_for_empty(published.texts(c)?, c.name()));
-    }
-    columns.push(published.col(Col::Belopp)?.clone());
-    columns.push(published.col(Col::Datum)?.clone());
-    for c in SPEC_TEXTS.into_iter().skip(6) {
-        columns.push(nulls_for_empty(published.texts(c)?, c.name()));
+    // the spec's columns but the buyer's id (a partition key), the amount and the date typed
+    for c in Col::SPEC.into_iter().filter(|c| *c != Col::KopareId) {
+        columns.push(match c {
+            Col::Belopp | Col::Datum => published.col(c)?.clone(),
+            _ => nulls_for_empty(published.texts(c)?, c.name()),
+        });
     }
     let (numbers, kinds) = id_kinds(published)?;
     columns.push(Column::new("leverantor_nr".into(), numbers));

@@ -443,27 +443,21 @@ pub(crate) fn read_json_head(
     let bom = start.starts_with(BOM);
     let mut rest = JsonRows::start(path, source, bom, &header, size);
     let head = rest.next_rows(head_rows)?;
-    let mut rows = Vec::with_capacity(head.len() + 1);
-    rows.push(RawRow {
-        line: 0,
-        cells: header.iter().collect(),
-    });
-    rows.extend(head);
-    let mut table = RawTable::new(
+    let format = SourceFormat {
+        kind: "json".into(),
+        encoding: Some("UTF-8".into()),
+        bom,
+        bom_in_names,
+        ..SourceFormat::default()
+    };
+    Ok(RawTable::streamed(
         path,
-        SourceFormat {
-            kind: "json".into(),
-            encoding: Some("UTF-8".into()),
-            bom,
-            bom_in_names,
-            ..SourceFormat::default()
-        },
-        rows,
-    );
-    table.rest = Some(Box::new(rest));
-    table.sha256 = sha256;
-    table.size = size;
-    Ok(table)
+        format,
+        &header,
+        head,
+        Box::new(rest),
+        (sha256, size),
+    ))
 }
 
 /// Serde visitors that hand the elements of a JSON file's rows to a function one at a time.

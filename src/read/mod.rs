@@ -183,6 +183,29 @@ impl RawTable {
         }
     }
 
+    /// A table a reader made its column names for (line 0), with its first rows, the rest in
+    /// a stream, and the file's hash and size taken while reading.
+    pub(crate) fn streamed(
+        path: &Path,
+        format: SourceFormat,
+        header: &[String],
+        head: Vec<RawRow>,
+        rest: Box<dyn RowSource>,
+        (sha256, size): (String, u64),
+    ) -> RawTable {
+        let mut rows = Vec::with_capacity(head.len() + 1);
+        rows.push(RawRow {
+            line: 0,
+            cells: header.iter().collect(),
+        });
+        rows.extend(head);
+        let mut table = RawTable::new(path, format, rows);
+        table.rest = Some(rest);
+        table.sha256 = sha256;
+        table.size = size;
+        table
+    }
+
     /// Parse any rows left in the stream, so that `rows` holds them all (and `pre_skipped`
     /// what the stream left out).
     pub fn read_rest(&mut self) -> Result<()> {

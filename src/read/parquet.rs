@@ -52,24 +52,18 @@ pub(crate) fn read_parquet_head(path: &Path, head_rows: usize) -> Result<RawTabl
         total,
     };
     let head = rest.next_rows(head_rows)?;
-    let mut rows = Vec::with_capacity(head.len() + 1);
-    rows.push(RawRow {
-        line: 0,
-        cells: header.iter().collect(),
-    });
-    rows.extend(head);
-    let mut table = RawTable::new(
+    let format = SourceFormat {
+        kind: "parquet".into(),
+        ..SourceFormat::default()
+    };
+    Ok(RawTable::streamed(
         path,
-        SourceFormat {
-            kind: "parquet".into(),
-            ..SourceFormat::default()
-        },
-        rows,
-    );
-    table.rest = Some(Box::new(rest));
-    table.sha256 = sha256;
-    table.size = size;
-    Ok(table)
+        format,
+        &header,
+        head,
+        Box::new(rest),
+        (sha256, size),
+    ))
 }
 
 fn open(path: &Path) -> Result<std::fs::File> {

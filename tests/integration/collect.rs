@@ -17,6 +17,7 @@ fn generate(dir: &Path, months: u32, rows: usize, duplicate: bool) -> Expected {
             rows,
             seed: 11,
             duplicate,
+            raw_reports: true,
         },
     )
 }

@@ -203,6 +203,24 @@ fn run_doc_case(case: &str, dir: &Path) -> (i32, String, String) {
             args.extend(["--period".into(), "2024-01".into()]);
             write(dir, "export.csv", good.as_bytes())
         }
+        "the same file twice" => {
+            let input = write(dir, "x.csv", good.as_bytes());
+            args.push(input.display().to_string());
+            input
+        }
+        "rows of two buyers" => {
+            defaults = false;
+            args.push(
+                root()
+                    .join("samples/spec-1.1/leverantorsreskontra-2024-01.csv")
+                    .display()
+                    .to_string(),
+            );
+            root().join("samples/region/region-exempel-2024-02.csv")
+        }
+        "a buyer given that contradicts the rows" => {
+            root().join("samples/region/region-exempel-2024-02.csv")
+        }
         "invalid --buyer-id" => {
             defaults = false;
             args.extend(["--buyer-id".into(), "2120000143".into()]);

@@ -31,6 +31,8 @@ pub struct Publishers {
     pub seed: u64,
     /// Also write a copy of one file under another name (the same bytes).
     pub duplicate: bool,
+    /// Also write the raw ERP reports (`kommun-c/`, with `sources.toml`).
+    pub raw_reports: bool,
 }
 
 /// What a correct dataset of the files holds.
@@ -384,6 +386,9 @@ pub fn write_publishers(dir: &Path, p: &Publishers) -> Expected {
         }
 
         // the raw ERP report without buyer columns or dates
+        if !p.raw_reports {
+            continue;
+        }
         let lines = month_lines(&mut draw, "C", p.rows);
         let mut wb = rust_xlsxwriter::Workbook::new();
         // a fixed creation time: the same folder gives the same bytes
@@ -419,6 +424,10 @@ pub fn write_publishers(dir: &Path, p: &Publishers) -> Expected {
         wb.save(&path).expect("save");
         e.files.push(rel);
         tally(&mut e, &kommun_c.0, (y, m), &lines);
+    }
+    if !p.raw_reports {
+        e.buyers.pop();
+        return e;
     }
     let sources = format!(
         "# The raw reports of Exempelö kommun carry no buyer: name it here.\n\
