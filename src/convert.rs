@@ -275,12 +275,14 @@ pub(crate) struct SourceInputs {
 
 /// Convert a planned source for a sink of the caller's instead of the published files: each
 /// batch's published rows (the spec columns typed, with the bookkeeping columns) go to `send`,
-/// the rejected rows to `mode.rejected_file` in staging. Rows and sums are reconciled.
+/// the rejected rows to the file `rejected` (which `mode.rejected_file` names in messages);
+/// scratch files go into the folder `scratch`. Rows and sums are reconciled. Nothing here
+/// touches an output folder, so sources can be converted side by side.
 pub(crate) fn convert_into(
     planned: Planned,
     opts: &ConvertOptions,
     mode: &RunMode,
-    staging: &mut Staging,
+    (rejected, scratch): (&Path, &Path),
     send: impl FnMut(DataFrame) -> Result<()>,
 ) -> Result<(Outcome, SourceInputs)> {
     let Planned {
@@ -304,7 +306,7 @@ pub(crate) fn convert_into(
         ..
     } = tables_of(assignment, &layout)?;
     let batches = Batches::new(&layout, &lookups, register.as_ref(), opts, &formats, mode);
-    let totals = batches.run_into(main, staging, send)?;
+    let totals = batches.run_into(main, (rejected, scratch), send)?;
     let rejected = OutputEntry {
         path: mode.rejected_file.clone(),
         sha256: String::new(),
@@ -847,14 +849,15 @@ impl<'a> Batches<'a> {
         }
     }
 
-    /// The run's totals, with the file of rejected rows opened in staging.
-    fn open_totals(&self, staging: &mut Staging) -> Result<Totals> {
-        let rejected_path = staging.path(&self.mode.rejected_file)?;
-        let mut rejected = write::HashedFile::create(&rejected_path)?;
+    /// The run's totals, with the file of rejected rows (`rejected`) opened, and a scratch file
+    /// in the folder `scratch` for the lines held until their table ends.
+    fn open_totals(&self, rejected_path: &Path, scratch: &Path) -> Result<Totals> {
+        let mut rejected = write::HashedFile::create(rejected_path)?;
         rejected.write_str(&rejected_header())?;
+        let scratch_file = tempfile::tempfile_in(scratch).map_err(|e| Error::io(scratch, e))?;
         let held = HeldLines {
-            path: rejected_path,
-            file: std::io::BufWriter::new(staging.scratch_file()?),
+            path: rejected_path.to_path_buf(),
+            file: std::io::BufWriter::new(scratch_file),
         };
         Ok(Totals {
             rejected: Some(rejected),
@@ -870,10 +873,10 @@ impl<'a> Batches<'a> {
     fn run_into(
         &self,
         tables: Vec<SourceTable>,
-        staging: &mut Staging,
+        (rejected, scratch): (&Path, &Path),
         send: impl FnMut(DataFrame) -> Result<()>,
     ) -> Result<Totals> {
-        let mut totals = self.open_totals(staging)?;
+        let mut totals = self.open_totals(rejected, scratch)?;
         self.process(tables, &mut totals, send)?;
         totals.reconcile()?;
         if let Some(rejected) = totals.rejected.take() {
@@ -899,7 +902,8 @@ impl<'a> Batches<'a> {
             targets.push((format, rel, path));
         }
         let text_scanner = targets.iter().position(|(f, _, _)| f.is_spec_text());
-        let mut totals = self.open_totals(staging)?;
+        let rejected = staging.path(&self.mode.rejected_file)?;
+        let mut totals = self.open_totals(&rejected, staging.dir())?;
         let mut writer_stopped = false;
         let (processed, written) = std::thread::scope(|s| {
             let mut senders = Vec::new();

@@ -400,12 +400,6 @@ impl Staging {
         self.dir.path()
     }
 
-    /// Take a file staged with [`Staging::path`] back out of the commit (and off the disk).
-    pub fn discard(&mut self, relative: &str) {
-        let _ = fs::remove_file(self.dir.path().join(relative));
-        self.files.retain(|p| p.as_path() != Path::new(relative));
-    }
-
     /// An unnamed scratch file in the staging folder (gone when closed; never published).
     pub fn scratch_file(&self) -> Result<fs::File> {
         tempfile::tempfile_in(self.dir.path()).map_err(|e| Error::io(self.dir.path(), e))

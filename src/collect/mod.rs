@@ -220,6 +220,8 @@ struct Collected {
     record: SourceRecord,
     pieces: BTreeMap<PartKey, (PathBuf, PieceStats)>,
     leaks: Vec<Leak>,
+    /// The file of its rejected rows, when it has any.
+    rejected: Option<PathBuf>,
 }
 
 /// The run, into staging; returns what it did and the earlier files to remove.
@@ -258,32 +260,34 @@ fn run(
         written: Vec::new(),
     };
     let scratch = staging.dir().join(".pieces");
-    let mut rejected: Vec<(String, u64)> = Vec::new();
+    let mut todo: Vec<&Source> = Vec::new();
     for source in &sources {
-        if known.contains(&source.key) || collected.contains_key(&source.key) {
+        if known.contains(&source.key) || todo.iter().any(|s| s.key == source.key) {
             run.already.push(source.name().to_string());
-            continue;
+        } else {
+            todo.push(source);
         }
-        opts.progress
-            .stage(&format!("collecting {}", source.name()));
-        match collect_source(staging, opts, rules, source, &scratch) {
-            Ok(c) => {
+    }
+    let results = collect_side_by_side(opts, rules, &todo, &scratch)?;
+    for (source, result) in todo.iter().zip(results) {
+        match result {
+            Some(Ok(c)) => {
                 run.added.push(source.name().to_string());
-                if c.record.rows.rejected > 0 {
-                    rejected.push((rejected_file(&source.key), c.record.rows.rejected));
-                }
                 collected.insert(source.key.clone(), c);
             }
-            Err(e) if opts.keep_going && !matches!(e, Error::Cancelled) => {
-                staging.discard(&rejected_file(&source.key));
+            Some(Err(e)) if opts.keep_going && !matches!(e, Error::Cancelled) => {
                 run.failed.push((source.name().to_string(), e.to_string()));
             }
-            Err(e) => return Err(e),
+            Some(Err(e)) => return Err(e),
+            // not collected after another source failed
+            None => {}
         }
     }
     let mut files = Files::new(staging, &opts.out, prior.as_ref());
-    for (rel, rows) in rejected {
-        files.staged.insert(rel, (rows, false));
+    for (key, c) in &collected {
+        if let Some(path) = &c.rejected {
+            files.put_moved(path, &rejected_file(key), c.record.rows.rejected, false)?;
+        }
     }
     let decided = decide(opts, prior.as_ref(), &collected, &mut files)?;
     run.written = decided.written.clone();
@@ -310,9 +314,62 @@ fn short(key: &str) -> &str {
     key.get(..16).unwrap_or(key)
 }
 
-/// Convert one source into pieces, one per partition.
+/// Collect the sources side by side, on as many threads as the machine has cores; per source,
+/// in their order, what came of it. Without `keep_going` a failed source stops the sources after
+/// it (those already started finish), so the error returned is always that of the first failed
+/// source in order, whichever thread met it first; the sources not collected are `None`.
+fn collect_side_by_side(
+    opts: &CollectOptions,
+    rules: &SourcesFile,
+    sources: &[&Source],
+    scratch: &Path,
+) -> Result<Vec<Option<Result<Collected>>>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let results: Vec<std::sync::Mutex<Option<Result<Collected>>>> = sources
+        .iter()
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let first_failed = AtomicUsize::new(usize::MAX);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, sources.len().max(1));
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        let Some(source) = sources.get(i) else {
+            break;
+        };
+        if i > first_failed.load(Ordering::SeqCst) {
+            continue;
+        }
+        opts.progress
+            .stage(&format!("collecting {}", source.name()));
+        let result = collect_source(opts, rules, source, scratch);
+        if result.is_err() && !opts.keep_going {
+            first_failed.fetch_min(i, Ordering::SeqCst);
+        }
+        if let Ok(mut slot) = results[i].lock() {
+            *slot = Some(result);
+        }
+    };
+    let finished = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        handles.into_iter().all(|h| h.join().is_ok())
+    });
+    if !finished {
+        return Err(Error::Internal("a collecting thread failed".into()));
+    }
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .map_err(|_| Error::Internal("a collecting thread failed".into()))
+        })
+        .collect()
+}
+
+/// Convert one source into pieces, one per partition, in a folder of its own below `scratch`.
 fn collect_source(
-    staging: &mut Staging,
     opts: &CollectOptions,
     rules: &SourcesFile,
     source: &Source,
@@ -320,7 +377,9 @@ fn collect_source(
 ) -> Result<Collected> {
     let rule = source.rule.and_then(|i| rules.rules.get(i));
     let paths: Vec<PathBuf> = source.files.iter().map(|f| f.path.clone()).collect();
-    let mut copts = ConvertOptions::new(paths, staging.dir().to_path_buf());
+    let dir = scratch.join(short(&source.key));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let mut copts = ConvertOptions::new(paths, dir.clone());
     copts.policy = opts.policy.clone();
     copts.policy_path = opts.policy_path.clone();
     copts.progress = opts.progress.clone();
@@ -384,19 +443,15 @@ fn collect_source(
             })
             .collect(),
     );
-    let dir = scratch.join(short(&source.key));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let mut pieces = Pieces::new(&dir);
     let mut leaks = Vec::new();
-    let (outcome, inputs) = convert_into(planned, &copts, &mode, staging, |published| {
+    let rejected = dir.join("rejected.csv");
+    let (outcome, inputs) = convert_into(planned, &copts, &mode, (&rejected, &dir), |published| {
         let rows = rows::dataset_rows(&published, &origins)?;
         leaks.extend(rows.leaks.iter().cloned());
         pieces.add(&rows)
     })?;
     let pieces = pieces.finish()?;
-    if outcome.rows.rejected == 0 {
-        staging.discard(&mode.rejected_file);
-    }
     let record = source_record(
         source,
         &outcome,
@@ -409,6 +464,7 @@ fn collect_source(
         record,
         pieces,
         leaks,
+        rejected: (outcome.rows.rejected > 0).then_some(rejected),
     })
 }
 

@@ -1,7 +1,7 @@
 //! Delimited text: delimiter detection and RFC 4180 parsing with the csv crate, of a text read
 //! whole or a piece at a time (the encoding is found and decoded in [`super::encoding`]).
 
-use super::encoding::{plan_encoding, TextDecoder, TextEncoding};
+use super::encoding::{endings_name, line_endings, plan_encoding, TextDecoder, TextEncoding};
 use super::source::{read_full, survey_and_hash, ByteSource, TextPieces};
 use super::{Cells, RawRow, RawTable, ReadOptions, RowSource, SourceFormat};
 use crate::error::{Error, Result};
@@ -59,40 +59,6 @@ pub fn detect_delimiter(text: &str) -> u8 {
         }
     }
     best.1
-}
-
-/// Which line endings a text uses (one pass over the bytes).
-pub fn line_endings(text: &str) -> &'static str {
-    let (mut crlf, mut lf, mut cr) = (0usize, 0usize, 0usize);
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(pos) = bytes[i..].iter().position(|b| *b == b'\n' || *b == b'\r') {
-        let at = i + pos;
-        if bytes[at] == b'\r' {
-            if bytes.get(at + 1) == Some(&b'\n') {
-                crlf += 1;
-                i = at + 2;
-                continue;
-            }
-            cr += 1;
-        } else {
-            lf += 1;
-        }
-        i = at + 1;
-    }
-    endings_name(crlf > 0, lf > 0, cr > 0)
-}
-
-/// The name of the line endings a text has: `CRLF`, `LF`, `CR`, `mixed` or `none`, from
-/// whether it has CRLF pairs, lone LFs and lone CRs.
-pub(crate) fn endings_name(crlf: bool, lone_lf: bool, lone_cr: bool) -> &'static str {
-    match (crlf, lone_lf, lone_cr) {
-        (false, false, false) => "none",
-        (true, false, false) => "CRLF",
-        (false, true, false) => "LF",
-        (false, false, true) => "CR",
-        _ => "mixed",
-    }
 }
 
 /// Printable name of a delimiter.

@@ -594,6 +594,40 @@ impl Survey {
     }
 }
 
+/// Which line endings a text uses (one pass over the bytes).
+pub fn line_endings(text: &str) -> &'static str {
+    let (mut crlf, mut lf, mut cr) = (0usize, 0usize, 0usize);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = bytes[i..].iter().position(|b| *b == b'\n' || *b == b'\r') {
+        let at = i + pos;
+        if bytes[at] == b'\r' {
+            if bytes.get(at + 1) == Some(&b'\n') {
+                crlf += 1;
+                i = at + 2;
+                continue;
+            }
+            cr += 1;
+        } else {
+            lf += 1;
+        }
+        i = at + 1;
+    }
+    endings_name(crlf > 0, lf > 0, cr > 0)
+}
+
+/// The name of the line endings a text has: `CRLF`, `LF`, `CR`, `mixed` or `none`, from
+/// whether it has CRLF pairs, lone LFs and lone CRs.
+pub(crate) fn endings_name(crlf: bool, lone_lf: bool, lone_cr: bool) -> &'static str {
+    match (crlf, lone_lf, lone_cr) {
+        (false, false, false) => "none",
+        (true, false, false) => "CRLF",
+        (false, true, false) => "LF",
+        (false, false, true) => "CR",
+        _ => "mixed",
+    }
+}
+
 /// Line-break bytes counted over a text.
 #[derive(Debug, Default)]
 struct Breaks {
@@ -607,14 +641,13 @@ impl Breaks {
     fn name(&self) -> &'static str {
         let lone_cr = self.cr - self.crlf;
         let lone_lf = self.lf - self.crlf;
-        crate::read::delimited::endings_name(self.crlf > 0, lone_lf > 0, lone_cr > 0)
+        endings_name(self.crlf > 0, lone_lf > 0, lone_cr > 0)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::delimited::line_endings;
     use proptest::prelude::*;
 
     #[test]

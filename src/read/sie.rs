@@ -711,7 +711,20 @@ impl SieStream {
         self.state
             .ksumma_given
             .as_ref()
-            .is_some_and(|given| given.trim() != (!self.state.ksumma_crc).to_string())
+            .is_some_and(|given| stated_checksum(given) != Some(!self.state.ksumma_crc))
+    }
+}
+
+/// The CRC a `#KSUMMA` states: the 32 bits of its number, written unsigned (`3735928559`) or,
+/// as programs that print a signed 32-bit integer write it, negative (`-559038737`), with any
+/// padding, a `+` or leading zeros; `None` for text that is no such number.
+fn stated_checksum(given: &str) -> Option<u32> {
+    let n: i64 = given.trim().parse().ok()?;
+    if (i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&n) {
+        // a negative number's two's complement is the same 32 bits
+        Some(n as u32)
+    } else {
+        None
     }
 }
 
@@ -983,6 +996,18 @@ fn voucher_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stated_checksum_is_read_unsigned_or_as_a_signed_32_bit_number() {
+        assert_eq!(stated_checksum("3735928559"), Some(0xDEAD_BEEF));
+        assert_eq!(stated_checksum("-559038737"), Some(0xDEAD_BEEF));
+        assert_eq!(stated_checksum("  +0012345 "), Some(12345));
+        assert_eq!(stated_checksum("4294967296"), None);
+        assert_eq!(stated_checksum("-2147483649"), None);
+        assert_eq!(stated_checksum("12a"), None);
+        assert_eq!(stated_checksum(""), None);
+    }
+
     use crate::read::encoding::decode;
 
     /// Decode an SIE file whole (the oracle the piecewise reading is checked against): `#FORMAT PC8` (the default) means CP437, unless the bytes are UTF-8

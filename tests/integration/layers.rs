@@ -92,11 +92,17 @@ fn is_ident_char(c: char) -> bool {
 
 /// The first names after each `crate::` (with `crate::{a, b::c}` giving `a` and `b`).
 fn crate_references(code: &str) -> Vec<String> {
+    references(code, "crate::")
+}
+
+/// The first names after each `prefix` (`crate::`, `super::`, `crate::read::`), groups read
+/// as in [`crate_references`].
+fn references(code: &str, prefix: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = code;
-    while let Some(at) = rest.find("crate::") {
+    while let Some(at) = rest.find(prefix) {
         let before = rest[..at].chars().next_back();
-        rest = &rest[at + "crate::".len()..];
+        rest = &rest[at + prefix.len()..];
         if before.is_some_and(|c| is_ident_char(c) || c == '$') {
             continue; // e.g. `$crate::` or a longer name
         }
@@ -208,9 +214,8 @@ fn every_module_has_a_layer_and_imports_only_downward() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-#[test]
-fn the_imports_have_no_cycle() {
-    let graph = module_graph();
+/// The cycles of a graph of modules, each as `a → b → a`.
+fn cycles(graph: &BTreeMap<String, BTreeMap<String, PathBuf>>) -> Vec<String> {
     // depth-first search; a module met again while still on the path closes a cycle
     fn visit<'a>(
         module: &'a str,
@@ -235,15 +240,88 @@ fn the_imports_have_no_cycle() {
         path.pop();
         done.insert(module);
     }
-    let mut cycles = Vec::new();
+    let mut found = Vec::new();
     let mut done = BTreeSet::new();
     for module in graph.keys() {
-        visit(module, &graph, &mut Vec::new(), &mut done, &mut cycles);
+        visit(module, graph, &mut Vec::new(), &mut done, &mut found);
     }
-    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+    found
+}
+
+/// Per module that is a folder (`src/read/`), the graph of its own modules: the file or
+/// folder below it → the others it refers to (`super::x`, `crate::read::x`), with a file where
+/// it does. The folder's `mod.rs` (its root, which declares them) is left out.
+fn folder_graphs() -> BTreeMap<String, BTreeMap<String, BTreeMap<String, PathBuf>>> {
+    let mut files = Vec::new();
+    rust_files(&src_dir(), &mut files);
+    files.sort();
+    let inner = |file: &Path| -> Option<(String, String)> {
+        let rel = file.strip_prefix(src_dir()).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let (folder, name) = (parts.first()?, parts.get(1)?);
+        let name = name.strip_suffix(".rs").unwrap_or(name);
+        (name != "mod").then(|| (folder.clone(), name.to_string()))
+    };
+    let mut members: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        if let Some((folder, name)) = inner(file) {
+            members.entry(folder).or_default().insert(name);
+        }
+    }
+    let mut graphs: BTreeMap<String, BTreeMap<String, BTreeMap<String, PathBuf>>> = BTreeMap::new();
+    for file in &files {
+        let Some((folder, name)) = inner(file) else {
+            continue;
+        };
+        let siblings = &members[&folder];
+        let code = without_comments(&std::fs::read_to_string(file).expect("read a source file"));
+        let mut referred = references(&code, "super::");
+        referred.extend(references(&code, &format!("crate::{folder}::")));
+        let edges = graphs
+            .entry(folder)
+            .or_default()
+            .entry(name.clone())
+            .or_default();
+        for to in referred {
+            if to != name && siblings.contains(&to) {
+                edges.entry(to).or_insert_with(|| file.clone());
+            }
+        }
+    }
+    graphs
+}
+
+#[test]
+fn the_imports_have_no_cycle() {
+    let graph = module_graph();
+    let found = cycles(&graph);
+    assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
     // the check sees the graph: the commands import the stages, the stages the leaves
     assert!(graph["convert"].contains_key("write"));
     assert!(graph["write"].contains_key("spec"));
+}
+
+#[test]
+fn the_modules_inside_a_folder_have_no_import_cycle() {
+    let graphs = folder_graphs();
+    let mut problems = Vec::new();
+    for (folder, graph) in &graphs {
+        for cycle in cycles(graph) {
+            problems.push(format!("src/{folder}/: {cycle}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "import cycles:\n{}",
+        problems.join("\n")
+    );
+    // the check sees the folders' graphs: the delimited reader reads through the byte source,
+    // which decodes by the encoding's plan
+    assert!(graphs["read"]["delimited"].contains_key("source"));
+    assert!(graphs["read"]["source"].contains_key("encoding"));
 }
 
 #[test]

@@ -130,6 +130,37 @@ fn encoded(text: &str, encoding: &str) -> Vec<u8> {
 /// `#OBJEKT` names and a supplier invoice, closed by the `#KSUMMA` that `crc32fast` gives over
 /// the bytes of each label and field content (no quotes, braces or separators).
 fn sie_with_checksum(format: &str, encoding: &str) -> Vec<u8> {
+    sie_written(format, encoding, &Form::default())
+}
+
+/// How an SIE file separates its fields and writes its `#KSUMMA`.
+struct Form {
+    /// Between a label and its fields, and between fields.
+    sep: &'static str,
+    /// Between the items of an object list.
+    list_sep: &'static str,
+    /// Before the lines inside a voucher's braces.
+    indent: &'static str,
+    /// After the last field of a line.
+    trailing: &'static str,
+    /// The checksum as the closing `#KSUMMA` states it.
+    sum: fn(u32) -> String,
+}
+
+impl Default for Form {
+    fn default() -> Form {
+        Form {
+            sep: " ",
+            list_sep: " ",
+            indent: "",
+            trailing: "",
+            sum: |crc| crc.to_string(),
+        }
+    }
+}
+
+/// [`sie_with_checksum`] written in `form`.
+fn sie_written(format: &str, encoding: &str, form: &Form) -> Vec<u8> {
     use Written::*;
     let records: Vec<(&str, Vec<Written>)> = vec![
         ("#FLAGGA", vec![Plain("0")]),
@@ -193,9 +224,13 @@ fn sie_with_checksum(format: &str, encoding: &str) -> Vec<u8> {
         }
     };
     for (label, fields) in &records {
+        // the transactions of a voucher, between its braces, may be indented
+        if *label == "#TRANS" {
+            bytes.extend_from_slice(form.indent.as_bytes());
+        }
         put(label, false, &mut bytes);
         for field in fields {
-            bytes.push(b' ');
+            bytes.extend_from_slice(form.sep.as_bytes());
             match field {
                 Plain(t) => put(t, false, &mut bytes),
                 Quoted(t) => put(t, true, &mut bytes),
@@ -203,7 +238,7 @@ fn sie_with_checksum(format: &str, encoding: &str) -> Vec<u8> {
                     bytes.push(b'{');
                     for (i, item) in items.iter().enumerate() {
                         if i > 0 {
-                            bytes.push(b' ');
+                            bytes.extend_from_slice(form.list_sep.as_bytes());
                         }
                         put(item, i % 2 == 1, &mut bytes);
                     }
@@ -211,10 +246,12 @@ fn sie_with_checksum(format: &str, encoding: &str) -> Vec<u8> {
                 }
             }
         }
+        bytes.extend_from_slice(form.trailing.as_bytes());
         bytes.extend_from_slice(b"\r\n");
     }
     let sum = hasher.finalize();
-    bytes.extend_from_slice(format!("#KSUMMA {sum}\r\n").as_bytes());
+    let stated = (form.sum)(sum);
+    bytes.extend_from_slice(format!("#KSUMMA{}{stated}\r\n", form.sep).as_bytes());
     bytes
 }
 
@@ -247,6 +284,66 @@ fn convert_sie(dir: &Path, name: &str, bytes: &[u8]) -> (serde_json::Value, Stri
         "{name}: decoded: {csv}"
     );
     (report(&out), stderr, csv)
+}
+
+/// A correct `#KSUMMA` is judged right in every field-separator form real files use (tabs as
+/// a Norstedts SIE 4E export writes them, several tabs, aligned spaces, indented voucher lines,
+/// trailing white space) and whichever way the number is written (unsigned, as a signed 32-bit
+/// integer, padded); one byte changed still gives the warning.
+#[test]
+fn a_correct_ksumma_is_judged_right_in_every_separator_form() {
+    let dir = temp();
+    let sums: [fn(u32) -> String; 4] = [
+        |crc| crc.to_string(),
+        |crc| (crc as i32).to_string(),
+        |crc| format!("  {crc}"),
+        |crc| format!("{:011}", crc),
+    ];
+    let mut i = 0;
+    for sep in [" ", "\t", "\t\t", "    ", " \t "] {
+        for (list_sep, indent, trailing) in [(" ", "", ""), ("\t", "\t", "\t"), (" ", "  ", " ")] {
+            let sum = sums[i % sums.len()];
+            i += 1;
+            let form = Form {
+                sep,
+                list_sep,
+                indent,
+                trailing,
+                sum,
+            };
+            let bytes = sie_written("PC8", "CP437", &form);
+            let name = format!("form-{i}-2024-09.se");
+            let (r, stderr, _) = convert_sie(dir.path(), &name, &bytes);
+            assert!(
+                ksumma_warnings(&r).is_empty(),
+                "{sep:?} {list_sep:?} {indent:?} {trailing:?}: {}",
+                r["warnings"]
+            );
+            assert!(!stderr.contains("KSUMMA"), "{stderr}");
+            assert_eq!(r["rows"]["read"], 1);
+            // the company's name changed by one letter: the checksum no longer matches
+            let at = bytes
+                .windows(6)
+                .position(|w| w == b"kommun")
+                .expect("the name");
+            let mut altered = bytes.clone();
+            altered[at + 5] = b'N';
+            let name = format!("altered-{name}");
+            let (r, _, _) = convert_sie(dir.path(), &name, &altered);
+            assert_eq!(ksumma_warnings(&r), vec![ksumma_warning(&name)], "{sep:?}");
+        }
+    }
+    // a signed number is the same 32 bits only: one off is a mismatch
+    let form = Form {
+        sum: |crc| (i64::from(crc) - 1).to_string(),
+        ..Form::default()
+    };
+    let (r, _, _) = convert_sie(
+        dir.path(),
+        "off-2024-09.se",
+        &sie_written("PC8", "CP437", &form),
+    );
+    assert_eq!(ksumma_warnings(&r), vec![ksumma_warning("off-2024-09.se")]);
 }
 
 /// `#KSUMMA` over the file's own bytes: a CP437 (`#FORMAT PC8`), a Windows-1252 and a UTF-8
