@@ -303,163 +303,244 @@ fn infer_row(
 ) -> (Inference, Option<NotInferred>) {
     let header = rows[header_index].cells.to_vec();
     let (chosen, ambiguous) = resolve(candidates(&header, synonyms), synonyms);
-    let name_of = |cell: usize| header[cell].trim().to_string();
-    let matched_name = |column: &str, c: &Candidate| {
-        let names = &synonyms.columns[column].names;
+    let found = Found {
+        rows,
+        header_index,
+        header: &header,
+        synonyms,
+        chosen: &chosen,
+        ambiguous: &ambiguous,
+    };
+    let mut mapped = MappedColumns::default();
+    for column in spec::COLUMNS {
+        found.map_column(column, &mut mapped);
+    }
+    let unmapped = found.unmapped();
+    let problems = found.problems(&mapped, &unmapped);
+    let layout = found.layout(mapped.columns);
+    let inference = Inference {
+        layout,
+        header_index,
+        mapping: mapped.mapping,
+        unmapped,
+    };
+    (inference, problems)
+}
+
+/// What a header row's cells name: the rows around it, and each spec column's chosen cell or
+/// its equally good candidates.
+struct Found<'a> {
+    rows: &'a [RawRow],
+    header_index: usize,
+    header: &'a [String],
+    synonyms: &'a Synonyms,
+    chosen: &'a BTreeMap<String, Candidate>,
+    ambiguous: &'a [Unresolved],
+}
+
+/// The spec columns mapped so far: their rules, the explanation of each, and the mandatory
+/// ones found nowhere.
+#[derive(Default)]
+struct MappedColumns {
+    columns: BTreeMap<String, ColumnRule>,
+    mapping: Vec<Mapped>,
+    missing: Vec<String>,
+}
+
+impl MappedColumns {
+    /// Map `column` by `rule`, from `source`, for the reason `why`.
+    fn add(&mut self, column: &str, rule: ColumnRule, source: Option<String>, why: String) {
+        self.columns.insert(column.to_string(), rule);
+        self.mapping.push(Mapped {
+            column: column.to_string(),
+            source,
+            why,
+        });
+    }
+}
+
+impl Found<'_> {
+    /// A header cell's name, trimmed.
+    fn name_of(&self, cell: usize) -> String {
+        self.header[cell].trim().to_string()
+    }
+
+    /// How a candidate's name matched the column's synonyms.
+    fn matched_name(&self, column: &str, c: &Candidate) -> String {
+        let names = &self.synonyms.columns[column].names;
         let name = names.get(c.rank).map_or("", String::as_str);
         match c.tier {
             Tier::Exact => format!("named like {name}"),
             Tier::Truncated => format!("a cut-short {name}"),
         }
-    };
-    let mut mapping = Vec::new();
-    let mut columns: BTreeMap<String, ColumnRule> = BTreeMap::new();
-    let mut used: Vec<usize> = chosen.values().map(|c| c.cell).collect();
-    let mut missing = Vec::new();
-    for column in spec::COLUMNS {
-        let column = column.to_string();
-        let rule = |cell: usize, split: Option<SplitPart>| ColumnRule {
-            names: vec![name_of(cell)],
+    }
+
+    /// A rule reading a header cell by its name (a part of it with `split`).
+    fn rule(&self, cell: usize, split: Option<SplitPart>) -> ColumnRule {
+        ColumnRule {
+            names: vec![self.name_of(cell)],
             split,
             ..ColumnRule::default()
-        };
-        if let Some(c) = chosen.get(&column) {
-            let split = match column.as_str() {
-                "konto_nr"
-                    if !chosen.contains_key("konto_text")
-                        && is_composite_account(rows, header_index, c.cell) =>
-                {
-                    Some(SplitPart::Code)
-                }
-                _ => None,
-            };
-            let why = match split {
-                Some(_) => format!(
-                    "{}; the code of its 'NNNNN text' cells",
-                    matched_name(&column, c)
-                ),
-                None => matched_name(&column, c),
-            };
-            columns.insert(column.clone(), rule(c.cell, split));
-            mapping.push(Mapped {
-                column,
-                source: Some(name_of(c.cell)),
-                why,
-            });
-            continue;
         }
-        // a composite account cell gives the account text too
-        if column == "konto_text" {
-            if let Some(rule_nr) = columns.get("konto_nr").filter(|r| r.split.is_some()) {
-                let source = rule_nr.names[0].clone();
-                columns.insert(
-                    column.clone(),
-                    ColumnRule {
-                        names: vec![source.clone()],
-                        split: Some(SplitPart::Text),
-                        ..ColumnRule::default()
-                    },
-                );
-                mapping.push(Mapped {
-                    column,
-                    source: Some(source),
-                    why: "the text of the account column's 'NNNNN text' cells".into(),
-                });
-                continue;
-            }
-        }
-        let otherwise = synonyms
-            .columns
-            .get(&column)
-            .and_then(|e| e.otherwise.clone());
-        if let Some((other, c)) = otherwise
-            .as_ref()
-            .and_then(|o| chosen.get(o).map(|c| (o, c)))
+    }
+
+    /// Map one spec column: from a column of its own; the account text from a composite
+    /// account column; from another column its synonyms name; or without a column.
+    fn map_column(&self, column: &str, mapped: &mut MappedColumns) {
+        if let Some(c) = self.chosen.get(column) {
+            self.map_by_own_column(column, c, mapped);
+        } else if !self.map_by_composite_account(column, mapped)
+            && !self.map_by_other_column(column, mapped)
+            && !self.ambiguous.iter().any(|(a, _)| a == column)
         {
-            columns.insert(column.clone(), rule(c.cell, None));
-            mapping.push(Mapped {
-                column,
-                source: Some(name_of(c.cell)),
-                why: format!("no column of its own: the {other} column"),
-            });
-            continue;
+            self.map_without_column(column, mapped);
         }
-        if ambiguous.iter().any(|(a, _)| *a == column) {
-            continue;
+    }
+
+    /// The column's own cell; an account number in `NNNNN text` cells is read as its code.
+    fn map_by_own_column(&self, column: &str, c: &Candidate, mapped: &mut MappedColumns) {
+        let composite = column == "konto_nr"
+            && !self.chosen.contains_key("konto_text")
+            && is_composite_account(self.rows, self.header_index, c.cell);
+        let split = composite.then_some(SplitPart::Code);
+        let why = match split {
+            Some(_) => format!(
+                "{}; the code of its 'NNNNN text' cells",
+                self.matched_name(column, c)
+            ),
+            None => self.matched_name(column, c),
+        };
+        mapped.add(
+            column,
+            self.rule(c.cell, split),
+            Some(self.name_of(c.cell)),
+            why,
+        );
+    }
+
+    /// The account text from the text of a composite account column.
+    fn map_by_composite_account(&self, column: &str, mapped: &mut MappedColumns) -> bool {
+        if column != "konto_text" {
+            return false;
         }
-        match column.as_str() {
+        let Some(source) = mapped
+            .columns
+            .get("konto_nr")
+            .filter(|r| r.split.is_some())
+            .map(|r| r.names[0].clone())
+        else {
+            return false;
+        };
+        let rule = ColumnRule {
+            names: vec![source.clone()],
+            split: Some(SplitPart::Text),
+            ..ColumnRule::default()
+        };
+        let why = "the text of the account column's 'NNNNN text' cells".to_string();
+        mapped.add(column, rule, Some(source), why);
+        true
+    }
+
+    /// The column another spec column's cell gives when it has none of its own (the synonyms'
+    /// `otherwise`).
+    fn map_by_other_column(&self, column: &str, mapped: &mut MappedColumns) -> bool {
+        let otherwise = self
+            .synonyms
+            .columns
+            .get(column)
+            .and_then(|e| e.otherwise.as_ref());
+        let Some((other, c)) = otherwise.and_then(|o| self.chosen.get(o).map(|c| (o, c))) else {
+            return false;
+        };
+        let why = format!("no column of its own: the {other} column");
+        mapped.add(
+            column,
+            self.rule(c.cell, None),
+            Some(self.name_of(c.cell)),
+            why,
+        );
+        true
+    }
+
+    /// A column the export does not have: the date from the period, the buyer from the
+    /// options, a mandatory one missing.
+    fn map_without_column(&self, column: &str, mapped: &mut MappedColumns) {
+        match column {
             "datum" => {
-                columns.insert(
-                    column.clone(),
-                    ColumnRule {
-                        from_period: true,
-                        ..ColumnRule::default()
-                    },
-                );
-                mapping.push(Mapped {
-                    column,
-                    source: None,
-                    why: "no date column: the first day of the period (--period or the file name)"
-                        .into(),
-                });
+                let rule = ColumnRule {
+                    from_period: true,
+                    ..ColumnRule::default()
+                };
+                let why = "no date column: the first day of the period (--period or the file name)";
+                mapped.add(column, rule, None, why.into());
             }
-            "kopare_id" | "kopare" => mapping.push(Mapped {
-                column,
+            "kopare_id" | "kopare" => mapped.mapping.push(Mapped {
+                column: column.to_string(),
                 source: None,
                 why: "not in the export: from --buyer-id/--buyer-name or the policy's [publisher]"
                     .into(),
             }),
-            c if MANDATORY.contains(&c) => missing.push(column),
+            c if MANDATORY.contains(&c) => mapped.missing.push(column.to_string()),
             _ => {}
         }
     }
-    used.sort_unstable();
-    let unmapped: Vec<String> = (0..header.len())
-        .filter(|i| !used.contains(i) && !header[*i].trim().is_empty())
-        .map(name_of)
-        .collect();
-    let problems = (!missing.is_empty() || !ambiguous.is_empty()).then(|| NotInferred {
-        missing,
-        ambiguous: ambiguous
+
+    /// The header's named cells that no spec column takes.
+    fn unmapped(&self) -> Vec<String> {
+        let used: Vec<usize> = self.chosen.values().map(|c| c.cell).collect();
+        (0..self.header.len())
+            .filter(|i| !used.contains(i) && !self.header[*i].trim().is_empty())
+            .map(|i| self.name_of(i))
+            .collect()
+    }
+
+    /// What keeps the header from being mapped: mandatory columns missing, columns with
+    /// several candidates (none when it maps).
+    fn problems(&self, mapped: &MappedColumns, unmapped: &[String]) -> Option<NotInferred> {
+        if mapped.missing.is_empty() && self.ambiguous.is_empty() {
+            return None;
+        }
+        Some(NotInferred {
+            missing: mapped.missing.clone(),
+            ambiguous: self
+                .ambiguous
+                .iter()
+                .map(|(c, cells)| (c.clone(), cells.iter().map(|i| self.name_of(*i)).collect()))
+                .collect(),
+            found: mapped
+                .mapping
+                .iter()
+                .filter_map(|m| m.source.as_ref().map(|s| format!("{} <- '{s}'", m.column)))
+                .collect(),
+            unmapped: unmapped.to_vec(),
+        })
+    }
+
+    /// The inferred layout: detected by the cells it takes, mapping the columns as found.
+    fn layout(&self, columns: BTreeMap<String, ColumnRule>) -> Layout {
+        let required: Vec<String> = self
+            .chosen
+            .values()
+            .map(|c| self.name_of(c.cell))
+            .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
-            .map(|(c, cells)| (c, cells.into_iter().map(name_of).collect()))
-            .collect(),
-        found: mapping
-            .iter()
-            .filter_map(|m| m.source.as_ref().map(|s| format!("{} <- '{s}'", m.column)))
-            .collect(),
-        unmapped: unmapped.clone(),
-    });
-    let required: Vec<String> = chosen
-        .values()
-        .map(|c| name_of(c.cell))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let layout = Layout {
-        name: "inferred".into(),
-        description: "inferred from the export's header by the synonyms of mappings/synonyms.toml"
-            .into(),
-        detect: DetectRule {
-            required,
-            absent: Vec::new(),
-        },
-        read: Default::default(),
-        columns,
-        secrecy: None,
-        filter: Vec::new(),
-        lookup: BTreeMap::new(),
-        sie: None,
-    };
-    (
-        Inference {
-            layout,
-            header_index,
-            mapping,
-            unmapped,
-        },
-        problems,
-    )
+            .collect();
+        Layout {
+            name: "inferred".into(),
+            description:
+                "inferred from the export's header by the synonyms of mappings/synonyms.toml".into(),
+            detect: DetectRule {
+                required,
+                absent: Vec::new(),
+            },
+            read: Default::default(),
+            columns,
+            secrecy: None,
+            filter: Vec::new(),
+            lookup: BTreeMap::new(),
+            sie: None,
+        }
+    }
 }
 
 /// Infer a layout from a table's first rows: the header is the row (among the first

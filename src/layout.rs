@@ -318,11 +318,103 @@ pub fn find_column(header: &[String], names: &[String]) -> Option<usize> {
     })
 }
 
-fn has_any(normalised_header: &[String], alternatives: &str) -> bool {
-    alternatives
-        .split('|')
-        .map(normalise_name)
-        .any(|want| normalised_header.contains(&want))
+/// A detection rule's names, normalised once: per required entry (and per forbidden name)
+/// its alternatives.
+struct NormalisedRule<'a> {
+    rule: &'a DetectRule,
+    required: Vec<Vec<String>>,
+    absent: Vec<Vec<String>>,
+}
+
+impl<'a> NormalisedRule<'a> {
+    fn new(rule: &'a DetectRule) -> NormalisedRule<'a> {
+        let alternatives = |entries: &[String]| -> Vec<Vec<String>> {
+            entries
+                .iter()
+                .map(|e| e.split('|').map(normalise_name).collect())
+                .collect()
+        };
+        NormalisedRule {
+            rule,
+            required: alternatives(&rule.required),
+            absent: alternatives(&rule.absent),
+        }
+    }
+
+    /// How a normalised header row fits the rule.
+    fn fit(&self, normalised: &[String]) -> Fit {
+        let has_any = |alternatives: &[String]| alternatives.iter().any(|a| normalised.contains(a));
+        let (mut present, mut missing) = (Vec::new(), Vec::new());
+        for (entry, alternatives) in self.rule.required.iter().zip(&self.required) {
+            if has_any(alternatives) {
+                present.push(entry.clone());
+            } else {
+                missing.push(entry.clone());
+            }
+        }
+        let forbidden = self
+            .rule
+            .absent
+            .iter()
+            .zip(&self.absent)
+            .filter(|(_, alternatives)| has_any(alternatives))
+            .map(|(name, _)| name.clone())
+            .collect();
+        Fit {
+            present,
+            missing,
+            forbidden,
+        }
+    }
+
+    /// Whether a normalised header row fits the rule (without listing what it has).
+    fn matches(&self, normalised: &[String]) -> bool {
+        let has_any = |alternatives: &[String]| alternatives.iter().any(|a| normalised.contains(a));
+        self.required.iter().all(|a| has_any(a)) && !self.absent.iter().any(|a| has_any(a))
+    }
+}
+
+/// The rows a header is searched in, each normalised once for every layout tried (none for a
+/// blank row).
+struct HeaderRows(Vec<Option<Vec<String>>>);
+
+impl HeaderRows {
+    fn of(rows: &[RawRow]) -> HeaderRows {
+        HeaderRows(
+            rows.iter()
+                .take(HEADER_SEARCH_ROWS)
+                .map(|r| {
+                    (!r.is_blank()).then(|| {
+                        r.cells
+                            .iter()
+                            .map(|c| {
+                                if c.len() <= 120 {
+                                    normalise_name(c)
+                                } else {
+                                    String::new()
+                                }
+                            })
+                            .collect()
+                    })
+                })
+                .collect(),
+        )
+    }
+
+    /// The first row that fits `rule`.
+    fn find(&self, rule: &NormalisedRule) -> Option<usize> {
+        self.0
+            .iter()
+            .position(|r| r.as_ref().is_some_and(|r| rule.matches(r)))
+    }
+
+    /// The row that has the most of the rule's required entries, and how it fits.
+    fn closest(&self, rule: &NormalisedRule) -> Option<Fit> {
+        self.0
+            .iter()
+            .map(|r| rule.fit(r.as_deref().unwrap_or_default()))
+            .max_by_key(|f| f.present.len())
+    }
 }
 
 /// How well a header row fits a layout.
@@ -345,23 +437,7 @@ impl Fit {
 
 /// Check a header row against a detection rule.
 pub fn fit(rule: &DetectRule, header: &[String]) -> Fit {
-    let normalised = normalise_header(header);
-    let (present, missing) = rule
-        .required
-        .iter()
-        .cloned()
-        .partition(|r| has_any(&normalised, r));
-    let forbidden = rule
-        .absent
-        .iter()
-        .filter(|a| has_any(&normalised, a))
-        .cloned()
-        .collect();
-    Fit {
-        present,
-        missing,
-        forbidden,
-    }
+    NormalisedRule::new(rule).fit(&normalise_header(header))
 }
 
 pub use crate::read::HEADER_SEARCH_ROWS;
@@ -384,9 +460,7 @@ pub struct Detection {
 
 /// Find the header row for one layout: the first row in the search window that fits.
 pub fn find_header(rows: &[RawRow], rule: &DetectRule) -> Option<usize> {
-    rows.iter()
-        .take(HEADER_SEARCH_ROWS)
-        .position(|r| !r.is_blank() && fit(rule, &r.cells.to_vec()).matches())
+    HeaderRows::of(rows).find(&NormalisedRule::new(rule))
 }
 
 /// Detect the layout of a table among `layouts`: the most specific layout (most required
@@ -394,8 +468,10 @@ pub fn find_header(rows: &[RawRow], rule: &DetectRule) -> Option<usize> {
 pub fn detect(rows: &[RawRow], layouts: &[Layout]) -> std::result::Result<Detection, Vec<String>> {
     let mut best: Option<Detection> = None;
     let mut near: Vec<(usize, String)> = Vec::new();
+    let header_rows = HeaderRows::of(rows);
     for layout in layouts {
-        match find_header(rows, &layout.detect) {
+        let rule = NormalisedRule::new(&layout.detect);
+        match header_rows.find(&rule) {
             Some(idx) => {
                 let specificity = layout.detect.required.len();
                 let better = best
@@ -438,12 +514,7 @@ pub fn detect(rows: &[RawRow], layouts: &[Layout]) -> std::result::Result<Detect
             }
             None => {
                 // the closest row for this layout
-                let closest = rows
-                    .iter()
-                    .take(HEADER_SEARCH_ROWS)
-                    .map(|r| fit(&layout.detect, &r.cells.to_vec()))
-                    .max_by_key(|f| f.present.len());
-                if let Some(f) = closest {
+                if let Some(f) = header_rows.closest(&rule) {
                     if !f.present.is_empty() {
                         let mut why = Vec::new();
                         if !f.missing.is_empty() {

@@ -221,18 +221,44 @@ pub fn amount_texts(df: &DataFrame) -> Result<StringChunked> {
 /// `Date`, and reject reasons filled in.
 pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, NormaliseInfo)> {
     let mut df = clean_text(df)?;
-    let height = df.height();
     let mut info = NormaliseInfo::default();
     let mut reasons: Vec<Option<String>> = df
         .reject_texts()?
         .iter()
         .map(|v| v.map(str::to_string))
         .collect();
+    let (cents, days) = amounts_and_dates(&df, rules, &mut reasons, &mut info)?;
+    let buyer = buyer_ids(&df, &mut reasons)?;
+    let kommun = municipality_codes(&df, &mut info)?;
+    let konto = account_numbers(&df)?;
+    reject_empty_mandatory(&df, rules.complete_rows, &mut reasons)?;
+    df.with_column(amount_column(Col::Belopp.named(), &cents)?)?;
+    df.with_column(date_column(Col::Datum.named(), &days))?;
+    df.with_column(buyer)?;
+    df.with_column(kommun)?;
+    if let Some(konto) = konto {
+        df.put(Col::KontoNr, column(Col::KontoNr, &konto))?;
+    }
+    df.put(Col::Reject, column(Col::Reject, &reasons))?;
+    Ok((df, info))
+}
 
-    // amounts (exact decimals, rounded half away from zero) are parsed on a second thread while
-    // this one parses the dates; reasons are merged afterwards in the same order as before
-    let belopp_texts = texts(&df, Col::Belopp)?;
-    let datum_texts = texts(&df, Col::Datum)?;
+/// Per row, the amount in öre and the date in days since 1970-01-01 (none where unread).
+type AmountsAndDates = (Vec<Option<i128>>, Vec<Option<i32>>);
+
+/// Per row, the amount in öre and the date in days, each parsed by the file's rules (a row
+/// whose amount or date cannot be read gets the reason). The amounts (exact decimals, rounded
+/// half away from zero) are parsed on a second thread while this one parses the dates; the
+/// reasons are merged afterwards, amounts first.
+fn amounts_and_dates(
+    df: &DataFrame,
+    rules: &mut FileRules,
+    reasons: &mut [Option<String>],
+    info: &mut NormaliseInfo,
+) -> Result<AmountsAndDates> {
+    let height = df.height();
+    let belopp_texts = texts(df, Col::Belopp)?;
+    let datum_texts = texts(df, Col::Datum)?;
     let date_rules = rules.dates;
     let reader = &mut rules.amounts;
     let (amounts, dates) = std::thread::scope(|s| {
@@ -251,7 +277,7 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
                 cents.push(Some(value));
             }
             Err(reason) => {
-                reject(&mut reasons, i, || reason);
+                reject(reasons, i, || reason);
                 cents.push(None);
             }
         }
@@ -264,16 +290,19 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
                 days.push(Some(day));
             }
             Err(reason) => {
-                reject(&mut reasons, i, || reason);
+                reject(reasons, i, || reason);
                 days.push(None);
             }
         }
     }
+    Ok((cents, days))
+}
 
-    // the buyer's organisation number
-    let mut buyer = StringChunkedBuilder::new(Col::KopareId.named(), height);
+/// The buyer's organisation number as ten digits; a row whose buyer is not one is rejected.
+fn buyer_ids(df: &DataFrame, reasons: &mut [Option<String>]) -> Result<Column> {
+    let mut buyer = StringChunkedBuilder::new(Col::KopareId.named(), df.height());
     let mut last: Option<(&str, IdKind)> = None;
-    let buyer_texts = texts(&df, Col::KopareId)?;
+    let buyer_texts = texts(df, Col::KopareId)?;
     for (i, v) in buyer_texts.iter().map(non_empty).enumerate() {
         let Some(raw) = v else {
             buyer.append_null();
@@ -286,16 +315,20 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
         match last.as_ref().map(|(_, kind)| kind) {
             Some(IdKind::Organisation(ten)) => buyer.append_value(ten),
             _ => {
-                reject(&mut reasons, i, || Reject::BuyerId);
+                reject(reasons, i, || Reject::BuyerId);
                 buyer.append_null();
             }
         }
     }
+    Ok(buyer.finish().into_column())
+}
 
-    // municipality code: four digits, one of the 290 (like the buyer, the same on most rows)
-    let mut kommun = StringChunkedBuilder::new(Col::KommunId.named(), height);
+/// The municipality code as four digits, one of the 290 (like the buyer, the same on most
+/// rows); one that is not is left empty and counted.
+fn municipality_codes(df: &DataFrame, info: &mut NormaliseInfo) -> Result<Column> {
+    let mut kommun = StringChunkedBuilder::new(Col::KommunId.named(), df.height());
     let mut last: Option<(&str, Option<String>)> = None;
-    let kommun_texts = texts(&df, Col::KommunId)?;
+    let kommun_texts = texts(df, Col::KommunId)?;
     for v in kommun_texts.iter().map(non_empty) {
         let Some(raw) = v else {
             kommun.append_null();
@@ -308,23 +341,34 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
         info.invalid_kommun_id += u64::from(code.is_none());
         kommun.append_option(code);
     }
+    Ok(kommun.finish().into_column())
+}
 
-    // account numbers: digits kept as text, spaces removed
-    let konto_texts = texts(&df, Col::KontoNr)?;
+/// Account numbers with their spaces removed (digits kept as text); `None` when no account
+/// number has a space (the column stays as it is).
+fn account_numbers(df: &DataFrame) -> Result<Option<Vec<Option<String>>>> {
+    let konto_texts = texts(df, Col::KontoNr)?;
     let konto_has_spaces = konto_texts
         .iter()
         .flatten()
         .any(|s| s.contains(char::is_whitespace));
-    let konto: Option<Vec<Option<String>>> = konto_has_spaces.then(|| {
+    Ok(konto_has_spaces.then(|| {
         konto_texts
             .iter()
             .map(non_empty)
             .map(|v| v.map(|s| s.chars().filter(|c| !c.is_whitespace()).collect()))
             .collect()
-    });
+    }))
+}
 
-    // mandatory values (leverantor and leverantor_id are the protect stage's business)
-    let mandatory: &[Col] = if rules.complete_rows {
+/// Reject the rows missing a mandatory value (the buyer's id always; with `complete_rows`
+/// also the buyer's name, the voucher and the account; the supplier is the protect stage's).
+fn reject_empty_mandatory(
+    df: &DataFrame,
+    complete_rows: bool,
+    reasons: &mut [Option<String>],
+) -> Result<()> {
+    let mandatory: &[Col] = if complete_rows {
         &[
             Col::KopareId,
             Col::Kopare,
@@ -339,20 +383,11 @@ pub fn normalise(df: DataFrame, rules: &mut FileRules) -> Result<(DataFrame, Nor
         let values = df.texts(c)?;
         for (i, v) in values.iter().enumerate() {
             if v.is_none_or(str::is_empty) {
-                reject(&mut reasons, i, || Reject::EmptyMandatory(c));
+                reject(reasons, i, || Reject::EmptyMandatory(c));
             }
         }
     }
-
-    df.with_column(amount_column(Col::Belopp.named(), &cents)?)?;
-    df.with_column(date_column(Col::Datum.named(), &days))?;
-    df.with_column(buyer.finish().into_column())?;
-    df.with_column(kommun.finish().into_column())?;
-    if let Some(konto) = konto {
-        df.put(Col::KontoNr, column(Col::KontoNr, &konto))?;
-    }
-    df.put(Col::Reject, column(Col::Reject, &reasons))?;
-    Ok((df, info))
+    Ok(())
 }
 
 /// The amounts of a frame's `belopp` column in öre (hundredths), null for missing.

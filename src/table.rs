@@ -164,12 +164,12 @@ fn is_total_word(cell: &str) -> bool {
     {
         return false;
     }
-    let lower = cell.trim().to_lowercase();
+    // the words are ASCII: compared ignoring ASCII case, without a lower-cased copy
+    let text = cell.trim().as_bytes();
     TOTAL_WORDS.iter().any(|w| {
-        lower == *w
-            || lower
-                .strip_prefix(w)
-                .is_some_and(|rest| rest.starts_with([' ', ':', '-', '.']))
+        text.len() >= w.len()
+            && text[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+            && matches!(text.get(w.len()), None | Some(b' ' | b':' | b'-' | b'.'))
     })
 }
 

@@ -218,6 +218,49 @@ impl HashedFile {
     }
 }
 
+/// A file written through a buffer, for a writer that owns what it writes to and never hands
+/// it back (polars' batched Parquet writer): its many small writes go to the buffer, and the
+/// buffer is flushed and the file synced through a clone of the handle.
+#[derive(Clone)]
+pub struct SharedFile(std::sync::Arc<std::sync::Mutex<std::io::BufWriter<fs::File>>>);
+
+impl SharedFile {
+    /// Create the file.
+    pub fn create(path: &Path) -> Result<SharedFile> {
+        let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
+        Ok(SharedFile(std::sync::Arc::new(std::sync::Mutex::new(
+            std::io::BufWriter::with_capacity(1 << 16, file),
+        ))))
+    }
+
+    /// Flush what the buffer holds and sync the file to disk.
+    pub fn finish(&self, path: &Path) -> Result<()> {
+        let mut out = self
+            .0
+            .lock()
+            .map_err(|_| Error::Internal("a file's writer failed".into()))?;
+        out.flush()
+            .and_then(|()| out.get_ref().sync_all())
+            .map_err(|e| Error::io(path, e))
+    }
+}
+
+impl Write for SharedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.lock() {
+            Ok(mut out) => out.write(buf),
+            Err(_) => Err(std::io::Error::other("a file's writer failed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.lock() {
+            Ok(mut out) => out.flush(),
+            Err(_) => Err(std::io::Error::other("a file's writer failed")),
+        }
+    }
+}
+
 /// Write the Parquet file.
 pub fn write_parquet(path: &Path, frame: &mut DataFrame) -> Result<()> {
     let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
@@ -246,16 +289,16 @@ pub const ROW_GROUP_ROWS: usize = 1 << 16;
 /// A Parquet file written in row groups of [`ROW_GROUP_ROWS`] rows, however the rows arrive, so
 /// that its bytes do not depend on the batch size.
 struct ParquetSink {
-    file: fs::File,
-    writer: Option<polars::io::parquet::write::BatchedWriter<fs::File>>,
+    file: SharedFile,
+    writer: Option<polars::io::parquet::write::BatchedWriter<SharedFile>>,
     /// Rows waiting for a full row group.
     pending: Option<DataFrame>,
 }
 
 impl ParquetSink {
-    fn append(&mut self, path: &Path, frame: DataFrame) -> Result<()> {
+    fn append(&mut self, frame: DataFrame) -> Result<()> {
         if self.writer.is_none() {
-            let file = self.file.try_clone().map_err(|e| Error::io(path, e))?;
+            let file = self.file.clone();
             self.writer = Some(ParquetWriter::new(file).batched(frame.schema())?);
         }
         let mut pending = match self.pending.take() {
@@ -293,7 +336,7 @@ impl ParquetSink {
             ));
         };
         writer.finish()?;
-        self.file.sync_all().map_err(|e| Error::io(path, e))?;
+        self.file.finish(path)?;
         let (sha256, _) = crate::read::sha256_file(path).map_err(|e| Error::io(path, e))?;
         Ok(sha256)
     }
@@ -312,7 +355,7 @@ impl PublishedWriter {
             }
             Format::Json => Sink::Json(create_hashed(path)?),
             Format::Parquet => Sink::Parquet(Box::new(ParquetSink {
-                file: fs::File::create(path).map_err(|e| Error::io(path, e))?,
+                file: SharedFile::create(path)?,
                 writer: None,
                 pending: None,
             })),
@@ -334,7 +377,7 @@ impl PublishedWriter {
             Sink::Json(out) => {
                 write_json_rows(table, out, self.rows).map_err(|e| Error::io(path, e))?
             }
-            Sink::Parquet(sink) => sink.append(path, parquet_frame(table, published)?)?,
+            Sink::Parquet(sink) => sink.append(parquet_frame(table, published)?)?,
             Sink::Xlsx(sink) => sink.write(table)?,
         }
         self.rows += table.height() as u64;

@@ -10,6 +10,7 @@
 
 use super::rows::{DatasetRows, PartKey};
 use crate::error::{Error, Result};
+use crate::write::SharedFile;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -56,8 +57,15 @@ impl PieceStats {
             *self.filled.entry(name.to_string()).or_insert(0) +=
                 (column.len() - column.null_count()) as u64;
         }
+        let mut kinds: Vec<(&str, u64)> = Vec::new();
         for kind in rows.column("leverantor_id_typ")?.str()?.iter().flatten() {
-            *self.id_kinds.entry(kind.to_string()).or_insert(0) += 1;
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((kind, 1)),
+            }
+        }
+        for (kind, n) in kinds {
+            *self.id_kinds.entry(kind.to_string()).or_insert(0) += n;
         }
         let mut last: Option<(&str, &mut u64)> = None;
         for name in rows.column("kopare")?.str()?.iter().flatten() {
@@ -96,10 +104,9 @@ struct Piece {
     pending: Vec<DataFrame>,
     pending_rows: usize,
     /// The open file, with when it was last written to.
-    writer: Option<(
-        polars::io::parquet::write::BatchedWriter<std::fs::File>,
-        u64,
-    )>,
+    writer: Option<(polars::io::parquet::write::BatchedWriter<SharedFile>, u64)>,
+    /// The open file's buffer, flushed when it closes.
+    file: Option<SharedFile>,
     /// The piece's files, in order (the open one last).
     files: Vec<PathBuf>,
     stats: PieceStats,
@@ -245,14 +252,15 @@ impl Pieces {
             key.month,
             piece.files.len()
         ));
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let file = SharedFile::create(&path)?;
         let schema = piece
             .pending
             .first()
             .map(|df| df.schema().clone())
             .ok_or_else(|| Error::Internal("a piece opened without rows".into()))?;
-        let writer = ParquetWriter::new(file).batched(&schema)?;
+        let writer = ParquetWriter::new(file.clone()).batched(&schema)?;
         piece.writer = Some((writer, 0));
+        piece.file = Some(file);
         piece.files.push(path);
         self.open += 1;
         Ok(())
@@ -260,8 +268,13 @@ impl Pieces {
 
     /// Finish a partition's open file.
     fn close(&mut self, key: &PartKey) -> Result<()> {
-        if let Some((writer, _)) = self.pieces.get_mut(key).and_then(|p| p.writer.take()) {
+        let Some(piece) = self.pieces.get_mut(key) else {
+            return Ok(());
+        };
+        if let (Some((writer, _)), Some(file)) = (piece.writer.take(), piece.file.take()) {
             writer.finish()?;
+            let path = piece.files.last().cloned().unwrap_or_default();
+            file.finish(&path)?;
             self.open -= 1;
         }
         Ok(())
@@ -317,8 +330,8 @@ fn join(files: &[PathBuf], to: &Path) -> Result<PathBuf> {
         let _ = std::fs::remove_file(path);
     }
     let all = concat(frames)?;
-    let file = std::fs::File::create(to).map_err(|e| Error::io(to, e))?;
-    let mut writer = ParquetWriter::new(file).batched(all.schema())?;
+    let file = SharedFile::create(to)?;
+    let mut writer = ParquetWriter::new(file.clone()).batched(all.schema())?;
     let mut at = 0;
     while at < all.height() {
         let n = ROW_GROUP_ROWS.min(all.height() - at);
@@ -328,6 +341,7 @@ fn join(files: &[PathBuf], to: &Path) -> Result<PathBuf> {
         at += n;
     }
     writer.finish()?;
+    file.finish(to)?;
     Ok(to.to_path_buf())
 }
 

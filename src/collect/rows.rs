@@ -113,10 +113,7 @@ pub fn dataset_rows(published: &DataFrame, origins: &Origins) -> Result<DatasetR
     let (numbers, kinds) = id_kinds(published)?;
     columns.push(Column::new("leverantor_nr".into(), numbers));
     columns.push(Column::new("leverantor_id_typ".into(), kinds));
-    let (files, lines, shas) = provenance(published, origins)?;
-    columns.push(Column::new("kalla_fil".into(), files));
-    columns.push(Column::new("kalla_rad".into(), lines));
-    columns.push(Column::new("kalla_sha256".into(), shas));
+    columns.extend(provenance(published, origins)?);
     let frame = DataFrame::new(height, columns)?;
     let (part_of, parts) = partitions(published)?;
     let leaks = leaks(published, origins)?;
@@ -128,8 +125,11 @@ pub fn dataset_rows(published: &DataFrame, origins: &Origins) -> Result<DatasetR
     })
 }
 
-/// A text column with empty texts as NULL.
+/// A text column with empty texts as NULL (the column itself when it has none).
 fn nulls_for_empty(values: &StringChunked, name: &str) -> Column {
+    if !values.iter().any(|v| v == Some("")) {
+        return values.clone().with_name(name.into()).into_column();
+    }
     let mut out = StringChunkedBuilder::new(name.into(), values.len());
     for v in values.iter() {
         out.append_option(v.filter(|s| !s.is_empty()));
@@ -167,22 +167,38 @@ fn id_kinds(published: &DataFrame) -> Result<IdColumns> {
     Ok((numbers, kinds))
 }
 
-/// Per row, its file as given, its line, and the file's SHA-256.
-type Provenance = (Vec<Option<String>>, Vec<Option<i64>>, Vec<Option<String>>);
-
-fn provenance(published: &DataFrame, origins: &Origins) -> Result<Provenance> {
+/// Per row, its file as given, its line, and the file's SHA-256: `kalla_fil`, `kalla_rad`,
+/// `kalla_sha256`.
+fn provenance(published: &DataFrame, origins: &Origins) -> Result<[Column; 3]> {
+    let height = published.height();
     let names = published.files()?;
-    let rows = published.rows()?;
-    let mut files = Vec::with_capacity(published.height());
-    let mut shas = Vec::with_capacity(published.height());
-    let mut lines = Vec::with_capacity(published.height());
-    for (name, row) in names.iter().zip(rows.iter()) {
-        let origin = name.and_then(|n| origins.0.get(n));
-        files.push(origin.map(|(given, _)| given.clone()));
-        shas.push(origin.map(|(_, sha)| sha.clone()));
-        lines.push(row.and_then(|r| i64::try_from(r).ok()));
+    let mut files = StringChunkedBuilder::new("kalla_fil".into(), height);
+    let mut shas = StringChunkedBuilder::new("kalla_sha256".into(), height);
+    let mut last: Option<(&str, Option<&(String, String)>)> = None;
+    for name in names.iter() {
+        // a batch's rows come from one file: it is looked up once
+        let origin = match (name, last) {
+            (Some(n), Some((seen, origin))) if seen == n => origin,
+            (Some(n), _) => {
+                let origin = origins.0.get(n);
+                last = Some((n, origin));
+                origin
+            }
+            (None, _) => None,
+        };
+        files.append_option(origin.map(|(given, _)| given.as_str()));
+        shas.append_option(origin.map(|(_, sha)| sha.as_str()));
     }
-    Ok((files, lines, shas))
+    let lines: Int64Chunked = published
+        .rows()?
+        .iter()
+        .map(|row| row.and_then(|r| i64::try_from(r).ok()))
+        .collect();
+    Ok([
+        files.finish().into_column(),
+        lines.with_name("kalla_rad".into()).into_column(),
+        shas.finish().into_column(),
+    ])
 }
 
 /// Each row's partition (buyer and month) as an index into the partitions met.

@@ -225,7 +225,7 @@ fn parse_some_with(
     (rows, spare): (&mut Vec<RawRow>, &mut Vec<Cells>),
     plain: bool,
 ) -> Result<(usize, u64, usize)> {
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
@@ -233,107 +233,45 @@ fn parse_some_with(
         // it refills its buffer where it goes on after plain lines: a small one costs less
         .buffer_capacity(2048)
         .from_reader(std::io::Cursor::new(bytes));
-    // where the csv reader goes on from (it is moved after plain lines split here)
-    let mut reader_at = 0usize;
-    // where the next record starts (`resume` below stays before a byte-order mark)
-    let mut next_at = 0usize;
-    // the csv crate skips blank lines and reports a record's position before them, so line
-    // numbers are counted here from byte offsets, and blank lines are kept as empty rows
-    // line numbers are counted incrementally: records come in byte order
-    let mut lines = LineCounter {
-        bytes,
-        counted_to: 0,
+    let resume = Resume {
+        at: 0,
         line: first_line,
+        rows: rows.len(),
+        records: 0,
+    };
+    let mut parse = Parse {
+        path,
+        bytes,
+        first_line,
+        max_rows,
+        complete,
+        rows,
+        spare,
+        reader,
+        reader_at: 0,
+        next_at: 0,
+        lines: LineCounter {
+            bytes,
+            counted_to: 0,
+            line: first_line,
+        },
+        resume,
+        emitted: 0,
     };
     let classes = plain.then(|| byte_classes(delimiter));
-    // where parsing can resume: after the last record (never right before a byte-order mark,
-    // which the csv crate drops at the start of its input), its line, the rows and records
-    // by then
-    let mut resume = (0usize, first_line, rows.len(), 0usize);
     let mut record = csv::ByteRecord::new();
-    let mut emitted = 0usize;
     loop {
-        // plain lines, split here
-        while let Some(classes) = &classes {
-            let at = next_at;
-            let mut cells = spare.pop().unwrap_or_default();
-            let next = plain_line(bytes, at, classes, &mut cells);
-            let Some(next) = next.filter(|n| complete || *n < bytes.len()) else {
-                spare.push(cells);
-                break;
-            };
-            let line = lines.line_of(at);
-            rows.push(RawRow { line, cells });
-            emitted += 1;
-            next_at = next;
-            // the line holds one line feed, at its end
-            lines.step_over_line(at, next);
-            resume = (next, lines.line_of(next), rows.len(), emitted);
-            if emitted >= max_rows {
-                return Ok((resume.0, resume.1, resume.3));
+        if let Some(classes) = &classes {
+            if let Some(done) = parse.plain_lines(classes) {
+                return Ok(done);
             }
         }
-        // the csv reader goes on where the plain lines end (unless it is there already: at the
-        // line feed of a CRLF it has parsed up to)
-        let at = next_at;
-        let at_crlf = at == reader_at + 1 && bytes.get(reader_at) == Some(&b'\n');
-        if at != reader_at && !at_crlf {
-            let mut position = csv::Position::new();
-            position.set_byte(at as u64);
-            position.set_line(lines.line_of(at) - first_line + 1);
-            reader
-                .seek_raw(std::io::SeekFrom::Start(at as u64), position)
-                .map_err(|e| Error::input(path, format!("cannot parse the delimited text: {e}")))?;
-        }
-        match reader.read_byte_record(&mut record) {
+        parse.move_reader_to_next()?;
+        match parse.reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let end = usize::try_from(reader.position().byte())
-                    .unwrap_or(usize::MAX)
-                    .min(bytes.len());
-                reader_at = end;
-                if !complete && end >= bytes.len() {
-                    rows.truncate(resume.2);
-                    return Ok((resume.0, resume.1, resume.3));
-                }
-                let Some(cells) = cells_of(&record, spare.pop().unwrap_or_default()) else {
-                    let line = lines.line_of(record.position().map_or(0, |p| p.byte() as usize));
-                    return Err(Error::input(
-                        path,
-                        format!("line {line}: a field is not valid text"),
-                    ));
-                };
-                let mut start = record
-                    .position()
-                    .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
-                // the position may point at the '\n' left of the previous record's CRLF;
-                // every further line break before the record ends a blank line
-                if start > 0 && bytes.get(start) == Some(&b'\n') && bytes[start - 1] == b'\r' {
-                    start += 1;
-                }
-                while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-                    if bytes[start] == b'\n' {
-                        rows.push(RawRow {
-                            line: lines.line_of(start),
-                            cells: Cells::new(),
-                        });
-                    }
-                    start += 1;
-                }
-                let line = lines.line_of(start.min(bytes.len().saturating_sub(1)));
-                rows.push(RawRow { line, cells });
-                emitted += 1;
-                let mut next = end;
-                // a CRLF's LF may be left for the next record
-                if next > 0 && bytes.get(next) == Some(&b'\n') && bytes[next - 1] == b'\r' {
-                    next += 1;
-                }
-                next_at = next;
-                if !bytes[next..].starts_with(BOM) {
-                    resume = (next, lines.line_of(next), rows.len(), emitted);
-                    if emitted >= max_rows {
-                        return Ok((resume.0, resume.1, resume.3));
-                    }
+                if let Some(done) = parse.take_record(&record)? {
+                    return Ok(done);
                 }
             }
             Err(e) => {
@@ -345,11 +283,178 @@ fn parse_some_with(
             }
         }
     }
-    if complete {
-        Ok((bytes.len(), lines.line_of(bytes.len()), emitted))
-    } else {
-        rows.truncate(resume.2);
-        Ok((resume.0, resume.1, resume.3))
+    Ok(parse.finish())
+}
+
+/// Where parsing can resume: after the last record (never right before a byte-order mark,
+/// which the csv crate drops at the start of its input), its line, and the rows and records
+/// by then.
+#[derive(Debug, Clone, Copy)]
+struct Resume {
+    at: usize,
+    line: u64,
+    rows: usize,
+    records: usize,
+}
+
+impl Resume {
+    /// What [`parse_some_with`] returns when it stops here: the byte and line to go on from,
+    /// and the records parsed.
+    fn stop(self) -> (usize, u64, usize) {
+        (self.at, self.line, self.records)
+    }
+}
+
+/// One call of [`parse_some_with`] over a text: plain lines split here, the others parsed by
+/// the csv crate from where they start.
+struct Parse<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    first_line: u64,
+    max_rows: usize,
+    /// Whether the text is complete (else its last record may be cut and is left for later).
+    complete: bool,
+    rows: &'a mut Vec<RawRow>,
+    /// Cells of rows used before, to fill again.
+    spare: &'a mut Vec<Cells>,
+    reader: csv::Reader<std::io::Cursor<&'a [u8]>>,
+    /// Where the csv reader goes on from (it is moved after plain lines split here).
+    reader_at: usize,
+    /// Where the next record starts.
+    next_at: usize,
+    /// The csv crate skips blank lines and reports a record's position before them, so line
+    /// numbers are counted here from byte offsets (incrementally: records come in byte order),
+    /// and blank lines are kept as empty rows.
+    lines: LineCounter<'a>,
+    resume: Resume,
+    /// Records parsed.
+    emitted: usize,
+}
+
+impl Parse<'_> {
+    /// Split the plain lines from the next record on; `Some` when `max_rows` are parsed.
+    fn plain_lines(&mut self, classes: &[u8; 256]) -> Option<(usize, u64, usize)> {
+        loop {
+            let at = self.next_at;
+            let mut cells = self.spare.pop().unwrap_or_default();
+            let next = plain_line(self.bytes, at, classes, &mut cells);
+            let Some(next) = next.filter(|n| self.complete || *n < self.bytes.len()) else {
+                self.spare.push(cells);
+                return None;
+            };
+            let line = self.lines.line_of(at);
+            self.rows.push(RawRow { line, cells });
+            self.emitted += 1;
+            self.next_at = next;
+            // the line holds one line feed, at its end
+            self.lines.step_over_line(at, next);
+            self.resume = Resume {
+                at: next,
+                line: self.lines.line_of(next),
+                rows: self.rows.len(),
+                records: self.emitted,
+            };
+            if self.emitted >= self.max_rows {
+                return Some(self.resume.stop());
+            }
+        }
+    }
+
+    /// Move the csv reader to where the next record starts (unless it is there already: at the
+    /// line feed of a CRLF it has parsed up to).
+    fn move_reader_to_next(&mut self) -> Result<()> {
+        let at = self.next_at;
+        let at_crlf = at == self.reader_at + 1 && self.bytes.get(self.reader_at) == Some(&b'\n');
+        if at == self.reader_at || at_crlf {
+            return Ok(());
+        }
+        let mut position = csv::Position::new();
+        position.set_byte(at as u64);
+        position.set_line(self.lines.line_of(at) - self.first_line + 1);
+        self.reader
+            .seek_raw(std::io::SeekFrom::Start(at as u64), position)
+            .map_err(|e| Error::input(self.path, format!("cannot parse the delimited text: {e}")))
+    }
+
+    /// Take a record the csv crate parsed, with the blank lines before it; `Some` when the
+    /// parse stops here (`max_rows` parsed, or a record the text's end may have cut).
+    fn take_record(&mut self, record: &csv::ByteRecord) -> Result<Option<(usize, u64, usize)>> {
+        let bytes = self.bytes;
+        let end = usize::try_from(self.reader.position().byte())
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        self.reader_at = end;
+        if !self.complete && end >= bytes.len() {
+            self.rows.truncate(self.resume.rows);
+            return Ok(Some(self.resume.stop()));
+        }
+        let Some(cells) = cells_of(record, self.spare.pop().unwrap_or_default()) else {
+            let line = self
+                .lines
+                .line_of(record.position().map_or(0, |p| p.byte() as usize));
+            return Err(Error::input(
+                self.path,
+                format!("line {line}: a field is not valid text"),
+            ));
+        };
+        let start = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
+        let start = self.blank_lines_from(start);
+        let line = self.lines.line_of(start.min(bytes.len().saturating_sub(1)));
+        self.rows.push(RawRow { line, cells });
+        self.emitted += 1;
+        let mut next = end;
+        // a CRLF's LF may be left for the next record
+        if next > 0 && bytes.get(next) == Some(&b'\n') && bytes[next - 1] == b'\r' {
+            next += 1;
+        }
+        self.next_at = next;
+        if !bytes[next..].starts_with(BOM) {
+            self.resume = Resume {
+                at: next,
+                line: self.lines.line_of(next),
+                rows: self.rows.len(),
+                records: self.emitted,
+            };
+            if self.emitted >= self.max_rows {
+                return Ok(Some(self.resume.stop()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Keep the blank lines between the previous record and one the csv crate says starts at
+    /// `start` as empty rows; returns where the record itself starts.
+    fn blank_lines_from(&mut self, mut start: usize) -> usize {
+        let bytes = self.bytes;
+        // the position may point at the '\n' left of the previous record's CRLF; every further
+        // line break before the record ends a blank line
+        if start > 0 && bytes.get(start) == Some(&b'\n') && bytes[start - 1] == b'\r' {
+            start += 1;
+        }
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            if bytes[start] == b'\n' {
+                self.rows.push(RawRow {
+                    line: self.lines.line_of(start),
+                    cells: Cells::new(),
+                });
+            }
+            start += 1;
+        }
+        start
+    }
+
+    /// At the end of the text: all of it parsed, or, when it may go on, up to the last record
+    /// that surely ended.
+    fn finish(mut self) -> (usize, u64, usize) {
+        if self.complete {
+            let end = self.bytes.len();
+            (end, self.lines.line_of(end), self.emitted)
+        } else {
+            self.rows.truncate(self.resume.rows);
+            self.resume.stop()
+        }
     }
 }
 
