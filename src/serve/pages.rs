@@ -1523,23 +1523,7 @@ async fn mapping_submit(
             )
         }
     };
-    let name_raw = field(&fields, "layout_name")
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let name = super::workspace::safe_stem(if name_raw.is_empty() {
-        "min-export"
-    } else {
-        &name_raw
-    });
-    let choices: Vec<(String, Choice)> = crate::spec::COLUMNS
-        .iter()
-        .map(|c| {
-            let v = field(&fields, &format!("src_{c}")).unwrap_or("");
-            let k = field(&fields, &format!("const_{c}")).unwrap_or("");
-            (c.to_string(), parse_choice(v, k))
-        })
-        .collect();
+    let name = layout_name(&fields);
     let chosen = |c: &str| {
         let v = field(&fields, &format!("src_{c}"))
             .unwrap_or("")
@@ -1549,6 +1533,58 @@ async fn mapping_submit(
             .to_string();
         (v, k)
     };
+    let text = match drafted_layout(&desk, &model, &fields, &name) {
+        Ok(text) => text,
+        Err(notice) => {
+            return page(
+                "Kolumnmappning",
+                &editor_html(&id, &model, &chosen, &name, &notice, ""),
+                true,
+            )
+            .into_response()
+        }
+    };
+    if field(&fields, "action") == Some("save") {
+        return save_mapping(&desk, &run, &id, &name, &text);
+    }
+    let d = desk.clone();
+    let preview = blocking(move || preview_rows(&d.workspace, &run, &text)).await;
+    page(
+        "Kolumnmappning",
+        &editor_html(&id, &model, &chosen, &name, "", &preview_html(preview)),
+        true,
+    )
+    .into_response()
+}
+
+/// The name the mapping is saved under: the one typed, made safe for a file name (a default
+/// when none is typed).
+fn layout_name(fields: &[(String, String)]) -> String {
+    let typed = field(fields, "layout_name").unwrap_or("").trim().to_string();
+    super::workspace::safe_stem(if typed.is_empty() {
+        "min-export"
+    } else {
+        &typed
+    })
+}
+
+/// The layout file the editor's choices make, or the notice (an HTML paragraph) saying why
+/// there is none: a choice the layout cannot use, or a mandatory column without a source (the
+/// buyer may come from the profile, the supplier's id may be missing).
+fn drafted_layout(
+    desk: &Desk,
+    model: &EditorModel,
+    fields: &[(String, String)],
+    name: &str,
+) -> std::result::Result<String, String> {
+    let choices: Vec<(String, Choice)> = crate::spec::COLUMNS
+        .iter()
+        .map(|c| {
+            let v = field(fields, &format!("src_{c}")).unwrap_or("");
+            let k = field(fields, &format!("const_{c}")).unwrap_or("");
+            (c.to_string(), parse_choice(v, k))
+        })
+        .collect();
     let policy = desk.workspace.policy().unwrap_or_default();
     let from_profile = |c: &str| match c {
         "kopare_id" => policy.publisher.buyer_id.is_some(),
@@ -1567,56 +1603,48 @@ async fn mapping_submit(
         .map(|(c, _)| column_label(c))
         .collect();
     let description = format!("Sparad i skrivbordet från {}", model.file);
-    let built = crate::infer::layout_from_choices(&name, &description, &model.header, &choices);
+    let built = crate::infer::layout_from_choices(name, &description, &model.header, &choices);
     let notice_of =
-        |text: &str, class: &str| format!("<p class=\"{class}\" id=\"notice\">{}</p>", esc(text));
-    let (layout_text, notice) = match (&built, missing.is_empty()) {
-        (Err(e), _) => (
-            None,
-            notice_of(&format!("Mappningen går inte att använda: {e}"), "error"),
-        ),
-        (Ok(_), false) => (
-            None,
-            notice_of(
-                &format!("Välj en källa för: {}.", missing.join(", ")),
-                "error",
-            ),
-        ),
-        (Ok((_, text)), true) => (Some(text.clone()), String::new()),
-    };
-    let Some(text) = layout_text else {
-        return page(
-            "Kolumnmappning",
-            &editor_html(&id, &model, &chosen, &name, &notice, ""),
-            true,
-        )
-        .into_response();
-    };
-    if field(&fields, "action") == Some("save") {
-        // the profile must name the layouts folder, or the saved layout is never detected
-        let named = desk.workspace.update_policy(|p| {
-            if p.publisher.layouts.is_none() {
-                p.publisher.layouts = Some(PathBuf::from("layouts"));
-            }
-            Ok(())
-        });
-        return match named.and_then(|()| desk.workspace.save_layout(&name, &text)) {
-            Ok(_) => {
-                let mut settings = desk.workspace.run_settings(&run);
-                settings.layout = None;
-                let _ = desk.workspace.save_run_settings(&run, &settings);
-                Redirect::to(&format!("/runs/{id}")).into_response()
-            }
-            Err(e) => message_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Kunde inte spara mappningen",
-                &e.to_string(),
-            ),
-        };
+        |text: &str| format!("<p class=\"error\" id=\"notice\">{}</p>", esc(text));
+    match (built, missing.is_empty()) {
+        (Err(e), _) => Err(notice_of(&format!(
+            "Mappningen går inte att använda: {e}"
+        ))),
+        (Ok(_), false) => Err(notice_of(&format!(
+            "Välj en källa för: {}.",
+            missing.join(", ")
+        ))),
+        (Ok((_, text)), true) => Ok(text),
     }
-    let d = desk.clone();
-    let preview = blocking(move || preview_rows(&d.workspace, &run, &text)).await;
-    let preview_html = match preview {
+}
+
+/// Save the mapping as a layout of the workspace (and name the layouts folder in the profile,
+/// or the saved layout is never detected); the run then detects it again.
+fn save_mapping(desk: &Desk, run: &Path, id: &str, name: &str, text: &str) -> Response {
+    let named = desk.workspace.update_policy(|p| {
+        if p.publisher.layouts.is_none() {
+            p.publisher.layouts = Some(PathBuf::from("layouts"));
+        }
+        Ok(())
+    });
+    match named.and_then(|()| desk.workspace.save_layout(name, text)) {
+        Ok(_) => {
+            let mut settings = desk.workspace.run_settings(run);
+            settings.layout = None;
+            let _ = desk.workspace.save_run_settings(run, &settings);
+            Redirect::to(&format!("/runs/{id}")).into_response()
+        }
+        Err(e) => message_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Kunde inte spara mappningen",
+            &e.to_string(),
+        ),
+    }
+}
+
+/// The preview of the first rows as they will be published, or why there is none.
+fn preview_html(preview: Result<(Vec<String>, Vec<Vec<String>>, String)>) -> String {
+    match preview {
         Ok((head, rows, summary)) => {
             let rows: Vec<Vec<String>> = rows
                 .iter()
@@ -1633,13 +1661,7 @@ async fn mapping_submit(
             "<h2>Förhandsgranskning</h2>{}",
             error_box(&JobError::of(&e))
         ),
-    };
-    page(
-        "Kolumnmappning",
-        &editor_html(&id, &model, &chosen, &name, "", &preview_html),
-        true,
-    )
-    .into_response()
+    }
 }
 
 /// Convert the run with a draft layout into a scratch folder and return the published
