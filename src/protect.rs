@@ -523,9 +523,18 @@ pub fn protect(
     df.put(Col::LeverantorId, column(Col::LeverantorId, &out_ids))?;
     df.put(Col::Action, column(Col::Action, &actions))?;
     df.put(Col::Privacy, column(Col::Privacy, &reasons))?;
-    // the columns are scanned independently, side by side
+    redact_text_columns(&mut df, &policy.number_marker, &mut info)?;
+    Ok((df, info))
+}
+
+/// Replace every personal number in the scanned text columns by `marker`, counting the cells
+/// per column, and note per row in which columns one was (the bookkeeping column
+/// [`Col::Redacted`]). The columns are scanned independently, side by side.
+fn redact_text_columns(df: &mut DataFrame, marker: &str, info: &mut PrivacyInfo) -> Result<()> {
+    let height = df.height();
+    let frame = &*df;
     let redacted: Vec<(&'static str, Redacted)> = parallel_map(&SCANNED_COLUMNS, |column| {
-        Ok(redact_column(&df, column, &policy.number_marker)?.map(|r| (*column, r)))
+        Ok(redact_column(frame, column, marker)?.map(|r| (*column, r)))
     })
     .map_err(|_| Error::Internal("the text scan thread failed".into()))?
     .into_iter()
@@ -551,7 +560,7 @@ pub fn protect(
         column(Col::Redacted, &where_redacted)
     };
     df.with_column(where_redacted)?;
-    Ok((df, info))
+    Ok(())
 }
 
 /// A redacted column: its new values and the rows whose cell changed.

@@ -1560,7 +1560,10 @@ async fn mapping_submit(
 /// The name the mapping is saved under: the one typed, made safe for a file name (a default
 /// when none is typed).
 fn layout_name(fields: &[(String, String)]) -> String {
-    let typed = field(fields, "layout_name").unwrap_or("").trim().to_string();
+    let typed = field(fields, "layout_name")
+        .unwrap_or("")
+        .trim()
+        .to_string();
     super::workspace::safe_stem(if typed.is_empty() {
         "min-export"
     } else {
@@ -1604,12 +1607,9 @@ fn drafted_layout(
         .collect();
     let description = format!("Sparad i skrivbordet från {}", model.file);
     let built = crate::infer::layout_from_choices(name, &description, &model.header, &choices);
-    let notice_of =
-        |text: &str| format!("<p class=\"error\" id=\"notice\">{}</p>", esc(text));
+    let notice_of = |text: &str| format!("<p class=\"error\" id=\"notice\">{}</p>", esc(text));
     match (built, missing.is_empty()) {
-        (Err(e), _) => Err(notice_of(&format!(
-            "Mappningen går inte att använda: {e}"
-        ))),
+        (Err(e), _) => Err(notice_of(&format!("Mappningen går inte att använda: {e}"))),
         (Ok(_), false) => Err(notice_of(&format!(
             "Välj en källa för: {}.",
             missing.join(", ")
