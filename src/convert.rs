@@ -218,9 +218,10 @@ pub(crate) struct RunMode {
     pub complete_rows: bool,
     /// Where the rejected rows go in staging.
     pub rejected_file: String,
-    /// Replace personal numbers in the raw values of rejected rows (a collected dataset keeps
-    /// no personal data anywhere); convert's publisher sees them as read.
-    pub redact_rejected: bool,
+    /// Write the raw values of rejected rows (convert's publisher sees them as read, in
+    /// `internal/`); without, a rejected row is named by its file, line and reason only (a
+    /// collected dataset keeps no personal data anywhere, and the raw values may hold names).
+    pub rejected_raw_values: bool,
     /// Warn of what the publisher should do about the files to publish (give a municipality
     /// code, look at the review files in `internal/`); a collected dataset has no publisher.
     pub publisher_hints: bool,
@@ -233,7 +234,7 @@ impl RunMode {
             one_buyer: true,
             complete_rows: true,
             rejected_file: REJECTED_CSV.to_string(),
-            redact_rejected: false,
+            rejected_raw_values: true,
             publisher_hints: true,
         }
     }
@@ -585,10 +586,12 @@ struct Totals {
     one_buyer: bool,
     /// The first buyer of the run's published or withheld rows, and where it was met.
     buyer: Option<FirstBuyer>,
-    /// Replace personal numbers in rejected rows' raw values ([`RunMode::redact_rejected`]).
-    redact_rejected: bool,
+    /// Write rejected rows' raw values ([`RunMode::rejected_raw_values`]).
+    rejected_raw_values: bool,
     /// Published suppliers whose unusable id was left empty.
     removed_ids: RemovedIds,
+    /// Whether to list them ([`RunMode::publisher_hints`]: for the publisher's `internal/`).
+    list_removed_ids: bool,
 }
 
 /// The first buyer of a run's rows: its id, and the file and line it was met on.
@@ -618,7 +621,9 @@ impl Totals {
             self.check_one_buyer(path, &parts.published)?;
             self.check_one_buyer(path, &parts.withheld)?;
         }
-        self.removed_ids.add(&parts.published)?;
+        if self.list_removed_ids {
+            self.removed_ids.add(&parts.published)?;
+        }
         self.rows.read += df.height() as u64;
         self.rows.published += parts.published.height() as u64;
         self.rows.withheld += parts.withheld.height() as u64;
@@ -642,11 +647,13 @@ impl Totals {
         tally_months(&mut self.months, &parts.published)?;
         tally_months(&mut self.months, &parts.withheld)?;
         if parts.rejected.height() > 0 {
-            let mut lines = rejected_rows(&parts.rejected, rejected_raw)?;
-            if self.redact_rejected {
-                lines =
-                    crate::ident::redact_personal_numbers(&lines, crate::ident::NUMBER_MARKER).0;
-            }
+            let no_raw = RawCells::new();
+            let raw = if self.rejected_raw_values {
+                rejected_raw
+            } else {
+                &no_raw
+            };
+            let lines = rejected_rows(&parts.rejected, raw)?;
             match (self.holding, self.held.as_mut(), self.rejected.as_mut()) {
                 (true, Some(held), _) => {
                     std::io::Write::write_all(&mut held.file, lines.as_bytes())
@@ -863,7 +870,8 @@ impl<'a> Batches<'a> {
             rejected: Some(rejected),
             held: Some(held),
             one_buyer: self.mode.one_buyer,
-            redact_rejected: self.mode.redact_rejected,
+            rejected_raw_values: self.mode.rejected_raw_values,
+            list_removed_ids: self.mode.publisher_hints,
             ..Totals::default()
         })
     }

@@ -586,7 +586,6 @@ fn run_layouts() -> Result<()> {
     to_stdout(&lines.concat())
 }
 
-/// The input files of a dataset build, for the progress bar's size.
 fn run_collect(args: CollectArgs) -> Result<()> {
     let bar = progress_bar(&args.inputs, args.quiet);
     let mut opts = reskontra::collect::CollectOptions::new(args.inputs, args.out);
@@ -609,6 +608,7 @@ fn run_collect(args: CollectArgs) -> Result<()> {
     Ok(())
 }
 
+/// The input files of a dataset build, for the progress bar's size.
 fn dataset_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
     reskontra::validate::published_files(inputs, &["csv"]).unwrap_or_default()
 }

@@ -157,6 +157,9 @@ pub fn check_period(raw: &str) -> Result<Period> {
 /// Sample values shown per spec column.
 pub const SAMPLE_ROWS: usize = 5;
 
+/// How a sample shows a supplier whose rows are withheld from the published files.
+pub const WITHHELD: &str = "(undantas från publicering)";
+
 /// What a conversion will do, in terms a person can check before it runs.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Plan {
@@ -480,10 +483,11 @@ fn samples(
                 let decision = crate::protect::decide(cell_at(name), cell_at(id), policy);
                 if !matches!(decision, crate::protect::Decision::Publish { .. }) {
                     let is_name = name == Some(column);
-                    return if is_name {
-                        policy.person_marker.clone()
-                    } else {
-                        String::new()
+                    let withheld = matches!(decision, crate::protect::Decision::Withhold(_));
+                    return match (is_name, withheld, policy.masked_name()) {
+                        (true, false, Some(shown)) => shown.to_string(),
+                        (true, _, _) => WITHHELD.to_string(),
+                        (false, _, _) => String::new(),
                     };
                 }
             }

@@ -102,12 +102,31 @@ pub struct Publisher {
     pub layouts: Option<std::path::PathBuf>,
 }
 
+/// What the published files show of a masked supplier (a sole trader, a private person, a
+/// name the rules cannot tell from one): publishers treat them in different ways, each
+/// defensible. Personal numbers in texts are removed in every way.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MaskedSuppliers {
+    /// The row stays; the name becomes the marker (`[innehåller personuppgifter]`), the id
+    /// empty (the default).
+    #[default]
+    Marker,
+    /// The row stays; the name and the id are left empty.
+    Blank,
+    /// The row is left out of every published file, counted and summed in the report as
+    /// withheld.
+    Withhold,
+}
+
 /// The publisher's policy (`--policy FILE`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Policy {
     /// Mask suppliers with no usable id whose name shows no legal form (default true).
     pub mask_unidentified: bool,
+    /// What the published files show of a masked supplier.
+    pub masked_suppliers: MaskedSuppliers,
     /// The text that replaces a masked supplier's name.
     pub person_marker: String,
     /// The text that replaces a personal number in free text.
@@ -124,6 +143,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             mask_unidentified: true,
+            masked_suppliers: MaskedSuppliers::default(),
             person_marker: PERSON_MARKER.to_string(),
             number_marker: NUMBER_MARKER.to_string(),
             allow: SupplierList::default(),
@@ -134,6 +154,16 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// The name a masked supplier is published under: the marker, an empty name, or none (the
+    /// row is withheld).
+    pub fn masked_name(&self) -> Option<&str> {
+        match self.masked_suppliers {
+            MaskedSuppliers::Marker => Some(&self.person_marker),
+            MaskedSuppliers::Blank => Some(""),
+            MaskedSuppliers::Withhold => None,
+        }
+    }
+
     /// Read a policy file.
     pub fn load(path: &Path) -> Result<Policy> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
@@ -345,6 +375,7 @@ pub fn supplier_id_kind(raw_id: Option<&str>, masked: bool) -> (SupplierIdKind, 
     match classify_id(raw) {
         IdKind::Organisation(_) => (SupplierIdKind::Organisationsnummer, None),
         IdKind::Foreign(_) => (SupplierIdKind::UtlandsktId, None),
+        IdKind::Internal if could_be_a_cut_personal_number(raw) => (SupplierIdKind::Ogiltigt, None),
         IdKind::Internal => (
             SupplierIdKind::InterntNummer,
             Some(raw.split_whitespace().collect::<Vec<_>>().join(" ")),
@@ -354,6 +385,25 @@ pub fn supplier_id_kind(raw_id: Option<&str>, masked: bool) -> (SupplierIdKind, 
         IdKind::Personal(_) => (SupplierIdKind::Maskerad, None),
         IdKind::Missing | IdKind::Text => (SupplierIdKind::Saknas, None),
     }
+}
+
+/// Whether an id's digits could be a personal number with digits missing or added (9 or 11
+/// digits and more whose first six, or six after a century `19`/`20`, form a birth date): such
+/// a number is never kept as a supplier number.
+fn could_be_a_cut_personal_number(raw: &str) -> bool {
+    let digits: Vec<u8> = crate::chars::fold(raw)
+        .chars()
+        .filter_map(|c| c.to_digit(10).and_then(|d| u8::try_from(d).ok()))
+        .collect();
+    if digits.len() < 9 {
+        return false;
+    }
+    let date_at = |at: usize| {
+        let two = |i: usize| digits.get(at + i..at + i + 2).map(|d| d[0] * 10 + d[1]);
+        matches!((two(2), two(4)), (Some(1..=12), Some(1..=31 | 61..=91)))
+    };
+    let century = matches!(digits.get(..2), Some([1, 9] | [2, 0] | [1, 8]));
+    date_at(0) || (century && date_at(2))
 }
 
 /// Whether a privacy reason masks the supplier (the row is published with the marker).
@@ -478,6 +528,9 @@ pub fn protect(
         let (index, action, reason) = match &decisions[index] {
             Decision::Withhold(r) => (index, Action::Withhold, Some(*r)),
             _ if secret[i] => (SECRET, Action::Withhold, Some(Reason::Secret)),
+            Decision::Mask(r) if policy.masked_suppliers == MaskedSuppliers::Withhold => {
+                (index, Action::Withhold, Some(*r))
+            }
             Decision::Mask(r) => (index, Action::Publish, Some(*r)),
             Decision::Publish { .. } => (index, Action::Publish, None),
         };
@@ -499,13 +552,13 @@ pub fn protect(
         actions.push(action.key());
         reasons.push(reason.map(Reason::key));
     }
-    let marker = policy.person_marker.as_str();
+    let masked_name = policy.masked_name();
     let mut out_names: Vec<Option<&str>> = Vec::with_capacity(height);
     let mut out_ids: Vec<Option<&str>> = Vec::with_capacity(height);
     for index in &row_decision {
         let (name, id) = match decisions.get(*index) {
             Some(Decision::Publish { name, id }) => (Some(name.as_str()), Some(id.as_str())),
-            Some(Decision::Mask(_)) => (Some(marker), Some("")),
+            Some(Decision::Mask(_)) => (masked_name, masked_name.map(|_| "")),
             Some(Decision::Withhold(_)) | None => (None, None),
         };
         out_names.push(name);
@@ -790,6 +843,13 @@ mod tests {
         wrong[9] = b'0' + (wrong[9] - b'0' + 1) % 10;
         let wrong = String::from_utf8(wrong).unwrap();
         assert_eq!(kind(&wrong, false), (SupplierIdKind::Ogiltigt, None));
+        // a personal number with a digit lost or added is no supplier number
+        assert_eq!(kind(&person[..9], false), (SupplierIdKind::Ogiltigt, None));
+        assert_eq!(
+            kind(&format!("19{}", &person[..9]), false),
+            (SupplierIdKind::Ogiltigt, None)
+        );
+        assert_eq!(kind("123456789", false).0, SupplierIdKind::InterntNummer);
         assert!(masks("personnummer") && masks("masked_in_source"));
         assert!(!masks("deny_list") && !masks("secret"));
     }

@@ -84,6 +84,13 @@ pub const LEVERANTOR_ID_EMPTY: Rule = Rule {
     severity: Severity::Warning,
     message: "leverantor_id is empty (a masked supplier, or none in the source)",
 };
+/// `leverantor` and `leverantor_id` are both empty: a supplier the publisher masked by leaving
+/// its name and id out (the row kept, as some publishers do with sole traders).
+pub const LEVERANTOR_BLANKED: Rule = Rule {
+    key: "leverantor_blanked",
+    severity: Severity::Warning,
+    message: "leverantor and leverantor_id are both empty (a supplier masked by leaving its name and id out)",
+};
 /// `kopare_id` is 10 digits with a valid check digit.
 pub const KOPARE_ID_FORMAT: Rule = Rule {
     key: "kopare_id_format",
@@ -241,6 +248,7 @@ pub const JSON_TYPE: Rule = Rule {
 pub const RULES: &[&Rule] = &[
     &MISSING,
     &LEVERANTOR_ID_EMPTY,
+    &LEVERANTOR_BLANKED,
     &KOPARE_ID_FORMAT,
     &LEVERANTOR_ID_FORMAT,
     &BELOPP_DECIMALS,

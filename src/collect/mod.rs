@@ -428,7 +428,7 @@ fn collect_source(
         one_buyer: false,
         complete_rows: false,
         rejected_file: rejected_file(&source.key),
-        redact_rejected: true,
+        rejected_raw_values: false,
         publisher_hints: false,
     };
     let origins = Origins(

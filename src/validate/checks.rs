@@ -304,12 +304,18 @@ impl RowChecker {
         let period = self.period;
         let n = Some(number);
         let get = |column: Col| values[column.position()].unwrap_or("");
+        let blank = |c: Col| values[c.position()].is_none_or(is_blank);
+        // a supplier masked by leaving its name and id out: one warning, not two findings
+        let blanked = blank(Col::Leverantor) && blank(Col::LeverantorId);
+        if blanked {
+            findings.rule(&rules::LEVERANTOR_BLANKED, "leverantor", n);
+        }
         for (i, column) in COLUMNS.iter().enumerate().take(spec::MANDATORY_COUNT) {
             if values[i].is_none_or(is_blank) {
-                if *column == "leverantor_id" {
-                    findings.rule(&rules::LEVERANTOR_ID_EMPTY, column, n);
-                } else {
-                    findings.rule(&rules::MISSING, column, n);
+                match *column {
+                    "leverantor" | "leverantor_id" if blanked => {}
+                    "leverantor_id" => findings.rule(&rules::LEVERANTOR_ID_EMPTY, column, n),
+                    _ => findings.rule(&rules::MISSING, column, n),
                 }
             }
         }
