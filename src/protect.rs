@@ -100,6 +100,14 @@ pub struct Publisher {
     /// A folder of the publisher's own layout files (relative to the policy file), detected
     /// like the built-in ones.
     pub layouts: Option<std::path::PathBuf>,
+    /// The address of the folder the files are published in (`https://…/leverantorsreskontra/`):
+    /// the DCAT catalogue's IRIs and download addresses are made under it.
+    pub base_url: Option<String>,
+    /// The e-mail address for questions about the data (the catalogue's contact point).
+    pub contact_email: Option<String>,
+    /// The publisher's type in the catalogue: `kommun` or `region` (default: `kommun` when a
+    /// municipality code is given, else `region`).
+    pub publisher_type: Option<String>,
 }
 
 /// What the published files show of a masked supplier (a sole trader, a private person, a
