@@ -50,17 +50,18 @@ try:
     import rdflib
 except ImportError:
     rdflib = None
-if rdflib is not None:
+catalogue = out.parent / "dcat.ttl"
+if rdflib is not None and catalogue.exists():
     g = rdflib.Graph()
-    g.parse(out / "dcat.ttl", format="turtle")
+    g.parse(catalogue, format="turtle")
     DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     DCT = rdflib.Namespace("http://purl.org/dc/terms/")
-    datasets = list(g.subjects(rdflib.RDF.type, DCAT.Dataset))
-    check("dcat.ttl parses as Turtle with one dcat:Dataset", len(datasets) == 1)
+    datasets = [d for d in g.subjects(rdflib.RDF.type, DCAT.Dataset) if str(d).endswith(f"/{out.name}/#dataset")]
+    check("the catalogue beside the year (dcat.ttl) parses as Turtle with the year's dcat:Dataset", len(datasets) == 1)
     spec = rdflib.URIRef("https://lankadedata.se/spec/leverantorsreskontra/")
     check("the dataset conforms to the specification", (datasets[0], DCT.conformsTo, spec) in g)
     distributions = list(g.objects(datasets[0], DCAT.distribution))
-    check("one distribution per data file", len(distributions) == len([o for o in report["outputs"] if o["path"].endswith((".csv", ".parquet"))]))
+    check("one distribution per data file", len(distributions) == len([o for o in report["outputs"] if o["path"].endswith((".csv", ".parquet", ".xlsx"))]))
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -1,6 +1,8 @@
 //! `reskontra dataset build`: one buyer's monthly files into the calendar-year dataset — a spec
-//! CSV for the year, Hive-partitioned Parquet (`kopare_id=<id>/ar=<YYYY>/manad=<MM>/`), a
-//! Frictionless `datapackage.json`, DCAT-AP-SE metadata in Turtle, and a report.
+//! CSV for the year and one per month, Hive-partitioned Parquet
+//! (`kopare_id=<id>/ar=<YYYY>/manad=<MM>/`), a Frictionless `datapackage.json` and a report —
+//! and, given the publication address, the publisher's DCAT catalogue of every year beside it
+//! ([`crate::dcat`]).
 
 use crate::amount::ore_text;
 use crate::amount::{parse_amount, DecimalMark};
@@ -37,8 +39,22 @@ pub struct DatasetOptions {
     pub prefer: Vec<PathBuf>,
     /// Licence URI.
     pub licence: String,
-    /// Where the files will be published (for DCAT download URLs).
+    /// The address of the publication folder (the parent of `out`): with it the DCAT
+    /// catalogue of every year in that folder is written there; without, none.
     pub base_url: Option<String>,
+    /// The e-mail address for questions about the data (the catalogue's contact point).
+    pub contact_email: Option<String>,
+    /// The publisher's type in the catalogue; none: from the buyer's name.
+    pub publisher_kind: Option<crate::dcat::PublisherKind>,
+    /// The date of this build (`YYYY-MM-DD`, the dataset's modified date; the first build's
+    /// date stays its issued date); none: today.
+    pub date: Option<String>,
+    /// The dataset's issued date; none: the one the output folder's report records, else
+    /// `date`.
+    pub issued: Option<String>,
+    /// Write the catalogue beside the year's folder when a base address is given (`verify`
+    /// builds again without).
+    pub catalogue: bool,
     /// Told which input is read and how much of it (for a progress display).
     pub progress: Progress,
     /// Replace the outputs of another run that the output folder holds (`--replace`).
@@ -46,6 +62,30 @@ pub struct DatasetOptions {
     /// What to write besides the year's CSV (which is always written): the Parquet partitions,
     /// an Excel copy of the year (`leverantorsreskontra-YYYY.xlsx`). See [`check_formats`].
     pub formats: Vec<Format>,
+}
+
+impl DatasetOptions {
+    /// The options of a build of `year` from `inputs` into `out`, the rest as the command's
+    /// defaults (CC0, CSV and Parquet, no catalogue address, today's date).
+    pub fn new(inputs: Vec<PathBuf>, year: i32, out: PathBuf) -> DatasetOptions {
+        DatasetOptions {
+            inputs,
+            year,
+            out,
+            replace_months: false,
+            prefer: Vec::new(),
+            licence: CC0.into(),
+            base_url: None,
+            contact_email: None,
+            publisher_kind: None,
+            date: None,
+            issued: None,
+            catalogue: true,
+            progress: Progress::default(),
+            replace: false,
+            formats: DEFAULT_FORMATS.to_vec(),
+        }
+    }
 }
 
 /// The formats a year dataset is written in when none are given.
@@ -100,6 +140,12 @@ pub struct DatasetRunOptions {
     pub licence: String,
     /// Where the files were to be published.
     pub base_url: Option<String>,
+    /// The catalogue's contact e-mail address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<String>,
+    /// The publisher's type given (`kommun`, `region`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher_type: Option<String>,
 }
 
 /// An input of the dataset.
@@ -154,6 +200,11 @@ pub struct DatasetReport {
     pub amount: String,
     /// Outputs.
     pub outputs: Vec<DatasetOutput>,
+    /// When the dataset was first built (issued) and built this time (modified).
+    pub dates: crate::dcat::Dates,
+    /// The catalogue written beside the year's folder (not part of report.json).
+    #[serde(skip)]
+    pub catalogue: Option<crate::dcat::Written>,
 }
 
 impl DatasetReport {
@@ -186,6 +237,24 @@ impl DatasetReport {
         }
         for o in &self.outputs {
             s.push_str(&format!("wrote {} ({} rows)\n", o.path, o.rows));
+        }
+        match &self.catalogue {
+            Some(c) => {
+                let years: Vec<String> = c.years.iter().map(i32::to_string).collect();
+                s.push_str(&format!(
+                    "wrote the DCAT catalogue {} (and {}) of the years {}\n",
+                    c.rdf_xml.display(),
+                    file_name(&c.turtle),
+                    years.join(", ")
+                ));
+                for left in &c.left_out {
+                    s.push_str(&format!("left out of the catalogue: {left}\n"));
+                }
+            }
+            None => s.push_str(
+                "no DCAT catalogue written: give --base-url with the address the folder above \
+                 the year's folder will have (the publication folder), and --contact-email\n",
+            ),
         }
         s
     }
@@ -447,91 +516,6 @@ fn datapackage(report: &DatasetReport, csv: &DatasetOutput, licence: &str) -> St
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
-fn turtle_string(s: &str) -> String {
-    let escaped = s
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-        .replace('\r', "\\r");
-    format!("\"{escaped}\"")
-}
-
-fn dcat(report: &DatasetReport, outputs: &[DatasetOutput], opts: &DatasetOptions) -> String {
-    let base = opts.base_url.clone().unwrap_or_default();
-    let iri = |rel: &str| format!("<{base}{rel}>");
-    let year = report.year;
-    let mut t = String::new();
-    t.push_str("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n");
-    t.push_str("@prefix dct: <http://purl.org/dc/terms/> .\n");
-    t.push_str("@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n");
-    t.push_str("@prefix spdx: <http://spdx.org/rdf/terms#> .\n");
-    t.push_str("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n");
-    t.push_str(&format!("{} a dcat:Dataset ;\n", iri("dataset")));
-    t.push_str(&format!(
-        "    dct:title {}@sv ;\n",
-        turtle_string(&format!("Leverantörsreskontra {} {year}", report.kopare))
-    ));
-    t.push_str(&format!(
-        "    dct:description {}@sv ;\n",
-        turtle_string(&format!(
-            "Leverantörsfakturor för {} under {year}, en rad per kontering, enligt specifikationen för leverantörsreskontra 1.1.",
-            report.kopare
-        ))
-    ));
-    t.push_str(&format!("    dct:publisher {} ;\n", iri("publisher")));
-    t.push_str(&format!("    dct:conformsTo <{}> ;\n", spec::SPEC_URL));
-    t.push_str(&format!("    dct:license <{}> ;\n", opts.licence));
-    t.push_str("    dct:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/MONTHLY> ;\n");
-    t.push_str(&format!(
-        "    dct:temporal [ a dct:PeriodOfTime ; dcat:startDate \"{year}-01-01\"^^xsd:date ; dcat:endDate \"{year}-12-31\"^^xsd:date ] ;\n"
-    ));
-    let names: Vec<String> = outputs
-        .iter()
-        .map(|o| iri(&format!("distribution/{}", o.path)))
-        .collect();
-    t.push_str(&format!("    dcat:distribution {} .\n\n", names.join(", ")));
-    t.push_str(&format!(
-        "{} a foaf:Agent ;\n    foaf:name {} ;\n    dct:identifier {} .\n\n",
-        iri("publisher"),
-        turtle_string(&report.kopare),
-        turtle_string(&report.kopare_id)
-    ));
-    for o in outputs {
-        let (format, media) = if o.path.ends_with(".csv") {
-            ("CSV", "text/csv")
-        } else if o.path.ends_with(".xlsx") {
-            (
-                "XLSX",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        } else {
-            ("PARQUET", "application/vnd.apache.parquet")
-        };
-        t.push_str(&format!(
-            "{} a dcat:Distribution ;\n",
-            iri(&format!("distribution/{}", o.path))
-        ));
-        t.push_str(&format!("    dct:title {} ;\n", turtle_string(&o.path)));
-        t.push_str(&format!("    dcat:accessURL {} ;\n", iri(&o.path)));
-        t.push_str(&format!("    dcat:downloadURL {} ;\n", iri(&o.path)));
-        t.push_str(&format!(
-            "    dct:format <http://publications.europa.eu/resource/authority/file-type/{format}> ;\n"
-        ));
-        t.push_str(&format!("    dcat:mediaType {} ;\n", turtle_string(media)));
-        t.push_str(&format!("    dct:license <{}> ;\n", opts.licence));
-        t.push_str(&format!("    dct:conformsTo <{}> ;\n", spec::SPEC_URL));
-        t.push_str(&format!(
-            "    dcat:byteSize \"{}\"^^xsd:nonNegativeInteger ;\n",
-            o.bytes
-        ));
-        t.push_str(&format!(
-            "    spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue \"{}\"^^xsd:hexBinary ] .\n\n",
-            o.sha256
-        ));
-    }
-    t
-}
-
 fn output_entry(staged: &Path, rel: &str, rows: u64) -> Result<DatasetOutput> {
     let (sha256, bytes) = sha256_file(staged).map_err(|e| Error::io(staged, e))?;
     Ok(DatasetOutput {
@@ -599,6 +583,7 @@ fn write_year(
     }
     let with_parquet = opts.formats.contains(&Format::Parquet);
     let mut parquet = Vec::new();
+    let mut month_csvs = Vec::new();
     let mut rows_written = 0u64;
     for (month, (i, _)) in owner {
         opts.progress
@@ -607,6 +592,13 @@ fn write_year(
         csv.write_all(&lines).map_err(csv_error)?;
         let rows = parse_month(&csv_path, &lines)?;
         rows_written += rows.len() as u64;
+        month_csvs.push(write_month_csv(
+            staging,
+            opts.year,
+            *month,
+            &lines,
+            rows.len(),
+        )?);
         if let Some((sink, _)) = xlsx.as_mut() {
             sink.write(&month_table(&rows))?;
         }
@@ -632,26 +624,129 @@ fn write_year(
         scan_workbook(&path, &xlsx_rel)?;
         outputs.push(output_entry(&path, &xlsx_rel, rows_written)?);
     }
+    outputs.extend(month_csvs);
     outputs.extend(parquet);
     Ok(outputs)
+}
+
+/// Write a month's own CSV (`leverantorsreskontra-YYYY-MM.csv`: the header and the month's
+/// lines as they are in the year's CSV), the file a publisher links month by month.
+fn write_month_csv(
+    staging: &mut Staging,
+    year: i32,
+    month: u32,
+    lines: &[u8],
+    rows: usize,
+) -> Result<DatasetOutput> {
+    let rel = format!("leverantorsreskontra-{year}-{month:02}.csv");
+    let path = staging.path(&rel)?;
+    write::write_file(&path, |f| {
+        std::io::Write::write_all(f, spec::HEADER.as_bytes())?;
+        std::io::Write::write_all(f, b"\n")?;
+        std::io::Write::write_all(f, lines)
+    })?;
+    output_entry(&path, &rel, rows as u64)
 }
 
 /// Build the dataset: nothing is left in the output folder unless every step succeeds.
 pub fn build(opts: &DatasetOptions) -> Result<DatasetReport> {
     check_formats(&opts.formats)?;
+    let catalogue = catalogue_options(opts)?.filter(|_| opts.catalogue);
+    let today = match &opts.date {
+        Some(date) => check_date(date)?,
+        None => today(),
+    };
     let files = collect_files(&opts.inputs)?;
+    let issued = match &opts.issued {
+        Some(issued) => Some(check_date(issued)?),
+        None => prior_issued(&opts.out, opts.year),
+    };
+    let dates = crate::dcat::Dates {
+        issued: issued.unwrap_or_else(|| today.clone()),
+        modified: today,
+    };
     let mut staging = Staging::new(&opts.out, opts.replace)?;
-    match build_in(&mut staging, opts, &files) {
+    let mut report = match build_in(&mut staging, opts, &files, &dates) {
         Ok(report) => {
             let inputs: Vec<String> = report.inputs.iter().map(|i| i.sha256.clone()).collect();
             staging.commit(&inputs)?;
-            Ok(report)
+            report
         }
         Err(e) => {
             staging.abandon();
-            Err(e)
+            return Err(e);
         }
+    };
+    if let Some(catalogue) = catalogue {
+        let publication = publication_folder(&opts.out);
+        let written = crate::dcat::write_catalogue(&publication, &report.kopare_id, &catalogue)
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "the year dataset {} was written, but not the DCAT catalogue beside it: {e}",
+                    opts.out.display()
+                ))
+            })?;
+        report.catalogue = Some(written);
     }
+    Ok(report)
+}
+
+/// The folder the year's folder lies in: where its catalogue is written.
+pub fn publication_folder(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The catalogue's options, checked before anything is built; none without a base address.
+fn catalogue_options(opts: &DatasetOptions) -> Result<Option<crate::dcat::CatalogueOptions>> {
+    let Some(base) = &opts.base_url else {
+        if opts.contact_email.is_some() {
+            return Err(Error::Usage(
+                "--contact-email is for the DCAT catalogue, which needs --base-url too".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let contact_email = opts
+        .contact_email
+        .as_deref()
+        .map(crate::dcat::check_email)
+        .transpose()?;
+    Ok(Some(crate::dcat::CatalogueOptions {
+        base_url: crate::dcat::check_base_url(base)?,
+        contact_email,
+        kind: opts.publisher_kind,
+    }))
+}
+
+/// A `YYYY-MM-DD` date, checked.
+fn check_date(text: &str) -> Result<String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|_| Error::Usage(format!("--date '{text}' is not a date YYYY-MM-DD")))
+}
+
+/// Today's date (UTC).
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i32::try_from(seconds / 86_400).unwrap_or(0);
+    crate::date::date_from_days(days)
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// The issued date of the same year's dataset that the output folder already holds.
+fn prior_issued(out: &Path, year: i32) -> Option<String> {
+    let text = std::fs::read_to_string(out.join("report.json")).ok()?;
+    let prior: crate::dcat::YearReport = serde_json::from_str(&text).ok()?;
+    (prior.year == year)
+        .then_some(prior.dates)
+        .flatten()
+        .map(|d| d.issued)
 }
 
 /// Build the dataset into `staging`.
@@ -659,6 +754,7 @@ fn build_in(
     staging: &mut Staging,
     opts: &DatasetOptions,
     files: &[PathBuf],
+    dates: &crate::dcat::Dates,
 ) -> Result<DatasetReport> {
     let mut outside = 0u64;
     let mut month_files = MonthFiles {
@@ -721,6 +817,8 @@ fn build_in(
             formats: sorted_formats(&opts.formats),
             licence: opts.licence.clone(),
             base_url: opts.base_url.clone(),
+            contact_email: opts.contact_email.clone(),
+            publisher_type: opts.publisher_kind.map(|k| k.key().to_string()),
         },
         inputs: monthly
             .iter()
@@ -735,15 +833,16 @@ fn build_in(
         rows: rows_in_year,
         amount: ore_text(total),
         outputs: Vec::new(),
+        dates: dates.clone(),
+        catalogue: None,
     };
     let dp = datapackage(&report, &outputs[0], &opts.licence);
-    let ttl = dcat(&report, &outputs, opts);
     report.outputs = outputs;
-    for (rel, text) in [("datapackage.json", dp), ("dcat.ttl", ttl)] {
-        let path = staging.path(rel)?;
-        write::write_file(&path, |f| std::io::Write::write_all(f, text.as_bytes()))?;
-        report.outputs.push(output_entry(&path, rel, 0)?);
-    }
+    let dp_path = staging.path("datapackage.json")?;
+    write::write_file(&dp_path, |f| std::io::Write::write_all(f, dp.as_bytes()))?;
+    report
+        .outputs
+        .push(output_entry(&dp_path, "datapackage.json", 0)?);
     let json = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
     let report_path = staging.path("report.json")?;
     write::write_file(&report_path, |f| {

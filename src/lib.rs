@@ -44,9 +44,9 @@
 //!
 //! | layer | modules | what they hold |
 //! |---|---|---|
-//! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], [`republish`], [`rules`], [`spec`], [`staging`], [`workers`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress, the worker threads; no module of the crate above them |
+//! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], `rdf`, [`republish`], [`rules`], [`spec`], [`staging`], [`workers`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress, the worker threads; no module of the crate above them |
 //! | 2 readers | [`infer`], [`layout`], [`read`], [`table`] | reading an export: its encoding and format, its header, its layout |
-//! | 3 stages | [`map`], [`normalise`], [`protect`], `report`, `scan`, `texts`, `write`, `xlsx` | one batch through the pipeline, the published files and the privacy scan of them |
+//! | 3 stages | `dcat`, [`map`], [`normalise`], [`protect`], `report`, `scan`, `texts`, `write`, `xlsx` | one batch through the pipeline, the published files and the privacy scan of them, the catalogue of a publication |
 //! | 4 commands | `collect`, `convert`, `dataset`, `plan`, `serve`, `validate`, `verify` | what the binary's commands run, each over the layers below |
 //!
 //! The binary (`src/main.rs`) sits on top: it owns the command line (clap), the progress bar
@@ -95,6 +95,8 @@ pub mod convert;
 #[cfg(feature = "pipeline")]
 pub mod dataset;
 pub mod date;
+#[cfg(feature = "pipeline")]
+pub mod dcat;
 pub mod error;
 pub mod ident;
 pub mod infer;
@@ -110,6 +112,8 @@ pub mod plan;
 pub mod progress;
 #[cfg(feature = "pipeline")]
 pub mod protect;
+#[cfg(feature = "pipeline")]
+pub mod rdf;
 pub mod read;
 #[cfg(feature = "pipeline")]
 pub mod report;

@@ -278,11 +278,27 @@ struct DatasetArgs {
     /// Licence URI for the metadata.
     #[arg(long, default_value = reskontra::dataset::CC0)]
     licence: String,
-    /// Base URL where the files will be published (for the DCAT metadata).
+    /// The address the publication folder (the folder above -o) will have, e.g.
+    /// https://www.kommun.se/oppnadata/leverantorsreskontra/: with it the DCAT catalogue of
+    /// every year in that folder is written there (dcat.rdf, dcat.ttl).
     #[arg(long)]
     base_url: Option<String>,
-    /// Formats to write, comma separated: csv (the year's CSV, always), parquet (the month
-    /// partitions), xlsx (an Excel copy of the year).
+    /// The e-mail address for questions about the data (the catalogue's contact point).
+    #[arg(long)]
+    contact_email: Option<String>,
+    /// The publisher's type in the catalogue: kommun or region (default: from the buyer's
+    /// name).
+    #[arg(long)]
+    publisher_type: Option<String>,
+    /// The date of this build, YYYY-MM-DD (the dataset's modified date; default today).
+    #[arg(long)]
+    date: Option<String>,
+    /// The publisher's policy file: its [publisher] base_url, contact_email and
+    /// publisher_type fill what the options leave unset.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Formats to write, comma separated: csv (the year's CSV and each month's, always),
+    /// parquet (the month partitions), xlsx (an Excel copy of the year).
     #[arg(long, default_value = "csv,parquet", value_delimiter = ',')]
     formats: Vec<String>,
     /// No progress bar and no summary.
@@ -554,6 +570,10 @@ fn parse_formats(names: &[String]) -> Result<Vec<Format>> {
 
 fn run_dataset(args: DatasetArgs) -> Result<()> {
     let formats = parse_formats(&args.formats)?;
+    let publisher = match &args.policy {
+        Some(path) => reskontra::protect::Policy::load(path)?.publisher,
+        None => reskontra::protect::Publisher::default(),
+    };
     let bar = progress_bar(&dataset_files(&args.inputs), args.quiet);
     let opts = reskontra::dataset::DatasetOptions {
         progress: progress_of(bar.as_ref()),
@@ -563,7 +583,18 @@ fn run_dataset(args: DatasetArgs) -> Result<()> {
         replace_months: args.replace_months || !args.prefer.is_empty(),
         prefer: args.prefer,
         licence: args.licence,
-        base_url: args.base_url,
+        base_url: args.base_url.or_else(|| publisher.base_url.clone()),
+        contact_email: args
+            .contact_email
+            .or_else(|| publisher.contact_email.clone()),
+        publisher_kind: args
+            .publisher_type
+            .or_else(|| publisher.publisher_type.clone())
+            .map(|k| reskontra::dcat::PublisherKind::parse(&k))
+            .transpose()?,
+        date: args.date,
+        issued: None,
+        catalogue: true,
         replace: args.replace,
         formats,
     };

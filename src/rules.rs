@@ -243,6 +243,49 @@ pub const JSON_TYPE: Rule = Rule {
     severity: Severity::Error,
     message: "a value is not a string",
 };
+/// A DCAT catalogue that cannot be read as RDF/XML.
+pub const DCAT_SYNTAX: Rule = Rule {
+    key: "dcat_syntax",
+    severity: Severity::Error,
+    message: "the catalogue is not RDF/XML the data portal can read: {detail}",
+};
+/// A DCAT catalogue file holds a `dcat:Catalog`.
+pub const DCAT_NO_CATALOG: Rule = Rule {
+    key: "dcat_no_catalog",
+    severity: Severity::Error,
+    message: "the file holds no dcat:Catalog",
+};
+/// Catalogues, datasets, distributions, publishers and contact points are named by IRIs.
+pub const DCAT_BLANK_NODE: Rule = Rule {
+    key: "dcat_blank_node",
+    severity: Severity::Error,
+    message:
+        "a {class} has no address of its own (a blank node); the data portal needs an absolute IRI",
+};
+/// Every IRI is absolute.
+pub const DCAT_RELATIVE_IRI: Rule = Rule {
+    key: "dcat_relative_iri",
+    severity: Severity::Error,
+    message: "the IRI {iri} is relative; the data portal needs absolute IRIs",
+};
+/// A mandatory property of DCAT-AP-SE 3.0.1.
+pub const DCAT_MANDATORY: Rule = Rule {
+    key: "dcat_mandatory",
+    severity: Severity::Error,
+    message: "{resource} lacks {property}, mandatory in DCAT-AP-SE 3.0.1",
+};
+/// A property DCAT-AP-SE 3.0.1 allows exactly once.
+pub const DCAT_EXACTLY_ONE: Rule = Rule {
+    key: "dcat_exactly_one",
+    severity: Severity::Error,
+    message: "{resource} has {count} of {property}; DCAT-AP-SE 3.0.1 allows exactly one",
+};
+/// A recommended property of DCAT-AP-SE 3.0.1.
+pub const DCAT_RECOMMENDED: Rule = Rule {
+    key: "dcat_recommended",
+    severity: Severity::Warning,
+    message: "{resource} lacks {property}, recommended in DCAT-AP-SE 3.0.1",
+};
 
 /// Every rule, in the order of `docs/errors.md`'s table: a row's values, then the file's form.
 pub const RULES: &[&Rule] = &[
@@ -274,6 +317,13 @@ pub const RULES: &[&Rule] = &[
     &JSON_NOT_OBJECT,
     &JSON_KEYS,
     &JSON_TYPE,
+    &DCAT_SYNTAX,
+    &DCAT_NO_CATALOG,
+    &DCAT_BLANK_NODE,
+    &DCAT_RELATIVE_IRI,
+    &DCAT_MANDATORY,
+    &DCAT_EXACTLY_ONE,
+    &DCAT_RECOMMENDED,
 ];
 
 /// A text `convert` writes (in `rejected.csv` and the report's counts) when it rejects a row,

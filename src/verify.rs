@@ -231,6 +231,13 @@ fn build_dataset_again(
         replace_months: options["replace_months"].as_bool().unwrap_or(replaced),
         licence: text(&options["licence"]).unwrap_or_else(|| crate::dataset::CC0.into()),
         base_url: text(&options["base_url"]),
+        contact_email: text(&options["contact_email"]),
+        publisher_kind: text(&options["publisher_type"])
+            .map(|k| crate::dcat::PublisherKind::parse(&k))
+            .transpose()?,
+        date: text(&report["dates"]["modified"]),
+        issued: text(&report["dates"]["issued"]),
+        catalogue: false,
         progress: Default::default(),
         replace: false,
         // a report written before --formats existed: the formats then written

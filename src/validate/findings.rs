@@ -30,7 +30,7 @@ pub struct Finding {
 pub struct FileReport {
     /// The file.
     pub file: PathBuf,
-    /// Data rows checked.
+    /// Data rows checked (a DCAT catalogue: its datasets).
     pub rows: u64,
     /// `valid` or `invalid` or `unreadable`.
     pub status: String,
@@ -96,8 +96,13 @@ impl Outcome {
         let mut s = String::new();
         for f in &self.files {
             let warnings = f.findings.len() - f.errors();
+            let counted = if f.format == Some("dcat") {
+                "datasets"
+            } else {
+                "rows"
+            };
             s.push_str(&format!(
-                "{}: {} ({} rows, {} errors, {} warnings)\n",
+                "{}: {} ({} {counted}, {} errors, {} warnings)\n",
                 f.file.display(),
                 f.status,
                 f.rows,

@@ -22,6 +22,7 @@ pub use crate::scan::personal_number_hits;
 
 mod checks;
 mod csv;
+mod dcat;
 mod findings;
 mod json;
 mod parquet;
@@ -97,6 +98,14 @@ pub fn validate_file_telling(path: &Path, progress: &Progress) -> Result<FileRep
         ("parquet", (findings, rows, sha256))
     } else if input.start().starts_with(b"PK\x03\x04") {
         ("xlsx", validate_xlsx(path, input, period_span)?)
+    } else if first_visible_char(input.start()) == Some('<') {
+        // a DCAT catalogue in RDF/XML (small: read whole)
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let (findings, datasets) = dcat::check_catalogue(&bytes);
+        (
+            "dcat",
+            (findings, datasets, crate::read::sha256_hex(&bytes)),
+        )
     } else if matches!(first_visible_char(input.start()), Some('[') | Some('{')) {
         let bom = input.start().starts_with(b"\xEF\xBB\xBF");
         let checked = match stream_json(path, &input, bom, period_span, progress)? {

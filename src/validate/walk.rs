@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// The files to validate among `paths`: files as given, and the published files in folders
 /// (see [`published_files`]).
 pub fn files_to_validate(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    published_files(paths, &["csv", "json", "parquet", "xlsx"])
+    published_files(paths, &["csv", "json", "parquet", "xlsx", "rdf"])
 }
 
 /// Files as given, and in each folder (and the folders below it, in name order) the files with

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "names",
             "paths",
             "progress",
+            "rdf",
             "republish",
             "rules",
             "spec",
@@ -33,6 +34,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "stages",
         &[
+            "dcat",
             "map",
             "normalise",
             "protect",

@@ -8,6 +8,7 @@ mod browser;
 mod collect;
 mod common;
 mod dataset;
+mod dcat;
 mod defects;
 mod desk;
 mod errors;

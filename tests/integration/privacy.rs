@@ -636,3 +636,123 @@ fn the_final_scan_of_a_csv_reads_digits_of_every_script() {
         1
     );
 }
+
+/// Each way of publishing masked suppliers (policy `masked_suppliers`), end to end on the city
+/// sample: rows and kronor reconcile, no person's name or personal number reaches a published
+/// file, a blanked supplier is one warning to `validate` (not errors), and withheld rows are
+/// counted and summed as withheld.
+#[test]
+fn masked_suppliers_the_publishers_way() {
+    use rust_decimal::Decimal;
+    let dir = temp();
+    let policy_text = std::fs::read_to_string(root().join("samples/policy.toml")).expect("policy");
+    let input = root().join("samples/city-csv/leverantorsfakturor-202405.csv");
+    let decimal = |v: &serde_json::Value| {
+        v.as_str()
+            .expect("amount")
+            .parse::<Decimal>()
+            .expect("decimal")
+    };
+    let mut published_rows = Vec::new();
+    for mode in ["marker", "blank", "withhold"] {
+        let policy = dir.path().join(format!("{mode}.toml"));
+        std::fs::write(
+            &policy,
+            policy_text.replacen(
+                "mask_unidentified = true",
+                &format!("mask_unidentified = true\nmasked_suppliers = \"{mode}\""),
+                1,
+            ),
+        )
+        .expect("write");
+        let out = dir.path().join(mode);
+        let policy_arg = policy.to_string_lossy().into_owned();
+        convert_ok(
+            &input,
+            &out,
+            &["--policy", &policy_arg, "--formats", "csv,json,parquet"],
+        );
+        let r = report(&out);
+        let rows = &r["rows"];
+        let n = |k: &str| rows[k].as_u64().expect("count");
+        assert_eq!(
+            n("read"),
+            n("published") + n("withheld") + n("rejected"),
+            "{mode}"
+        );
+        let amount = &r["amount"];
+        assert_eq!(
+            decimal(&amount["read"]),
+            decimal(&amount["published"])
+                + decimal(&amount["withheld"])
+                + decimal(&amount["rejected"]),
+            "{mode}"
+        );
+        // the published files hold no masked name and no personal number, in any mode
+        for ext in ["csv", "json", "parquet"] {
+            let file = published(&out, ext);
+            let bytes = std::fs::read(&file).expect("read");
+            let text = String::from_utf8_lossy(&bytes);
+            for secret in [
+                "Familjehem Ek",
+                "Okänd mottagare",
+                "720185-8904",
+                "7201858904",
+                "5505059013",
+            ] {
+                assert!(
+                    !text.contains(secret),
+                    "{mode}: {secret} in {}",
+                    file.display()
+                );
+            }
+        }
+        let csv = std::fs::read_to_string(published(&out, "csv")).expect("csv");
+        let (code, checked) = validate_report(&published(&out, "csv"));
+        let checks: Vec<&str> = checked["files"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["check"].as_str().expect("check"))
+            .collect();
+        match mode {
+            "marker" => {
+                assert_eq!(
+                    csv.matches("[innehåller personuppgifter]").count(),
+                    3,
+                    "{csv}"
+                );
+                assert_eq!(code, 0, "{checked}");
+            }
+            "blank" => {
+                assert!(!csv.contains("[innehåller personuppgifter]"), "{csv}");
+                let mut reader = csv::Reader::from_reader(csv.as_bytes());
+                let blanked = reader
+                    .records()
+                    .map(|r| r.expect("record"))
+                    .filter(|r| r[3].is_empty() && r[4].is_empty())
+                    .count();
+                assert_eq!(blanked, 3, "{csv}");
+                // one warning per blanked row, no error
+                assert_eq!(code, 0, "{checked}");
+                assert!(checks.contains(&"leverantor_blanked"), "{checks:?}");
+                assert!(
+                    !checks.iter().any(|c| c.ends_with("_missing")),
+                    "{checks:?}"
+                );
+            }
+            _ => {
+                assert!(!csv.contains("[innehåller personuppgifter]"), "{csv}");
+                assert_eq!(code, 0, "{checked}");
+            }
+        }
+        published_rows.push((n("published"), n("withheld"), decimal(&amount["withheld"])));
+    }
+    // marker and blank publish the same rows; withhold moves the three masked rows (and their
+    // kronor) from published to withheld
+    let (marker, blank, withhold) = (published_rows[0], published_rows[1], published_rows[2]);
+    assert_eq!(marker, blank);
+    assert_eq!(withhold.0 + 3, marker.0);
+    assert_eq!(withhold.1, marker.1 + 3);
+    assert!(withhold.2 > marker.2);
+}

@@ -359,7 +359,8 @@ fn a_year_dataset_has_an_excel_copy() {
     let run = reskontra()
         .args(["dataset", "build"])
         .arg(&monthly)
-        .args(["--year", "2024", "--formats", "csv,xlsx", "-q", "-o"])
+        .args(["--year", "2024", "--formats", "csv,xlsx", "-q"])
+        .args(["--base-url", "https://data.exempelby.se/lev/", "-o"])
         .arg(&out)
         .output()
         .expect("run");
@@ -390,8 +391,15 @@ fn a_year_dataset_has_an_excel_copy() {
         paths.contains(&"leverantorsreskontra-2024.xlsx"),
         "{paths:?}"
     );
-    let ttl = std::fs::read_to_string(out.join("dcat.ttl")).expect("dcat");
-    assert!(ttl.contains("file-type/XLSX"), "{ttl}");
+    // the publication folder's catalogue lists the workbook as a distribution
+    let rdf = std::fs::read_to_string(dir.path().join("dcat.rdf")).expect("dcat");
+    assert!(
+        rdf.contains("year/leverantorsreskontra-2024.xlsx#distribution")
+            && rdf.contains(
+                "<dcterms:format>application/vnd.openxmlformats-officedocument.spreadsheetml.sheet</dcterms:format>"
+            ),
+        "{rdf}"
+    );
     let verified = reskontra()
         .arg("verify")
         .arg(out.join("report.json"))
