@@ -423,6 +423,13 @@ fn run_warnings(
     for (name, n) in &map_info.lookup_misses {
         warnings.push(format!("{n} rows had a key not found in lookup {name}"));
     }
+    if map_info.buyer_replaced > 0 {
+        warnings.push(format!(
+            "{} rows had a buyer of their own that is no organisation number (a name or a code); \
+             the buyer given replaced it",
+            map_info.buyer_replaced
+        ));
+    }
     warnings.extend(amount_warnings(conventions, norm_info));
     warnings
 }

@@ -93,7 +93,8 @@ struct CollectArgs {
     /// A privacy policy (markers, allow and deny lists); every run into a dataset uses the same.
     #[arg(long)]
     policy: Option<PathBuf>,
-    /// Collect the other files when one cannot be read (it is named in the summary).
+    /// Collect the other files when one cannot be read (it is named, also with -q, and the
+    /// exit code is 1).
     #[arg(long)]
     keep_going: bool,
     /// Rows converted per batch (the dataset does not depend on it).
@@ -338,7 +339,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => run_convert(*args).map(|()| 0),
         Command::Validate(args) => run_validate(args),
         Command::Verify(args) => run_verify(args),
-        Command::Collect(args) => run_collect(args).map(|()| 0),
+        Command::Collect(args) => run_collect(args),
         Command::Dataset(DatasetCommand::Build(args)) => run_dataset(args).map(|()| 0),
         Command::Layouts => run_layouts().map(|()| 0),
         Command::Detect(args) => run_detect(args).map(|()| 0),
@@ -617,7 +618,7 @@ fn run_layouts() -> Result<()> {
     to_stdout(&lines.concat())
 }
 
-fn run_collect(args: CollectArgs) -> Result<()> {
+fn run_collect(args: CollectArgs) -> Result<u8> {
     let bar = progress_bar(&args.inputs, args.quiet);
     let mut opts = reskontra::collect::CollectOptions::new(args.inputs, args.out);
     if let Some(policy) = &args.policy {
@@ -636,7 +637,16 @@ fn run_collect(args: CollectArgs) -> Result<()> {
     if !args.quiet {
         to_stderr(&run.summary());
     }
-    Ok(())
+    // the sources left out with --keep-going: said even with -q, and the exit code is 1
+    if run.failed.is_empty() {
+        return Ok(0);
+    }
+    if args.quiet {
+        for (source, why) in &run.failed {
+            to_stderr(&format!("not collected: {source}: {why}\n"));
+        }
+    }
+    Ok(1)
 }
 
 /// The input files of a dataset build, for the progress bar's size.

@@ -171,6 +171,9 @@ pub struct MapInfo {
     pub lookup_misses: BTreeMap<String, u64>,
     /// Cells holding a placeholder the layout reads as empty (`-`), by target column.
     pub placeholders: BTreeMap<String, u64>,
+    /// Rows whose own buyer value (not an organisation number: a name, an internal code) was
+    /// replaced by the buyer given.
+    pub buyer_replaced: u64,
 }
 
 impl MapInfo {
@@ -186,6 +189,7 @@ impl MapInfo {
         for (target, n) in other.placeholders {
             *self.placeholders.entry(target).or_insert(0) += n;
         }
+        self.buyer_replaced += other.buyer_replaced;
         if let Some(r) = other.register {
             let mine = self.register.get_or_insert_with(RegisterCounts::default);
             mine.matched += r.matched;
@@ -604,7 +608,8 @@ pub fn map_tables<'a>(
     for table in tables {
         let sources = resolve_sources(table, layout, lookups, &mut info)?;
         check_mandatory_sources(table, layout, &sources, overrides)?;
-        check_buyer_agrees(table, &sources[KOPARE_ID].0, layout, overrides, lookups)?;
+        info.buyer_replaced +=
+            check_buyer_agrees(table, &sources[KOPARE_ID].0, layout, overrides, lookups)?;
         let period = needs_period(layout, &sources)
             .then(|| period_for(table, overrides))
             .transpose()?;
@@ -770,28 +775,38 @@ fn override_constants<'a>(overrides: &'a Overrides, info: &mut MapInfo) -> Vec<(
 }
 
 /// A buyer given by an option or the profile fills the buyer's column; it must not relabel
-/// rows that carry another buyer's organisation number of their own.
+/// rows that carry another buyer's organisation number of their own. Returns how many rows
+/// carry a buyer value that is no organisation number (replaced by the buyer given, and said).
 fn check_buyer_agrees(
     table: &SourceTable,
     source: &Source,
     layout: &Layout,
     overrides: &Overrides,
     lookups: &BTreeMap<String, LookupTable>,
-) -> Result<()> {
+) -> Result<u64> {
     let (Some(given), Source::Column { index, .. }) = (&overrides.buyer_id, source) else {
-        return Ok(());
+        return Ok(0);
     };
     let rule = rule_for(layout, Col::KopareId.name());
     let mut last = String::new();
+    let mut last_was_other = false;
+    let mut replaced = 0;
     for row in &table.rows {
         let Some(value) = cell_value(row, source, rule, &layout.read.empty_values, lookups) else {
             continue;
         };
         let value = value.trim();
-        if value == last {
+        if value.is_empty() {
             continue;
         }
-        if let crate::ident::IdKind::Organisation(ten) = crate::ident::classify_id(value) {
+        if value == last {
+            replaced += u64::from(last_was_other);
+            continue;
+        }
+        let kind = crate::ident::classify_id(value);
+        last_was_other = !matches!(kind, crate::ident::IdKind::Organisation(_));
+        replaced += u64::from(last_was_other);
+        if let crate::ident::IdKind::Organisation(ten) = kind {
             if ten != *given {
                 return Err(Error::Cell {
                     path: table.path.clone(),
@@ -807,7 +822,7 @@ fn check_buyer_agrees(
         }
         last = value.to_string();
     }
-    Ok(())
+    Ok(replaced)
 }
 
 /// Every mandatory target needs a source: a column, a lookup, a period or an option.

@@ -219,6 +219,30 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason.
+    pub const ALL: [Reason; 9] = [
+        Reason::Personnummer,
+        Reason::Samordningsnummer,
+        Reason::Estate,
+        Reason::SoleTrader,
+        Reason::PersonName,
+        Reason::Unidentified,
+        Reason::MaskedInSource,
+        Reason::DenyList,
+        Reason::Secret,
+    ];
+
+    /// The reason of a report key.
+    pub fn of_key(key: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// Whether the reason masks the supplier (by the policy's way with masked suppliers)
+    /// rather than withholding the row whatever the policy says.
+    pub fn masks(self) -> bool {
+        !matches!(self, Reason::DenyList | Reason::Secret)
+    }
+
     /// The report key.
     pub fn key(self) -> &'static str {
         match self {
@@ -416,7 +440,7 @@ fn could_be_a_cut_personal_number(raw: &str) -> bool {
 
 /// Whether a privacy reason masks the supplier (the row is published with the marker).
 pub fn masks(reason: &str) -> bool {
-    !matches!(reason, "deny_list" | "secret")
+    Reason::of_key(reason).is_some_and(Reason::masks)
 }
 
 /// Counts the protect stage reports (never values).

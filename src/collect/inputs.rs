@@ -58,21 +58,60 @@ pub struct SourceRule {
     pub encoding: Option<String>,
     /// The sheet of a workbook to read.
     pub sheet: Option<String>,
+    /// The folder of the sources file the rule is in: its paths are relative to it.
+    #[serde(skip)]
+    pub dir: PathBuf,
 }
 
-/// A sources file (`sources.toml`): `[[source]]` rules, first match wins.
+impl SourceRule {
+    /// A file the rule names (a layout file, a register), relative to its sources file.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Whether the rule matches a file (absolute): a folder matches every file below it, a
+    /// pattern the file's path relative to the sources file's folder.
+    fn matches(&self, file: &Path) -> bool {
+        let target = self.dir.join(&self.path);
+        if target.is_dir() {
+            return file.starts_with(absolute(&target));
+        }
+        // the pattern's leading `./` and `../` move the folder it is matched below
+        let mut base = absolute(&self.dir);
+        let mut pattern = self.path.as_str();
+        loop {
+            if let Some(rest) = pattern.strip_prefix("./") {
+                pattern = rest;
+            } else if let Some(rest) = pattern.strip_prefix("../") {
+                base.pop();
+                pattern = rest;
+            } else {
+                break;
+            }
+        }
+        let Ok(relative) = file.strip_prefix(&base) else {
+            return false;
+        };
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        glob::Pattern::new(pattern).is_ok_and(|p| p.matches_with(&as_given(relative), options))
+    }
+}
+
+/// A sources file (`sources.toml`): `[[source]]` rules, first match wins; or the rules of
+/// several such files, one after the other.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SourcesFile {
     /// The rules, in order.
     #[serde(default, rename = "source")]
     pub rules: Vec<SourceRule>,
-    /// The folder the rules' paths are relative to.
+    /// The files read, as given.
     #[serde(skip)]
-    pub dir: PathBuf,
-    /// The file, as given.
-    #[serde(skip)]
-    pub path: PathBuf,
+    pub paths: Vec<PathBuf>,
 }
 
 impl SourcesFile {
@@ -86,9 +125,13 @@ impl SourcesFile {
                 format!("not a sources file: {}", e.message().trim_end()),
             )
         })?;
-        file.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        file.path = path.to_path_buf();
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        file.paths = vec![path.to_path_buf()];
         for (i, rule) in file.rules.iter_mut().enumerate() {
+            rule.dir = dir.clone();
             let at = |message: String| {
                 Error::input(
                     path,
@@ -116,7 +159,7 @@ impl SourcesFile {
             for (what, file_name) in [("suppliers", &rule.suppliers), ("layout", &rule.layout)] {
                 let Some(name) = file_name else { continue };
                 let is_builtin_layout = what == "layout" && !name.contains(['/', '\\', '.']);
-                if !is_builtin_layout && !file.dir.join(name).is_file() {
+                if !is_builtin_layout && !rule.file(name).is_file() {
                     return Err(at(format!("the {what} file {name} is not there")));
                 }
             }
@@ -124,29 +167,27 @@ impl SourcesFile {
         Ok(file)
     }
 
+    /// Another sources file's rules after these.
+    pub fn and(mut self, other: SourcesFile) -> SourcesFile {
+        self.rules.extend(other.rules);
+        self.paths.extend(other.paths);
+        self
+    }
+
     /// The first rule that matches a file, with its index.
     pub fn rule_for(&self, file: &Path) -> Option<(usize, &SourceRule)> {
         let file = absolute(file);
-        self.rules.iter().enumerate().find(|(_, rule)| {
-            let target = absolute(&self.dir.join(&rule.path));
-            if target.is_dir() {
-                return file.starts_with(&target);
-            }
-            let options = glob::MatchOptions {
-                case_sensitive: true,
-                require_literal_separator: true,
-                require_literal_leading_dot: false,
-            };
-            glob::Pattern::new(&target.to_string_lossy())
-                .is_ok_and(|p| p.matches_path_with(&file, options))
-        })
+        self.rules
+            .iter()
+            .enumerate()
+            .find(|(_, rule)| rule.matches(&file))
     }
 
     /// The supplier registers the rules name (files that are not collected themselves).
     pub fn registers(&self) -> Vec<PathBuf> {
         self.rules
             .iter()
-            .filter_map(|r| r.suppliers.as_ref().map(|s| absolute(&self.dir.join(s))))
+            .filter_map(|r| r.suppliers.as_ref().map(|s| absolute(&r.file(s))))
             .collect()
     }
 }
@@ -175,7 +216,15 @@ pub(crate) fn as_given(path: &Path) -> String {
 /// folders below them, in name order) for [`FOLDER_EXTENSIONS`] and for the files the sources
 /// file matches, leaving out hidden folders, `internal/`, reports, the sources file and the
 /// registers it names, and the output folder itself.
-pub fn files_of(inputs: &[PathBuf], out: &Path, sources: &SourcesFile) -> Result<Vec<PathBuf>> {
+///
+/// Each file comes with its path as given ([`Found::given`]): relative paths as they are; a
+/// file given by an absolute path by its name, a folder given so by its name and the path
+/// below it (a dataset names no folder of the machine it was made on).
+pub fn files_of(
+    inputs: &[PathBuf],
+    out: &Path,
+    sources: &SourcesFile,
+) -> Result<Vec<(PathBuf, String)>> {
     let out = absolute(out);
     let registers = sources.registers();
     let mut files = Vec::new();
@@ -184,14 +233,31 @@ pub fn files_of(inputs: &[PathBuf], out: &Path, sources: &SourcesFile) -> Result
             return Err(Error::unreadable(input, "no such file or folder"));
         }
         if !input.is_dir() {
-            files.push(input.clone());
+            let given = if input.is_absolute() {
+                crate::read::file_name(input)
+            } else {
+                as_given(input)
+            };
+            files.push((input.clone(), given));
             continue;
         }
+        let shown = if input.is_absolute() {
+            absolute(input)
+                .file_name()
+                .map(|n| PathBuf::from(n.to_string_lossy().into_owned()))
+                .unwrap_or_default()
+        } else {
+            input.clone()
+        };
         let mut below = Vec::new();
         crate::validate::collect_every_file(input, &mut below)?;
+        let datasets = collected_datasets(&below);
         for file in below {
             let abs = absolute(&file);
-            if abs.starts_with(&out) || registers.contains(&abs) {
+            if abs.starts_with(&out)
+                || registers.contains(&abs)
+                || datasets.iter().any(|d| file.starts_with(d))
+            {
                 continue;
             }
             let name = crate::read::file_name(&file);
@@ -206,11 +272,28 @@ pub fn files_of(inputs: &[PathBuf], out: &Path, sources: &SourcesFile) -> Result
             let wanted = FOLDER_EXTENSIONS.contains(&ext.as_str())
                 || sources.rule_for(&file).is_some() && ext != "toml";
             if wanted && !metadata {
-                files.push(file);
+                let below = file.strip_prefix(input).unwrap_or(&file);
+                files.push((file.clone(), as_given(&shown.join(below))));
             }
         }
     }
     Ok(files)
+}
+
+/// The folders among `files` that hold a collected dataset (a `report.json` of kind
+/// `collect`): a dataset collected into a folder of downloads is not collected again.
+fn collected_datasets(files: &[PathBuf]) -> Vec<PathBuf> {
+    files
+        .iter()
+        .filter(|f| crate::read::file_name(f) == "report.json")
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .ok()
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                .is_some_and(|report| report["kind"] == super::KIND)
+        })
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .collect()
 }
 
 /// A file left out for holding the same bytes as another: (its path as given, the other's).
@@ -220,15 +303,15 @@ pub type Repeated = (String, String);
 /// folders, then the first in name order: a copy put aside in a folder of its own is the one
 /// left out), the others returned as (path as given, the kept one's path as given).
 pub fn hash_and_dedupe(
-    files: Vec<PathBuf>,
+    files: Vec<(PathBuf, String)>,
     progress: &crate::progress::Progress,
 ) -> Result<(Vec<Found>, Vec<Repeated>)> {
     let mut found = Vec::with_capacity(files.len());
-    for path in files {
+    for (path, given) in files {
         progress.stage(&format!("reading {}", crate::read::file_name(&path)));
         let (sha256, bytes) = crate::read::sha256_file(&path).map_err(|e| Error::io(&path, e))?;
         found.push(Found {
-            given: as_given(&path),
+            given,
             path,
             sha256,
             bytes,
@@ -333,6 +416,9 @@ fn page_stem(file: &Found) -> Option<(String, u64)> {
     let start = stem[..end]
         .rfind(|c: char| !c.is_ascii_digit())
         .map_or(0, |i| i + 1);
+    if !after_a_page_word(&stem[..start]) {
+        return None;
+    }
     let number = stem[start..end].parse().ok()?;
     let folder = file.given.rsplit_once('/').map_or("", |(folder, _)| folder);
     Some((
@@ -341,11 +427,36 @@ fn page_stem(file: &Found) -> Option<(String, u64)> {
     ))
 }
 
+/// The words that name a page before its number (`-sida2`, `_page_3`, `offset=500`): only
+/// such a number groups files as the pages of one dataset (a `-2024-10` is a month).
+const PAGE_WORDS: &[&str] = &["sida", "page", "p", "del", "part", "offset", "_offset"];
+
+/// Whether the text before a number ends with a page word (and a separator or none).
+fn after_a_page_word(before: &str) -> bool {
+    let trimmed = before
+        .trim_end_matches(['-', '_', '.', '=', ' '])
+        .to_lowercase();
+    PAGE_WORDS.iter().any(|word| {
+        trimmed
+            .strip_suffix(word)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with(|c: char| !c.is_alphanumeric()))
+    })
+}
+
 /// Whether a JSON file's first bytes open a row-store envelope.
 fn is_envelope(path: &Path) -> bool {
     use std::io::Read;
-    let mut head = vec![0; 4096];
-    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+    let mut head = vec![0; 1 << 16];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| {
+        let mut n = 0;
+        while n < head.len() {
+            match f.read(&mut head[n..])? {
+                0 => break,
+                read => n += read,
+            }
+        }
+        Ok(n)
+    }) else {
         return false;
     };
     let text = String::from_utf8_lossy(&head[..n]);
@@ -378,6 +489,8 @@ mod tests {
             found(dir.path(), "ledger-2024-11-sida1.json", &page(1)),
             found(dir.path(), "ledger-2024-10-sida1.json", &page(11)),
             found(dir.path(), "array-2024-10-1.json", "[{\"n\":\"1\"}]"),
+            // an envelope whose last number is a month, not a page: a source of its own
+            found(dir.path(), "ledger-2024-12.json", &page(12)),
             found(dir.path(), "other-2024-10.csv", "a;b\n1;2\n"),
         ];
         let sources = sources_of(files, &SourcesFile::default());
@@ -395,6 +508,7 @@ mod tests {
                     "d/ledger-2024-10-sida10.json"
                 ],
                 vec!["d/ledger-2024-11-sida1.json"],
+                vec!["d/ledger-2024-12.json"],
                 vec!["d/other-2024-10.csv"],
             ]
         );
@@ -410,8 +524,11 @@ mod tests {
         let b = dir.path().join("a.csv");
         std::fs::write(&a, "x").unwrap();
         std::fs::write(&b, "x").unwrap();
-        let (kept, repeated) =
-            hash_and_dedupe(vec![a, b], &crate::progress::Progress::default()).unwrap();
+        let (kept, repeated) = hash_and_dedupe(
+            vec![(a, "b.csv".into()), (b, "a.csv".into())],
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!(kept.len(), 1);
         assert!(kept[0].given.ends_with("a.csv"));
         assert_eq!(repeated.len(), 1);
@@ -438,6 +555,29 @@ mod tests {
             Some(1)
         );
         assert!(file.rule_for(&dir.path().join("sub/x.xlsx")).is_none());
+        // a pattern is matched against the path below the sources file's folder, so a folder
+        // name with pattern characters above it does not matter
+        let odd = dir.path().join("[2024] nedladdat");
+        std::fs::create_dir_all(&odd).unwrap();
+        let inner = odd.join(SOURCES_FILE);
+        std::fs::write(
+            &inner,
+            "[[source]]\npath = \"*.xlsx\"\nkopare_id = \"2120000142\"\n",
+        )
+        .unwrap();
+        let file = SourcesFile::load(&inner).unwrap();
+        assert_eq!(file.rule_for(&odd.join("x.xlsx")).map(|(i, _)| i), Some(0));
+        assert!(
+            file.rule_for(&dir.path().join("x.xlsx")).is_none(),
+            "outside its folder"
+        );
+        // the rules of two files, each relative to its own folder
+        let both = SourcesFile::load(&path).unwrap().and(file);
+        assert_eq!(both.rule_for(&odd.join("x.xlsx")).map(|(i, _)| i), Some(2));
+        assert_eq!(
+            both.rule_for(&dir.path().join("x.xlsx")).map(|(i, _)| i),
+            Some(1)
+        );
         std::fs::write(
             &path,
             "[[source]]\npath = \"a\"\nkopare_id = \"2120000143\"\n",

@@ -180,19 +180,23 @@ pub fn collect(opts: &CollectOptions) -> Result<CollectRun> {
     }
 }
 
-/// The sources file given, or the `sources.toml` at the top of the first folder given that
-/// has one; none at all is an empty one.
+/// The rules of the sources file given (first), then of the `sources.toml` at the top of each
+/// folder given, in the order given, each relative to its own folder; none at all is an empty
+/// one.
 fn sources_file(opts: &CollectOptions) -> Result<SourcesFile> {
-    if let Some(path) = &opts.sources {
-        return SourcesFile::load(path);
-    }
+    let mut rules = match &opts.sources {
+        Some(path) => SourcesFile::load(path)?,
+        None => SourcesFile::default(),
+    };
+    let given = opts.sources.as_deref().map(inputs::absolute);
     for input in &opts.inputs {
         let candidate = input.join(inputs::SOURCES_FILE);
-        if input.is_dir() && candidate.is_file() {
-            return SourcesFile::load(&candidate);
+        let already = given.as_ref() == Some(&inputs::absolute(&candidate));
+        if input.is_dir() && candidate.is_file() && !already {
+            rules = rules.and(SourcesFile::load(&candidate)?);
         }
     }
-    Ok(SourcesFile::default())
+    Ok(rules)
 }
 
 /// The dataset's report before this run (an empty one for a new dataset).
@@ -251,6 +255,7 @@ fn run(
         .map(|p| p.sources.keys().cloned().collect())
         .unwrap_or_default();
     let sources = inputs::sources_of(found, rules);
+    let (preferred, preferred_now) = preferred_sources(opts, &sources, prior.as_ref())?;
     let mut collected: BTreeMap<String, Collected> = BTreeMap::new();
     let mut run = CollectRun {
         report: empty_report(),
@@ -289,9 +294,14 @@ fn run(
             files.put_moved(path, &rejected_file(key), c.record.rows.rejected, false)?;
         }
     }
-    let decided = decide(opts, prior.as_ref(), &collected, &mut files)?;
+    let prefer = Preference {
+        order: &preferred,
+        now: &preferred_now,
+    };
+    let decided = decide(&prefer, prior.as_ref(), &collected, &mut files)?;
     run.written = decided.written.clone();
     let mut report = build_report(prior, collected, &sources, repeated, decided, policy_sha256)?;
+    report.options.preferred = preferred;
     files.write_leaks(&mut report)?;
     files.write(REPORT_TXT, &report.summary(), false)?;
     report.outputs = files.outputs()?;
@@ -302,6 +312,76 @@ fn run(
     let remove = files.remove.clone();
     run.report = report;
     Ok((run, remove))
+}
+
+/// The sources preferred, by key: the dataset's earlier preferences, then each `--prefer` of
+/// this run (moved to the end when preferred again); and those of this run. A `--prefer` must
+/// name a file of this run's sources or of the dataset's (by path, or by a bare file name
+/// that names one file only).
+fn preferred_sources(
+    opts: &CollectOptions,
+    sources: &[Source],
+    prior: Option<&CollectReport>,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let mut order: Vec<String> = prior
+        .map(|p| p.options.preferred.clone())
+        .unwrap_or_default();
+    let mut now = Vec::new();
+    for wanted in &opts.prefer {
+        let mut keys: BTreeSet<&str> = sources
+            .iter()
+            .filter(|s| {
+                s.files
+                    .iter()
+                    .any(|f| crate::paths::same_file(wanted, &f.path))
+            })
+            .map(|s| s.key.as_str())
+            .collect();
+        for (key, record) in prior.iter().flat_map(|p| p.sources.iter()) {
+            if record
+                .files
+                .iter()
+                .any(|f| crate::paths::same_file(wanted, Path::new(&f.path)))
+            {
+                keys.insert(key);
+            }
+        }
+        let key = match keys.len() {
+            1 => keys.pop_first().unwrap_or_default().to_string(),
+            0 => {
+                return Err(Error::Usage(format!(
+                    "--prefer {}: no file of that name or path among the inputs or in the dataset",
+                    wanted.display()
+                )))
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "--prefer {}: several files have that name; give the file's path",
+                    wanted.display()
+                )))
+            }
+        };
+        order.retain(|k| *k != key);
+        order.push(key.clone());
+        now.push(key);
+    }
+    Ok((order, now))
+}
+
+/// The sources preferred: all, in order (the last wins), and those preferred in this run.
+struct Preference<'a> {
+    order: &'a [String],
+    now: &'a [String],
+}
+
+impl Preference<'_> {
+    /// A source's rank: 0 when not preferred, higher for a later preference.
+    fn rank(&self, key: &str) -> usize {
+        self.order
+            .iter()
+            .position(|k| k == key)
+            .map_or(0, |at| at + 1)
+    }
 }
 
 /// The internal file of a source's rejected rows.
@@ -344,7 +424,15 @@ fn collect_side_by_side(
         }
         opts.progress
             .stage(&format!("collecting {}", source.name()));
-        let result = collect_source(opts, rules, source, scratch);
+        let result = crate::error::catch_panics(
+            || collect_source(opts, rules, source, scratch),
+            |message| {
+                Error::Internal(format!(
+                    "collecting {} stopped on an internal error ({message}); please report it",
+                    source.name()
+                ))
+            },
+        );
         if result.is_err() && !opts.keep_going {
             first_failed.fetch_min(i, Ordering::SeqCst);
         }
@@ -368,6 +456,25 @@ fn collect_side_by_side(
         .collect()
 }
 
+/// Fail if two files of a source share a file name: a row's provenance names its file by
+/// name within the source.
+fn check_distinct_names(source: &Source) -> Result<()> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for file in &source.files {
+        let name = crate::read::file_name(&file.path);
+        if let Some(first) = seen.insert(name, &file.given) {
+            return Err(Error::input(
+                &file.path,
+                format!(
+                    "has the same file name as {first}, and both are one source (a together \
+                     rule of the sources file): give each export's files a rule of their own"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Convert one source into pieces, one per partition, in a folder of its own below `scratch`.
 fn collect_source(
     opts: &CollectOptions,
@@ -376,17 +483,20 @@ fn collect_source(
     scratch: &Path,
 ) -> Result<Collected> {
     let rule = source.rule.and_then(|i| rules.rules.get(i));
+    check_distinct_names(source)?;
     let paths: Vec<PathBuf> = source.files.iter().map(|f| f.path.clone()).collect();
     let dir = scratch.join(short(&source.key));
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let mut copts = ConvertOptions::new(paths, dir.clone());
     copts.policy = opts.policy.clone();
+    // a dataset keeps a masked person's rows (under the marker), whatever the publisher's way
+    copts.policy.masked_suppliers = crate::protect::MaskedSuppliers::Marker;
     copts.policy_path = opts.policy_path.clone();
     copts.progress = opts.progress.clone();
     copts.batch_rows = opts.batch_rows;
     if let Some(rule) = rule {
         copts.layout = rule.layout.as_ref().map(|l| {
-            let file = rules.dir.join(l);
+            let file = rule.file(l);
             if file.is_file() {
                 file.to_string_lossy().into_owned()
             } else {
@@ -395,7 +505,7 @@ fn collect_source(
         });
         copts.read.encoding = rule.encoding.clone();
         copts.read.sheet = rule.sheet.clone();
-        copts.suppliers = rule.suppliers.as_ref().map(|s| rules.dir.join(s));
+        copts.suppliers = rule.suppliers.as_ref().map(|s| rule.file(s));
     }
     let planned = plan(&copts)?;
     let has = |column: &str| {
@@ -807,7 +917,7 @@ struct Decided {
 /// the new ones, put the one used in `parquet/` and the others in `superseded/`, and compare
 /// each other delivery with the one used.
 fn decide(
-    opts: &CollectOptions,
+    prefer: &Preference<'_>,
     prior: Option<&CollectReport>,
     collected: &BTreeMap<String, Collected>,
     files: &mut Files<'_>,
@@ -819,13 +929,8 @@ fn decide(
         }
     }
     // the months of an earlier source preferred now are decided again
-    for record in prior.iter().flat_map(|p| p.sources.values()) {
-        let preferred = record.files.iter().any(|f| {
-            opts.prefer
-                .iter()
-                .any(|p| crate::paths::same_file(p, Path::new(&f.path)))
-        });
-        if preferred {
+    for (key, record) in prior.iter().flat_map(|p| p.sources.iter()) {
+        if prefer.now.contains(key) {
             for part in record.partitions.keys().filter_map(|l| PartKey::parse(l)) {
                 touched.entry(part).or_default();
             }
@@ -856,13 +961,13 @@ fn decide(
                 } else {
                     superseded_file(&part, key)
                 };
-                candidates.push(candidate(opts, key, record, stats, files.out.join(rel)));
+                candidates.push(candidate(prefer, key, record, stats, files.out.join(rel)));
             }
         }
         for key in &new_sources {
             let c = &collected[key];
             let (path, stats) = &c.pieces[&part];
-            candidates.push(candidate(opts, key, &c.record, stats, path.clone()));
+            candidates.push(candidate(prefer, key, &c.record, stats, path.clone()));
         }
         let (winner, ground) = deliveries::choose(&candidates)?;
         let used = candidates[winner].clone();
@@ -918,22 +1023,13 @@ fn decide(
 
 /// A delivery of a partition by a source.
 fn candidate(
-    opts: &CollectOptions,
+    prefer: &Preference<'_>,
     key: &str,
     record: &SourceRecord,
     stats: &PieceStats,
     file: PathBuf,
 ) -> Candidate {
-    let preferred = opts
-        .prefer
-        .iter()
-        .rposition(|p| {
-            record
-                .files
-                .iter()
-                .any(|f| crate::paths::same_file(p, Path::new(&f.path)))
-        })
-        .map_or(0, |at| at + 1);
+    let preferred = prefer.rank(key);
     Candidate {
         source: key.to_string(),
         name: record
@@ -1056,7 +1152,7 @@ fn build_report(
                 .buyers
                 .values()
                 .flat_map(|b| b.months.values())
-                .map(|m| stats_cents(&m.amount))
+                .map(|m| pieces::amount_cents(&m.amount))
                 .sum(),
         ),
         buyers: report.buyers.len() as u64,
@@ -1064,13 +1160,6 @@ fn build_report(
         sources: report.sources.len() as u64,
     };
     Ok(report)
-}
-
-/// An amount text in öre.
-fn stats_cents(amount: &str) -> i128 {
-    crate::amount::parse_amount(amount, crate::amount::DecimalMark::Point)
-        .map(|a| crate::amount::to_ore(a.value))
-        .unwrap_or(0)
 }
 
 /// The columns whose fill rate a buyer's record gives: the dataset's texts that may be missing
@@ -1128,7 +1217,11 @@ fn buyers(
         );
     }
     for (id, buyer) in &mut buyers {
-        let cents: i128 = buyer.months.values().map(|m| stats_cents(&m.amount)).sum();
+        let cents: i128 = buyer
+            .months
+            .values()
+            .map(|m| pieces::amount_cents(&m.amount))
+            .sum();
         buyer.amount = crate::amount::ore_text(cents);
         let columns = filled.remove(id).unwrap_or_default();
         for column in fill_columns() {

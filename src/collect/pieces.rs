@@ -22,8 +22,19 @@ pub use crate::write::ROW_GROUP_ROWS;
 /// Rows all partitions' buffers hold at most.
 pub const BUFFERED_ROWS: usize = 4 * ROW_GROUP_ROWS;
 
-/// Pieces open for writing at most.
-pub const OPEN_WRITERS: usize = 64;
+/// Pieces open for writing at most, per source: a file descriptor each, and sources are
+/// collected one per core, so a run needs about `cores × 256` descriptors beside the ones of
+/// the files read (Linux's default soft limit is 1,024; raise it with `ulimit -n` on a machine
+/// of many cores). A source with more partitions than this at once writes a partition on in
+/// a second file, joined at the end.
+pub const OPEN_WRITERS: usize = 256;
+
+/// An amount text (point decimals, as the dataset's report writes them) in öre; 0 for none.
+pub fn amount_cents(amount: &str) -> i128 {
+    crate::amount::parse_amount(amount, crate::amount::DecimalMark::Point)
+        .map(|a| crate::amount::to_ore(a.value))
+        .unwrap_or(0)
+}
 
 /// What a source's piece of a partition holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,9 +97,7 @@ impl PieceStats {
         if self.cents != 0 || self.amount.is_empty() {
             return self.cents;
         }
-        crate::amount::parse_amount(&self.amount, crate::amount::DecimalMark::Point)
-            .map(|a| crate::amount::to_ore(a.value))
-            .unwrap_or(0)
+        amount_cents(&self.amount)
     }
 
     /// Write the sum as text, once every row is in.

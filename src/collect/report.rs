@@ -70,6 +70,10 @@ pub struct Totals {
 pub struct CollectOptionsRecord {
     /// The privacy policy's SHA-256 (none: the default rules).
     pub policy_sha256: Option<String>,
+    /// The sources preferred (`--prefer`) by this run and the runs before, by key, the one
+    /// preferred last at the end (it wins): a preference holds in later runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred: Vec<String>,
 }
 
 /// A file collected.

@@ -96,10 +96,19 @@ impl RowSource for ParquetRows {
             },
             |message| damaged(path, &message),
         )?;
+        // a column of a type that has no text (a nested list, a binary blob) makes the file
+        // unreadable here, named as such
         let columns: Vec<StringChunked> = df
             .columns()
             .iter()
-            .map(parquet_texts)
+            .map(|column| {
+                parquet_texts(column).map_err(|e| {
+                    damaged(
+                        path,
+                        &format!("the column {} cannot be read as text: {e}", column.name()),
+                    )
+                })
+            })
             .collect::<Result<_>>()?;
         let mut walks: Vec<_> = columns.iter().map(StringChunked::iter).collect();
         let mut rows = Vec::with_capacity(df.height());

@@ -397,14 +397,25 @@ fn a_raw_export_without_its_buyer_is_refused_naming_the_file_and_the_way_on() {
         "{text}"
     );
     assert!(!dir.path().join("dataset").exists(), "nothing is written");
-    // with --keep-going the rest is collected and the file named
-    let summary = collect_ok(dir.path(), &["pub", "-o", "dataset", "--keep-going"]);
+    // with --keep-going the rest is collected and the file named, with exit code 1 (also
+    // with -q, which says nothing else)
+    let run = collect(dir.path(), &["pub", "-o", "dataset", "--keep-going"]);
+    assert_eq!(run.status.code(), Some(1));
+    let summary = stderr(&run);
     assert!(
         summary.contains("NOT collected: pub/kommun-c/Leverantörsfakturor 2024-01.xlsx"),
         "{summary}"
     );
     let r = dataset_report(&dir.path().join("dataset"));
     assert_eq!(r["buyers"].as_object().map(|b| b.len()), Some(4));
+    let quiet = collect(dir.path(), &["pub", "-o", "again", "--keep-going", "-q"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    let said = stderr(&quiet);
+    assert!(
+        said.starts_with("not collected: pub/kommun-c/Leverantörsfakturor 2024-01.xlsx: ")
+            && said.lines().count() == 1,
+        "{said}"
+    );
 }
 
 #[test]
@@ -530,6 +541,152 @@ fn the_golden_dataset() {
             "{name} differs from its golden file:\n--- actual\n{}\n--- golden\n{}",
             String::from_utf8_lossy(a),
             String::from_utf8_lossy(e)
+        );
+    }
+}
+
+/// A `--prefer` holds in later runs (the dataset's report records it by source), and one that
+/// names no file is refused.
+#[test]
+fn a_preference_holds_in_later_runs_and_must_name_a_file() {
+    let dir = temp();
+    let expected = generate(dir.path(), 2, 5, false);
+    let original = format!("pub/{}", expected.correction.1);
+    let run = collect(
+        dir.path(),
+        &["pub", "-o", "dataset", "--prefer", "pub/nothing.csv"],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("--prefer pub/nothing.csv: no file"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!dir.path().join("dataset").exists());
+    collect_ok(
+        dir.path(),
+        &["pub", "-o", "dataset", "-q", "--prefer", &original],
+    );
+    let r = dataset_report(&dir.path().join("dataset"));
+    assert_eq!(r["options"]["preferred"].as_array().map(Vec::len), Some(1));
+    // a later run brings another correction of the month, named as one: the preference holds
+    let corrected = dir.path().join("pub").join(&expected.correction.0);
+    let mut text = std::fs::read_to_string(&corrected).expect("read");
+    let last = text.lines().last().expect("a row").to_string();
+    text.push_str(&last);
+    text.push('\n');
+    let later = dir.path().join("later");
+    std::fs::create_dir_all(&later).expect("mkdir");
+    let name = corrected
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .replace(".csv", "-korrigerad.csv");
+    std::fs::write(later.join(&name), text).expect("write");
+    let summary = collect_ok(dir.path(), &["later", "-o", "dataset"]);
+    let r = dataset_report(&dir.path().join("dataset"));
+    let kommun = &expected.buyers[3].0;
+    let month = &r["buyers"][kommun]["months"]["2024-02"];
+    assert_eq!(month["source"], original.as_str(), "{summary}");
+    assert_eq!(month["ground"], "preferred");
+    assert_eq!(month["deliveries"], 3, "{month}");
+}
+
+/// Absolute inputs are named by their folder's or file's name in the dataset (no path of the
+/// machine); a sources file given from another working folder matches relative to itself; the
+/// rules of every folder's sources file apply; a collected dataset inside a folder of
+/// downloads is not collected again; no masked person's name reaches any file of the dataset,
+/// the internal ones included.
+#[test]
+fn paths_sources_and_names() {
+    let dir = temp();
+    let expected = generate(dir.path(), 1, 6, false);
+    let pub_dir = dir.path().join("pub");
+    // the sources file moved out of the folder, given relative to another working folder
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).expect("mkdir");
+    let text = std::fs::read_to_string(pub_dir.join("sources.toml")).expect("read");
+    std::fs::remove_file(pub_dir.join("sources.toml")).expect("rm");
+    std::fs::write(
+        config.join("sources.toml"),
+        text.replace("path = \"kommun-c\"", "path = \"../pub/kommun-c\""),
+    )
+    .expect("write");
+    let run = reskontra()
+        .current_dir(&pub_dir)
+        .arg("collect")
+        .arg(&pub_dir)
+        .args(["--sources", "../config/sources.toml", "-q", "-o"])
+        .arg(dir.path().join("dataset"))
+        .output()
+        .expect("run");
+    assert!(run.status.success(), "{}", stderr(&run));
+    let dataset = dir.path().join("dataset");
+    let r = dataset_report(&dataset);
+    assert_eq!(
+        r["buyers"].as_object().map(|b| b.len()),
+        Some(expected.buyers.len())
+    );
+    let machine = dir.path().to_string_lossy().into_owned();
+    for (name, bytes) in files_below(&dataset) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(&machine),
+            "{name} names a folder of this machine"
+        );
+        assert!(!text.contains("Fotvård Lind"), "{name} holds a masked name");
+        for number in &expected.personal_numbers {
+            assert!(
+                !text.contains(number.as_str()),
+                "{name} holds a personal number"
+            );
+        }
+    }
+    let sources = r["sources"].as_object().expect("sources");
+    assert!(sources.values().all(|s| s["files"][0]["path"]
+        .as_str()
+        .is_some_and(|p| p.starts_with("pub/"))));
+    // the dataset put inside the download folder is left alone by a later run
+    let inside = pub_dir.join("mine");
+    std::fs::rename(&dataset, &inside).expect("move");
+    let run = reskontra()
+        .current_dir(dir.path())
+        .args([
+            "collect",
+            "pub",
+            "--sources",
+            "config/sources.toml",
+            "-o",
+            "again",
+        ])
+        .output()
+        .expect("run");
+    assert!(run.status.success(), "{}", stderr(&run));
+    let again = dataset_report(&dir.path().join("again"));
+    assert_eq!(
+        again["sources"], r["sources"],
+        "the dataset's own files are not collected"
+    );
+}
+
+/// Two sources that cannot be read: the run stops on the first in name order, whichever
+/// thread met its failure first.
+#[test]
+fn of_two_bad_files_the_first_is_named() {
+    let dir = temp();
+    generate(dir.path(), 1, 4, false);
+    for bad in ["pub/region/aa-damaged.xlsx", "pub/stad-b/zz-damaged.xlsx"] {
+        let path = dir.path().join(bad);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, b"PK\x03\x04 cut short").expect("write");
+    }
+    for _ in 0..3 {
+        let run = collect(dir.path(), &["pub", "-o", "dataset"]);
+        assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+        let text = stderr(&run);
+        assert!(
+            text.contains("aa-damaged.xlsx") && !text.contains("zz-damaged"),
+            "{text}"
         );
     }
 }

@@ -404,4 +404,22 @@ fn the_catalogue_needs_an_address_and_leaves_other_files_alone() {
         std::fs::read(publication.join("dcat.rdf")).expect("read"),
         before
     );
+    // one year in two folders of one publication: refused, the catalogue left as it was
+    let run = reskontra()
+        .args(["dataset", "build"])
+        .arg(&monthly)
+        .args(["--year", "2024", "--base-url", BASE, "-o"])
+        .arg(publication.join("ar-2024"))
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("holds the year 2024 twice (2024 and ar-2024)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(publication.join("dcat.rdf")).expect("read"),
+        before
+    );
 }

@@ -100,6 +100,31 @@ fn a_buyer_given_that_contradicts_the_rows_is_an_error_not_a_relabelling() {
     assert!(r.status.success(), "{}", stderr(&r));
     let csv = std::fs::read_to_string(published(&out, "csv")).expect("csv");
     assert!(csv.lines().skip(1).all(|l| l.starts_with("2321000164,")));
+    // a buyer column holding a code, not an organisation number: the buyer given replaces
+    // it, and the report says so
+    let source = std::fs::read_to_string(root().join(region)).expect("read");
+    let coded = dir.path().join("region-kod-2024-02.csv");
+    std::fs::write(&coded, source.replace("\r2321000164;", "\rREG-01;")).expect("write");
+    let lines = source.matches("\r2321000164;").count() as u64;
+    assert!(lines > 1);
+    let out = dir.path().join("coded");
+    let r = run(&[
+        "convert",
+        &coded.to_string_lossy(),
+        "--buyer-id",
+        "232100-0164",
+        "-q",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let warnings = report(&out)["warnings"].to_string();
+    assert!(
+        warnings.contains(&format!(
+            "{lines} rows had a buyer of their own that is no organisation number"
+        )),
+        "{warnings}"
+    );
 }
 
 #[test]
