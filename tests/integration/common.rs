@@ -181,3 +181,26 @@ pub fn report(out: &Path) -> serde_json::Value {
 pub fn temp() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
+
+/// The city sample converted for each month given (`YYYY-MM`), each month's CSV copied into
+/// `DIR/monthly` (the inputs of a year dataset); returns that folder.
+pub fn sample_months(dir: &Path, periods: &[&str]) -> PathBuf {
+    let monthly = dir.join("monthly");
+    std::fs::create_dir_all(&monthly).expect("mkdir");
+    let input = root().join("samples/city-csv/leverantorsfakturor-202405.csv");
+    let policy = root()
+        .join("samples/policy.toml")
+        .to_string_lossy()
+        .into_owned();
+    for period in periods {
+        let out = dir.join(format!("run-{period}"));
+        convert_ok(
+            &input,
+            &out,
+            &["--policy", &policy, "--period", period, "--formats", "csv"],
+        );
+        let name = format!("leverantorsreskontra-{period}.csv");
+        std::fs::copy(out.join(&name), monthly.join(&name)).expect("copy");
+    }
+    monthly
+}

@@ -5,33 +5,9 @@ use std::path::{Path, PathBuf};
 
 /// Convert the city sample twelve times, once per month of 2024; returns the monthly CSVs' folder.
 fn twelve_months(dir: &Path) -> PathBuf {
-    let monthly = dir.join("monthly");
-    std::fs::create_dir_all(&monthly).expect("mkdir");
-    for m in 1..=12 {
-        let out = dir.join(format!("run-{m:02}"));
-        let run = reskontra()
-            .args([
-                "convert",
-                "samples/city-csv/leverantorsfakturor-202405.csv",
-                "--policy",
-                "samples/policy.toml",
-            ])
-            .args([
-                "--period",
-                &format!("2024-{m:02}"),
-                "--formats",
-                "csv",
-                "-q",
-                "-o",
-            ])
-            .arg(&out)
-            .output()
-            .expect("run");
-        assert!(run.status.success());
-        let name = format!("leverantorsreskontra-2024-{m:02}.csv");
-        std::fs::copy(out.join(&name), monthly.join(&name)).expect("copy");
-    }
-    monthly
+    let periods: Vec<String> = (1..=12).map(|m| format!("2024-{m:02}")).collect();
+    let periods: Vec<&str> = periods.iter().map(String::as_str).collect();
+    sample_months(dir, &periods)
 }
 
 fn build(inputs: &[&Path], out: &Path, extra: &[&str]) -> std::process::Output {

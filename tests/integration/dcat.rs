@@ -2,37 +2,11 @@
 //! folder), checked as the data portal checks it: by the SHACL shapes in data/dcat/ through
 //! scripts/check_dcat.py (rdflib + pyshacl), and by `reskontra validate`.
 
-use crate::common::{reskontra, root, temp};
-use std::path::{Path, PathBuf};
+use crate::common::{reskontra, root, sample_months, temp};
+use std::path::Path;
 
 const BASE: &str = "https://data.exempelby.se/oppnadata/lev";
 const EMAIL: &str = "oppnadata@exempelby.se";
-
-/// Monthly files for the months given (`YYYY-MM`), from the city sample.
-fn months(dir: &Path, periods: &[&str]) -> PathBuf {
-    let monthly = dir.join("monthly");
-    std::fs::create_dir_all(&monthly).expect("mkdir");
-    for period in periods {
-        let out = dir.join(format!("run-{period}"));
-        let run = reskontra()
-            .arg("convert")
-            .arg(root().join("samples/city-csv/leverantorsfakturor-202405.csv"))
-            .arg("--policy")
-            .arg(root().join("samples/policy.toml"))
-            .args(["--period", period, "--formats", "csv", "-q", "-o"])
-            .arg(&out)
-            .output()
-            .expect("run");
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let name = format!("leverantorsreskontra-{period}.csv");
-        std::fs::copy(out.join(&name), monthly.join(&name)).expect("copy");
-    }
-    monthly
-}
 
 /// `dataset build` of a year into `publication/<year>`.
 fn build_year(
@@ -91,7 +65,7 @@ fn sha1_hex(path: &Path) -> String {
 #[test]
 fn a_catalogue_of_one_and_of_several_years_passes_the_portals_shapes() {
     let dir = temp();
-    let monthly = months(dir.path(), &["2024-01", "2024-02", "2025-01"]);
+    let monthly = sample_months(dir.path(), &["2024-01", "2024-02", "2025-01"]);
     let publication = dir.path().join("publicering");
     let common = ["--base-url", BASE, "--contact-email", EMAIL, "-q"];
     ok(&build_year(
@@ -210,7 +184,7 @@ fn a_catalogue_of_one_and_of_several_years_passes_the_portals_shapes() {
 #[test]
 fn a_catalogue_without_a_mandatory_property_fails() {
     let dir = temp();
-    let monthly = months(dir.path(), &["2024-03"]);
+    let monthly = sample_months(dir.path(), &["2024-03"]);
     let publication = dir.path().join("pub");
     ok(&build_year(
         &monthly,
@@ -306,7 +280,7 @@ fn a_catalogue_without_a_mandatory_property_fails() {
 #[test]
 fn the_catalogue_needs_an_address_and_leaves_other_files_alone() {
     let dir = temp();
-    let monthly = months(dir.path(), &["2024-05"]);
+    let monthly = sample_months(dir.path(), &["2024-05"]);
     let publication = dir.path().join("pub");
     let err = ok(&build_year(&monthly, &publication, "2024", &[]));
     assert!(

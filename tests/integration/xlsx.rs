@@ -335,26 +335,7 @@ fn cells_of_other_types_are_findings() {
 #[test]
 fn a_year_dataset_has_an_excel_copy() {
     let dir = temp();
-    let monthly = dir.path().join("monthly");
-    for month in ["2024-01", "2024-02"] {
-        let out = dir.path().join(format!("run-{month}"));
-        let sample = sample("city-csv");
-        convert_ok(
-            &root().join(&sample.inputs[0]),
-            &out,
-            &[
-                "--policy",
-                "samples/policy.toml",
-                "--period",
-                month,
-                "--formats",
-                "csv",
-            ],
-        );
-        std::fs::create_dir_all(&monthly).expect("mkdir");
-        let name = format!("leverantorsreskontra-{month}.csv");
-        std::fs::copy(out.join(&name), monthly.join(&name)).expect("copy");
-    }
+    let monthly = sample_months(dir.path(), &["2024-01", "2024-02"]);
     let out = dir.path().join("year");
     let run = reskontra()
         .args(["dataset", "build"])
