@@ -276,7 +276,7 @@ fn resolve(
 }
 
 /// Whether a column's first values look like composite account cells (`46362 Köp material`).
-fn is_composite_account(rows: &[RawRow], header_index: usize, cell: usize) -> bool {
+pub fn is_composite_account(rows: &[RawRow], header_index: usize, cell: usize) -> bool {
     let values: Vec<&str> = rows
         .iter()
         .skip(header_index + 1)

@@ -494,7 +494,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
 
     b.step("spara-mappning");
     b.click("#save-layout");
-    b.wait_for_text("<strong>var-ekonomi</strong>");
+    b.wait_for_text("<strong>Vår ekonomi</strong>");
 
     b.step("konvertera");
     b.click("#convert");
@@ -563,7 +563,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
     b.click("nav a[href='/upload']");
     b.choose_file("#files", june);
     b.click("#upload");
-    b.wait_for_text("<strong>var-ekonomi</strong>");
+    b.wait_for_text("<strong>Vår ekonomi</strong>");
     assert!(
         !b.source().contains("Exporten kan inte konverteras"),
         "detected without asking"
