@@ -822,6 +822,51 @@ mod tests {
     }
 
     #[test]
+    fn a_column_named_for_the_voucher_number_wins_over_the_invoice_number() {
+        for name in ["Verifnr", "Ver.nr", "Verifikation", "Verif nr"] {
+            let r = rows(&[
+                &[
+                    "Datum",
+                    "Leverantör",
+                    "Orgnr",
+                    "Konto",
+                    "Kontotext",
+                    "Belopp",
+                    "Fakturanr",
+                    name,
+                    "Projekt",
+                ],
+                &[
+                    "2024-05-02",
+                    "A AB",
+                    "1",
+                    "4010",
+                    "Mat",
+                    "1",
+                    "F1",
+                    "V1",
+                    "P",
+                ],
+            ]);
+            let inferred = infer(&r, Synonyms::builtin()).unwrap();
+            let lines = inferred.explanation();
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.starts_with(&format!("verifikationsnummer <- '{name}'"))),
+                "{name}: {lines:?}"
+            );
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.starts_with("fakturanummer <- 'Fakturanr'")),
+                "{lines:?}"
+            );
+            assert_eq!(inferred.unmapped, ["Projekt"], "{name}");
+        }
+    }
+
+    #[test]
     fn cut_short_names_composite_accounts_and_fallbacks() {
         let r = rows(&[
             &[

@@ -1586,3 +1586,346 @@ fn any_supplier_can_be_withheld_by_hand_and_a_decision_taken_back() {
     assert_eq!(r.status, 400);
     assert!(r.text().contains("Välj en leverantör"));
 }
+
+/// English words a finance officer must not meet outside the "Tekniska detaljer" box.
+const ENGLISH: &[&str] = &[
+    "error",
+    "file",
+    "files",
+    "row",
+    "rows",
+    "column",
+    "columns",
+    "not",
+    "the",
+    "workbook",
+    "converting",
+    "detected",
+    "mandatory",
+    "empty",
+    "give",
+    "layout",
+    "header",
+    "no",
+    "is",
+    "failed",
+    "warning",
+    "amount",
+];
+
+/// The words of a page a finance officer reads: the HTML without the details boxes, the
+/// scripts and the tags (attribute values are not read).
+fn readable_text(html: &str) -> String {
+    let mut text = html.to_string();
+    while let Some(start) = text.find("<details class=\"technical\">") {
+        let end = text[start..]
+            .find("</details>")
+            .map_or(text.len(), |e| start + e + "</details>".len());
+        text.replace_range(start..end, " ");
+    }
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// A page says nothing in English, no option flag, no folder and no exit code outside its
+/// details box.
+fn assert_swedish_only(desk: &Desk, what: &str, html: &str) {
+    let text = readable_text(html);
+    for word in text.split(|c: char| !c.is_alphanumeric() && c != '-') {
+        let lower = word.to_lowercase();
+        assert!(
+            !ENGLISH.contains(&lower.as_str()),
+            "{what}: the English word {word:?} in: {text}"
+        );
+    }
+    assert!(!text.contains("--"), "{what}: an option flag in: {text}");
+    assert!(
+        !text.contains("Avslutskod"),
+        "{what}: an exit code in: {text}"
+    );
+    let root = desk.workspace.display().to_string();
+    for path in [root.as_str(), "/tmp", "/home", "inputs/", "internal/"] {
+        assert!(!text.contains(path), "{what}: the path {path} in: {text}");
+    }
+}
+
+/// An xlsx-named zip without a workbook in it.
+fn empty_workbook() -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        "[Content_Types].xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(b"<Types/>").unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// The export of an unknown header with both an invoice and a voucher number column.
+fn voucher_export() -> String {
+    format!(
+        "Datum;Leverantör;Orgnr;Konto;Kontotext;Belopp;Fakturanr;Verifnr;Projekt\n\
+         2024-05-02;Byggmästarna i Norr AB;{};4010;Material;1234,50;F-100;V-900;P1\n\
+         2024-05-03;Kontorsvaror AB;{};6110;Papper;99,00;F-101;V-901;P2\n",
+        fake_orgnr(1),
+        fake_orgnr(2)
+    )
+}
+
+#[test]
+fn every_page_and_error_path_speaks_plain_swedish() {
+    let desk = Desk::start(&[]);
+    // a first visit: no profile; the start and the upload page say so, with the button
+    for path in ["/", "/upload"] {
+        let page = desk.get(path).text();
+        assert!(page.contains("id=\"fill-profile\""), "{path}: {page}");
+        assert_swedish_only(&desk, path, &page);
+    }
+    // a conversion without a profile says to fill it in, not to give a flag
+    let city = std::fs::read(root().join(CITY_EXPORT)).unwrap();
+    let id = desk.upload(&[("leverantorsfakturor-202405.csv", &city)]);
+    assert_eq!(desk.convert(&id)["state"], "failed");
+    let page = desk.get(&format!("/runs/{id}")).text();
+    assert!(page.contains("Profilen är inte ifylld"), "{page}");
+    assert!(page.contains("id=\"fix-profile\""), "{page}");
+    assert!(!page.contains("Exporten kunde inte läsas"), "{page}");
+    assert_swedish_only(&desk, "no profile", &page);
+    // a profile with a mistake keeps what was typed
+    let r = desk.post_form(
+        "/profile",
+        &[
+            ("buyer_name", "Exempelby kommun"),
+            ("buyer_id", "212000-0143"),
+            ("kommun", "Örebro"),
+        ],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("value=\"Örebro\""), "{}", r.text());
+    assert_swedish_only(&desk, "profile error", &r.text());
+    desk.save_profile();
+    // bad files: each its own words and the button that helps
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        ("tom-202405.csv", Vec::new(), "Filen innehåller inga rader", "fix-upload"),
+        (
+            "rubrik-202405.csv",
+            b"Leverant\xc3\xb6r;Organisationsnummer;Fakturanr;Konto;Kontotext;Belopp;F\xc3\xb6rvaltning\n".to_vec(),
+            "Filen innehåller inga rader",
+            "fix-upload",
+        ),
+        ("rapport-202405.xlsx", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n".to_vec(), "Filen är en PDF", "fix-upload"),
+        ("tom-202405.xlsx", empty_workbook(), "Filen kan inte läsas som en tabell", "fix-upload"),
+        // (its own cells in Swedish: the walk looks for the desk's English, not the export's)
+        ("trasig-202405.csv", "det här är inte;en reskontra\nalls;\n".as_bytes().to_vec(), "Kolumnerna i exporten känns inte igen", "open-mapping"),
+    ];
+    for (name, bytes, title, button) in &cases {
+        let id = desk.upload(&[(name, bytes)]);
+        if name.starts_with("rubrik") {
+            // the header is read fine; the conversion finds no rows
+            assert_eq!(desk.convert(&id)["state"], "failed");
+        }
+        let page = desk.get(&format!("/runs/{id}")).text();
+        assert!(page.contains(title), "{name}: {page}");
+        assert!(page.contains(&format!("id=\"{button}\"")), "{name}: {page}");
+        if *button == "fix-upload" {
+            assert!(
+                !page.contains("Koppla kolumnerna"),
+                "{name}: no editor for it: {page}"
+            );
+        }
+        assert!(page.contains("Tekniska detaljer"), "{name}");
+        assert_swedish_only(&desk, name, &page);
+        let mapping = desk.get(&format!("/runs/{id}/mapping")).text();
+        assert_swedish_only(&desk, &format!("{name} mapping"), &mapping);
+    }
+    // an export without dates: the month is asked for
+    let undated = desk.upload(&[("leverantorsfakturor.csv", &city)]);
+    assert_eq!(desk.convert(&undated)["state"], "failed");
+    let page = desk.get(&format!("/runs/{undated}")).text();
+    assert_swedish_only(&desk, "no period", &page);
+    // the unknown header: the voucher number column is taken, the unused one named
+    let voucher = desk.upload(&[("verif-202405.csv", voucher_export().as_bytes())]);
+    let page = desk.get(&format!("/runs/{voucher}")).text();
+    assert!(page.contains("kolumnen &#39;Verifnr&#39;"), "{page}");
+    assert!(page.contains("inte används: Projekt"), "{page}");
+    assert_swedish_only(&desk, "voucher plan", &page);
+    let mapping = desk.get(&format!("/runs/{voucher}/mapping")).text();
+    assert!(mapping.contains("inte används: Projekt"), "{mapping}");
+    assert_swedish_only(&desk, "voucher mapping", &mapping);
+    // a converted month: every page of it
+    assert_eq!(desk.convert(&id)["state"], "done");
+    for path in [
+        "/".to_string(),
+        "/profile".to_string(),
+        "/upload".to_string(),
+        "/validate".to_string(),
+        "/year".to_string(),
+        "/year?year=2023".to_string(),
+        "/year/2024".to_string(),
+        "/year/2024/progress".to_string(),
+        format!("/runs/{id}"),
+        format!("/runs/{id}/progress"),
+        format!("/runs/{id}/result"),
+        format!("/runs/{id}/review"),
+        format!("/runs/{id}/mapping"),
+        format!("/runs/{id}/delete"),
+        "/runs/19990101-000000".to_string(),
+        "/nowhere".to_string(),
+    ] {
+        let r = desk.get(&path);
+        assert_swedish_only(&desk, &path, &r.text());
+    }
+    // the forms' error paths
+    let empty_year = desk.post_form("/year", &[("year", "2023")]);
+    assert_eq!(empty_year.status, 400);
+    assert_swedish_only(&desk, "empty year", &empty_year.text());
+    let bad_month = desk.post_form(&format!("/runs/{id}/settings"), &[("period", "maj")]);
+    assert_swedish_only(&desk, "bad month", &bad_month.text());
+    let confirm = desk.post_form(
+        &format!("/runs/{id}/review"),
+        &[
+            ("name", "ANDERSSON;SVEN"),
+            ("reason", "person_name"),
+            ("action", "allow"),
+        ],
+    );
+    assert!(
+        confirm.text().contains("id=\"confirm-allow\""),
+        "{}",
+        confirm.text()
+    );
+    assert_swedish_only(&desk, "confirm", &confirm.text());
+    let nothing = desk.post_form(&format!("/runs/{id}/review"), &[("action", "deny-many")]);
+    assert_eq!(nothing.status, 400);
+    assert_swedish_only(&desk, "nothing picked", &nothing.text());
+    let checked = desk.post_files("/validate", &[("file", "x.csv", b"not;a;spec\n1;2;3\n")]);
+    assert_swedish_only(&desk, "validate", &checked.text());
+    let unlocked = desk.raw(
+        "GET",
+        "/",
+        &[("Host", format!("127.0.0.1:{}", desk.port))],
+        b"",
+    );
+    assert_eq!(unlocked.status, 401);
+    assert_swedish_only(&desk, "locked", &unlocked.text());
+}
+
+#[test]
+fn a_file_uploaded_twice_asks_and_a_run_can_be_deleted() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let first = desk.upload_city("leverantorsfakturor-202405.csv");
+    assert_eq!(desk.convert(&first)["state"], "done");
+    let city = std::fs::read(root().join(CITY_EXPORT)).unwrap();
+    let r = desk.post_files(
+        "/upload",
+        &[("export", "kopia-202405.csv", city.as_slice())],
+    );
+    assert_eq!(r.status, 303);
+    let second = r
+        .location()
+        .trim_start_matches("/runs/")
+        .strip_suffix("/duplicate")
+        .expect("the same file asks first")
+        .to_string();
+    let ask = desk.get(&format!("/runs/{second}/duplicate")).text();
+    assert!(
+        ask.contains("Filen är redan uppladdad") && ask.contains("maj 2024"),
+        "{ask}"
+    );
+    assert_swedish_only(&desk, "duplicate", &ask);
+    // the same month converted twice: the result page offers to replace the earlier one
+    assert_eq!(desk.convert(&second)["state"], "done");
+    let result = desk.get(&format!("/runs/{second}/result")).text();
+    assert!(result.contains("id=\"same-month\""), "{result}");
+    // the year ticks only the newest upload of the month and says why not the other
+    let year = desk.get("/year?year=2024").text();
+    assert!(
+        year.contains(&format!("value=\"{second}\" id=\"month-{second}\" checked")),
+        "{year}"
+    );
+    assert!(
+        !year.contains(&format!("value=\"{first}\" id=\"month-{first}\" checked")),
+        "{year}"
+    );
+    assert!(
+        year.contains("en senare uppladdning av samma månad används i stället"),
+        "{year}"
+    );
+    // replace: the earlier run is gone
+    let r = desk.post_form(
+        &format!("/runs/{second}/replace"),
+        &[("old", first.as_str())],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), format!("/runs/{second}/result"));
+    assert!(!desk.run_dir(&first).exists());
+    assert_eq!(desk.get(&format!("/runs/{first}")).status, 404);
+    // a failed upload can be deleted after asking
+    let bad = desk.upload(&[("trasig-202405.csv", b"x;y\n1;2\n")]);
+    let ask = desk.get(&format!("/runs/{bad}/delete")).text();
+    assert!(ask.contains("id=\"confirm-delete\""), "{ask}");
+    let r = desk.request("POST", &format!("/runs/{bad}/delete"), &[], b"");
+    assert_eq!((r.status, r.location().as_str()), (303, "/"));
+    assert!(!desk.run_dir(&bad).exists());
+    let home = desk.get("/").text();
+    assert!(!home.contains(&bad) && home.contains("maj 2024"), "{home}");
+    // another year's month is not offered for this year, and is named
+    let other = desk.upload_city("leverantorsfakturor-202312.csv");
+    assert_eq!(desk.convert(&other)["state"], "done");
+    let year = desk.get("/year?year=2024").text();
+    assert!(!year.contains(&format!("id=\"month-{other}\"")), "{year}");
+    assert!(
+        year.contains("december 2023") && year.contains("ett annat år"),
+        "{year}"
+    );
+}
+
+#[test]
+fn two_desks_on_different_ports_keep_their_own_cookies() {
+    let a = Desk::start(&[]);
+    let b = Desk::start(&[]);
+    // the browser holds both cookies; each desk reads its own
+    let both = format!(
+        "reskontra_token_{}={}; reskontra_token_{}={}",
+        a.port, a.token, b.port, b.token
+    );
+    for desk in [&a, &b] {
+        let r = desk.raw(
+            "GET",
+            "/",
+            &[
+                ("Host", format!("127.0.0.1:{}", desk.port)),
+                ("Cookie", both.clone()),
+            ],
+            b"",
+        );
+        assert_eq!(r.status, 200);
+    }
+    let first = a.raw(
+        "GET",
+        &format!("/?t={}", a.token),
+        &[("Host", format!("127.0.0.1:{}", a.port))],
+        b"",
+    );
+    let cookie = first.header("set-cookie").unwrap_or("");
+    assert!(
+        cookie.starts_with(&format!("reskontra_token_{}=", a.port)),
+        "{cookie}"
+    );
+}
