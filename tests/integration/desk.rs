@@ -1645,7 +1645,7 @@ fn readable_text(html: &str) -> String {
 
 /// A page says nothing in English, no option flag, no folder and no exit code outside its
 /// details box.
-fn assert_swedish_only(desk: &Desk, what: &str, html: &str) {
+pub fn assert_swedish_only(desk: &Desk, what: &str, html: &str) {
     let text = readable_text(html);
     for word in text.split(|c: char| !c.is_alphanumeric() && c != '-') {
         let lower = word.to_lowercase();
@@ -1678,7 +1678,7 @@ fn empty_workbook() -> Vec<u8> {
 }
 
 /// The export of an unknown header with both an invoice and a voucher number column.
-fn voucher_export() -> String {
+pub fn voucher_export() -> String {
     format!(
         "Datum;Leverantör;Orgnr;Konto;Kontotext;Belopp;Fakturanr;Verifnr;Projekt\n\
          2024-05-02;Byggmästarna i Norr AB;{};4010;Material;1234,50;F-100;V-900;P1\n\
