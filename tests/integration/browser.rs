@@ -483,6 +483,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
         b.choose_file("#files", file);
         b.click("#upload");
         b.wait_for_text(title);
+        b.step("felruta");
         let page = b.source();
         assert!(
             page.contains("id=\"fix-upload\"") && !page.contains("Koppla kolumnerna"),
@@ -567,6 +568,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
     b.click("#review");
     b.wait_for_text("Maskerade och undantagna leverantörer");
     assert_swedish_only(desk, "review", &b.source());
+    b.step("granskningslista");
     let allow = b.find_xpath("//tr[contains(., 'Gröna Vännerna i Norr')]//button[@value='allow']");
     b.click_element(&allow);
     // a person-like name is published only after a confirmation
