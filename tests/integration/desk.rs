@@ -1884,7 +1884,11 @@ fn a_file_uploaded_twice_asks_and_a_run_can_be_deleted() {
     assert_eq!((r.status, r.location().as_str()), (303, "/"));
     assert!(!desk.run_dir(&bad).exists());
     let home = desk.get("/").text();
-    assert!(!home.contains(&bad) && home.contains("maj 2024"), "{home}");
+    assert!(
+        !home.contains(&format!("id=\"run-{bad}\"")) && !home.contains("trasig-202405.csv"),
+        "{home}"
+    );
+    assert!(home.contains("maj 2024"), "{home}");
     // another year's month is not offered for this year, and is named
     let other = desk.upload_city("leverantorsfakturor-202312.csv");
     assert_eq!(desk.convert(&other)["state"], "done");
@@ -1927,5 +1931,65 @@ fn two_desks_on_different_ports_keep_their_own_cookies() {
     assert!(
         cookie.starts_with(&format!("reskontra_token_{}=", a.port)),
         "{cookie}"
+    );
+}
+
+#[test]
+fn the_profile_keeps_the_publishing_address_the_contact_and_the_choice_for_sole_traders() {
+    let desk = Desk::start(&[]);
+    let typed = [
+        ("buyer_name", "Region Exempel"),
+        ("buyer_id", "212000-0142"),
+        ("publisher_type", "region"),
+        ("kommun", ""),
+        ("base_url", "www.exempel.se/data"),
+        ("contact_email", "data@exempel.se"),
+        ("masked_suppliers", "withhold"),
+    ];
+    // an address without https:// is refused, and the form keeps everything typed
+    let r = desk.post_form("/profile", &typed);
+    assert_eq!(r.status, 400);
+    let page = r.text();
+    assert!(page.contains("börjar med https://"), "{page}");
+    for kept in [
+        "value=\"Region Exempel\"",
+        "value=\"www.exempel.se/data\"",
+        "value=\"data@exempel.se\"",
+        "value=\"withhold\" checked",
+        "value=\"region\" selected",
+    ] {
+        assert!(page.contains(kept), "{kept} in {page}");
+    }
+    let mut fixed = typed.to_vec();
+    fixed[4] = ("base_url", "https://www.exempel.se/data/");
+    let r = desk.post_form("/profile", &fixed);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let policy = reskontra::protect::Policy::load(&desk.workspace.join("policy.toml")).unwrap();
+    assert_eq!(
+        policy.publisher.base_url.as_deref(),
+        Some("https://www.exempel.se/data/")
+    );
+    assert_eq!(
+        policy.publisher.contact_email.as_deref(),
+        Some("data@exempel.se")
+    );
+    assert_eq!(policy.publisher.publisher_type.as_deref(), Some("region"));
+    assert_eq!(policy.publisher.kommun_id, None);
+    assert_eq!(
+        policy.masked_suppliers,
+        reskontra::protect::MaskedSuppliers::Withhold
+    );
+    let mut bad_mail = fixed.clone();
+    bad_mail[5] = ("contact_email", "data at exempel");
+    let r = desk.post_form("/profile", &bad_mail);
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("e-postadress"), "{}", r.text());
+    // withheld sole traders: the city export's masked rows are counted as withheld
+    let id = desk.upload_city("leverantorsfakturor-202405.csv");
+    assert_eq!(desk.convert(&id)["state"], "done");
+    let report = crate::common::report(&desk.run_dir(&id).join("out"));
+    assert!(
+        report["rows"]["withheld"].as_u64().unwrap() >= 1,
+        "{report}"
     );
 }

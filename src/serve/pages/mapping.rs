@@ -272,7 +272,12 @@ fn editor_page(
     };
     MappingPage {
         id: id.into(),
-        model: model.map_err(|e| texts::problem(&e, Some(id))),
+        model: model.map_err(|e| {
+            let mut p = texts::problem(&e, Some(id));
+            // this page is the editor: no button to itself
+            p.links.retain(|l| l.id != "fix-mapping");
+            p
+        }),
         notice,
         rows,
         unused,
@@ -285,6 +290,19 @@ pub(super) async fn page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> R
     let Some(run) = desk.workspace.run_dir(&id) else {
         return no_run();
     };
+    if let Some(mut problem) = super::run::sniffed_problem(&run, &id) {
+        // a PDF or a false workbook: nothing to map
+        problem.links.retain(|l| l.id != "fix-mapping");
+        return show(&MappingPage {
+            id,
+            model: Err(problem),
+            notice: None,
+            rows: Vec::new(),
+            unused: String::new(),
+            name: String::new(),
+            preview: None,
+        });
+    }
     let d = desk.clone();
     let model = blocking(move || editor_model(&d.workspace, &run)).await;
     let (name, rules, header) = match &model {

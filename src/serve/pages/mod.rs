@@ -294,3 +294,40 @@ async fn script() -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_on_a_page_is_escaped() {
+        let page = MessagePage {
+            title: "<script>alert(1)</script>",
+            text: "\"><img src=x onerror=alert(1)> & 'x'",
+            problem: Some(Problem {
+                title: "<b>".into(),
+                advice: "<i>".into(),
+                links: vec![link("/x\"><script>", "<u>", "id\"")],
+                details: "</pre><script>".into(),
+            }),
+            link: None,
+        };
+        let html = page.render().unwrap();
+        for raw in [
+            "<script>",
+            "<img",
+            "<b>",
+            "<i>",
+            "<u>",
+            "\"><script",
+            "</pre><script",
+        ] {
+            assert!(!html.contains(raw), "{raw} in {html}");
+        }
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+            "{html}"
+        );
+        assert!(html.contains("Tekniska detaljer"), "{html}");
+    }
+}

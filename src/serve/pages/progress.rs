@@ -141,3 +141,42 @@ pub(super) async fn run_cancel(State(desk): Shared, UrlPath(id): UrlPath<String>
     desk.jobs.cancel(&id);
     Redirect::to(&format!("/runs/{id}")).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(published: u64, kr: &str, masked: u64) -> RunReport {
+        let mut r = RunReport::default();
+        r.rows.published = published;
+        r.amount.published = kr.into();
+        r.privacy.by_reason.insert(
+            "person_name".into(),
+            crate::serve::report::ReasonCount {
+                rows: masked,
+                suppliers: 1,
+            },
+        );
+        r
+    }
+
+    #[test]
+    fn a_change_says_how_many_rows_and_kronor_moved_and_which_way() {
+        let before = report(1611, "12345.50", 3);
+        let after = report(1609, "10000.00", 5);
+        assert_eq!(
+            change_text(&before, &after),
+            "2 rader och 2\u{a0}345,50 kronor flyttades från publicerade till undantagna. Maskerade eller undantagna rader: 3 före, 5 nu."
+        );
+        assert_eq!(
+            change_text(&after, &before),
+            "2 rader och 2\u{a0}345,50 kronor flyttades från undantagna till publicerade. Maskerade eller undantagna rader: 5 före, 3 nu."
+        );
+        assert_eq!(
+            change_text(&before, &report(1611, "12345.50", 2)),
+            "Inga rader flyttades mellan publicerade och undantagna. Maskerade eller undantagna rader: 3 före, 2 nu."
+        );
+        assert!(change_text(&report(2, "1", 0), &report(1, "0.5", 0))
+            .starts_with("1 rad och 0,50 kronor"));
+    }
+}

@@ -99,7 +99,7 @@ fn sniff(path: &Path) -> Option<(ErrorKind, String)> {
 }
 
 /// The problem of a file whose kind the first bytes give away.
-fn sniffed_problem(run: &Path, id: &str) -> Option<Problem> {
+pub(super) fn sniffed_problem(run: &Path, id: &str) -> Option<Problem> {
     Workspace::files_in(&run.join("inputs"))
         .iter()
         .find_map(|p| sniff(p))
