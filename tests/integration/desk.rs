@@ -1993,3 +1993,41 @@ fn the_profile_keeps_the_publishing_address_the_contact_and_the_choice_for_sole_
         "{report}"
     );
 }
+
+#[test]
+fn a_cancelled_conversion_is_told_plainly_not_as_a_failure() {
+    let desk = Desk::start(&[]);
+    desk.save_profile();
+    let mut export = String::from(
+        "forvaltning;leverantor;leverantor_id;faktura_nr;konto_nr;konto_text;belopp\n",
+    );
+    for i in 0..60_000u32 {
+        export.push_str(&format!(
+            "Skolförvaltningen;Leverantör {} AB;{};{};4010;Material;{},50\n",
+            i % 300,
+            fake_orgnr(i % 300),
+            70_000 + i,
+            100 + i % 9000
+        ));
+    }
+    let id = desk.upload(&[("leverantorsfakturor-202405.csv", export.as_bytes())]);
+    let r = desk.request("POST", &format!("/runs/{id}/convert"), &[], b"");
+    assert_eq!(r.status, 303);
+    let r = desk.request("POST", &format!("/runs/{id}/cancel"), &[], b"");
+    assert_eq!((r.status, r.location()), (303, format!("/runs/{id}")));
+    let status = desk.wait(&format!("/runs/{id}/status"));
+    let page = desk.get(&format!("/runs/{id}")).text();
+    if status["state"] == "failed" {
+        assert!(page.contains("id=\"cancelled\""), "{page}");
+        assert!(!page.contains("id=\"error\""), "no error box: {page}");
+        assert!(
+            !desk.run_dir(&id).join("out/report.json").exists(),
+            "nothing written"
+        );
+    } else {
+        // the conversion ended before the cancel reached it: the month is converted
+        assert_eq!(status["state"], "done", "{status}");
+        assert!(!page.contains("id=\"cancelled\""), "{page}");
+    }
+    assert_swedish_only(&desk, "cancelled", &page);
+}

@@ -24,6 +24,7 @@ struct RunPage {
     name: String,
     has_profile: bool,
     failed: Option<Problem>,
+    cancelled: bool,
     files: String,
     plan: Result<PlanView, Problem>,
     show_mapping: bool,
@@ -214,6 +215,11 @@ pub(super) async fn page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> R
         p
     });
     let failed = status.and_then(|s| s.error).map(|e| e.problem);
+    // a cancelled conversion is no failure: the page says so plainly
+    let cancelled = failed
+        .as_ref()
+        .is_some_and(|p| p.title == ErrorKind::Cancelled.text().0);
+    let failed = failed.filter(|_| !cancelled);
     let open_settings = [&failed, &plan.as_ref().err().cloned()].iter().any(|p| {
         p.as_ref()
             .is_some_and(|p| p.links.iter().any(|l| l.id == "fix-settings"))
@@ -224,6 +230,7 @@ pub(super) async fn page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> R
         name: run_name(&desk, &id),
         has_profile: has_profile(&desk.workspace),
         failed,
+        cancelled,
         files: Workspace::files_in(&run.join("inputs"))
             .iter()
             .map(|p| crate::read::file_name(p))
