@@ -138,7 +138,10 @@ pub(super) async fn receive(State(desk): Shared, mut multipart: Multipart) -> Re
     let r = run.clone();
     let hashes = super::blocking(move || d.workspace.record_hashes(&r)).await;
     match hashes {
-        Ok(hashes) if !same_files(&desk, &id, &hashes).is_empty() => {
+        Ok(hashes)
+            if !same_files(&desk, &id, &hashes).is_empty()
+                || !same_month_by_name(&desk, &id).is_empty() =>
+        {
             Redirect::to(&format!("/runs/{id}/duplicate")).into_response()
         }
         Ok(_) => Redirect::to(&format!("/runs/{id}")).into_response(),
@@ -155,6 +158,31 @@ fn same_files(desk: &Desk, id: &str, hashes: &[String]) -> Vec<RunSummary> {
         .runs_by_period()
         .into_iter()
         .filter(|r| r.id != id && r.hashes.iter().any(|h| hashes.contains(h)))
+        .collect()
+}
+
+/// The month of a run not converted yet, as its choices or its first file's name give it
+/// (`lev-2024-05.csv`).
+fn month_by_name(desk: &Desk, id: &str) -> Option<String> {
+    let run = desk.workspace.run_dir(id)?;
+    if let Some(p) = desk.workspace.run_settings(&run).period {
+        return Some(p);
+    }
+    let first = Workspace::files_in(&run.join("inputs"))
+        .into_iter()
+        .next()?;
+    crate::date::Period::from_file_name(&crate::read::file_name(&first)).map(|p| p.to_string())
+}
+
+/// The converted runs of the month a new upload's name (or its choices) gives.
+fn same_month_by_name(desk: &Desk, id: &str) -> Vec<RunSummary> {
+    let Some(month) = month_by_name(desk, id) else {
+        return Vec::new();
+    };
+    desk.workspace
+        .runs_by_period()
+        .into_iter()
+        .filter(|r| r.id != id && r.period.as_deref() == Some(month.as_str()))
         .collect()
 }
 
@@ -207,19 +235,30 @@ pub(super) async fn duplicate(State(desk): Shared, UrlPath(id): UrlPath<String>)
     let hashes: Vec<String> = std::fs::read_to_string(run.join("inputs.sha256"))
         .map(|t| t.lines().map(str::to_string).collect())
         .unwrap_or_default();
-    let others: Vec<Other> = same_files(&desk, &id, &hashes)
-        .iter()
-        .map(Other::of)
-        .collect();
-    if others.is_empty() {
-        return Redirect::to(&format!("/runs/{id}")).into_response();
-    }
+    let files = same_files(&desk, &id, &hashes);
+    let (heading, text, others) = if !files.is_empty() {
+        (
+            "Filen är redan uppladdad".to_string(),
+            "Samma fil finns redan i arbetsmappen. Vill du ersätta den tidigare uppladdningen med den nya, behålla båda, eller ta bort den nya?".to_string(),
+            files,
+        )
+    } else {
+        let months = same_month_by_name(&desk, &id);
+        let Some(month) = months.first().map(RunSummary::name) else {
+            return Redirect::to(&format!("/runs/{id}")).into_response();
+        };
+        (
+            format!("{month} är redan konverterad"),
+            format!("Filnamnet säger {month}, och den månaden finns redan i arbetsmappen. Vill du ersätta den tidigare uppladdningen med den nya, behålla båda (årsdatamängden tar bara med den senaste), eller ta bort den nya?"),
+            months,
+        )
+    };
     show(&DuplicatePage {
         keep_href: format!("/runs/{id}"),
-        heading: "Filen är redan uppladdad".into(),
-        text: "Samma fil finns redan i arbetsmappen. Vill du ersätta den tidigare uppladdningen med den nya, behålla båda, eller ta bort den nya?".into(),
+        heading,
+        text,
         id,
-        others,
+        others: others.iter().map(Other::of).collect(),
     })
 }
 
