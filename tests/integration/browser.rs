@@ -674,6 +674,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
     let ticked = b.source().matches("checked").count();
     assert_eq!(ticked, 2, "the year's two months are ticked");
     assert_swedish_only(desk, "year", &b.source());
+    b.step("arsval");
     b.click("#build-year");
     b.wait_for_url("/year/2024");
     b.wait_for_text("Årsdatamängden är byggd");
