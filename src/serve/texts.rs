@@ -920,6 +920,27 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_warning_or_stage_gets_words_without_a_placeholder(text in "\\PC{0,80}") {
+            if let Some(w) = warning_text(&text) {
+                proptest::prop_assert!(!w.contains("{n}") && !w.contains("{file}"), "{}", w);
+            }
+            let stage = stage_text(&text);
+            proptest::prop_assert!(!stage.is_empty());
+            let _ = rejection_text(&text);
+            let _ = month_name(&text);
+        }
+
+        #[test]
+        fn a_known_warning_with_any_count_and_file_is_swedish(n in 0u64..10_000_000, file in "[a-zåäö0-9_-]{1,20}\\.csv") {
+            let w = warning_text(&format!("{n} rows were rejected: see internal/rejected.csv")).unwrap_or_default();
+            proptest::prop_assert!(w.starts_with(&count_of(n, "rad", "rader")), "{}", w);
+            let w = warning_text(&format!("{file} has no date column: datum is the first day of 2024-05")).unwrap_or_default();
+            proptest::prop_assert!(w.starts_with(&format!("{file} har ingen datumkolumn")), "{}", w);
+        }
+    }
+
     #[test]
     fn every_reason_and_stage_is_swedish() {
         for reason in REASONS {

@@ -28,7 +28,12 @@ pub(super) async fn page(State(desk): Shared) -> Response {
     let buyer = ws.policy().ok().and_then(|p| {
         let name = p.publisher.buyer_name?;
         let id = p.publisher.buyer_id?;
-        Some(format!("{name} ({id})"))
+        // an organisation number as it is written: NNNNNN-NNNN
+        let shown = match (id.get(..6), id.get(6..)) {
+            (Some(a), Some(b)) if id.len() == 10 => format!("{a}-{b}"),
+            _ => id,
+        };
+        Some(format!("{name} ({shown})"))
     });
     let all = ws.runs_by_period();
     let runs = all

@@ -304,6 +304,21 @@ mod tests {
         assert_eq!(find_municipality("Upplands Väsby"), Some("0114"));
         assert_eq!(find_municipality("Ingenstans"), None);
         assert_eq!(find_municipality("9999"), None);
+        // every one of the 290, by its name, its code and the label the list offers
+        for (code, name) in crate::spec::municipalities() {
+            assert_eq!(find_municipality(name), Some(code), "{name}");
+            assert_eq!(
+                find_municipality(&name.to_uppercase()),
+                Some(code),
+                "{name}"
+            );
+            assert_eq!(find_municipality(code), Some(code), "{code}");
+            assert_eq!(
+                find_municipality(&municipality_label(code, name)),
+                Some(code),
+                "{name}"
+            );
+        }
     }
 
     #[test]
