@@ -657,6 +657,25 @@ pub(crate) fn source_text(source: &str) -> String {
     }
 }
 
+/// A layout's name on a page: a built-in one's Swedish title, a saved one's name as written.
+pub(crate) fn layout_title(name: &str) -> String {
+    let title = match name {
+        "inferred" => "kopplad efter kolumnnamnen",
+        "city-csv" => "Stadens CSV-export",
+        "municipality-report" => "Kommunens rapport (Excel)",
+        "municipality-report-dated" => "Kommunens rapport med datum",
+        "municipality-yearly" => "Kommunens årsfil",
+        "proceedo" => "Visma Proceedo",
+        "raindance" => "Raindance (tre filer)",
+        "sie4" => "SIE 4",
+        "spec-1.0" => "Nationella formatet 1.0",
+        "spec-1.1" => "Nationella formatet 1.1",
+        "unit4-levstat" => "Unit4 Levstat",
+        other => other,
+    };
+    title.to_string()
+}
+
 /// A built-in layout's description in Swedish (a saved one: the publisher's own).
 pub(crate) fn layout_text(name: &str) -> &'static str {
     match name {
@@ -670,6 +689,7 @@ pub(crate) fn layout_text(name: &str) -> &'static str {
         "spec-1.0" => "Det nationella formatet version 1.0, uppgraderat till 1.1.",
         "spec-1.1" => "Det nationella formatet version 1.1 självt.",
         "unit4-levstat" => "Unit4 Business World (Agresso), rapporten Levstat.",
+        "inferred" => "Ingen sparad mappning passade exporten.",
         _ => "Din sparade kolumnmappning.",
     }
 }
@@ -985,6 +1005,8 @@ mod tests {
         .contains("rad 1"));
         for l in crate::layout::Layout::builtin() {
             assert_ne!(layout_text(&l.name), layout_text("mine"), "{}", l.name);
+            assert_ne!(layout_title(&l.name), l.name, "{}", l.name);
         }
+        assert_eq!(layout_title("Vår ekonomi"), "Vår ekonomi");
     }
 }

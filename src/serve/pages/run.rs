@@ -159,7 +159,7 @@ fn plan_view(plan: &crate::plan::Plan) -> PlanView {
     let unused = unused_columns(plan);
     PlanView {
         inputs,
-        layout: plan.layout.clone(),
+        layout: texts::layout_title(&plan.layout),
         description: texts::layout_text(&plan.layout).into(),
         reason: texts::layout_reason_text(&plan.reason, plan.inferred),
         columns,
@@ -263,7 +263,7 @@ fn settings_options(desk: &Desk, s: &RunSettings) -> (Vec<Opt>, Vec<Opt>, Vec<Op
     all.extend(Layout::from_dir(&desk.workspace.layouts_dir()).unwrap_or_default());
     for l in all {
         let on = s.layout.as_deref() == Some(l.name.as_str());
-        layouts.push(Opt::new(&l.name, &l.name, on));
+        layouts.push(Opt::new(&l.name, &texts::layout_title(&l.name), on));
     }
     let marks = [
         ("", "som mappningen säger"),
