@@ -657,6 +657,18 @@ pub(crate) fn source_text(source: &str) -> String {
     }
 }
 
+/// How a file is read (`delimited`, `workbook`, ...) in Swedish.
+pub(crate) fn format_text(kind: &str) -> &'static str {
+    match kind {
+        "delimited" => "textfil (CSV)",
+        "workbook" => "kalkylblad (Excel eller ODS)",
+        "json" => "JSON",
+        "parquet" => "Parquet",
+        "sie" => "SIE-fil",
+        _ => "fil",
+    }
+}
+
 /// A layout's name on a page: a built-in one's Swedish title, a saved one's name as written.
 pub(crate) fn layout_title(name: &str) -> String {
     let title = match name {
@@ -1008,5 +1020,8 @@ mod tests {
             assert_ne!(layout_title(&l.name), l.name, "{}", l.name);
         }
         assert_eq!(layout_title("Vår ekonomi"), "Vår ekonomi");
+        for kind in ["delimited", "workbook", "json", "parquet", "sie"] {
+            assert_ne!(format_text(kind), format_text("other"), "{kind}");
+        }
     }
 }

@@ -1592,6 +1592,7 @@ const ENGLISH: &[&str] = &[
     "inferred",
     "municipality",
     "yearly",
+    "delimited",
     "error",
     "file",
     "files",
@@ -1770,6 +1771,45 @@ fn every_page_and_error_path_speaks_plain_swedish() {
     let mapping = desk.get(&format!("/runs/{voucher}/mapping")).text();
     assert!(mapping.contains("inte används: Projekt"), "{mapping}");
     assert_swedish_only(&desk, "voucher mapping", &mapping);
+    // other forms read well: a workbook, three Raindance files, an SIE file, each month's page
+    for files in [
+        vec!["samples/municipality-report/Leverantörsfakturor 2024-03.xlsx"],
+        vec![
+            "samples/raindance/rk-dim-konto.csv",
+            "samples/raindance/rk-dim-lev.csv",
+            "samples/raindance/rk-fakta-levfakt-verifikat-2024-08.csv",
+        ],
+        vec!["samples/sie4/exempelby-2024-09.se"],
+    ] {
+        let bytes: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| {
+                let name = Path::new(f)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                (name, std::fs::read(root().join(f)).unwrap())
+            })
+            .collect();
+        let parts: Vec<(&str, &[u8])> = bytes
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let run = desk.upload(&parts);
+        let page = desk.get(&format!("/runs/{run}")).text();
+        assert!(page.contains("id=\"convert\""), "{files:?}: {page}");
+        assert_swedish_only(&desk, files[0], &page);
+        let state = desk.convert(&run)["state"].clone();
+        let pages: Vec<String> = if state == "done" {
+            vec![format!("/runs/{run}/result"), format!("/runs/{run}/review")]
+        } else {
+            vec![format!("/runs/{run}")]
+        };
+        for path in pages {
+            assert_swedish_only(&desk, &path, &desk.get(&path).text());
+        }
+    }
     // a converted month: every page of it
     assert_eq!(desk.convert(&id)["state"], "done");
     for path in [

@@ -117,7 +117,7 @@ fn plan_view(plan: &crate::plan::Plan) -> PlanView {
         .iter()
         .map(|i| {
             let f = &i.format;
-            let mut how = vec![f.kind.clone()];
+            let mut how = vec![texts::format_text(&f.kind).to_string()];
             if let Some(e) = &f.encoding {
                 how.push(format!(
                     "teckenkodning {e}{}",
