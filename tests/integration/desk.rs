@@ -1780,6 +1780,7 @@ fn every_page_and_error_path_speaks_plain_swedish() {
             "samples/raindance/rk-fakta-levfakt-verifikat-2024-08.csv",
         ],
         vec!["samples/sie4/exempelby-2024-09.se"],
+        vec!["samples/proceedo/proceedo-fakturor-2024-07.txt"],
     ] {
         let bytes: Vec<(String, Vec<u8>)> = files
             .iter()
@@ -1800,6 +1801,17 @@ fn every_page_and_error_path_speaks_plain_swedish() {
         let page = desk.get(&format!("/runs/{run}")).text();
         assert!(page.contains("id=\"convert\""), "{files:?}: {page}");
         assert_swedish_only(&desk, files[0], &page);
+        if files[0].contains("proceedo") {
+            // a status and a secrecy column choose rows: said so, not listed as unused
+            let choosing = page.split("id=\"choosing\"").nth(1).unwrap_or("");
+            assert!(choosing.contains("Huvudstatus"), "{page}");
+            let unused = page.split("id=\"unused\"").nth(1).unwrap_or("");
+            let unused = unused.split("</p>").next().unwrap_or("");
+            assert!(
+                !unused.contains("Huvudstatus") && !unused.contains("Sekretess"),
+                "{unused}"
+            );
+        }
         let state = desk.convert(&run)["state"].clone();
         let pages: Vec<String> = if state == "done" {
             vec![format!("/runs/{run}/result"), format!("/runs/{run}/review")]

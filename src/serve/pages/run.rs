@@ -45,6 +45,7 @@ struct PlanView {
     columns: Vec<ColumnView>,
     unused: Vec<String>,
     unused_text: String,
+    choosing_text: String,
 }
 
 struct InputView {
@@ -111,7 +112,25 @@ pub(super) fn sniffed_problem(run: &Path, id: &str) -> Option<Problem> {
         })
 }
 
-fn plan_view(plan: &crate::plan::Plan) -> PlanView {
+/// The main export's columns the layout reads to choose rows (a status kept, a secrecy flag),
+/// not to fill a spec column.
+fn row_choosing_columns(layout: &Layout, plan: &crate::plan::Plan) -> Vec<String> {
+    let Some(main) = plan.inputs.iter().find(|i| i.role == "main") else {
+        return Vec::new();
+    };
+    let names = layout
+        .filter
+        .iter()
+        .map(|f| &f.names)
+        .chain(layout.secrecy.iter().map(|s| &s.names));
+    names
+        .filter_map(|n| crate::layout::find_column(&main.header, n))
+        .filter_map(|i| main.header.get(i))
+        .map(|h| h.trim().to_string())
+        .collect()
+}
+
+fn plan_view(plan: &crate::plan::Plan, choosing: &[String]) -> PlanView {
     let inputs = plan
         .inputs
         .iter()
@@ -156,7 +175,10 @@ fn plan_view(plan: &crate::plan::Plan) -> PlanView {
             samples: c.samples.join(" · "),
         })
         .collect();
-    let unused = unused_columns(plan);
+    let unused: Vec<String> = unused_columns(plan)
+        .into_iter()
+        .filter(|c| !choosing.contains(c))
+        .collect();
     PlanView {
         inputs,
         layout: texts::layout_title(&plan.layout),
@@ -165,6 +187,7 @@ fn plan_view(plan: &crate::plan::Plan) -> PlanView {
         columns,
         unused_text: unused.join(", "),
         unused,
+        choosing_text: choosing.join(", "),
     }
 }
 
@@ -199,12 +222,15 @@ pub(super) async fn page(State(desk): Shared, UrlPath(id): UrlPath<String>) -> R
     let run2 = run.clone();
     let planned = blocking(move || {
         let opts = run_options(&d.workspace, &run2)?;
-        crate::plan::plan(&opts).map(|p| p.plan)
+        crate::plan::plan(&opts).map(|p| {
+            let choosing = row_choosing_columns(&p.assignment.layout, &p.plan);
+            (p.plan, choosing)
+        })
     })
     .await;
     let plan = match (&planned, sniffed_problem(&run, &id)) {
         (_, Some(problem)) => Err(problem),
-        (Ok(plan), None) => Ok(plan_view(plan)),
+        (Ok((plan, choosing)), None) => Ok(plan_view(plan, choosing)),
         (Err(e), None) => Err(texts::problem(e, Some(&id))),
     };
     let mapping_helps = |p: &Problem| p.links.iter().any(|l| l.id == "fix-mapping");
