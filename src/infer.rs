@@ -276,7 +276,7 @@ fn resolve(
 }
 
 /// Whether a column's first values look like composite account cells (`46362 Köp material`).
-fn is_composite_account(rows: &[RawRow], header_index: usize, cell: usize) -> bool {
+pub fn is_composite_account(rows: &[RawRow], header_index: usize, cell: usize) -> bool {
     let values: Vec<&str> = rows
         .iter()
         .skip(header_index + 1)
@@ -819,6 +819,51 @@ mod tests {
             "{}",
             err.message()
         );
+    }
+
+    #[test]
+    fn a_column_named_for_the_voucher_number_wins_over_the_invoice_number() {
+        for name in ["Verifnr", "Ver.nr", "Verifikation", "Verif nr"] {
+            let r = rows(&[
+                &[
+                    "Datum",
+                    "Leverantör",
+                    "Orgnr",
+                    "Konto",
+                    "Kontotext",
+                    "Belopp",
+                    "Fakturanr",
+                    name,
+                    "Projekt",
+                ],
+                &[
+                    "2024-05-02",
+                    "A AB",
+                    "1",
+                    "4010",
+                    "Mat",
+                    "1",
+                    "F1",
+                    "V1",
+                    "P",
+                ],
+            ]);
+            let inferred = infer(&r, Synonyms::builtin()).unwrap();
+            let lines = inferred.explanation();
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.starts_with(&format!("verifikationsnummer <- '{name}'"))),
+                "{name}: {lines:?}"
+            );
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.starts_with("fakturanummer <- 'Fakturanr'")),
+                "{lines:?}"
+            );
+            assert_eq!(inferred.unmapped, ["Projekt"], "{name}");
+        }
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! what is published, masked names as masked): sum per förvaltning, the ten largest
 //! suppliers, sum per day.
 
-use super::html::esc;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -80,17 +80,49 @@ pub fn kronor(value: Decimal) -> String {
     format!("{sign}{grouped},{frac}")
 }
 
-/// A horizontal bar chart of labelled values (negative bars drawn to the left of zero).
-pub fn bars(title: &str, items: &[(String, Decimal)]) -> String {
-    if items.is_empty() {
-        return String::new();
-    }
+/// A horizontal bar chart of labelled values, laid out for the chart template (negative bars
+/// drawn to the left of zero).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    /// The caption.
+    pub title: String,
+    /// The drawing's width.
+    pub width: usize,
+    /// The drawing's height.
+    pub height: usize,
+    /// Where the labels end.
+    pub label_end: usize,
+    /// Where the values start.
+    pub value_x: usize,
+    /// A bar's height.
+    pub bar_height: usize,
+    /// The bars.
+    pub bars: Vec<Bar>,
+}
+
+/// One bar of a [`Chart`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    /// The label (at most 38 characters).
+    pub label: String,
+    /// The value in kronor (`1 234,50`).
+    pub value: String,
+    /// The bar's left edge.
+    pub x: usize,
+    /// The bar's top.
+    pub y: usize,
+    /// The bar's length.
+    pub len: usize,
+    /// The baseline of the texts.
+    pub text_y: usize,
+}
+
+/// Lay out a bar chart of labelled values.
+pub fn chart(title: &str, items: &[(String, Decimal)]) -> Chart {
     let row_h = 22;
     let label_w = 260;
     let bar_w = 420;
     let value_w = 150;
-    let width = label_w + bar_w + value_w;
-    let height = row_h * items.len() + 30;
     let max = items
         .iter()
         .map(|(_, v)| v.abs())
@@ -104,41 +136,40 @@ pub fn bars(title: &str, items: &[(String, Decimal)]) -> String {
         label_w
     };
     let span = if has_negative { bar_w / 2 } else { bar_w } as f64;
-    let mut svg = format!(
-        "<figure><figcaption>{}</figcaption><svg class=\"chart\" role=\"img\" viewBox=\"0 0 {width} {height}\" \
-         width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        esc(title)
-    );
-    for (i, (label, value)) in items.iter().enumerate() {
-        let y = 20 + i * row_h;
-        // a display length only: the value shown beside it is the exact decimal
-        let ratio = (value.abs() / max)
-            .to_string()
-            .parse::<f64>()
-            .unwrap_or(0.0);
-        let len = (ratio * span).round().max(1.0) as usize;
-        let x = if value.is_sign_negative() {
-            zero - len
-        } else {
-            zero
-        };
-        let shown: String = label.chars().take(38).collect();
-        svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
-             <rect x=\"{x}\" y=\"{}\" width=\"{len}\" height=\"{}\" class=\"bar\"/>\
-             <text x=\"{}\" y=\"{}\">{}</text>",
-            label_w - 8,
-            y + 14,
-            esc(&shown),
-            y + 3,
-            row_h - 6,
-            label_w + bar_w + 8,
-            y + 14,
-            esc(&kronor(*value)),
-        ));
+    let bars = items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value))| {
+            let y = 20 + i * row_h;
+            // a display length only: the value shown beside it is the exact decimal
+            let ratio = (value.abs() / max)
+                .to_string()
+                .parse::<f64>()
+                .unwrap_or(0.0);
+            let len = (ratio * span).round().max(1.0) as usize;
+            Bar {
+                label: label.chars().take(38).collect(),
+                value: kronor(*value),
+                x: if value.is_sign_negative() {
+                    zero - len
+                } else {
+                    zero
+                },
+                y: y + 3,
+                len,
+                text_y: y + 14,
+            }
+        })
+        .collect();
+    Chart {
+        title: title.to_string(),
+        width: label_w + bar_w + value_w,
+        height: row_h * items.len() + 30,
+        label_end: label_w - 8,
+        value_x: label_w + bar_w + 8,
+        bar_height: row_h - 6,
+        bars,
     }
-    svg.push_str("</svg></figure>");
-    svg
 }
 
 #[cfg(test)]
@@ -175,7 +206,12 @@ mod tests {
         assert_eq!(sums.per_day["2024-05-02"], Decimal::new(10000, 2));
         let top = largest(&sums.per_supplier, 1);
         assert_eq!(top, vec![("A AB".to_string(), Decimal::new(10000, 2))]);
-        let svg = bars("x", &top);
-        assert!(svg.contains("<svg") && svg.contains("A AB") && svg.contains("100,00"));
+        let chart = chart("x", &top);
+        assert_eq!(chart.bars.len(), 1);
+        assert_eq!(
+            (chart.bars[0].label.as_str(), chart.bars[0].value.as_str()),
+            ("A AB", "100,00")
+        );
+        assert_eq!(chart.bars[0].len, 420, "the largest bar is full length");
     }
 }

@@ -1,6 +1,7 @@
 //! Long work off the request threads: one job per run at a time, its progress kept for the
 //! page that follows it.
 
+use super::texts::Problem;
 use crate::error::Error;
 use crate::progress::{Progress, ProgressEvent};
 use serde::Serialize;
@@ -18,86 +19,31 @@ pub struct JobStatus {
     pub stage: String,
     /// Percent done of the current input (0-100).
     pub percent: u8,
-    /// Why it failed: a Swedish sentence on what to do, then the command line's message.
+    /// Why it failed: what to do, in Swedish, and the library's message.
     pub error: Option<JobError>,
 }
 
 /// A failed job's error.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct JobError {
-    /// What happened and what to do, in Swedish.
-    pub advice: String,
-    /// The message `reskontra convert` prints for the same input.
-    pub message: String,
-    /// The exit code `reskontra convert` ends with.
+    /// What happened and what to do, in Swedish, with the library's message for the details
+    /// box.
+    pub problem: Problem,
+    /// The exit code `reskontra convert` ends with for the same input (for scripts; never
+    /// shown on a page).
     pub exit_code: i32,
 }
 
 impl JobError {
-    /// The page's words for an error of the library.
-    pub fn of(e: &Error) -> JobError {
+    /// The page's words for an error of the library in the job `key` (a run's id, or
+    /// `year-YYYY`).
+    pub fn of(e: &Error, key: &str) -> JobError {
+        let run = (!key.starts_with("year-")).then_some(key);
         JobError {
-            advice: advice(e),
-            message: e.to_string(),
+            problem: super::texts::problem(e, run),
             exit_code: e.exit_code(),
         }
     }
-}
-
-/// What to do next, in Swedish, by the kind of error.
-pub fn advice(e: &Error) -> String {
-    let text = e.to_string();
-    if text.contains("no period was found") {
-        return "Exporten har inga datum och filnamnet ingen månad. Ange månaden (ÅÅÅÅ-MM) under \
-                Val för körningen, spara valen och konvertera igen."
-            .into();
-    }
-    if text.contains("equally well") {
-        return "Flera sparade eller inbyggda mappningar passar exporten lika bra. Välj vilken under \
-                Val för körningen och spara valen."
-            .into();
-    }
-    let s = match e {
-        Error::Input { .. } | Error::Cell { .. }
-            if text.contains("no built-in layout matches") || text.contains("no header row") =>
-        {
-            "Ingen känd kolumnmappning passar exporten. Koppla kolumnerna själv i mappningen \
-             (knappen nedan) och spara den; nästa månads export i samma form känns då igen."
-        }
-        Error::Input { .. } | Error::Cell { .. } | Error::Unreadable { .. } => {
-            "Exporten kunde inte läsas. Kontrollera att det är rätt fil från ekonomisystemet \
-             (hela exporten, med rubrikraden) och ladda upp den igen. Meddelandet nedan säger \
-             vilken rad och kolumn det gäller."
-        }
-        Error::Usage(_) if text.contains("period") => {
-            "Exporten har inga datum och filnamnet ingen månad. Ange månaden (ÅÅÅÅ-MM) och \
-             konvertera igen."
-        }
-        Error::Usage(_) => {
-            "Ett val saknas eller är fel. Rätta det i profilen eller nedan och försök igen."
-        }
-        Error::Layout { .. } => {
-            "Den sparade mappningen är felaktig. Öppna mappningen och spara den igen."
-        }
-        Error::Policy { .. } => "Profilen kunde inte läsas. Öppna profilen och spara den igen.",
-        Error::OutputFolder { .. } => {
-            "En annan körning använder samma mapp just nu. Vänta tills den är klar och försök igen."
-        }
-        Error::Privacy(_) => {
-            "Kontrollen av personuppgifter stoppade körningen, och inget publicerades. \
-             Kontakta den som ansvarar för reskontra hos er."
-        }
-        Error::Reconciliation(_) => {
-            "Raderna eller beloppen gick inte ihop, och inget publicerades. Kontakta den som \
-             ansvarar för reskontra hos er."
-        }
-        Error::Cancelled => "Körningen avbröts. Inget ändrades.",
-        Error::Io { .. } => {
-            "En fil kunde inte läsas eller skrivas. Kontrollera att disken inte är full."
-        }
-        Error::Internal(_) => "Ett internt fel inträffade. Inget publicerades.",
-    };
-    s.to_string()
 }
 
 struct Job {
@@ -130,7 +76,9 @@ impl Jobs {
                 let mut map = jobs.lock().unwrap_or_else(|e| e.into_inner());
                 if let Some(job) = map.get_mut(&key) {
                     match event {
-                        ProgressEvent::Stage(stage) => job.status.stage = stage_label(stage),
+                        ProgressEvent::Stage(stage) => {
+                            job.status.stage = super::texts::stage_text(stage)
+                        }
                         ProgressEvent::Done { part, whole } => {
                             job.status.percent =
                                 (part.saturating_mul(100) / whole.max(1)).min(100) as u8;
@@ -173,7 +121,7 @@ impl Jobs {
                     }
                     Err(e) => {
                         job.status.state = "failed";
-                        job.status.error = Some(JobError::of(&e));
+                        job.status.error = Some(JobError::of(&e, &key));
                     }
                 }
             }
@@ -193,17 +141,5 @@ impl Jobs {
         if let Some(job) = map.get(key) {
             job.progress.cancel();
         }
-    }
-}
-
-/// A stage's name in Swedish (a file name in it is kept).
-fn stage_label(stage: &str) -> String {
-    if let Some(file) = stage.strip_prefix("reading ") {
-        return format!("läser {file}");
-    }
-    match stage {
-        "writing the report" => "skriver rapporten".into(),
-        s if s.starts_with("convert") => format!("konverterar ({s})"),
-        s => s.to_string(),
     }
 }

@@ -8,13 +8,24 @@
 //! and the page follows it. No conversion, privacy or validation logic lives here: the
 //! handlers call [`crate::plan`], [`crate::convert`], [`crate::validate`] and
 //! [`crate::dataset`], exactly as the command line does.
+//!
+//! The pages are rendered from askama templates (`templates/desk/`, one per page over a base
+//! layout), chosen because askama escapes HTML by default, checks each template against the
+//! typed struct that fills it when the binary is built (a missing field is a build error, not
+//! a blank on a page), and compiles the templates into the binary, so nothing is read from
+//! disk at run time. Every word a finance officer reads comes from [`texts`], one catalogue
+//! of plain Swedish; the library's English appears only in a closed "Tekniska detaljer" box.
 
 mod charts;
-mod html;
 mod jobs;
 mod pages;
+mod report;
 mod security;
+mod texts;
 mod workspace;
+
+/// The version the pages' footer names.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use workspace::{safe_file_name, Workspace};
 

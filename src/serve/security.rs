@@ -3,7 +3,7 @@
 //! anything comes from this server's own pages, and every response forbids loading anything
 //! from elsewhere.
 
-use super::html;
+use super::texts::{Link, Problem};
 use super::Desk;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -12,8 +12,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-/// The cookie that carries the token after the first visit.
-pub(crate) const COOKIE: &str = "reskontra_token";
+/// The cookie that carries the token after the first visit: one name per desk (its port), so
+/// that two desks on different ports do not overwrite each other's cookie.
+pub(crate) fn cookie_name(port: u16) -> String {
+    format!("reskontra_token_{port}")
+}
 
 /// The query parameter of the printed address that carries the token.
 pub(crate) const TOKEN_PARAM: &str = "t";
@@ -26,7 +29,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 pub(crate) async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> Response {
     let mut response = match check(&desk, &request) {
         Check::Pass => next.run(request).await,
-        Check::SetCookie(to) => set_cookie_and_redirect(&desk.token, &to),
+        Check::SetCookie(to) => set_cookie_and_redirect(&desk.token, desk.port, &to),
         Check::Refuse(status, message) => refusal(status, message),
     };
     add_headers(response.headers_mut());
@@ -53,7 +56,7 @@ fn check(desk: &Desk, request: &Request) -> Check {
     if request.method() == Method::GET && from_query.as_deref() == Some(desk.token.as_str()) {
         return Check::SetCookie(request.uri().path().to_string());
     }
-    if !same_secret(cookie_token(headers).as_deref(), &desk.token) {
+    if !same_secret(cookie_token(headers, desk.port).as_deref(), &desk.token) {
         return Check::Refuse(
             StatusCode::UNAUTHORIZED,
             "Sidan är låst. Öppna den med hela adressen som reskontra serve skrev ut \
@@ -105,7 +108,8 @@ fn token_in_query(query: Option<&str>) -> Option<String> {
     })
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_token(headers: &HeaderMap, port: u16) -> Option<String> {
+    let name = cookie_name(port);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -113,7 +117,7 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|c| {
             let (k, v) = c.trim().split_once('=')?;
-            (k == COOKIE).then(|| v.to_string())
+            (k == name).then(|| v.to_string())
         })
 }
 
@@ -128,30 +132,43 @@ fn same_secret(given: Option<&str>, token: &str) -> bool {
             == 0
 }
 
-fn set_cookie_and_redirect(token: &str, to: &str) -> Response {
+fn set_cookie_and_redirect(token: &str, port: u16, to: &str) -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::SEE_OTHER;
     let location = if to.starts_with('/') { to } else { "/" };
     if let Ok(v) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, v);
     }
-    let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
+    let cookie = format!(
+        "{}={token}; HttpOnly; SameSite=Strict; Path=/",
+        cookie_name(port)
+    );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
 }
 
+/// The page of a refused request (the same template as the desk's message pages).
+#[derive(askama::Template)]
+#[template(path = "desk/message.html")]
+struct Refusal<'a> {
+    title: &'a str,
+    text: &'a str,
+    problem: Option<Problem>,
+    link: Option<Link>,
+}
+
 fn refusal(status: StatusCode, message: &str) -> Response {
-    let body = html::page(
-        "Stoppad",
-        &format!(
-            "<h1>Stoppad</h1><p class=\"error\">{}</p>",
-            html::esc(message)
-        ),
-        false,
-    );
-    (status, body).into_response()
+    use askama::Template;
+    let page = Refusal {
+        title: "Stoppad",
+        text: message,
+        problem: None,
+        link: None,
+    };
+    let body = page.render().unwrap_or_else(|_| message.to_string());
+    (status, axum::response::Html(body)).into_response()
 }
 
 fn add_headers(headers: &mut HeaderMap) {
@@ -219,8 +236,17 @@ mod tests {
 
     #[test]
     fn the_token_is_read_from_the_cookie_and_compared_whole() {
-        let h = headers(&[(header::COOKIE, "a=1; reskontra_token=abc; b=2")]);
-        assert_eq!(cookie_token(&h).as_deref(), Some("abc"));
+        let h = headers(&[(
+            header::COOKIE,
+            "a=1; reskontra_token_9=other; reskontra_token_8=abc; b=2",
+        )]);
+        assert_eq!(cookie_token(&h, 8).as_deref(), Some("abc"));
+        assert_eq!(cookie_token(&h, 9).as_deref(), Some("other"));
+        assert_eq!(
+            cookie_token(&h, 7),
+            None,
+            "another desk's cookie is not ours"
+        );
         assert!(same_secret(Some("abc"), "abc"));
         assert!(!same_secret(Some("abd"), "abc"));
         assert!(!same_secret(Some("ab"), "abc"));

@@ -8,10 +8,15 @@
 //! WORKSPACE/runs/ID/inputs/      the uploaded exports
 //! WORKSPACE/runs/ID/suppliers/   a supplier register, if one was uploaded
 //! WORKSPACE/runs/ID/run.toml     the run's choices (formats, period, layout)
+//! WORKSPACE/runs/ID/inputs.sha256  the uploaded exports' SHA-256 (finds a file uploaded twice)
 //! WORKSPACE/runs/ID/out/         what `reskontra convert` wrote (internal/ for review)
+//! WORKSPACE/runs/ID/summary.json the result page's checks and sums, made once per conversion
+//! WORKSPACE/runs/ID/change.json  what the last review decision changed
 //! WORKSPACE/years/YYYY/          year datasets
 //! ```
 
+pub use super::report::read_report;
+use super::report::RunReport;
 use crate::error::{Error, Result};
 use crate::protect::Policy;
 use serde::{Deserialize, Serialize};
@@ -69,6 +74,28 @@ pub struct RunSummary {
     pub period: Option<String>,
     /// Rows read and published, when it was converted.
     pub rows: Option<(u64, u64)>,
+    /// The SHA-256 of each uploaded export.
+    pub hashes: Vec<String>,
+    /// The buyer's organisation number the run was converted for.
+    pub buyer_id: Option<String>,
+}
+
+impl RunSummary {
+    /// The run's name on a page: its month (`maj 2024`), else its first file's name.
+    pub fn name(&self) -> String {
+        match &self.period {
+            Some(p) => super::texts::month_name(p),
+            None => format!(
+                "Ej konverterad: {}",
+                self.files.first().map_or("ingen fil", String::as_str)
+            ),
+        }
+    }
+
+    /// The sort key: the month, then the upload (newest first within a month).
+    fn sort_key(&self) -> (String, String) {
+        (self.period.clone().unwrap_or_default(), self.id.clone())
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -225,6 +252,33 @@ impl Workspace {
         write_whole(&run.join("run.toml"), text.as_bytes())
     }
 
+    /// Take a run out of the workspace (its uploads and outputs); false when there is none.
+    pub fn delete_run(&self, id: &str) -> Result<bool> {
+        let Some(dir) = self.run_dir(id) else {
+            return Ok(false);
+        };
+        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        Ok(true)
+    }
+
+    /// Record the SHA-256 of a run's uploaded exports (`inputs.sha256`, one a line).
+    pub fn record_hashes(&self, run: &Path) -> Result<Vec<String>> {
+        let hashes = Self::files_in(&run.join("inputs"))
+            .iter()
+            .map(|p| file_sha256(p))
+            .collect::<Result<Vec<_>>>()?;
+        write_whole(&run.join("inputs.sha256"), hashes.join("\n").as_bytes())?;
+        Ok(hashes)
+    }
+
+    /// Every run, by month (latest first; a month's uploads newest first), then the runs not
+    /// converted, newest first.
+    pub fn runs_by_period(&self) -> Vec<RunSummary> {
+        let mut runs = self.runs();
+        runs.sort_by_key(|r| (r.period.is_none(), std::cmp::Reverse(r.sort_key())));
+        runs
+    }
+
     /// Every run, newest first.
     pub fn runs(&self) -> Vec<RunSummary> {
         let dir = self.root.join("runs");
@@ -247,34 +301,33 @@ impl Workspace {
                     .map(|p| crate::read::file_name(p))
                     .collect();
                 let report = read_report(&run.join("out"));
+                let hashes = std::fs::read_to_string(run.join("inputs.sha256"))
+                    .map(|t| t.lines().map(str::to_string).collect())
+                    .unwrap_or_default();
                 Some(RunSummary {
                     id,
                     files,
-                    period: report.as_ref().and_then(report_period),
-                    rows: report.as_ref().map(|r| {
-                        let n = |k: &str| r["rows"][k].as_u64().unwrap_or(0);
-                        (n("read"), n("published"))
-                    }),
+                    period: report.as_ref().and_then(RunReport::period),
+                    rows: report.as_ref().map(|r| (r.rows.read, r.rows.published)),
+                    hashes,
+                    buyer_id: report.and_then(|r| r.options.buyer_id),
                 })
             })
             .collect()
     }
 }
 
-/// A run's report.json, when it was converted.
-pub fn read_report(out: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(out.join("report.json")).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
-/// The months of a report, from its published file's name (`leverantorsreskontra-2024-05.csv`).
-pub fn report_period(report: &serde_json::Value) -> Option<String> {
-    report["outputs"].as_array()?.iter().find_map(|o| {
-        let path = o["path"].as_str()?;
-        let stem = path.strip_prefix("leverantorsreskontra-")?;
-        let stem = stem.rsplit_once('.')?.0;
-        (stem != "utan-period").then(|| stem.replace('_', " – "))
-    })
+/// The SHA-256 of a file, read in pieces.
+fn file_sha256(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path).map_err(io(path))?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(io(path))?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Write a file whole: into a temporary file beside it, then renamed over it.

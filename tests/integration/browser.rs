@@ -9,7 +9,7 @@
 //! so far is in `target/browser-screenshots/`; with `RESKONTRA_SCREENSHOTS=DIR` every step's
 //! screenshot is written there (docs/desk-*.png come from it).
 
-use crate::desk::{fake_personnummer, unknown_export, unzip, Desk};
+use crate::desk::{assert_swedish_only, fake_personnummer, unknown_export, unzip, Desk};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -446,6 +446,9 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
         !b.url().contains(&desk.token),
         "the token stays out of the address bar"
     );
+    // a first visit: the profile is missing, and the page says so with the button
+    assert!(b.source().contains("id=\"fill-profile\""));
+    assert_swedish_only(desk, "start", &b.source());
 
     b.step("profil");
     b.click("nav a[href='/profile']");
@@ -457,9 +460,68 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
     );
     b.type_into("#buyer_id", "212000-0142");
     assert!(b.text("#buyer_id_hint").contains("Kontrollsiffran stämmer"));
-    b.type_into("#kommun", "0180 Stockholm");
+    b.type_into("#kommun", "Stockholm");
     b.click("#save-profile");
     b.wait_for_text("Profilen är sparad");
+    assert!(
+        b.source().contains("value=\"Stockholm (0180)\""),
+        "found by its name"
+    );
+
+    b.step("fel-filer");
+    let (empty, pdf) = (
+        may.with_file_name("tom-2024-05.csv"),
+        may.with_file_name("rapport-2024-05.xlsx"),
+    );
+    std::fs::write(&empty, b"").unwrap();
+    std::fs::write(&pdf, b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n").unwrap();
+    for (file, title) in [
+        (&empty, "Filen innehåller inga rader"),
+        (&pdf, "Filen är en PDF"),
+    ] {
+        b.click("nav a[href='/upload']");
+        b.choose_file("#files", file);
+        b.click("#upload");
+        b.wait_for_text(title);
+        b.step("felruta");
+        let page = b.source();
+        assert!(
+            page.contains("id=\"fix-upload\"") && !page.contains("Koppla kolumnerna"),
+            "{page}"
+        );
+        assert_swedish_only(desk, title, &page);
+        // the failed upload is deleted, after asking
+        b.click("#delete");
+        b.wait_for_text("Ta bort");
+        b.click("#confirm-delete");
+        b.wait_for_text("Leverantörsreskontra");
+        assert!(
+            !b.source()
+                .contains(&file.file_name().unwrap().to_string_lossy().to_string()),
+            "deleted"
+        );
+    }
+
+    b.step("okand-rubrik");
+    let voucher = may.with_file_name("verif-2024-05.csv");
+    std::fs::write(&voucher, crate::desk::voucher_export()).unwrap();
+    b.click("nav a[href='/upload']");
+    b.choose_file("#files", &voucher);
+    b.click("#upload");
+    b.wait_for_text("Kolumnmappning");
+    let plan = b.source();
+    assert!(
+        plan.contains("kolumnen &#39;Verifnr&#39;") || plan.contains("kolumnen 'Verifnr'"),
+        "{plan}"
+    );
+    assert!(
+        b.text("#unused").contains("Projekt"),
+        "the unused column is named"
+    );
+    assert_swedish_only(desk, "unknown header", &plan);
+    b.click("#delete");
+    b.click("#confirm-delete");
+    b.wait_for_text("Leverantörsreskontra");
 
     b.step("ladda-upp");
     b.click("nav a[href='/upload']");
@@ -494,7 +556,7 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
 
     b.step("spara-mappning");
     b.click("#save-layout");
-    b.wait_for_text("<strong>var-ekonomi</strong>");
+    b.wait_for_text("<strong>Vår ekonomi</strong>");
 
     b.step("konvertera");
     b.click("#convert");
@@ -505,10 +567,24 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
     b.step("granska");
     b.click("#review");
     b.wait_for_text("Maskerade och undantagna leverantörer");
+    assert_swedish_only(desk, "review", &b.source());
+    b.step("granskningslista");
     let allow = b.find_xpath("//tr[contains(., 'Gröna Vännerna i Norr')]//button[@value='allow']");
     b.click_element(&allow);
+    // a person-like name is published only after a confirmation
+    b.wait_for_text("Publicera namnet?");
+    b.step("bekrafta");
+    b.click("#confirm-allow");
     b.wait_for_url("/result");
     b.wait_for_text("Raderna och beloppen stämmer på öret");
+    assert!(
+        b.text("#allowed-names").contains("Gröna Vännerna i Norr"),
+        "the result names it"
+    );
+    assert!(
+        b.text("#changed").contains("tillåts publiceras"),
+        "the change is told"
+    );
     b.click("#review");
     b.wait_for_text("Maskerade och undantagna leverantörer");
     let lisa = b.source();
@@ -524,6 +600,12 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
     b.click_element(&deny);
     b.wait_for_url("/result");
     b.wait_for_text("Raderna och beloppen stämmer på öret");
+    assert!(
+        b.text("#changed")
+            .contains("flyttades från publicerade till undantagna"),
+        "the rows moved are told"
+    );
+    assert_swedish_only(desk, "result", &b.source());
 
     b.step("ladda-ner");
     b.click("#download");
@@ -563,13 +645,38 @@ fn month(b: &mut Browser, desk: &Desk, may: &Path, june: &Path, downloads: &Path
     b.click("nav a[href='/upload']");
     b.choose_file("#files", june);
     b.click("#upload");
-    b.wait_for_text("<strong>var-ekonomi</strong>");
+    b.wait_for_text("<strong>Vår ekonomi</strong>");
     assert!(
         !b.source().contains("Exporten kan inte konverteras"),
         "detected without asking"
     );
     b.click("#convert");
     b.wait_for_url("/result");
-    b.wait_for_text("Resultat 2024-06");
+    b.wait_for_text("Resultat juni 2024");
+
+    b.step("dubblett");
+    b.click("nav a[href='/upload']");
+    b.choose_file("#files", june);
+    b.click("#upload");
+    b.wait_for_text("Filen är redan uppladdad");
+    assert_swedish_only(desk, "duplicate", &b.source());
+    b.click("#drop-new");
+    b.wait_for_text("Leverantörsreskontra");
+    let home = b.source();
+    assert!(
+        home.contains("juni 2024") && home.contains("maj 2024"),
+        "months by name"
+    );
+
+    b.step("arsdatamangd");
+    b.click("nav a[href='/year']");
+    b.wait_for_text("Årsdatamängd 2024");
+    let ticked = b.source().matches("checked").count();
+    assert_eq!(ticked, 2, "the year's two months are ticked");
+    assert_swedish_only(desk, "year", &b.source());
+    b.step("arsval");
+    b.click("#build-year");
+    b.wait_for_url("/year/2024");
+    b.wait_for_text("Årsdatamängden är byggd");
     b.step("klar");
 }

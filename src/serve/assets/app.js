@@ -55,7 +55,59 @@ function follow(job) {
   tick();
 }
 
+// A long list: show only the rows holding the searched words.
+function searchRows(input) {
+  const table = document.getElementById(input.dataset.filter);
+  if (!table) return;
+  input.addEventListener("input", () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter((w) => w);
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      const text = row.textContent.toLowerCase();
+      row.hidden = !words.every((w) => text.includes(w));
+    });
+  });
+}
+
+// Sort a table by the column whose heading is clicked (again: the other way).
+function sortable(table) {
+  table.querySelectorAll("th[data-sort]").forEach((th) => {
+    th.classList.add("sorts");
+    th.addEventListener("click", () => {
+      const index = Array.from(th.parentNode.children).indexOf(th);
+      const numeric = th.dataset.sort === "number";
+      const down = th.dataset.dir !== "down";
+      th.dataset.dir = down ? "down" : "up";
+      const body = table.tBodies[0];
+      const key = (row) => {
+        const cell = row.children[index];
+        const v = cell ? (cell.dataset.value || cell.textContent.trim()) : "";
+        return numeric ? Number(v) || 0 : v.toLowerCase();
+      };
+      const rows = Array.from(body.rows);
+      rows.sort((a, b) => {
+        const x = key(a), y = key(b);
+        const c = numeric ? x - y : x.localeCompare(y, "sv");
+        return down ? -c : c;
+      });
+      rows.forEach((r) => body.appendChild(r));
+    });
+  });
+}
+
+// Mark every (shown) row of a list at once.
+function pickAll(box) {
+  box.addEventListener("change", () => {
+    document.querySelectorAll("input.pick").forEach((p) => {
+      if (!p.closest("tr").hidden) p.checked = box.checked;
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-filter]").forEach(searchRows);
+  document.querySelectorAll("table.sortable").forEach(sortable);
+  const all = document.getElementById("pick-all");
+  if (all) pickAll(all);
   document.querySelectorAll("input[data-orgnr]").forEach((i) => {
     i.addEventListener("input", () => orgnrHint(i));
     orgnrHint(i);
