@@ -46,7 +46,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "collect", "convert", "dataset", "plan", "serve", "validate", "verify",
+            "analyse", "collect", "convert", "dataset", "plan", "serve", "validate", "verify",
         ],
     ),
 ];
