@@ -3,6 +3,7 @@
 //! per buyer and year, and the suppliers new since the previous year.
 
 use super::common::{kr, percent, rounded, Context, Table};
+use super::data::Collected;
 use super::data::{counts, texts, FILLED_COLUMNS, MASKED_KEY};
 use super::invoices::InvoiceRow;
 use super::suppliers::{by_buyer_year, SupplierYear};
@@ -245,7 +246,7 @@ pub fn fill_rates(rows: &LazyFrame, ctx: &Context<'_>) -> Result<Vec<FillRow>> {
             .iter()
             .map(|c| col(*c).is_not_null().cast(DataType::UInt64).sum().alias(*c)),
     );
-    let df = rows.group_by([col("kopare_id")]).agg(aggs).collect()?;
+    let df = rows.group_by([col("kopare_id")]).agg(aggs).collected()?;
     let buyers = texts(&df, "kopare_id")?;
     let total = counts(&df, "rader")?;
     let mut filled = BTreeMap::new();

@@ -291,8 +291,8 @@ impl SupplierKeys {
         let distinct = rows
             .clone()
             .group_by(keys)
-            .agg([len().cast(DataType::UInt64).alias("rader")])
-            .collect()?;
+            .agg([len().cast(DataType::UInt64).alias("rader")]);
+        let distinct = collect(distinct)?;
         let names = strings(&distinct, "leverantor")?;
         let ids = strings(&distinct, "leverantor_id")?;
         let kinds = strings(&distinct, "leverantor_id_typ")?;
@@ -448,6 +448,37 @@ pub fn invoice_key() -> Expr {
         ))
 }
 
+/// Run a query with polars' streaming engine (the rows flow through in pieces, so memory does
+/// not grow with the dataset), or, should that engine fail on a query, with the in-memory one.
+pub fn collect(frame: LazyFrame) -> Result<DataFrame> {
+    // one query, one result (a second one would be a bug, caught as a panic: then in memory)
+    let streamed = crate::error::catch_panics(
+        || {
+            Ok(frame
+                .clone()
+                .collect_with_engine(Engine::Streaming)?
+                .unwrap_single())
+        },
+        Error::Internal,
+    );
+    match streamed {
+        Ok(df) => Ok(df),
+        Err(_) => Ok(frame.collect()?),
+    }
+}
+
+/// [`collect`] as a method of a query.
+pub trait Collected {
+    /// The query's result, by [`collect`].
+    fn collected(self) -> Result<DataFrame>;
+}
+
+impl Collected for LazyFrame {
+    fn collected(self) -> Result<DataFrame> {
+        collect(self)
+    }
+}
+
 /// A text column's values.
 pub fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     let column = df.column(name)?.cast(&DataType::String)?;
@@ -543,6 +574,17 @@ mod tests {
         assert_eq!((p.buyer.as_str(), p.year, p.month), ("2120000142", 2024, 3));
         assert!(part_of(Path::new("d/kopare_id=1/ar=2024/manad=13/data.parquet")).is_none());
         assert!(part_of(Path::new("d/ar=2024/manad=01/data.parquet")).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_normalised_name_is_its_own_normal_form(name in "\\PC{0,40}") {
+            if let Some(n) = normalised_name(&name) {
+                proptest::prop_assert_eq!(normalised_name(&n), Some(n.clone()));
+                proptest::prop_assert!(!n.contains("  ") && n.trim() == n);
+                proptest::prop_assert_eq!(n.to_lowercase(), n.clone());
+            }
+        }
     }
 
     fn triple(name: Option<&str>, id: Option<&str>, kind: Option<&str>, rows: u64) -> Triple {

@@ -5,6 +5,7 @@
 //! are the masked persons (many people, never one supplier).
 
 use super::common::{cell, kr, Context, Table};
+use super::data::Collected;
 use super::data::{counts, dates, ore, strings, texts, MASKED_KEY};
 use crate::error::Result;
 use polars::prelude::*;
@@ -114,10 +115,10 @@ fn grouped(payments: &LazyFrame, by: &str) -> Result<DataFrame> {
             .n_unique()
             .alias("verifikationer")])
         .filter(col("verifikationer").gt_eq(lit(2)));
-    Ok(payments
+    payments
         .clone()
         .join(groups, keys.clone(), keys, JoinArgs::new(JoinType::Inner))
-        .collect()?)
+        .collected()
 }
 
 /// Every group of possible duplicate payments, numbered.

@@ -3,6 +3,7 @@
 //! mistake (one invoice booked on three accounts is three rows).
 
 use super::common::{kr, rounded, Context, Table};
+use super::data::Collected;
 use super::data::{counts, integers, ore, texts};
 use crate::error::Result;
 use polars::prelude::*;
@@ -89,7 +90,7 @@ pub fn invoices_and_rows(keyed: &LazyFrame, ctx: &Context<'_>) -> Result<Vec<Inv
                 .alias("utan"),
             col("belopp").sum().alias("summa"),
         ])
-        .collect()?;
+        .collected()?;
     let buyers = texts(&df, "kopare_id")?;
     let years = integers(&df, "ar")?;
     let months = integers(&df, "manad")?;

@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::staging::Staging;
 use common::{kr, Context, Table};
-use data::{Dataset, SupplierKeys};
+use data::{Collected, Dataset, SupplierKeys};
 use polars::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -355,7 +355,7 @@ fn buyer_names(rows: &LazyFrame) -> Result<BTreeMap<String, String>> {
         .clone()
         .group_by([col("kopare_id"), col("kopare")])
         .agg([len().alias("rader")])
-        .collect()?;
+        .collected()?;
     let ids = data::texts(&df, "kopare_id")?;
     let names = data::strings(&df, "kopare")?;
     let n = data::counts(&df, "rader")?;
@@ -397,7 +397,8 @@ pub fn analyse(opts: &AnalyseOptions) -> Result<Analysis> {
     let buyers = buyer_names(&all_rows)?;
     opts.progress.check()?;
     let keyed_all = keys.keyed(all_rows);
-    let keyed = keys.keyed(chosen.rows()?);
+    let chosen_rows = chosen.rows()?;
+    let keyed = keys.keyed(chosen_rows.clone());
     let ctx = Context {
         keys: &keys,
         buyers: &buyers,
@@ -427,7 +428,7 @@ pub fn analyse(opts: &AnalyseOptions) -> Result<Analysis> {
     let followed = over_time::chosen_suppliers(opts.supplier.as_deref(), &years, &ctx)?;
     let time_rows = over_time::over_time(&keyed_all, &followed, &ctx)?;
     opts.progress.stage("7. coverage and concentration");
-    let fill = coverage::fill_rates(&keyed, &ctx)?;
+    let fill = coverage::fill_rates(&chosen_rows, &ctx)?;
     let amount: i128 = invoice_rows
         .iter()
         .map(|r| crate::amount::to_ore(r.summa))

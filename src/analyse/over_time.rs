@@ -3,6 +3,7 @@
 //! default the largest supplier of the buyers analysed).
 
 use super::common::{kr, Context, Table};
+use super::data::Collected;
 use super::data::{counts, integers, normalised_name, ore, texts, MASKED_KEY};
 use super::suppliers::SupplierYear;
 use crate::error::{Error, Result};
@@ -146,7 +147,7 @@ pub fn over_time(
                 .n_unique()
                 .alias("fakturor"),
         ])
-        .collect()?;
+        .collected()?;
     let keys = texts(&df, "lev_nyckel")?;
     let buyers = texts(&df, "kopare_id")?;
     let years = integers(&df, "ar")?;

@@ -10,6 +10,7 @@
 //! purchase seen again and is not listed twice. Masked persons are left out.
 
 use super::common::{cell, kr, Context, Table};
+use super::data::Collected;
 use super::data::{dates, ore, strings, texts, MASKED_KEY};
 use crate::error::Result;
 use chrono::NaiveDate;
@@ -165,7 +166,7 @@ fn candidate_invoices(
                 .and(col("datum").is_not_null()),
         )
         .filter(len().over(pair)?.gt_eq(lit(opts.min_invoices.max(1))))
-        .collect()?;
+        .collected()?;
     let buyers = texts(&df, "kopare_id")?;
     let keys = texts(&df, "lev_nyckel")?;
     let amounts = ore(&df, "belopp")?;

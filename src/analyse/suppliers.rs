@@ -4,6 +4,7 @@
 //! and the new suppliers too.
 
 use super::common::{cell, kr, percent, Context, Table};
+use super::data::Collected;
 use super::data::{counts, integers, ore, texts, MASKED_KEY};
 use crate::error::Result;
 use polars::prelude::*;
@@ -61,7 +62,7 @@ pub fn supplier_years(keyed: &LazyFrame) -> Result<Vec<SupplierYear>> {
                 .sum()
                 .alias("med_grund"),
         ])
-        .collect()?;
+        .collected()?;
     let buyers = texts(&df, "kopare_id")?;
     let years = integers(&df, "ar")?;
     let keys = texts(&df, "lev_nyckel")?;

@@ -1167,3 +1167,69 @@ fn docs_analyse_error_table_is_true() {
     // --replace replaces the other analysis
     run_ok(d, &["analyse", "dataset", "-q", "-o", "other", "--replace"]);
 }
+
+/// A year dataset (`dataset build` of `convert`'s monthly outputs) is analysed as the collected
+/// dataset is: the masked persons, who have no id kind there, are still one line.
+#[test]
+fn a_year_dataset_gives_the_tables_of_the_collected_one() {
+    let (dir, p) = collected(9);
+    let d = dir.path();
+    let buyer = p.buyers[0].0.clone();
+    for m in 1..=6 {
+        let input = format!("pub/kopare-0/leverantorsreskontra-2023-{m:02}.csv");
+        let out = format!("converted/{m:02}");
+        run_ok(d, &["convert", &input, "-q", "-o", &out]);
+    }
+    run_ok(
+        d,
+        &[
+            "dataset",
+            "build",
+            "converted",
+            "--year",
+            "2023",
+            "-q",
+            "-o",
+            "year",
+        ],
+    );
+    let args = ["--buyer", buyer.as_str(), "--year", "2023"];
+    run_ok(
+        d,
+        &[&["analyse", "year", "-q", "-o", "from-year"][..], &args].concat(),
+    );
+    run_ok(
+        d,
+        &[
+            &["analyse", "dataset", "-q", "-o", "from-collected"][..],
+            &args,
+        ]
+        .concat(),
+    );
+    for file in [
+        "storsta-leverantorer.csv",
+        "over-direktupphandlingsgransen.csv",
+        "mojliga-uppdelade-kop.csv",
+        "mojliga-dubbelbetalningar.csv",
+        "fakturor-och-rader.csv",
+        "koncentration.csv",
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(d.join("from-year").join(file)).unwrap(),
+            std::fs::read_to_string(d.join("from-collected").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("from-year/analysis.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["dataset"]["kind"], "årsdatamängd");
+    let largest = table(&d.join("from-year/storsta-leverantorer.csv"));
+    let masked = largest
+        .iter()
+        .find(|r| r["leverantor_nyckel"] == MASKED)
+        .expect("the masked persons' line");
+    // 40 × 100 000 kr and the sole trader's 900 000 kr
+    assert_eq!(masked["summa"], "4900000.00");
+    assert_eq!(masked["rang"], "");
+}
