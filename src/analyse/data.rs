@@ -252,32 +252,151 @@ pub struct SupplierKeys {
     pub info: BTreeMap<String, SupplierInfo>,
 }
 
-/// One distinct (name, id, kind) with its rows.
+/// One distinct (name, id, kind) with its rows, whether it is a masked person, and its name
+/// normalised.
 struct Triple {
     name: Option<String>,
     id: Option<String>,
     kind: Option<String>,
     rows: u64,
+    masked: bool,
+    normalised: Option<String>,
 }
 
+/// The key a triple's rows get: the key, the organisation number, whether by name.
+struct Keyed {
+    key: String,
+    id: Option<String>,
+    by_name: bool,
+}
+
+/// Per normalised name, the organisation numbers it is written with.
+type IdsOfNames<'a> = BTreeMap<&'a str, BTreeSet<&'a str>>;
+
 impl Triple {
-    /// Whether the row is a masked person: the collected dataset says so, or (a year dataset,
-    /// which has no kind of id) its name is a publisher's mask, its id a personal number, or it
-    /// has neither name nor id.
-    fn masked(&self) -> bool {
-        match self.kind.as_deref() {
-            Some(kind) => kind == crate::protect::SupplierIdKind::Maskerad.key(),
-            None => {
-                let id_masks = crate::protect::supplier_id_kind(self.id.as_deref(), false).0
-                    == crate::protect::SupplierIdKind::Maskerad;
-                id_masks
-                    || match &self.name {
-                        Some(name) => crate::names::is_masking_placeholder(name),
-                        None => self.id.is_none(),
-                    }
-            }
+    fn new(name: Option<String>, id: Option<String>, kind: Option<String>, rows: u64) -> Triple {
+        let masked = is_masked(name.as_deref(), id.as_deref(), kind.as_deref());
+        let normalised = name.as_deref().and_then(normalised_name);
+        Triple {
+            name,
+            id,
+            kind,
+            rows,
+            masked,
+            normalised,
         }
     }
+
+    /// Its key: the masked persons' line; its id; the one organisation number its name is
+    /// written with; its name; else `okand`.
+    fn key(&self, ids_of_names: &IdsOfNames<'_>) -> Keyed {
+        let keyed = |key: String, id: Option<String>, by_name: bool| Keyed { key, id, by_name };
+        if self.masked {
+            return keyed(MASKED_KEY.to_string(), None, false);
+        }
+        if let Some(id) = &self.id {
+            return keyed(id.clone(), Some(id.clone()), false);
+        }
+        let Some(norm) = &self.normalised else {
+            return keyed("okand".to_string(), None, false);
+        };
+        match ids_of_names.get(norm.as_str()) {
+            Some(ids) if ids.len() == 1 => {
+                let id = ids.iter().next().map(|s| s.to_string()).unwrap_or_default();
+                keyed(id.clone(), Some(id), true)
+            }
+            _ => keyed(format!("namn:{norm}"), None, false),
+        }
+    }
+}
+
+/// Whether a row is a masked person: the collected dataset says so (its kind of id), or (a year
+/// dataset, which has no kind of id) its name is a publisher's mask, its id a personal number,
+/// or it has neither name nor id.
+fn is_masked(name: Option<&str>, id: Option<&str>, kind: Option<&str>) -> bool {
+    use crate::protect::{supplier_id_kind, SupplierIdKind};
+    match kind {
+        Some(kind) => kind == SupplierIdKind::Maskerad.key(),
+        None => {
+            supplier_id_kind(id, false).0 == SupplierIdKind::Maskerad
+                || match name {
+                    Some(name) => crate::names::is_masking_placeholder(name),
+                    None => id.is_none(),
+                }
+        }
+    }
+}
+
+/// The organisation numbers each normalised name is written with (masked rows left out).
+fn ids_of_names(triples: &[Triple]) -> IdsOfNames<'_> {
+    let mut out: IdsOfNames<'_> = BTreeMap::new();
+    for t in triples.iter().filter(|t| !t.masked) {
+        if let (Some(id), Some(norm)) = (&t.id, &t.normalised) {
+            out.entry(norm.as_str()).or_default().insert(id.as_str());
+        }
+    }
+    out
+}
+
+/// Per key, its name (the one with most rows) and id.
+fn key_info(triples: &[Triple], keyed: &[Keyed]) -> BTreeMap<String, SupplierInfo> {
+    let mut names_of: BTreeMap<&str, (BTreeMap<&str, u64>, Option<&str>)> = BTreeMap::new();
+    for (t, k) in triples.iter().zip(keyed) {
+        let entry = names_of.entry(k.key.as_str()).or_default();
+        if let Some(name) = &t.name {
+            *entry.0.entry(name.as_str()).or_default() += t.rows;
+        }
+        if entry.1.is_none() {
+            entry.1 = k.id.as_deref();
+        }
+    }
+    names_of
+        .into_iter()
+        .map(|(key, (names, id))| {
+            let masked = key == MASKED_KEY;
+            let name = if masked {
+                MASKED_NAME.to_string()
+            } else {
+                most_rows(&names).unwrap_or_else(|| "(namn saknas)".to_string())
+            };
+            let info = SupplierInfo {
+                name,
+                id: id.map(str::to_string),
+                masked,
+            };
+            (key.to_string(), info)
+        })
+        .collect()
+}
+
+/// The frame the rows are joined with: the triple → its key and whether by name.
+fn map_frame(triples: &[Triple], keyed: &[Keyed]) -> Result<DataFrame> {
+    let column = |name: &str, values: Vec<Option<&str>>| Column::new(name.into(), values);
+    Ok(DataFrame::new(
+        triples.len(),
+        vec![
+            column(
+                "leverantor",
+                triples.iter().map(|t| t.name.as_deref()).collect(),
+            ),
+            column(
+                "leverantor_id",
+                triples.iter().map(|t| t.id.as_deref()).collect(),
+            ),
+            column(
+                "leverantor_id_typ",
+                triples.iter().map(|t| t.kind.as_deref()).collect(),
+            ),
+            column(
+                "lev_nyckel",
+                keyed.iter().map(|k| Some(k.key.as_str())).collect(),
+            ),
+            Column::new(
+                "namnmatch".into(),
+                keyed.iter().map(|k| k.by_name).collect::<Vec<bool>>(),
+            ),
+        ],
+    )?)
 }
 
 impl SupplierKeys {
@@ -302,96 +421,19 @@ impl SupplierKeys {
             .zip(ids)
             .zip(kinds)
             .zip(rows)
-            .map(|(((name, id), kind), rows)| Triple {
-                name,
-                id,
-                kind,
-                rows,
-            })
+            .map(|(((name, id), kind), rows)| Triple::new(name, id, kind, rows))
             .collect();
         triples.sort_by(|a, b| (&a.name, &a.id, &a.kind).cmp(&(&b.name, &b.id, &b.kind)));
         Self::of_triples(&triples)
     }
 
     fn of_triples(triples: &[Triple]) -> Result<SupplierKeys> {
-        // the organisation numbers each normalised name is written with
-        let mut ids_of_name: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-        let masked: Vec<bool> = triples.iter().map(Triple::masked).collect();
-        let normalised: Vec<Option<String>> = triples
-            .iter()
-            .map(|t| t.name.as_deref().and_then(normalised_name))
-            .collect();
-        for ((t, m), norm) in triples.iter().zip(&masked).zip(&normalised) {
-            if let (false, Some(id), Some(norm)) = (m, &t.id, norm) {
-                ids_of_name.entry(norm.clone()).or_default().insert(id);
-            }
-        }
-        let mut keys = Vec::with_capacity(triples.len());
-        let mut matched = Vec::with_capacity(triples.len());
-        // per key, its names with their rows, and its id
-        let mut names_of: BTreeMap<String, (BTreeMap<String, u64>, Option<String>)> =
-            BTreeMap::new();
-        for ((t, m), norm) in triples.iter().zip(&masked).zip(&normalised) {
-            let by_name = norm.as_ref().and_then(|n| ids_of_name.get(n));
-            let (key, id, name_match) = if *m {
-                (MASKED_KEY.to_string(), None, false)
-            } else if let Some(id) = &t.id {
-                (id.clone(), Some(id.clone()), false)
-            } else if let Some(only) = by_name.filter(|ids| ids.len() == 1) {
-                let id = only
-                    .iter()
-                    .next()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default();
-                (id.clone(), Some(id), true)
-            } else if let Some(norm) = norm {
-                (format!("namn:{norm}"), None, false)
-            } else {
-                ("okand".to_string(), None, false)
-            };
-            let entry = names_of.entry(key.clone()).or_default();
-            if let Some(name) = &t.name {
-                *entry.0.entry(name.clone()).or_default() += t.rows;
-            }
-            if entry.1.is_none() {
-                entry.1 = id;
-            }
-            keys.push(key);
-            matched.push(name_match);
-        }
-        let info = names_of
-            .into_iter()
-            .map(|(key, (names, id))| {
-                let masked = key == MASKED_KEY;
-                let name = if masked {
-                    MASKED_NAME.to_string()
-                } else {
-                    most_rows(&names).unwrap_or_else(|| "(namn saknas)".to_string())
-                };
-                (key, SupplierInfo { name, id, masked })
-            })
-            .collect();
-        let column = |name: &str, values: Vec<Option<&str>>| Column::new(name.into(), values);
-        let map = DataFrame::new(
-            triples.len(),
-            vec![
-                column(
-                    "leverantor",
-                    triples.iter().map(|t| t.name.as_deref()).collect(),
-                ),
-                column(
-                    "leverantor_id",
-                    triples.iter().map(|t| t.id.as_deref()).collect(),
-                ),
-                column(
-                    "leverantor_id_typ",
-                    triples.iter().map(|t| t.kind.as_deref()).collect(),
-                ),
-                Column::new("lev_nyckel".into(), keys),
-                Column::new("namnmatch".into(), matched),
-            ],
-        )?;
-        Ok(SupplierKeys { map, info })
+        let ids = ids_of_names(triples);
+        let keyed: Vec<Keyed> = triples.iter().map(|t| t.key(&ids)).collect();
+        Ok(SupplierKeys {
+            map: map_frame(triples, &keyed)?,
+            info: key_info(triples, &keyed),
+        })
     }
 
     /// The rows with their supplier key (`lev_nyckel`, `namnmatch`) and invoice key
@@ -422,14 +464,14 @@ impl SupplierKeys {
 }
 
 /// The name with the most rows, the first in order among equals.
-fn most_rows(names: &BTreeMap<String, u64>) -> Option<String> {
-    let mut best: Option<(&String, u64)> = None;
+fn most_rows(names: &BTreeMap<&str, u64>) -> Option<String> {
+    let mut best: Option<(&str, u64)> = None;
     for (name, n) in names {
         if best.is_none_or(|(_, b)| *n > b) {
             best = Some((name, *n));
         }
     }
-    best.map(|(n, _)| n.clone())
+    best.map(|(n, _)| n.to_string())
 }
 
 /// An invoice: its supplier's key and invoice number, else its voucher (`f|KEY|NUMBER`,
@@ -588,12 +630,12 @@ mod tests {
     }
 
     fn triple(name: Option<&str>, id: Option<&str>, kind: Option<&str>, rows: u64) -> Triple {
-        Triple {
-            name: name.map(String::from),
-            id: id.map(String::from),
-            kind: kind.map(String::from),
+        Triple::new(
+            name.map(String::from),
+            id.map(String::from),
+            kind.map(String::from),
             rows,
-        }
+        )
     }
 
     #[test]

@@ -125,53 +125,65 @@ fn grouped(payments: &LazyFrame, by: &str) -> Result<DataFrame> {
 pub fn duplicates(keyed: &LazyFrame, ctx: &Context<'_>) -> Result<Vec<DuplicateRow>> {
     let payments = payments(keyed, ctx);
     let mut out = Vec::new();
-    let mut number = 0;
     for (kind, by) in [(SAME_INVOICE, "fakturanummer"), (SAME_DATE, "datum")] {
         let df = grouped(&payments, by)?;
-        let buyers = texts(&df, "kopare_id")?;
-        let keys = texts(&df, "lev_nyckel")?;
-        let vouchers = texts(&df, "verifikationsnummer")?;
-        let invoices = strings(&df, "fakturanummer")?;
-        let days = dates(&df, "datum")?;
-        let amounts = ore(&df, "belopp")?;
-        let rows = counts(&df, "rader")?;
-        // group → its vouchers
-        let mut groups: BTreeMap<(String, String, i128, String), Vec<usize>> = BTreeMap::new();
-        for i in 0..df.height() {
-            let by_value = match by {
-                "datum" => days[i].map(|d| d.to_string()).unwrap_or_default(),
-                _ => invoices[i].clone().unwrap_or_default(),
-            };
-            groups
-                .entry((buyers[i].clone(), keys[i].clone(), amounts[i], by_value))
-                .or_default()
-                .push(i);
-        }
-        for ((buyer, key, amount, _), mut members) in groups {
-            number += 1;
-            members.sort_by(|a, b| {
-                (&days[*a], &vouchers[*a], &invoices[*a]).cmp(&(
-                    &days[*b],
-                    &vouchers[*b],
-                    &invoices[*b],
-                ))
-            });
-            for i in members {
-                out.push(DuplicateRow {
-                    grupp: number,
-                    typ: kind.to_string(),
-                    kopare_id: buyer.clone(),
-                    kopare: ctx.buyer_name(&buyer),
-                    leverantor_nyckel: key.clone(),
-                    leverantor: ctx.keys.name(&key),
-                    belopp: kr(amount),
-                    verifikationsnummer: vouchers[i].clone(),
-                    fakturanummer: invoices[i].clone(),
-                    datum: days[i].map(|d| d.to_string()).unwrap_or_default(),
-                    rader: rows[i],
-                });
-            }
-        }
+        let first = out.last().map_or(0, |r: &DuplicateRow| r.grupp);
+        out.extend(rows_of(&df, kind, by, first, ctx)?);
+    }
+    Ok(out)
+}
+
+/// The groups of one kind as rows, numbered from `after + 1`, in order of buyer, supplier,
+/// amount and the value they share; each group's vouchers in order of date.
+fn rows_of(
+    df: &DataFrame,
+    kind: &str,
+    by: &str,
+    after: u32,
+    ctx: &Context<'_>,
+) -> Result<Vec<DuplicateRow>> {
+    let buyers = texts(df, "kopare_id")?;
+    let keys = texts(df, "lev_nyckel")?;
+    let vouchers = texts(df, "verifikationsnummer")?;
+    let invoices = strings(df, "fakturanummer")?;
+    let days = dates(df, "datum")?;
+    let amounts = ore(df, "belopp")?;
+    let rows = counts(df, "rader")?;
+    let day = |i: usize| days[i].map(|d| d.to_string()).unwrap_or_default();
+    // group → its payments
+    let mut groups: BTreeMap<(&str, &str, i128, String), Vec<usize>> = BTreeMap::new();
+    for i in 0..df.height() {
+        let shared = match by {
+            "datum" => day(i),
+            _ => invoices[i].clone().unwrap_or_default(),
+        };
+        groups
+            .entry((&buyers[i], &keys[i], amounts[i], shared))
+            .or_default()
+            .push(i);
+    }
+    let mut out = Vec::new();
+    for (number, ((buyer, key, amount, _), mut members)) in (after + 1..).zip(groups) {
+        members.sort_by(|a, b| {
+            (&days[*a], &vouchers[*a], &invoices[*a]).cmp(&(
+                &days[*b],
+                &vouchers[*b],
+                &invoices[*b],
+            ))
+        });
+        out.extend(members.into_iter().map(|i| DuplicateRow {
+            grupp: number,
+            typ: kind.to_string(),
+            kopare_id: buyer.to_string(),
+            kopare: ctx.buyer_name(buyer),
+            leverantor_nyckel: key.to_string(),
+            leverantor: ctx.keys.name(key),
+            belopp: kr(amount),
+            verifikationsnummer: vouchers[i].clone(),
+            fakturanummer: invoices[i].clone(),
+            datum: day(i),
+            rader: rows[i],
+        }));
     }
     Ok(out)
 }

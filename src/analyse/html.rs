@@ -4,6 +4,7 @@
 
 use super::common::Table;
 use super::data::MASKED_KEY;
+use super::suppliers::SupplierRow;
 use super::{Analysis, TABLE_FILES};
 use crate::error::{Error, Result};
 use askama::Template;
@@ -221,48 +222,72 @@ const PLOT_WIDTH: u32 = 560;
 const PLOT_TOP: u32 = 10;
 const PLOT_HEIGHT: u32 = 220;
 
+/// Every month from the first to the last that a series has.
+fn month_span(series: &BTreeMap<String, BTreeMap<(i32, u32), Decimal>>) -> Vec<(i32, u32)> {
+    let all: std::collections::BTreeSet<(i32, u32)> =
+        series.values().flat_map(|m| m.keys().copied()).collect();
+    let (Some(first), Some(last)) = (all.first(), all.last()) else {
+        return Vec::new();
+    };
+    let mut months = Vec::new();
+    let mut at = *first;
+    while at <= *last {
+        months.push(at);
+        at = if at.1 == 12 {
+            (at.0 + 1, 1)
+        } else {
+            (at.0, at.1 + 1)
+        };
+    }
+    months
+}
+
+/// Where an amount and a month are drawn in the plot.
+struct Scale {
+    top: Decimal,
+    bottom: Decimal,
+    step: u32,
+}
+
+impl Scale {
+    /// The scale of these values (0 always shown) over `months` months.
+    fn of(values: impl Iterator<Item = Decimal> + Clone, months: usize) -> Scale {
+        let top = values.clone().max().unwrap_or_default().max(Decimal::ZERO);
+        let bottom = values.min().unwrap_or_default().min(Decimal::ZERO);
+        let step = match u32::try_from(months) {
+            Ok(n) if n > 1 => PLOT_WIDTH / (n - 1),
+            _ => 0,
+        };
+        Scale { top, bottom, step }
+    }
+
+    fn span(&self) -> Decimal {
+        if self.top == self.bottom {
+            Decimal::ONE
+        } else {
+            self.top - self.bottom
+        }
+    }
+
+    fn y(&self, v: Decimal) -> u32 {
+        let from_top = (self.top - v) * Decimal::from(PLOT_HEIGHT) / self.span();
+        PLOT_TOP + u32::try_from(from_top.round().mantissa()).unwrap_or(0)
+    }
+
+    fn x(&self, i: usize) -> u32 {
+        PLOT_LEFT + self.step * u32::try_from(i).unwrap_or(0)
+    }
+}
+
 fn line_chart(
     title: String,
     series: &BTreeMap<String, BTreeMap<(i32, u32), Decimal>>,
 ) -> LineChart {
-    let months: Vec<(i32, u32)> = {
-        let all: std::collections::BTreeSet<(i32, u32)> =
-            series.values().flat_map(|m| m.keys().copied()).collect();
-        match (all.first(), all.last()) {
-            (Some(first), Some(last)) => {
-                let mut v = Vec::new();
-                let mut at = *first;
-                while at <= *last {
-                    v.push(at);
-                    at = if at.1 == 12 {
-                        (at.0 + 1, 1)
-                    } else {
-                        (at.0, at.1 + 1)
-                    };
-                }
-                v
-            }
-            _ => Vec::new(),
-        }
-    };
-    let values = series.values().flat_map(|m| m.values().copied());
-    let top = values.clone().max().unwrap_or_default().max(Decimal::ZERO);
-    let bottom = values.min().unwrap_or_default().min(Decimal::ZERO);
-    let span = if top == bottom {
-        Decimal::ONE
-    } else {
-        top - bottom
-    };
-    let y_of = |v: Decimal| -> u32 {
-        let from_top = (top - v) * Decimal::from(PLOT_HEIGHT) / span;
-        PLOT_TOP + u32::try_from(from_top.round().mantissa()).unwrap_or(0)
-    };
-    let step = if months.len() > 1 {
-        PLOT_WIDTH / (months.len() as u32 - 1)
-    } else {
-        0
-    };
-    let x_of = |i: usize| PLOT_LEFT + step * i as u32;
+    let months = month_span(series);
+    let scale = Scale::of(
+        series.values().flat_map(|m| m.values().copied()),
+        months.len(),
+    );
     let drawn = series
         .iter()
         .enumerate()
@@ -274,7 +299,7 @@ fn line_chart(
                 .enumerate()
                 .map(|(i, m)| {
                     let v = by_month.get(m).copied().unwrap_or_default();
-                    format!("{},{}", x_of(i), y_of(v))
+                    format!("{},{}", scale.x(i), scale.y(v))
                 })
                 .collect::<Vec<_>>()
                 .join(" "),
@@ -287,14 +312,15 @@ fn line_chart(
         .enumerate()
         .filter(|(i, _)| i % every == 0)
         .map(|(i, (y, m))| AxisLabel {
-            at: x_of(i),
+            at: scale.x(i),
             text: format!("{y}-{m:02}"),
         })
         .collect();
-    let amounts = [top, bottom + span / Decimal::TWO, bottom]
+    let middle = scale.bottom + scale.span() / Decimal::TWO;
+    let amounts = [scale.top, middle, scale.bottom]
         .into_iter()
         .map(|v| AxisLabel {
-            at: y_of(v),
+            at: scale.y(v),
             text: kronor(v.round()),
         })
         .collect();
@@ -303,7 +329,7 @@ fn line_chart(
         series: drawn,
         months: month_labels,
         amounts,
-        zero_y: y_of(Decimal::ZERO),
+        zero_y: scale.y(Decimal::ZERO),
     }
 }
 
@@ -383,6 +409,7 @@ impl Report {
             over_limit: over_limit_table(a),
             limits: limits_table(a),
             years_without_limit: a
+                .tables
                 .years_without_limit
                 .iter()
                 .map(|y| y.to_string())
@@ -451,67 +478,73 @@ fn facts(a: &Analysis) -> Vec<Fact> {
 }
 
 fn supplier_sections(a: &Analysis) -> Vec<SupplierSection> {
-    let mut by: BTreeMap<(String, i32), Vec<&super::suppliers::SupplierRow>> = BTreeMap::new();
-    for row in &a.largest_suppliers {
-        by.entry((row.kopare_id.clone(), row.ar))
+    let mut by: BTreeMap<(&str, i32), Vec<&SupplierRow>> = BTreeMap::new();
+    for row in &a.tables.largest_suppliers {
+        by.entry((row.kopare_id.as_str(), row.ar))
             .or_default()
             .push(row);
     }
     by.into_iter()
-        .map(|((buyer, year), rows)| {
-            let name = rows.first().map(|r| r.kopare.clone()).unwrap_or_default();
-            let total: Decimal = rows.iter().map(|r| r.summa).sum();
-            let shown: Vec<&&super::suppliers::SupplierRow> = rows
-                .iter()
-                .filter(|r| r.rang.is_some_and(|n| n as usize <= SHOWN_SUPPLIERS))
-                .collect();
-            let masked = rows.iter().find(|r| r.leverantor_nyckel == MASKED_KEY);
-            let mut items: Vec<(String, Decimal, bool)> = shown
-                .iter()
-                .take(10)
-                .map(|r| (r.leverantor.clone(), r.summa, false))
-                .collect();
-            if let Some(m) = masked {
-                items.push((m.leverantor.clone(), m.summa, true));
-            }
-            let mut table = HtmlTable::new(
-                "",
-                super::suppliers::SupplierRow::FILE,
-                &[
-                    ("Rang", true),
-                    ("Leverantör", false),
-                    ("Organisationsnummer", false),
-                    ("Matchning", false),
-                    ("Summa", true),
-                    ("Rader", true),
-                    ("Fakturor", true),
-                    ("Andel", true),
-                ],
-            );
-            for r in shown.iter().map(|r| **r).chain(masked.copied()) {
-                table.push(vec![
-                    number(r.rang.map(|n| n.to_string()).unwrap_or_else(|| "–".into())),
-                    text(r.leverantor.clone()),
-                    text(r.leverantor_id.clone().unwrap_or_default()),
-                    text(r.matchning.clone()),
-                    number(kronor(r.summa)),
-                    number(count(r.rader)),
-                    number(count(r.fakturor)),
-                    number(share(r.andel_procent)),
-                ]);
-            }
-            table.more = rows.len().saturating_sub(table.rows.len());
-            SupplierSection {
-                heading: format!("{name} ({buyer}), {year}"),
-                total: kronor(total),
-                chart: bar_chart(
-                    format!("De tio största leverantörerna, {name} {year}"),
-                    &items,
-                ),
-                table,
-            }
-        })
+        .map(|((buyer, year), rows)| supplier_section(buyer, year, &rows))
         .collect()
+}
+
+/// One buyer's year: the ten largest and the masked persons in a chart, the
+/// [`SHOWN_SUPPLIERS`] largest and the masked persons in a table.
+fn supplier_section(buyer: &str, year: i32, rows: &[&SupplierRow]) -> SupplierSection {
+    let name = rows.first().map(|r| r.kopare.clone()).unwrap_or_default();
+    let total: Decimal = rows.iter().map(|r| r.summa).sum();
+    let shown: Vec<&SupplierRow> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.rang.is_some_and(|n| n as usize <= SHOWN_SUPPLIERS))
+        .collect();
+    let masked = rows
+        .iter()
+        .copied()
+        .find(|r| r.leverantor_nyckel == MASKED_KEY);
+    let bars: Vec<(String, Decimal, bool)> = shown
+        .iter()
+        .take(10)
+        .chain(masked.iter())
+        .map(|r| (r.leverantor.clone(), r.summa, r.rang.is_none()))
+        .collect();
+    let mut table = HtmlTable::new(
+        "",
+        SupplierRow::FILE,
+        &[
+            ("Rang", true),
+            ("Leverantör", false),
+            ("Organisationsnummer", false),
+            ("Matchning", false),
+            ("Summa", true),
+            ("Rader", true),
+            ("Fakturor", true),
+            ("Andel", true),
+        ],
+    );
+    for r in shown.iter().chain(masked.iter()) {
+        table.push(vec![
+            number(r.rang.map(|n| n.to_string()).unwrap_or_else(|| "–".into())),
+            text(r.leverantor.clone()),
+            text(r.leverantor_id.clone().unwrap_or_default()),
+            text(r.matchning.clone()),
+            number(kronor(r.summa)),
+            number(count(r.rader)),
+            number(count(r.fakturor)),
+            number(share(r.andel_procent)),
+        ]);
+    }
+    table.more = rows.len().saturating_sub(table.rows.len());
+    SupplierSection {
+        heading: format!("{name} ({buyer}), {year}"),
+        total: kronor(total),
+        chart: bar_chart(
+            format!("De tio största leverantörerna, {name} {year}"),
+            &bars,
+        ),
+        table,
+    }
 }
 
 fn over_limit_table(a: &Analysis) -> HtmlTable {
@@ -530,7 +563,7 @@ fn over_limit_table(a: &Analysis) -> HtmlTable {
             ("Rader med grund", true),
         ],
     );
-    for r in &a.over_limit {
+    for r in &a.tables.over_limit {
         let limit = if r.tva_granser {
             format!("{} (två gränser under året)", kronor(r.grans_lou))
         } else {
@@ -610,7 +643,7 @@ fn splits_table(a: &Analysis) -> HtmlTable {
             ("Belopp", true),
         ],
     );
-    for r in &a.splits {
+    for r in &a.tables.splits {
         t.push(vec![
             number(r.grupp.to_string()),
             text(r.kopare.clone()),
@@ -642,7 +675,7 @@ fn duplicates_table(a: &Analysis) -> HtmlTable {
             ("Datum", false),
         ],
     );
-    for r in &a.duplicates {
+    for r in &a.tables.duplicates {
         t.push(vec![
             number(r.grupp.to_string()),
             text(r.typ.clone()),
@@ -659,6 +692,7 @@ fn duplicates_table(a: &Analysis) -> HtmlTable {
 
 fn over_time_heading(a: &Analysis) -> String {
     let names: Vec<String> = a
+        .tables
         .chosen_suppliers
         .iter()
         .map(|c| format!("{} ({})", c.name, c.key))
@@ -671,11 +705,11 @@ fn over_time_heading(a: &Analysis) -> String {
 }
 
 fn over_time_chart(a: &Analysis) -> Option<LineChart> {
-    if a.over_time.is_empty() {
+    if a.tables.over_time.is_empty() {
         return None;
     }
     let mut series: BTreeMap<String, BTreeMap<(i32, u32), Decimal>> = BTreeMap::new();
-    for r in &a.over_time {
+    for r in &a.tables.over_time {
         *series
             .entry(format!("{} ({})", r.kopare, r.kopare_id))
             .or_default()
@@ -701,7 +735,7 @@ fn over_time_table(a: &Analysis) -> HtmlTable {
             ("Fakturor", true),
         ],
     );
-    for r in &a.over_time {
+    for r in &a.tables.over_time {
         t.push(vec![
             text(r.leverantor.clone()),
             text(r.kopare.clone()),
@@ -729,7 +763,7 @@ fn invoices_table(a: &Analysis) -> HtmlTable {
             ("Summa", true),
         ],
     );
-    for r in &a.invoices {
+    for r in &a.tables.invoices {
         t.push(vec![
             text(r.kopare.clone()),
             text(format!("{}-{:02}", r.ar, r.manad)),
@@ -756,7 +790,7 @@ fn months_table(a: &Analysis) -> HtmlTable {
             ("Saknade månader", false),
         ],
     );
-    for r in &a.months {
+    for r in &a.tables.months {
         t.push(vec![
             text(format!("{} ({})", r.kopare, r.kopare_id)),
             text(r.forsta_manad.clone()),
@@ -783,7 +817,7 @@ fn fill_table(a: &Analysis) -> HtmlTable {
         &headers,
     );
     let mut by: BTreeMap<(String, String), BTreeMap<String, Decimal>> = BTreeMap::new();
-    for r in &a.fill {
+    for r in &a.tables.fill {
         by.entry((r.kopare_id.clone(), r.kopare.clone()))
             .or_default()
             .insert(r.kolumn.clone(), r.andel_procent);
@@ -814,7 +848,7 @@ fn concentration_table(a: &Analysis) -> HtmlTable {
             ("Herfindahlindex", true),
         ],
     );
-    for r in &a.concentration {
+    for r in &a.tables.concentration {
         t.push(vec![
             text(r.kopare.clone()),
             number(r.ar.to_string()),
@@ -840,7 +874,7 @@ fn new_suppliers_table(a: &Analysis) -> HtmlTable {
             ("Rader", true),
         ],
     );
-    let mut rows: Vec<&super::coverage::NewSupplierRow> = a.new_suppliers.iter().collect();
+    let mut rows: Vec<&super::coverage::NewSupplierRow> = a.tables.new_suppliers.iter().collect();
     rows.sort_by(|x, y| {
         (
             &x.kopare_id,

@@ -91,15 +91,22 @@ pub fn invoices_and_rows(keyed: &LazyFrame, ctx: &Context<'_>) -> Result<Vec<Inv
             col("belopp").sum().alias("summa"),
         ])
         .collected()?;
-    let buyers = texts(&df, "kopare_id")?;
-    let years = integers(&df, "ar")?;
-    let months = integers(&df, "manad")?;
-    let n = counts(&df, "rader")?;
-    let invoices = counts(&df, "fakturor")?;
-    let vouchers = counts(&df, "verifikationer")?;
-    let without = counts(&df, "utan")?;
-    let sums = ore(&df, "summa")?;
-    let mut out: Vec<InvoiceRow> = (0..df.height())
+    let mut out = rows_of(&df, ctx)?;
+    out.sort_by(|a, b| (&a.kopare_id, a.ar, a.manad).cmp(&(&b.kopare_id, b.ar, b.manad)));
+    Ok(out)
+}
+
+/// The table's rows of the query's result.
+fn rows_of(df: &DataFrame, ctx: &Context<'_>) -> Result<Vec<InvoiceRow>> {
+    let buyers = texts(df, "kopare_id")?;
+    let years = integers(df, "ar")?;
+    let months = integers(df, "manad")?;
+    let n = counts(df, "rader")?;
+    let invoices = counts(df, "fakturor")?;
+    let vouchers = counts(df, "verifikationer")?;
+    let without = counts(df, "utan")?;
+    let sums = ore(df, "summa")?;
+    Ok((0..df.height())
         .map(|i| InvoiceRow {
             kopare_id: buyers[i].clone(),
             kopare: ctx.buyer_name(&buyers[i]),
@@ -112,9 +119,7 @@ pub fn invoices_and_rows(keyed: &LazyFrame, ctx: &Context<'_>) -> Result<Vec<Inv
             rader_per_faktura: ratio(n[i], invoices[i]),
             summa: kr(sums[i]),
         })
-        .collect();
-    out.sort_by(|a, b| (&a.kopare_id, a.ar, a.manad).cmp(&(&b.kopare_id, b.ar, b.manad)));
-    Ok(out)
+        .collect())
 }
 
 /// `a / b` to two decimals (0 when `b` is 0).

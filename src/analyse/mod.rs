@@ -162,25 +162,13 @@ pub struct ChosenSupplier {
     pub name: String,
 }
 
-/// Every table of an analysis, with the options and the dataset described.
+/// The tables of an analysis, one per question.
 #[derive(Debug, Clone, Serialize)]
-pub struct Analysis {
-    /// `reskontra`.
-    pub tool: String,
-    /// The program's version.
-    pub version: String,
-    /// The options.
-    pub options: OptionsRecord,
-    /// The dataset.
-    pub dataset: DatasetRecord,
-    /// The direct-procurement limits used, with their sources.
-    pub limits: Vec<limits::Limit>,
+pub struct Tables {
     /// Years the table of limits does not reach (analysis 2 leaves them out).
     pub years_without_limit: Vec<i32>,
     /// The suppliers analysis 5 follows.
     pub chosen_suppliers: Vec<ChosenSupplier>,
-    /// Per table, its file.
-    pub files: BTreeMap<String, String>,
     /// 1. The largest suppliers.
     pub largest_suppliers: Vec<suppliers::SupplierRow>,
     /// 2. Over the direct-procurement limit.
@@ -201,6 +189,26 @@ pub struct Analysis {
     pub concentration: Vec<coverage::ConcentrationRow>,
     /// 7. New suppliers.
     pub new_suppliers: Vec<coverage::NewSupplierRow>,
+}
+
+/// Every table of an analysis, with the options and the dataset described.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// `reskontra`.
+    pub tool: String,
+    /// The program's version.
+    pub version: String,
+    /// The options.
+    pub options: OptionsRecord,
+    /// The dataset.
+    pub dataset: DatasetRecord,
+    /// The direct-procurement limits used, with their sources.
+    pub limits: Vec<limits::Limit>,
+    /// Per table, its file.
+    pub files: BTreeMap<String, String>,
+    /// The tables.
+    #[serde(flatten)]
+    pub tables: Tables,
     /// A digest of the partitions read (their paths and sizes), for the run's record.
     #[serde(skip)]
     pub input_digest: String,
@@ -219,54 +227,56 @@ fn open(opts: &AnalyseOptions) -> Result<Opened> {
     if opts.inputs.is_empty() {
         return Err(Error::Usage("give the dataset to analyse".into()));
     }
-    for input in &opts.inputs {
-        if !input.exists() {
-            return Err(Error::Usage(format!(
-                "{}: no such file or folder; give a dataset made by reskontra collect or \
-                 reskontra dataset build, or published files",
-                input.display()
-            )));
-        }
+    if let Some(missing) = opts.inputs.iter().find(|p| !p.exists()) {
+        return Err(Error::Usage(format!(
+            "{}: no such file or folder; give a dataset made by reskontra collect or \
+             reskontra dataset build, or published files",
+            missing.display()
+        )));
     }
     if let [only] = opts.inputs.as_slice() {
         if only.is_dir() {
             let dataset = Dataset::find(only)?;
             if !dataset.parts.is_empty() {
-                let kind = dataset_kind(only);
                 return Ok(Opened {
                     dataset,
-                    kind,
+                    kind: dataset_kind(only),
                     _scratch: None,
                 });
             }
         }
     }
+    collect_published(opts)
+}
+
+/// Collect the published files given into a temporary folder, as `reskontra collect` would.
+fn collect_published(opts: &AnalyseOptions) -> Result<Opened> {
     opts.progress.stage("collecting the published files");
     let scratch = tempfile::tempdir().map_err(|e| Error::io(Path::new("temp"), e))?;
     let out = scratch.path().join("dataset");
     let mut collect = crate::collect::CollectOptions::new(opts.inputs.clone(), out.clone());
     collect.progress = opts.progress.clone();
     match crate::collect::collect(&collect) {
-        Ok(_) => {}
+        Ok(_) => Ok(Opened {
+            dataset: Dataset::find(&out)?,
+            kind: "publicerade filer (insamlade för analysen)".into(),
+            _scratch: Some(scratch),
+        }),
         Err(Error::Usage(m)) if m.starts_with("no files to collect") => {
-            return Err(Error::Usage(format!(
+            let given: Vec<String> = opts
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            Err(Error::Usage(format!(
                 "{}: holds no dataset (no parquet/kopare_id=…/ar=…/manad=… partitions) and no \
                  published files; give a folder made by reskontra collect or reskontra dataset \
                  build, or published files",
-                opts.inputs
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                given.join(", ")
             )))
         }
-        Err(e) => return Err(e),
+        Err(e) => Err(e),
     }
-    Ok(Opened {
-        dataset: Dataset::find(&out)?,
-        kind: "publicerade filer (insamlade för analysen)".into(),
-        _scratch: Some(scratch),
-    })
 }
 
 /// What kind of dataset a folder holds, by its report.
@@ -386,6 +396,16 @@ fn digest(dataset: &Dataset) -> String {
     crate::read::sha256_hex(text.as_bytes())
 }
 
+/// The rows an analysis reads, keyed.
+struct Frames {
+    /// Every row of the dataset, keyed (the supplier over time reads every buyer and year).
+    all: LazyFrame,
+    /// The rows `--buyer` and `--year` choose (and the year before).
+    chosen: LazyFrame,
+    /// The same, keyed.
+    keyed: LazyFrame,
+}
+
 /// Run every analysis over the dataset the options name.
 pub fn analyse(opts: &AnalyseOptions) -> Result<Analysis> {
     let opened = open(opts)?;
@@ -396,101 +416,128 @@ pub fn analyse(opts: &AnalyseOptions) -> Result<Analysis> {
     let keys = SupplierKeys::build(&all_rows)?;
     let buyers = buyer_names(&all_rows)?;
     opts.progress.check()?;
-    let keyed_all = keys.keyed(all_rows);
     let chosen_rows = chosen.rows()?;
-    let keyed = keys.keyed(chosen_rows.clone());
+    let frames = Frames {
+        all: keys.keyed(all_rows),
+        keyed: keys.keyed(chosen_rows.clone()),
+        chosen: chosen_rows,
+    };
     let ctx = Context {
         keys: &keys,
         buyers: &buyers,
         limits: &limits,
         year: opts.year,
     };
-    opts.progress.stage("1. largest suppliers");
-    let years = suppliers::supplier_years(&keyed)?;
-    let largest = suppliers::largest_suppliers(&years, &ctx);
-    opts.progress.stage("6. invoices and rows");
-    let invoice_rows = invoices::invoices_and_rows(&keyed, &ctx)?;
-    let rows: u64 = invoice_rows.iter().map(|r| r.rader).sum();
-    if rows == 0 {
+    let tables = tables(&frames, &ctx, opts)?;
+    let dataset = dataset_record(&opened, &chosen, &tables, &ctx, opts);
+    if dataset.rows == 0 {
         return Err(Error::input(
             &opened.dataset.root,
             "the dataset holds no rows to analyse",
         ));
     }
-    opts.progress.stage("2. over the direct-procurement limit");
-    let over = over_limit::over_limit(&years, &ctx);
-    opts.progress.stage("3. possible split purchases");
-    let split_rows = splits::splits(&keyed, &ctx, &opts.split)?;
-    opts.progress.check()?;
-    opts.progress.stage("4. possible duplicate payments");
-    let duplicate_rows = duplicates::duplicates(&keyed, &ctx)?;
-    opts.progress.stage("5. one supplier over time");
-    let followed = over_time::chosen_suppliers(opts.supplier.as_deref(), &years, &ctx)?;
-    let time_rows = over_time::over_time(&keyed_all, &followed, &ctx)?;
-    opts.progress.stage("7. coverage and concentration");
-    let fill = coverage::fill_rates(&chosen_rows, &ctx)?;
-    let amount: i128 = invoice_rows
-        .iter()
-        .map(|r| crate::amount::to_ore(r.summa))
-        .sum();
-    let analysed_buyers: std::collections::BTreeSet<&str> =
-        invoice_rows.iter().map(|r| r.kopare_id.as_str()).collect();
-    let analysed_years: std::collections::BTreeSet<i32> =
-        invoice_rows.iter().map(|r| r.ar).collect();
     Ok(Analysis {
         tool: "reskontra".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        options: OptionsRecord {
-            dataset: opts
-                .inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect(),
-            buyer: opts.buyer.as_deref().map(buyer_key),
-            year: opts.year,
-            supplier: opts.supplier.clone(),
-            split: opts.split.clone(),
-        },
-        dataset: DatasetRecord {
-            kind: opened.kind.clone(),
-            partitions: chosen
-                .parts
-                .iter()
-                .filter(|p| opts.year.is_none_or(|y| p.year == y))
-                .count(),
-            rows,
-            amount: kr(amount),
-            buyers: analysed_buyers
-                .iter()
-                .map(|b| BuyerRecord {
-                    id: b.to_string(),
-                    name: ctx.buyer_name(b),
-                })
-                .collect(),
-            years: analysed_years.into_iter().collect(),
-        },
+        options: options_record(opts),
+        dataset,
         limits: limits.0.clone(),
-        years_without_limit: over_limit::years_without_limit(&years, &ctx),
+        files: table_files(),
+        tables,
+        input_digest: digest(&chosen),
+    })
+}
+
+/// Every table, analysis by analysis.
+fn tables(frames: &Frames, ctx: &Context<'_>, opts: &AnalyseOptions) -> Result<Tables> {
+    let stage = |name: &str| -> Result<()> {
+        opts.progress.check()?;
+        opts.progress.stage(name);
+        Ok(())
+    };
+    stage("1. largest suppliers")?;
+    let years = suppliers::supplier_years(&frames.keyed)?;
+    let largest_suppliers = suppliers::largest_suppliers(&years, ctx);
+    stage("2. over the direct-procurement limit")?;
+    let over_limit = over_limit::over_limit(&years, ctx);
+    stage("3. possible split purchases")?;
+    let splits = splits::splits(&frames.keyed, ctx, &opts.split)?;
+    stage("4. possible duplicate payments")?;
+    let duplicates = duplicates::duplicates(&frames.keyed, ctx)?;
+    stage("5. one supplier over time")?;
+    let followed = over_time::chosen_suppliers(opts.supplier.as_deref(), &years, ctx)?;
+    let over_time = over_time::over_time(&frames.all, &followed, ctx)?;
+    stage("6. invoices and rows")?;
+    let invoices = invoices::invoices_and_rows(&frames.keyed, ctx)?;
+    stage("7. coverage and concentration")?;
+    Ok(Tables {
+        years_without_limit: over_limit::years_without_limit(&years, ctx),
         chosen_suppliers: followed
             .iter()
             .map(|k| ChosenSupplier {
                 key: k.clone(),
-                name: keys.name(k),
+                name: ctx.keys.name(k),
             })
             .collect(),
-        files: table_files(),
-        largest_suppliers: largest,
-        over_limit: over,
-        splits: split_rows,
-        duplicates: duplicate_rows,
-        over_time: time_rows,
-        months: coverage::months_covered(&invoice_rows, &ctx),
-        invoices: invoice_rows,
-        fill,
-        concentration: coverage::concentration(&years, &ctx),
-        new_suppliers: coverage::new_suppliers(&years, &ctx),
-        input_digest: digest(&chosen),
+        largest_suppliers,
+        over_limit,
+        splits,
+        duplicates,
+        over_time,
+        months: coverage::months_covered(&invoices, ctx),
+        invoices,
+        fill: coverage::fill_rates(&frames.chosen, ctx)?,
+        concentration: coverage::concentration(&years, ctx),
+        new_suppliers: coverage::new_suppliers(&years, ctx),
     })
+}
+
+/// The options as recorded.
+fn options_record(opts: &AnalyseOptions) -> OptionsRecord {
+    OptionsRecord {
+        dataset: opts
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        buyer: opts.buyer.as_deref().map(buyer_key),
+        year: opts.year,
+        supplier: opts.supplier.clone(),
+        split: opts.split.clone(),
+    }
+}
+
+/// What was analysed: the rows and sum (of the invoices table, which counts every row chosen),
+/// the buyers and years.
+fn dataset_record(
+    opened: &Opened,
+    chosen: &Dataset,
+    tables: &Tables,
+    ctx: &Context<'_>,
+    opts: &AnalyseOptions,
+) -> DatasetRecord {
+    let rows = &tables.invoices;
+    let buyers: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r.kopare_id.as_str()).collect();
+    let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.ar).collect();
+    DatasetRecord {
+        kind: opened.kind.clone(),
+        partitions: chosen
+            .parts
+            .iter()
+            .filter(|p| opts.year.is_none_or(|y| p.year == y))
+            .count(),
+        rows: rows.iter().map(|r| r.rader).sum(),
+        amount: kr(rows.iter().map(|r| crate::amount::to_ore(r.summa)).sum()),
+        buyers: buyers
+            .into_iter()
+            .map(|b| BuyerRecord {
+                id: b.to_string(),
+                name: ctx.buyer_name(b),
+            })
+            .collect(),
+        years: years.into_iter().collect(),
+    }
 }
 
 /// Per table (its field in `analysis.json`), its file.
@@ -516,7 +563,7 @@ fn table_files() -> BTreeMap<String, String> {
 /// each with the table and column it is in.
 fn dataset_texts(a: &Analysis) -> Vec<(&'static str, &'static str, &str)> {
     let mut out: Vec<(&'static str, &'static str, &str)> = Vec::new();
-    for r in &a.largest_suppliers {
+    for r in &a.tables.largest_suppliers {
         out.push((suppliers::SupplierRow::FILE, "leverantor", &r.leverantor));
         out.push((suppliers::SupplierRow::FILE, "kopare", &r.kopare));
         out.push((
@@ -525,7 +572,7 @@ fn dataset_texts(a: &Analysis) -> Vec<(&'static str, &'static str, &str)> {
             &r.leverantor_nyckel,
         ));
     }
-    for r in &a.splits {
+    for r in &a.tables.splits {
         out.push((
             splits::SplitRow::FILE,
             "fakturanummer",
@@ -537,7 +584,7 @@ fn dataset_texts(a: &Analysis) -> Vec<(&'static str, &'static str, &str)> {
             r.verifikationsnummer.as_deref().unwrap_or(""),
         ));
     }
-    for r in &a.duplicates {
+    for r in &a.tables.duplicates {
         out.push((
             duplicates::DuplicateRow::FILE,
             "fakturanummer",
@@ -549,7 +596,7 @@ fn dataset_texts(a: &Analysis) -> Vec<(&'static str, &'static str, &str)> {
             &r.verifikationsnummer,
         ));
     }
-    for c in &a.chosen_suppliers {
+    for c in &a.tables.chosen_suppliers {
         out.push((over_time::OverTimeRow::FILE, "leverantor", &c.name));
     }
     out
@@ -599,46 +646,53 @@ pub fn write(analysis: &Analysis, out: &Path, replace: bool) -> Result<Written> 
     }
 }
 
+/// Stage every output: the tables, analysis.json, the report, then report.json.
 fn stage(staging: &mut Staging, a: &Analysis) -> Result<()> {
-    let mut outputs = Vec::new();
-    let mut csv = |staging: &mut Staging, file: &str| -> Result<PathBuf> {
-        outputs.push(file.to_string());
-        staging.path(file)
-    };
-    common::write_csv(
-        &csv(staging, suppliers::SupplierRow::FILE)?,
-        &a.largest_suppliers,
-    )?;
-    common::write_csv(
-        &csv(staging, over_limit::OverLimitRow::FILE)?,
-        &a.over_limit,
-    )?;
-    common::write_csv(&csv(staging, splits::SplitRow::FILE)?, &a.splits)?;
-    common::write_csv(
-        &csv(staging, duplicates::DuplicateRow::FILE)?,
-        &a.duplicates,
-    )?;
-    common::write_csv(&csv(staging, over_time::OverTimeRow::FILE)?, &a.over_time)?;
-    common::write_csv(&csv(staging, invoices::InvoiceRow::FILE)?, &a.invoices)?;
-    common::write_csv(&csv(staging, coverage::MonthsRow::FILE)?, &a.months)?;
-    common::write_csv(&csv(staging, coverage::FillRow::FILE)?, &a.fill)?;
-    common::write_csv(
-        &csv(staging, coverage::ConcentrationRow::FILE)?,
-        &a.concentration,
-    )?;
-    common::write_csv(
-        &csv(staging, coverage::NewSupplierRow::FILE)?,
-        &a.new_suppliers,
-    )?;
+    let mut outputs = write_tables(staging, &a.tables)?;
     let json = serde_json::to_string_pretty(a)
         .map_err(|e| Error::Internal(format!("analysis.json: {e}")))?;
-    let path = csv(staging, ANALYSIS_JSON)?;
+    let path = staging.path(ANALYSIS_JSON)?;
     std::fs::write(&path, json + "\n").map_err(|e| Error::io(&path, e))?;
+    outputs.push(ANALYSIS_JSON);
     let page = html::render(a)?;
-    let path = csv(staging, REPORT_HTML)?;
+    let path = staging.path(REPORT_HTML)?;
     std::fs::write(&path, page).map_err(|e| Error::io(&path, e))?;
+    outputs.push(REPORT_HTML);
+    let report = run_record(staging, a, &outputs)?;
+    let path = staging.path(REPORT_JSON)?;
+    std::fs::write(&path, report + "\n").map_err(|e| Error::io(&path, e))
+}
+
+/// Write each table's CSV into the staging folder; returns their files.
+fn write_tables(staging: &mut Staging, t: &Tables) -> Result<Vec<&'static str>> {
+    fn one<T: Table>(
+        staging: &mut Staging,
+        rows: &[T],
+        files: &mut Vec<&'static str>,
+    ) -> Result<()> {
+        common::write_csv(&staging.path(T::FILE)?, rows)?;
+        files.push(T::FILE);
+        Ok(())
+    }
+    let mut files = Vec::new();
+    one(staging, &t.largest_suppliers, &mut files)?;
+    one(staging, &t.over_limit, &mut files)?;
+    one(staging, &t.splits, &mut files)?;
+    one(staging, &t.duplicates, &mut files)?;
+    one(staging, &t.over_time, &mut files)?;
+    one(staging, &t.invoices, &mut files)?;
+    one(staging, &t.months, &mut files)?;
+    one(staging, &t.fill, &mut files)?;
+    one(staging, &t.concentration, &mut files)?;
+    one(staging, &t.new_suppliers, &mut files)?;
+    Ok(files)
+}
+
+/// `report.json`: the run's kind, the dataset read (a digest of its partitions), the options
+/// and every output with its SHA-256 (what the next run into the folder reads).
+fn run_record(staging: &Staging, a: &Analysis, outputs: &[&str]) -> Result<String> {
     let mut records = Vec::new();
-    for file in &outputs {
+    for file in outputs {
         let path = staging.dir().join(file);
         let (sha256, bytes) = crate::read::sha256_file(&path).map_err(|e| Error::io(&path, e))?;
         records.push(
@@ -653,11 +707,7 @@ fn stage(staging: &mut Staging, a: &Analysis) -> Result<()> {
         "options": a.options,
         "outputs": records,
     });
-    let text = serde_json::to_string_pretty(&report)
-        .map_err(|e| Error::Internal(format!("report.json: {e}")))?;
-    let path = staging.path(REPORT_JSON)?;
-    std::fs::write(&path, text + "\n").map_err(|e| Error::io(&path, e))?;
-    Ok(())
+    serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(format!("report.json: {e}")))
 }
 
 /// Analyse and write: `reskontra analyse`.
@@ -690,12 +740,12 @@ impl Analysis {
         };
         s.push_str(&format!(
             "  {} suppliers over the direct-procurement limit (a screening, not a finding)\n",
-            self.over_limit.len()
+            self.tables.over_limit.len()
         ));
         s.push_str(&format!(
             "  {} groups of possible split purchases, {} groups of possible duplicate payments\n",
-            groups(self.splits.iter().map(|r| r.grupp).collect()),
-            groups(self.duplicates.iter().map(|r| r.grupp).collect())
+            groups(self.tables.splits.iter().map(|r| r.grupp).collect()),
+            groups(self.tables.duplicates.iter().map(|r| r.grupp).collect())
         ));
         s.push_str("  the report: rapport.html; every table as CSV beside it\n");
         s

@@ -72,16 +72,7 @@ pub fn chosen_suppliers(
     ctx: &Context<'_>,
 ) -> Result<Vec<String>> {
     let Some(query) = query.map(str::trim).filter(|q| !q.is_empty()) else {
-        let mut totals: BTreeMap<&str, i128> = BTreeMap::new();
-        for y in years.iter().filter(|y| y.key != MASKED_KEY) {
-            *totals.entry(&y.key).or_default() += y.ore;
-        }
-        let largest = totals
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)));
-        return Ok(largest
-            .map(|(k, _)| vec![k.to_string()])
-            .unwrap_or_default());
+        return Ok(largest(years).into_iter().collect());
     };
     let compact: String = query
         .chars()
@@ -91,26 +82,7 @@ pub fn chosen_suppliers(
     if ctx.keys.info.contains_key(&compact) && compact != MASKED_KEY {
         return Ok(vec![compact]);
     }
-    let wanted = normalised_name(query).unwrap_or_default();
-    let named: Vec<(&String, String)> = ctx
-        .keys
-        .info
-        .iter()
-        .filter(|(_, info)| !info.masked)
-        .map(|(key, info)| (key, normalised_name(&info.name).unwrap_or_default()))
-        .collect();
-    let mut found: Vec<String> = named
-        .iter()
-        .filter(|(key, name)| *name == wanted || **key == format!("namn:{wanted}"))
-        .map(|(key, _)| key.to_string())
-        .collect();
-    if found.is_empty() && !wanted.is_empty() {
-        found = named
-            .iter()
-            .filter(|(_, name)| name.contains(&wanted))
-            .map(|(key, _)| key.to_string())
-            .collect();
-    }
+    let found = by_name(query, ctx);
     if found.is_empty() {
         return Err(Error::Usage(format!(
             "--supplier '{query}' matches no supplier in the dataset: give an organisation \
@@ -120,7 +92,44 @@ pub fn chosen_suppliers(
     Ok(found)
 }
 
-/// The chosen suppliers' months at every buyer (`keyed`: every row of the dataset).
+/// The supplier with the largest sum (the first key among equals), never the masked persons.
+fn largest(years: &[SupplierYear]) -> Option<String> {
+    let mut totals: BTreeMap<&str, i128> = BTreeMap::new();
+    for y in years.iter().filter(|y| y.key != MASKED_KEY) {
+        *totals.entry(&y.key).or_default() += y.ore;
+    }
+    totals
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(k, _)| k.to_string())
+}
+
+/// The keys whose normalised name is the query's, else contains it.
+fn by_name(query: &str, ctx: &Context<'_>) -> Vec<String> {
+    let wanted = normalised_name(query).unwrap_or_default();
+    let named: Vec<(&String, String)> = ctx
+        .keys
+        .info
+        .iter()
+        .filter(|(_, info)| !info.masked)
+        .map(|(key, info)| (key, normalised_name(&info.name).unwrap_or_default()))
+        .collect();
+    let exact: Vec<String> = named
+        .iter()
+        .filter(|(key, name)| *name == wanted || **key == format!("namn:{wanted}"))
+        .map(|(key, _)| key.to_string())
+        .collect();
+    if !exact.is_empty() || wanted.is_empty() {
+        return exact;
+    }
+    named
+        .iter()
+        .filter(|(_, name)| name.contains(&wanted))
+        .map(|(key, _)| key.to_string())
+        .collect()
+}
+
+/// The chosen suppliers' months at every buyer (`keyed_all`: every row of the dataset).
 pub fn over_time(
     keyed_all: &LazyFrame,
     chosen: &[String],
@@ -148,14 +157,28 @@ pub fn over_time(
                 .alias("fakturor"),
         ])
         .collected()?;
-    let keys = texts(&df, "lev_nyckel")?;
-    let buyers = texts(&df, "kopare_id")?;
-    let years = integers(&df, "ar")?;
-    let months = integers(&df, "manad")?;
-    let sums = ore(&df, "summa")?;
-    let rows = counts(&df, "rader")?;
-    let invoices = counts(&df, "fakturor")?;
-    let mut out: Vec<OverTimeRow> = (0..df.height())
+    let mut out = rows_of(&df, ctx)?;
+    out.sort_by(|a, b| {
+        (&a.leverantor_nyckel, &a.kopare_id, a.ar, a.manad).cmp(&(
+            &b.leverantor_nyckel,
+            &b.kopare_id,
+            b.ar,
+            b.manad,
+        ))
+    });
+    Ok(out)
+}
+
+/// The table's rows of the query's result.
+fn rows_of(df: &DataFrame, ctx: &Context<'_>) -> Result<Vec<OverTimeRow>> {
+    let keys = texts(df, "lev_nyckel")?;
+    let buyers = texts(df, "kopare_id")?;
+    let years = integers(df, "ar")?;
+    let months = integers(df, "manad")?;
+    let sums = ore(df, "summa")?;
+    let rows = counts(df, "rader")?;
+    let invoices = counts(df, "fakturor")?;
+    Ok((0..df.height())
         .map(|i| OverTimeRow {
             leverantor_nyckel: keys[i].clone(),
             leverantor: ctx.keys.name(&keys[i]),
@@ -167,14 +190,5 @@ pub fn over_time(
             rader: rows[i],
             fakturor: invoices[i],
         })
-        .collect();
-    out.sort_by(|a, b| {
-        (&a.leverantor_nyckel, &a.kopare_id, a.ar, a.manad).cmp(&(
-            &b.leverantor_nyckel,
-            &b.kopare_id,
-            b.ar,
-            b.manad,
-        ))
-    });
-    Ok(out)
+        .collect())
 }

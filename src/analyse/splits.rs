@@ -121,24 +121,23 @@ struct Invoice {
     voucher: Option<String>,
 }
 
-/// The invoices above 0 and below the highest limit that could apply, of the suppliers that
-/// have enough of them, per buyer and supplier, in order of date.
-fn candidate_invoices(
-    keyed: &LazyFrame,
-    ctx: &Context<'_>,
-    opts: &SplitOptions,
-) -> Result<BTreeMap<(String, String), Vec<Invoice>>> {
-    let highest = match opts.limit {
-        Some(l) => l,
-        None => ctx
-            .limits
+/// The highest limit that can apply: the one given, else the highest of the table.
+fn highest_limit(ctx: &Context<'_>, opts: &SplitOptions) -> Decimal {
+    opts.limit.unwrap_or_else(|| {
+        ctx.limits
             .0
             .iter()
             .map(|l| l.amount)
             .max()
-            .unwrap_or_default(),
-    };
-    let highest_ore = crate::amount::to_ore(highest);
+            .unwrap_or_default()
+    })
+}
+
+/// The invoices above 0 and below the highest limit that could apply, of the suppliers (the
+/// masked persons left out) that have at least the fewest a group has: their sums, earliest
+/// dates, numbers and first vouchers.
+fn invoice_query(keyed: &LazyFrame, ctx: &Context<'_>, opts: &SplitOptions) -> Result<LazyFrame> {
+    let highest_ore = crate::amount::to_ore(highest_limit(ctx, opts));
     let mut rows = keyed.clone().filter(
         col("lev_nyckel")
             .neq(lit(MASKED_KEY))
@@ -148,7 +147,7 @@ fn candidate_invoices(
         rows = rows.filter(col("ar").eq(lit(year)));
     }
     let pair = [col("kopare_id"), col("lev_nyckel")];
-    let df = rows
+    Ok(rows
         .group_by([col("kopare_id"), col("lev_nyckel"), col("faktura_nyckel")])
         .agg([
             col("belopp").sum().alias("belopp"),
@@ -165,8 +164,16 @@ fn candidate_invoices(
                 .and(col("ore").lt(lit(highest_ore)))
                 .and(col("datum").is_not_null()),
         )
-        .filter(len().over(pair)?.gt_eq(lit(opts.min_invoices.max(1))))
-        .collected()?;
+        .filter(len().over(pair)?.gt_eq(lit(opts.min_invoices.max(1)))))
+}
+
+/// The candidate invoices per buyer and supplier, in order of date.
+fn candidate_invoices(
+    keyed: &LazyFrame,
+    ctx: &Context<'_>,
+    opts: &SplitOptions,
+) -> Result<BTreeMap<(String, String), Vec<Invoice>>> {
+    let df = invoice_query(keyed, ctx, opts)?.collected()?;
     let buyers = texts(&df, "kopare_id")?;
     let keys = texts(&df, "lev_nyckel")?;
     let amounts = ore(&df, "belopp")?;

@@ -63,16 +63,23 @@ pub fn supplier_years(keyed: &LazyFrame) -> Result<Vec<SupplierYear>> {
                 .alias("med_grund"),
         ])
         .collected()?;
-    let buyers = texts(&df, "kopare_id")?;
-    let years = integers(&df, "ar")?;
-    let keys = texts(&df, "lev_nyckel")?;
-    let sums = ore(&df, "summa")?;
-    let rows = counts(&df, "rader")?;
-    let invoices = counts(&df, "fakturor")?;
-    let matched = counts(&df, "namnmatchade")?;
-    let contract = counts(&df, "med_avtal")?;
-    let ground = counts(&df, "med_grund")?;
-    let mut out: Vec<SupplierYear> = (0..df.height())
+    let mut out = years_of(&df)?;
+    out.sort_by(|a, b| (&a.buyer, a.year, &a.key).cmp(&(&b.buyer, b.year, &b.key)));
+    Ok(out)
+}
+
+/// The supplier years of the query's result.
+fn years_of(df: &DataFrame) -> Result<Vec<SupplierYear>> {
+    let buyers = texts(df, "kopare_id")?;
+    let years = integers(df, "ar")?;
+    let keys = texts(df, "lev_nyckel")?;
+    let sums = ore(df, "summa")?;
+    let rows = counts(df, "rader")?;
+    let invoices = counts(df, "fakturor")?;
+    let matched = counts(df, "namnmatchade")?;
+    let contract = counts(df, "med_avtal")?;
+    let ground = counts(df, "med_grund")?;
+    Ok((0..df.height())
         .map(|i| SupplierYear {
             buyer: buyers[i].clone(),
             year: i32::try_from(years[i]).unwrap_or_default(),
@@ -84,9 +91,7 @@ pub fn supplier_years(keyed: &LazyFrame) -> Result<Vec<SupplierYear>> {
             with_contract: contract[i],
             with_ground: ground[i],
         })
-        .collect();
-    out.sort_by(|a, b| (&a.buyer, a.year, &a.key).cmp(&(&b.buyer, b.year, &b.key)));
-    Ok(out)
+        .collect())
 }
 
 /// The supplier years grouped by buyer and year, the largest sum first (then by key), the
