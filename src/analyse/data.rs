@@ -450,6 +450,29 @@ impl SupplierKeys {
             .with_column(invoice_key().alias("faktura_nyckel"))
     }
 
+    /// Only the rows of these supplier keys, keyed: an inner join with their part of the map,
+    /// so the other rows are dropped as they are read.
+    pub fn keyed_only(&self, rows: LazyFrame, keys: &[String]) -> Result<LazyFrame> {
+        let wanted: BooleanChunked = self
+            .map
+            .column("lev_nyckel")?
+            .str()?
+            .iter()
+            .map(|k| Some(k.is_some_and(|k| keys.iter().any(|w| w == k))))
+            .collect();
+        let part = self.map.filter(&wanted)?;
+        let on = [
+            col("leverantor"),
+            col("leverantor_id"),
+            col("leverantor_id_typ"),
+        ];
+        let mut args = JoinArgs::new(JoinType::Inner);
+        args.nulls_equal = true;
+        Ok(rows
+            .join(part.lazy(), on.clone(), on, args)
+            .with_column(invoice_key().alias("faktura_nyckel")))
+    }
+
     /// The name of a key (the key itself if unknown).
     pub fn name(&self, key: &str) -> String {
         self.info
@@ -505,7 +528,11 @@ pub fn collect(frame: LazyFrame) -> Result<DataFrame> {
     );
     match streamed {
         Ok(df) => Ok(df),
-        Err(_) => Ok(frame.collect()?),
+        // polars' message ends with the whole plan: its first line says what went wrong
+        Err(_) => frame.collect().map_err(|e| {
+            let message = e.to_string();
+            Error::Internal(message.lines().next().unwrap_or_default().to_string())
+        }),
     }
 }
 

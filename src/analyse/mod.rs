@@ -398,7 +398,7 @@ fn digest(dataset: &Dataset) -> String {
 
 /// The rows an analysis reads, keyed.
 struct Frames {
-    /// Every row of the dataset, keyed (the supplier over time reads every buyer and year).
+    /// Every row of the dataset (the supplier over time reads every buyer and year).
     all: LazyFrame,
     /// The rows `--buyer` and `--year` choose (and the year before).
     chosen: LazyFrame,
@@ -418,7 +418,7 @@ pub fn analyse(opts: &AnalyseOptions) -> Result<Analysis> {
     opts.progress.check()?;
     let chosen_rows = chosen.rows()?;
     let frames = Frames {
-        all: keys.keyed(all_rows),
+        all: all_rows,
         keyed: keys.keyed(chosen_rows.clone()),
         chosen: chosen_rows,
     };

@@ -129,24 +129,18 @@ fn by_name(query: &str, ctx: &Context<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The chosen suppliers' months at every buyer (`keyed_all`: every row of the dataset).
+/// The chosen suppliers' months at every buyer (`all`: every row of the dataset).
 pub fn over_time(
-    keyed_all: &LazyFrame,
+    all: &LazyFrame,
     chosen: &[String],
     ctx: &Context<'_>,
 ) -> Result<Vec<OverTimeRow>> {
-    let Some(first) = chosen.first() else {
+    if chosen.is_empty() {
         return Ok(Vec::new());
-    };
-    let wanted = chosen
-        .iter()
-        .skip(1)
-        .fold(col("lev_nyckel").eq(lit(first.as_str())), |any, key| {
-            any.or(col("lev_nyckel").eq(lit(key.as_str())))
-        });
-    let df = keyed_all
-        .clone()
-        .filter(wanted)
+    }
+    let df = ctx
+        .keys
+        .keyed_only(all.clone(), chosen)?
         .group_by([col("lev_nyckel"), col("kopare_id"), col("ar"), col("manad")])
         .agg([
             col("belopp").sum().alias("summa"),
