@@ -1233,3 +1233,132 @@ fn a_year_dataset_gives_the_tables_of_the_collected_one() {
     assert_eq!(masked["summa"], "4900000.00");
     assert_eq!(masked["rang"], "");
 }
+
+/// A row of a hand-made partition: voucher, supplier, id, invoice, öre, day (since 1970).
+type PartRow<'a> = (&'a str, &'a str, &'a str, &'a str, i128, i32);
+
+/// Write a partition of a year dataset's form (every spec column but the buyer's, texts, with
+/// `belopp` decimal and `datum` a date) holding these rows.
+fn write_partition(path: &Path, rows: &[PartRow<'_>]) {
+    use polars::prelude::*;
+    let text = |name: &str, f: &dyn Fn(&PartRow<'_>) -> String| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<String>>())
+    };
+    let mut columns = vec![
+        text("kopare", &|_| "Testkommun".into()),
+        text("verifikationsnummer", &|r| r.0.into()),
+        text("leverantor", &|r| r.1.into()),
+        text("leverantor_id", &|r| r.2.into()),
+        text("konto_nr", &|_| "6110".into()),
+        text("konto_text", &|_| "Material".into()),
+    ];
+    let ore: Vec<Option<i128>> = rows.iter().map(|r| Some(r.4)).collect();
+    columns.push(reskontra::normalise::amount_column("belopp".into(), &ore).unwrap());
+    let days: Vec<Option<i32>> = rows.iter().map(|r| Some(r.5)).collect();
+    columns.push(reskontra::normalise::date_column("datum".into(), &days));
+    for name in [
+        "forvaltning",
+        "fakturanummer",
+        "grund",
+        "avtal",
+        "kommun_id",
+        "s_kod_nr",
+    ] {
+        columns.push(if name == "fakturanummer" {
+            text(name, &|r| r.3.into())
+        } else {
+            text(name, &|_| String::new())
+        });
+    }
+    let mut df = DataFrame::new(rows.len(), columns).unwrap();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
+#[test]
+fn a_dataset_without_rows_and_a_personal_number_in_a_table_stop_the_run() {
+    let dir = temp();
+    let d = dir.path();
+    let out = prepared_out(d);
+    let part = "parquet/kopare_id=2120000142/ar=2024/manad=01/data.parquet";
+    // partitions without rows
+    write_partition(&d.join("tom").join(part), &[]);
+    let empty = run(d, &["analyse", "tom", "-o", "out"]);
+    let stderr = String::from_utf8_lossy(&empty.stderr);
+    assert_eq!(empty.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("tom: the dataset holds no rows to analyse"),
+        "{stderr}"
+    );
+    // a dataset not made by reskontra, with a personal number in an invoice number that two
+    // payments share: the table would carry it, so nothing is written
+    let pnr = personnummer();
+    let invoice = format!("Avser {pnr}");
+    let acme = with_check("556610123");
+    let day = 19_723; // 2024-01-01
+    write_partition(
+        &d.join("lack").join(part),
+        &[
+            ("V1", "Acme AB", &acme, &invoice, 10_000, day),
+            ("V2", "Acme AB", &acme, &invoice, 10_000, day + 3),
+        ],
+    );
+    let leak = run(d, &["analyse", "lack", "-o", "out"]);
+    let stderr = String::from_utf8_lossy(&leak.stderr);
+    assert_eq!(leak.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "privacy check failed: mojliga-dubbelbetalningar.csv, column fakturanummer, would carry a personal identity number"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&pnr[..6]), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().collect();
+    assert_eq!(left.len(), 1, "the output folder changed");
+    // the same dataset without the number: analysed, and the supplier followed by its number
+    // written with a hyphen
+    write_partition(
+        &d.join("ren").join(part),
+        &[
+            ("V1", "Acme AB", &acme, "F-1", 10_000, day),
+            ("V2", "Acme AB", &acme, "F-1", 10_000, day + 3),
+        ],
+    );
+    let hyphen = format!("{}-{}", &acme[..6], &acme[6..]);
+    run_ok(
+        d,
+        &[
+            "analyse",
+            "ren",
+            "-q",
+            "-o",
+            "ren-out",
+            "--supplier",
+            &hyphen,
+        ],
+    );
+    let time = table(&d.join("ren-out/leverantor-over-tid.csv"));
+    assert_eq!(
+        columns(
+            &time,
+            &[
+                "leverantor_nyckel",
+                "leverantor",
+                "summa",
+                "rader",
+                "fakturor"
+            ]
+        ),
+        [format!("{acme}|Acme AB|200.00|2|1")]
+    );
+    let dups = table(&d.join("ren-out/mojliga-dubbelbetalningar.csv"));
+    assert_eq!(
+        columns(&dups, &["grupp", "typ", "verifikationsnummer"]),
+        ["1|samma fakturanummer|V1", "1|samma fakturanummer|V2"]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("ren-out/analysis.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["dataset"]["kind"], "partitioner");
+}
