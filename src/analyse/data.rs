@@ -191,15 +191,19 @@ fn part_rows(part: &Part) -> Result<LazyFrame> {
         lit(part.year).alias("ar"),
         lit(part.month as i32).alias("manad"),
     ];
+    // a collected dataset's texts are NULL where empty already (its kind of id says it is one)
+    let empty_is_null = schema.contains("leverantor_id_typ");
     for name in TEXT_COLUMNS {
-        columns.push(if schema.contains(name) {
-            let text = col(name).cast(DataType::String);
-            when(text.clone().eq(lit("")))
-                .then(lit(Null {}).cast(DataType::String))
-                .otherwise(text)
-                .alias(name)
-        } else {
-            lit(Null {}).cast(DataType::String).alias(name)
+        columns.push(match (schema.get(name), empty_is_null) {
+            (Some(DataType::String), true) => col(name),
+            (Some(_), _) => {
+                let text = col(name).cast(DataType::String);
+                when(text.clone().eq(lit("")))
+                    .then(lit(Null {}).cast(DataType::String))
+                    .otherwise(text)
+                    .alias(name)
+            }
+            (None, _) => lit(Null {}).cast(DataType::String).alias(name),
         });
     }
     for (name, dtype) in [
