@@ -359,6 +359,8 @@ pub struct Fact {
 pub struct Report {
     /// The facts about the dataset and the options.
     pub facts: Vec<Fact>,
+    /// What the tables found, in brief.
+    pub findings: Vec<Fact>,
     /// Analysis 1.
     pub suppliers: Vec<SupplierSection>,
     /// Analysis 2.
@@ -405,6 +407,7 @@ impl Report {
     pub fn of(a: &Analysis) -> Report {
         Report {
             facts: facts(a),
+            findings: findings(a),
             suppliers: supplier_sections(a),
             over_limit: over_limit_table(a),
             limits: limits_table(a),
@@ -437,11 +440,57 @@ impl Report {
     }
 }
 
-fn facts(a: &Analysis) -> Vec<Fact> {
-    let fact = |name: &str, value: String| Fact {
+fn fact(name: &str, value: String) -> Fact {
+    Fact {
         name: name.into(),
         value,
+    }
+}
+
+/// What the tables found, in a few lines at the top of the page.
+fn findings(a: &Analysis) -> Vec<Fact> {
+    let groups = |numbers: Vec<u32>| {
+        let mut n = numbers;
+        n.dedup();
+        count(n.len() as u64)
     };
+    let masked: Decimal = a
+        .tables
+        .largest_suppliers
+        .iter()
+        .filter(|r| r.leverantor_nyckel == MASKED_KEY)
+        .map(|r| r.summa)
+        .sum();
+    vec![
+        fact(
+            "Över direktupphandlingsgränsen",
+            format!(
+                "{} fall där en leverantörs summa hos en köpare under ett år är över gränsen (en sållning, inte ett fynd)",
+                count(a.tables.over_limit.len() as u64)
+            ),
+        ),
+        fact(
+            "Möjliga uppdelade köp",
+            format!(
+                "{} grupper av fakturor",
+                groups(a.tables.splits.iter().map(|r| r.grupp).collect())
+            ),
+        ),
+        fact(
+            "Möjliga dubbelbetalningar",
+            format!(
+                "{} grupper av verifikationer",
+                groups(a.tables.duplicates.iter().map(|r| r.grupp).collect())
+            ),
+        ),
+        fact(
+            "Maskerade privatpersoner och enskilda firmor",
+            format!("{} (en egen rad, inte en leverantör)", kronor(masked)),
+        ),
+    ]
+}
+
+fn facts(a: &Analysis) -> Vec<Fact> {
     let buyers = a
         .dataset
         .buyers
@@ -634,12 +683,12 @@ fn splits_table(a: &Analysis) -> HtmlTable {
             ("Grupp", true),
             ("Köpare", false),
             ("Leverantör", false),
-            ("Period", false),
+            ("Period", true),
             ("Gruppens summa", true),
             ("Gräns", true),
             ("Fakturanummer", false),
             ("Verifikation", false),
-            ("Datum", false),
+            ("Datum", true),
             ("Belopp", true),
         ],
     );
@@ -648,12 +697,12 @@ fn splits_table(a: &Analysis) -> HtmlTable {
             number(r.grupp.to_string()),
             text(r.kopare.clone()),
             text(r.leverantor.clone()),
-            text(format!("{} – {}", r.grupp_fran, r.grupp_till)),
+            number(format!("{} – {}", r.grupp_fran, r.grupp_till)),
             number(kronor(r.grupp_summa)),
             number(kronor(r.grans)),
             text(r.fakturanummer.clone().unwrap_or_default()),
             text(r.verifikationsnummer.clone().unwrap_or_default()),
-            text(r.datum.clone()),
+            number(r.datum.clone()),
             number(kronor(r.belopp)),
         ]);
     }
@@ -672,7 +721,7 @@ fn duplicates_table(a: &Analysis) -> HtmlTable {
             ("Belopp", true),
             ("Verifikation", false),
             ("Fakturanummer", false),
-            ("Datum", false),
+            ("Datum", true),
         ],
     );
     for r in &a.tables.duplicates {
@@ -684,7 +733,7 @@ fn duplicates_table(a: &Analysis) -> HtmlTable {
             number(kronor(r.belopp)),
             text(r.verifikationsnummer.clone()),
             text(r.fakturanummer.clone().unwrap_or_default()),
-            text(r.datum.clone()),
+            number(r.datum.clone()),
         ]);
     }
     t
