@@ -79,11 +79,27 @@ pub struct Dataset {
 const SKIPPED_FOLDERS: [&str; 3] = ["superseded", "internal", "rejected"];
 
 impl Dataset {
-    /// The partitions below `root` (none: an empty list, which the caller refuses).
+    /// The partitions below `root` (none: an empty list, which the caller refuses). A buyer's
+    /// month found in two places (two datasets of the same buyer under one folder) is an
+    /// error: its rows would be counted twice.
     pub fn find(root: &Path) -> Result<Dataset> {
         let mut parts = Vec::new();
         walk(root, &mut parts)?;
         parts.sort();
+        for pair in parts.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if (&a.buyer, a.year, a.month) == (&b.buyer, b.year, b.month) {
+                return Err(Error::Usage(format!(
+                    "{} and {} hold the same buyer's month (kopare_id={}, {}-{:02}): its rows \
+                     would be counted twice; analyse one dataset of a buyer at a time",
+                    a.path.display(),
+                    b.path.display(),
+                    a.buyer,
+                    a.year,
+                    a.month
+                )));
+            }
+        }
         Ok(Dataset {
             root: root.to_path_buf(),
             parts,

@@ -1129,6 +1129,17 @@ fn docs_analyse_error_table_is_true() {
                 vec!["analyse", "dataset", "--split-limit", "mycket"]
             }
             "a split minimum below 2" => vec!["analyse", "dataset", "--split-min", "1"],
+            "a buyer's month in two datasets under one folder" => {
+                let from = d.join("dataset/parquet");
+                for copy in ["two/a/parquet", "two/b/parquet"] {
+                    for (rel, bytes) in files_below(&from) {
+                        let to = d.join(copy).join(rel);
+                        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                        std::fs::write(to, bytes).unwrap();
+                    }
+                }
+                vec!["analyse", "two"]
+            }
             "the output folder holds another analysis" => {
                 run_ok(
                     d,
@@ -1163,7 +1174,7 @@ fn docs_analyse_error_table_is_true() {
         assert_eq!(left.len(), 1, "{case}: the output folder changed: {left:?}");
         checked += 1;
     }
-    assert_eq!(checked, 10);
+    assert_eq!(checked, 11);
     // --replace replaces the other analysis
     run_ok(d, &["analyse", "dataset", "-q", "-o", "other", "--replace"]);
 }
