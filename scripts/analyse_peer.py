@@ -5,18 +5,20 @@ table, seconds, rows) and the total.
 
 Usage: analyse_peer.py DATASET_DIR [docs/analyse.md] [--supplier KEY]
 """
+import argparse
 import re
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-dataset = Path(args[0])
 root = Path(__file__).resolve().parent.parent
-page = Path(args[1]) if len(args) > 1 else root / "docs" / "analyse.md"
-supplier = sys.argv[sys.argv.index("--supplier") + 1] if "--supplier" in sys.argv else None
+parser = argparse.ArgumentParser()
+parser.add_argument("dataset", type=Path)
+parser.add_argument("page", type=Path, nargs="?", default=root / "docs" / "analyse.md")
+parser.add_argument("--supplier", help="the supplier key the supplier-over-time query follows")
+args = parser.parse_args()
+dataset, page, supplier = args.dataset, args.page, args.supplier
 blocks = re.findall(r"```sql\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
 glob = str(dataset / "parquet" / "*" / "*" / "*" / "*.parquet")
 

@@ -63,6 +63,7 @@ impl Context<'_> {
 
 /// A table an analysis writes: a CSV file of these columns, one line per row.
 pub trait Table {
+    // (a reference to a row is a row too: see the blanket impl below)
     /// The file in the output folder.
     const FILE: &'static str;
     /// Its columns.
@@ -71,13 +72,21 @@ pub trait Table {
     fn cells(&self) -> Vec<String>;
 }
 
+impl<T: Table> Table for &T {
+    const FILE: &'static str = T::FILE;
+    const COLUMNS: &'static [&'static str] = T::COLUMNS;
+    fn cells(&self) -> Vec<String> {
+        (*self).cells()
+    }
+}
+
 /// An optional text as a cell.
 pub fn cell(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
 /// Write a table as CSV (UTF-8, comma, LF, quoted only where needed).
-pub fn write_csv<T: Table>(path: &Path, rows: &[T]) -> Result<()> {
+pub fn write_csv<T: Table>(path: &Path, rows: impl IntoIterator<Item = T>) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))

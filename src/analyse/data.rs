@@ -106,6 +106,19 @@ impl Dataset {
         })
     }
 
+    /// One buyer's partitions.
+    pub fn of_buyer(&self, buyer: &str) -> Dataset {
+        Dataset {
+            root: self.root.clone(),
+            parts: self
+                .parts
+                .iter()
+                .filter(|p| p.buyer == buyer)
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// The buyers, in order.
     pub fn buyers(&self) -> BTreeSet<String> {
         self.parts.iter().map(|p| p.buyer.clone()).collect()

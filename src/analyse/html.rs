@@ -473,7 +473,7 @@ fn findings(a: &Analysis) -> Vec<Fact> {
             "Möjliga uppdelade köp",
             format!(
                 "{} grupper av fakturor",
-                groups(a.tables.splits.iter().map(|r| r.grupp).collect())
+                count(a.tables.splits.len() as u64)
             ),
         ),
         fact(
@@ -678,7 +678,7 @@ fn split_settings(a: &Analysis) -> String {
 fn splits_table(a: &Analysis) -> HtmlTable {
     let mut t = HtmlTable::new(
         "Grupper av fakturor",
-        super::splits::SplitRow::FILE,
+        super::splits::SplitLine::FILE,
         &[
             ("Grupp", true),
             ("Köpare", false),
@@ -692,18 +692,19 @@ fn splits_table(a: &Analysis) -> HtmlTable {
             ("Belopp", true),
         ],
     );
-    for r in &a.tables.splits {
+    for line in super::splits::lines(&a.tables.splits) {
+        let (g, i) = (line.group, line.invoice);
         t.push(vec![
-            number(r.grupp.to_string()),
-            text(r.kopare.clone()),
-            text(r.leverantor.clone()),
-            number(format!("{} – {}", r.grupp_fran, r.grupp_till)),
-            number(kronor(r.grupp_summa)),
-            number(kronor(r.grans)),
-            text(r.fakturanummer.clone().unwrap_or_default()),
-            text(r.verifikationsnummer.clone().unwrap_or_default()),
-            number(r.datum.clone()),
-            number(kronor(r.belopp)),
+            number(g.grupp.to_string()),
+            text(g.kopare.clone()),
+            text(g.leverantor.clone()),
+            number(format!("{} – {}", g.fran, g.till)),
+            number(kronor(g.summa)),
+            number(kronor(g.grans)),
+            text(i.fakturanummer.clone().unwrap_or_default()),
+            text(i.verifikationsnummer.clone().unwrap_or_default()),
+            number(i.datum.clone()),
+            number(kronor(i.belopp)),
         ]);
     }
     t

@@ -51,7 +51,7 @@ pub const TABLE_FILES: [(&str, &str); 13] = [
         "2. leverantörer över direktupphandlingsgränsen",
     ),
     (
-        splits::SplitRow::FILE,
+        splits::SplitLine::FILE,
         "3. möjliga uppdelade köp, med fakturorna",
     ),
     (
@@ -174,7 +174,7 @@ pub struct Tables {
     /// 2. Over the direct-procurement limit.
     pub over_limit: Vec<over_limit::OverLimitRow>,
     /// 3. Possible split purchases.
-    pub splits: Vec<splits::SplitRow>,
+    pub splits: Vec<splits::SplitGroup>,
     /// 4. Possible duplicate payments.
     pub duplicates: Vec<duplicates::DuplicateRow>,
     /// 5. One supplier over time.
@@ -404,6 +404,8 @@ struct Frames {
     chosen: LazyFrame,
     /// The same, keyed.
     keyed: LazyFrame,
+    /// Their partitions.
+    dataset: Dataset,
 }
 
 /// Run every analysis over the dataset the options name.
@@ -421,6 +423,7 @@ pub fn analyse(opts: &AnalyseOptions) -> Result<Analysis> {
         all: all_rows,
         keyed: keys.keyed(chosen_rows.clone()),
         chosen: chosen_rows,
+        dataset: chosen.clone(),
     };
     let ctx = Context {
         keys: &keys,
@@ -461,7 +464,9 @@ fn tables(frames: &Frames, ctx: &Context<'_>, opts: &AnalyseOptions) -> Result<T
     stage("2. over the direct-procurement limit")?;
     let over_limit = over_limit::over_limit(&years, ctx);
     stage("3. possible split purchases")?;
-    let splits = splits::splits(&frames.keyed, ctx, &opts.split)?;
+    let buyers: Vec<String> = frames.dataset.buyers().into_iter().collect();
+    let rows_of = |buyer: &str| Ok(ctx.keys.keyed(frames.dataset.of_buyer(buyer).rows()?));
+    let splits = splits::splits(&buyers, rows_of, ctx, &opts.split)?;
     stage("4. possible duplicate payments")?;
     let duplicates = duplicates::duplicates(&frames.keyed, ctx)?;
     stage("5. one supplier over time")?;
@@ -545,7 +550,7 @@ fn table_files() -> BTreeMap<String, String> {
     [
         ("largest_suppliers", suppliers::SupplierRow::FILE),
         ("over_limit", over_limit::OverLimitRow::FILE),
-        ("splits", splits::SplitRow::FILE),
+        ("splits", splits::SplitLine::FILE),
         ("duplicates", duplicates::DuplicateRow::FILE),
         ("over_time", over_time::OverTimeRow::FILE),
         ("invoices", invoices::InvoiceRow::FILE),
@@ -572,14 +577,14 @@ fn dataset_texts(a: &Analysis) -> Vec<(&'static str, &'static str, &str)> {
             &r.leverantor_nyckel,
         ));
     }
-    for r in &a.tables.splits {
+    for r in a.tables.splits.iter().flat_map(|g| &g.fakturor) {
         out.push((
-            splits::SplitRow::FILE,
+            splits::SplitLine::FILE,
             "fakturanummer",
             r.fakturanummer.as_deref().unwrap_or(""),
         ));
         out.push((
-            splits::SplitRow::FILE,
+            splits::SplitLine::FILE,
             "verifikationsnummer",
             r.verifikationsnummer.as_deref().unwrap_or(""),
         ));
@@ -649,10 +654,8 @@ pub fn write(analysis: &Analysis, out: &Path, replace: bool) -> Result<Written> 
 /// Stage every output: the tables, analysis.json, the report, then report.json.
 fn stage(staging: &mut Staging, a: &Analysis) -> Result<()> {
     let mut outputs = write_tables(staging, &a.tables)?;
-    let json = serde_json::to_string_pretty(a)
-        .map_err(|e| Error::Internal(format!("analysis.json: {e}")))?;
     let path = staging.path(ANALYSIS_JSON)?;
-    std::fs::write(&path, json + "\n").map_err(|e| Error::io(&path, e))?;
+    write_json(&path, a)?;
     outputs.push(ANALYSIS_JSON);
     let page = html::render(a)?;
     let path = staging.path(REPORT_HTML)?;
@@ -663,11 +666,23 @@ fn stage(staging: &mut Staging, a: &Analysis) -> Result<()> {
     std::fs::write(&path, report + "\n").map_err(|e| Error::io(&path, e))
 }
 
+/// Write `analysis.json` as it is serialised (a large table is never held as text whole).
+fn write_json(path: &Path, a: &Analysis) -> Result<()> {
+    use std::io::Write as _;
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut out = std::io::BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut out, a)
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    out.write_all(b"\n")
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io(path, e))
+}
+
 /// Write each table's CSV into the staging folder; returns their files.
 fn write_tables(staging: &mut Staging, t: &Tables) -> Result<Vec<&'static str>> {
     fn one<T: Table>(
         staging: &mut Staging,
-        rows: &[T],
+        rows: impl IntoIterator<Item = T>,
         files: &mut Vec<&'static str>,
     ) -> Result<()> {
         common::write_csv(&staging.path(T::FILE)?, rows)?;
@@ -677,7 +692,7 @@ fn write_tables(staging: &mut Staging, t: &Tables) -> Result<Vec<&'static str>> 
     let mut files = Vec::new();
     one(staging, &t.largest_suppliers, &mut files)?;
     one(staging, &t.over_limit, &mut files)?;
-    one(staging, &t.splits, &mut files)?;
+    one(staging, splits::lines(&t.splits), &mut files)?;
     one(staging, &t.duplicates, &mut files)?;
     one(staging, &t.over_time, &mut files)?;
     one(staging, &t.invoices, &mut files)?;
@@ -744,7 +759,7 @@ impl Analysis {
         ));
         s.push_str(&format!(
             "  {} groups of possible split purchases, {} groups of possible duplicate payments\n",
-            groups(self.tables.splits.iter().map(|r| r.grupp).collect()),
+            self.tables.splits.len(),
             groups(self.tables.duplicates.iter().map(|r| r.grupp).collect())
         ));
         s.push_str("  the report: rapport.html; every table as CSV beside it\n");

@@ -44,9 +44,9 @@ impl Default for SplitOptions {
     }
 }
 
-/// A row of `mojliga-uppdelade-kop.csv`: one invoice of a group.
+/// A group of possible split purchases: a buyer's invoices from one supplier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SplitRow {
+pub struct SplitGroup {
     /// The group's number (from 1, in order of buyer, supplier and first day).
     pub grupp: u32,
     /// The buyer.
@@ -58,16 +58,21 @@ pub struct SplitRow {
     /// The supplier's name.
     pub leverantor: String,
     /// The window's first day (the group's first invoice).
-    pub grupp_fran: String,
+    pub fran: String,
     /// The group's last invoice's day.
-    pub grupp_till: String,
-    /// Invoices in the group.
-    pub grupp_fakturor: u64,
+    pub till: String,
     /// The group's sum, kronor.
-    pub grupp_summa: Decimal,
+    pub summa: Decimal,
     /// The limit, kronor.
     pub grans: Decimal,
-    /// The invoice number (empty for an invoice known by its voucher only).
+    /// Its invoices, in order of date.
+    pub fakturor: Vec<SplitInvoice>,
+}
+
+/// An invoice of a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SplitInvoice {
+    /// The invoice number (none for an invoice known by its voucher only).
     pub fakturanummer: Option<String>,
     /// The voucher (the first, if the invoice has several).
     pub verifikationsnummer: Option<String>,
@@ -77,7 +82,25 @@ pub struct SplitRow {
     pub belopp: Decimal,
 }
 
-impl Table for SplitRow {
+/// A line of `mojliga-uppdelade-kop.csv`: one invoice of a group, with the group.
+pub struct SplitLine<'a> {
+    /// The group.
+    pub group: &'a SplitGroup,
+    /// The invoice.
+    pub invoice: &'a SplitInvoice,
+}
+
+/// The lines of the groups, one per invoice.
+pub fn lines(groups: &[SplitGroup]) -> impl Iterator<Item = SplitLine<'_>> {
+    groups.iter().flat_map(|group| {
+        group
+            .fakturor
+            .iter()
+            .map(move |invoice| SplitLine { group, invoice })
+    })
+}
+
+impl Table for SplitLine<'_> {
     const FILE: &'static str = "mojliga-uppdelade-kop.csv";
     const COLUMNS: &'static [&'static str] = &[
         "grupp",
@@ -96,21 +119,22 @@ impl Table for SplitRow {
         "belopp",
     ];
     fn cells(&self) -> Vec<String> {
+        let (g, i) = (self.group, self.invoice);
         vec![
-            self.grupp.to_string(),
-            self.kopare_id.clone(),
-            self.kopare.clone(),
-            self.leverantor_nyckel.clone(),
-            self.leverantor.clone(),
-            self.grupp_fran.clone(),
-            self.grupp_till.clone(),
-            self.grupp_fakturor.to_string(),
-            self.grupp_summa.to_string(),
-            self.grans.to_string(),
-            cell(&self.fakturanummer),
-            cell(&self.verifikationsnummer),
-            self.datum.clone(),
-            self.belopp.to_string(),
+            g.grupp.to_string(),
+            g.kopare_id.clone(),
+            g.kopare.clone(),
+            g.leverantor_nyckel.clone(),
+            g.leverantor.clone(),
+            g.fran.clone(),
+            g.till.clone(),
+            g.fakturor.len().to_string(),
+            g.summa.to_string(),
+            g.grans.to_string(),
+            cell(&i.fakturanummer),
+            cell(&i.verifikationsnummer),
+            i.datum.clone(),
+            i.belopp.to_string(),
         ]
     }
 }
@@ -287,16 +311,36 @@ fn groups_of(
     groups
 }
 
-/// Every group of possible split purchases, numbered, with its invoices.
-pub fn splits(keyed: &LazyFrame, ctx: &Context<'_>, opts: &SplitOptions) -> Result<Vec<SplitRow>> {
-    let df = invoice_query(keyed, ctx, opts)?.collected()?;
+/// Every group of possible split purchases, numbered, with its invoices: a buyer at a time
+/// (`rows_of` gives a buyer's rows, keyed), so that only one buyer's invoices are held.
+pub fn splits(
+    buyers: &[String],
+    rows_of: impl Fn(&str) -> Result<LazyFrame>,
+    ctx: &Context<'_>,
+    opts: &SplitOptions,
+) -> Result<Vec<SplitGroup>> {
+    let mut out = Vec::new();
+    for buyer in buyers {
+        let df = invoice_query(&rows_of(buyer)?, ctx, opts)?.collected()?;
+        groups_of_buyer(&df, ctx, opts, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The groups of a buyer's candidate invoices (sorted by supplier and date), each supplier's
+/// invoices gathered and scanned in turn.
+fn groups_of_buyer(
+    df: &DataFrame,
+    ctx: &Context<'_>,
+    opts: &SplitOptions,
+    out: &mut Vec<SplitGroup>,
+) -> Result<()> {
     let buyers = df.column("kopare_id")?.str()?;
     let keys = df.column("lev_nyckel")?.str()?;
     let numbers = df.column("fakturanummer")?.str()?;
     let vouchers = df.column("verifikationsnummer")?.str()?;
-    let days = dates(&df, "datum")?;
-    let amounts = integers_128(&df, "ore")?;
-    let mut out = Vec::new();
+    let days = dates(df, "datum")?;
+    let amounts = integers_128(df, "ore")?;
     let mut pair: Option<(&str, &str)> = None;
     let mut invoices: Vec<Invoice> = Vec::new();
     let rows = buyers
@@ -310,7 +354,7 @@ pub fn splits(keyed: &LazyFrame, ctx: &Context<'_>, opts: &SplitOptions) -> Resu
         };
         if pair.is_some_and(|p| p != (buyer, key)) {
             if let Some((b, k)) = pair {
-                listed(&invoices, b, k, ctx, opts, &mut out);
+                listed(&invoices, b, k, ctx, opts, out);
             }
             invoices.clear();
         }
@@ -323,9 +367,9 @@ pub fn splits(keyed: &LazyFrame, ctx: &Context<'_>, opts: &SplitOptions) -> Resu
         });
     }
     if let Some((b, k)) = pair {
-        listed(&invoices, b, k, ctx, opts, &mut out);
+        listed(&invoices, b, k, ctx, opts, out);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// An `ore` column's values (the physical integers of a sum of `belopp`).
@@ -338,42 +382,38 @@ fn integers_128(df: &DataFrame, name: &str) -> Result<Vec<i128>> {
         .collect())
 }
 
-/// The groups of one supplier at one buyer as rows, numbered on from the rows before.
+/// The groups of one supplier at one buyer, numbered on from the groups before.
 fn listed(
     invoices: &[Invoice],
     buyer: &str,
     key: &str,
     ctx: &Context<'_>,
     opts: &SplitOptions,
-    out: &mut Vec<SplitRow>,
+    out: &mut Vec<SplitGroup>,
 ) {
     for group in groups_of(invoices, |day| ctx.limits.lou_on(day), opts) {
-        let number = out.last().map_or(1, |r| r.grupp + 1);
-        let sum: i128 = group.members.iter().map(|i| invoices[*i].ore).sum();
-        let to = group
-            .members
-            .iter()
-            .map(|i| invoices[*i].day)
-            .max()
-            .unwrap_or(group.from);
-        for invoice in group.members.iter().map(|i| &invoices[*i]) {
-            out.push(SplitRow {
-                grupp: number,
-                kopare_id: buyer.to_string(),
-                kopare: ctx.buyer_name(buyer),
-                leverantor_nyckel: key.to_string(),
-                leverantor: ctx.keys.name(key),
-                grupp_fran: group.from.to_string(),
-                grupp_till: to.to_string(),
-                grupp_fakturor: group.members.len() as u64,
-                grupp_summa: kr(sum),
-                grans: kr(group.limit_ore),
-                fakturanummer: invoice.number.clone(),
-                verifikationsnummer: invoice.voucher.clone(),
-                datum: invoice.day.to_string(),
-                belopp: kr(invoice.ore),
-            });
-        }
+        let members: Vec<&Invoice> = group.members.iter().map(|i| &invoices[*i]).collect();
+        let to = members.iter().map(|i| i.day).max().unwrap_or(group.from);
+        out.push(SplitGroup {
+            grupp: out.last().map_or(1, |g| g.grupp + 1),
+            kopare_id: buyer.to_string(),
+            kopare: ctx.buyer_name(buyer),
+            leverantor_nyckel: key.to_string(),
+            leverantor: ctx.keys.name(key),
+            fran: group.from.to_string(),
+            till: to.to_string(),
+            summa: kr(members.iter().map(|i| i.ore).sum()),
+            grans: kr(group.limit_ore),
+            fakturor: members
+                .iter()
+                .map(|i| SplitInvoice {
+                    fakturanummer: i.number.clone(),
+                    verifikationsnummer: i.voucher.clone(),
+                    datum: i.day.to_string(),
+                    belopp: kr(i.ore),
+                })
+                .collect(),
+        });
     }
 }
 
