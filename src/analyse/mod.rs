@@ -604,6 +604,9 @@ fn dataset_texts(a: &Analysis) -> Vec<(&'static str, &'static str, &str)> {
     for c in &a.tables.chosen_suppliers {
         out.push((over_time::OverTimeRow::FILE, "leverantor", &c.name));
     }
+    for r in &a.tables.over_time {
+        out.push((over_time::OverTimeRow::FILE, "kopare", &r.kopare));
+    }
     out
 }
 
