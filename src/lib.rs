@@ -47,7 +47,7 @@
 //! | 1 leaf | [`amount`], `batch`, [`chars`], [`date`], [`error`], [`ident`], [`names`], [`paths`], [`progress`], `rdf`, [`republish`], [`rules`], [`spec`], [`staging`], [`workers`] | the spec's vocabulary and its rules, the parsers of amounts, dates and identity numbers, the columns of a batch, progress, the worker threads; no module of the crate above them |
 //! | 2 readers | [`infer`], [`layout`], [`read`], [`table`] | reading an export: its encoding and format, its header, its layout |
 //! | 3 stages | `dcat`, [`map`], [`normalise`], [`protect`], `report`, `scan`, `texts`, `write`, `xlsx` | one batch through the pipeline, the published files and the privacy scan of them, the catalogue of a publication |
-//! | 4 commands | `collect`, `convert`, `dataset`, `plan`, `serve`, `validate`, `verify` | what the binary's commands run, each over the layers below |
+//! | 4 commands | `analyse`, `collect`, `convert`, `dataset`, `plan`, `serve`, `validate`, `verify` | what the binary's commands run, each over the layers below |
 //!
 //! The binary (`src/main.rs`) sits on top: it owns the command line (clap), the progress bar
 //! (indicatif) and the allocator. A new module goes into the lowest layer whose modules it
@@ -85,6 +85,8 @@
 // the lints (no unwrap, expect or panic; documented public items) are Cargo.toml's [lints]
 
 pub mod amount;
+#[cfg(feature = "pipeline")]
+pub mod analyse;
 #[cfg(feature = "pipeline")]
 pub mod batch;
 pub mod chars;

@@ -40,6 +40,11 @@ enum Command {
     /// Many publishers' files (published ones in any form, raw exports with their buyer named
     /// in a sources file) into one typed, Hive-partitioned Parquet dataset, with a report.
     Collect(CollectArgs),
+    /// Answer journalists' questions from a dataset (a collected dataset, a year dataset, or
+    /// published files): largest suppliers, sums over the direct-procurement limit, possible
+    /// split purchases and duplicate payments, one supplier over time, invoices and rows,
+    /// coverage and concentration; a CSV per table, analysis.json and a report (rapport.html).
+    Analyse(AnalyseArgs),
     /// Calendar-year datasets.
     #[command(subcommand)]
     Dataset(DatasetCommand),
@@ -101,6 +106,43 @@ struct CollectArgs {
     #[arg(long, default_value_t = reskontra::plan::BATCH_ROWS, hide = true)]
     batch_rows: usize,
     /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct AnalyseArgs {
+    /// A dataset made by `reskontra collect` or `reskontra dataset build` (or a folder holding
+    /// several), or published files and folders of them (collected on the fly).
+    #[arg(required = true, value_name = "DATASET")]
+    inputs: Vec<PathBuf>,
+    /// The output folder: a CSV per table, analysis.json, rapport.html.
+    #[arg(short, long, default_value = "analys")]
+    out: PathBuf,
+    /// Only this buyer (its organisation number).
+    #[arg(long, value_name = "ID")]
+    buyer: Option<String>,
+    /// Only this year (the year before is read for the new suppliers).
+    #[arg(long, value_name = "YYYY")]
+    year: Option<String>,
+    /// The supplier to follow over time, across every buyer (an organisation number or a
+    /// name; default: the largest supplier).
+    #[arg(long, value_name = "ID_OR_NAME")]
+    supplier: Option<String>,
+    /// Possible split purchases: the window in days.
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    split_window: u32,
+    /// Possible split purchases: the limit in kronor each invoice is below and the group above
+    /// (default: the direct-procurement limit, LOU, in force on the window's first day).
+    #[arg(long, value_name = "KR")]
+    split_limit: Option<String>,
+    /// Possible split purchases: the fewest invoices in a group.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    split_min: u32,
+    /// Replace the outputs of another analysis that the output folder holds.
+    #[arg(long)]
+    replace: bool,
+    /// No summary.
     #[arg(short, long)]
     quiet: bool,
 }
@@ -340,6 +382,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => run_validate(args),
         Command::Verify(args) => run_verify(args),
         Command::Collect(args) => run_collect(args),
+        Command::Analyse(args) => run_analyse(args).map(|()| 0),
         Command::Dataset(DatasetCommand::Build(args)) => run_dataset(args).map(|()| 0),
         Command::Layouts => run_layouts().map(|()| 0),
         Command::Detect(args) => run_detect(args).map(|()| 0),
@@ -647,6 +690,64 @@ fn run_collect(args: CollectArgs) -> Result<u8> {
         }
     }
     Ok(1)
+}
+
+/// The options of `analyse`, checked.
+fn analyse_options(args: &AnalyseArgs) -> Result<reskontra::analyse::AnalyseOptions> {
+    let split_limit = match args.split_limit.as_deref() {
+        None => None,
+        Some(text) => Some(
+            reskontra::amount::parse_amount(text, reskontra::amount::DecimalMark::Auto)
+                .ok()
+                .map(|a| a.value)
+                .filter(|v| v.is_sign_positive() && !v.is_zero())
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--split-limit '{text}' is not an amount in kronor above 0, e.g. 100000"
+                    ))
+                })?,
+        ),
+    };
+    if args.split_window == 0 {
+        return Err(Error::Usage("--split-window must be at least 1 day".into()));
+    }
+    if args.split_min < 2 {
+        return Err(Error::Usage(
+            "--split-min must be at least 2 (one invoice is not a split purchase)".into(),
+        ));
+    }
+    Ok(reskontra::analyse::AnalyseOptions {
+        inputs: args.inputs.clone(),
+        buyer: args.buyer.clone(),
+        year: args
+            .year
+            .as_deref()
+            .map(reskontra::analyse::check_year)
+            .transpose()?,
+        supplier: args.supplier.clone(),
+        split: reskontra::analyse::SplitOptions {
+            window_days: args.split_window,
+            limit: split_limit,
+            min_invoices: args.split_min,
+        },
+        progress: reskontra::progress::Progress::default(),
+    })
+}
+
+fn run_analyse(args: AnalyseArgs) -> Result<()> {
+    let mut opts = analyse_options(&args)?;
+    let bar = progress_bar(&[], args.quiet);
+    opts.progress = progress_of(bar.as_ref());
+    let analysis = reskontra::analyse::run(&opts, &args.out, args.replace);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let analysis = analysis?;
+    if !args.quiet {
+        to_stderr(&analysis.summary());
+        to_stderr(&format!("wrote {}\n", args.out.display()));
+    }
+    Ok(())
 }
 
 /// The input files of a dataset build, for the progress bar's size.

@@ -204,6 +204,7 @@ impl PriorRun {
         let kind = report["kind"].as_str().map(str::to_string);
         let what = match (report["year"].as_i64(), kind.as_deref()) {
             (_, Some("collect")) => "a collected dataset".to_string(),
+            (_, Some("analyse")) => "an analysis".to_string(),
             (Some(year), _) => format!("the {year} dataset"),
             (None, _) => outputs.join(", "),
         };

@@ -159,6 +159,7 @@ impl Browser {
         ];
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            "goog:loggingPrefs": {"browser": "ALL"},
             "goog:chromeOptions": {
                 "binary": chromium.display().to_string(),
                 "args": args,
@@ -392,6 +393,86 @@ fn downloaded(dir: &Path, name: &str) -> Vec<u8> {
         assert!(Instant::now() < deadline, "{name} was not downloaded");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// What a page opened from disk did in the browser: the console's messages, the resources it
+/// loaded (`performance` entries), the `src` and `href` values it holds, and its title and
+/// headings; none when there is no browser on this machine (outside CI).
+pub struct OfflinePage {
+    /// Every console message (level and text).
+    pub console: Vec<String>,
+    /// The addresses of the resources the page loaded.
+    pub resources: Vec<String>,
+    /// Every `src` and `href` value in the page.
+    pub links: Vec<String>,
+    /// The document's title.
+    pub title: String,
+    /// The text of its `h2` headings.
+    pub headings: Vec<String>,
+    /// How many `svg` charts it draws.
+    pub charts: u64,
+}
+
+/// Open an HTML file in Chromium (from disk, no server) and tell what it did.
+pub fn open_from_disk(page: &Path) -> Option<OfflinePage> {
+    let chromedriver = find_program(&["chromedriver"]);
+    let chromium = find_program(&["chromium", "chromium-browser"]);
+    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser test: install chromium and chromium-driver (.ci/run does)"
+        );
+        eprintln!("skipped: no chromium/chromedriver on this machine (apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let dir = crate::common::temp();
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let b = Browser::start(
+        &chromedriver,
+        &chromium,
+        &downloads,
+        &dir.path().join("chromium-profile"),
+    );
+    let url = format!("file://{}", page.canonicalize().unwrap().display());
+    b.go(&url);
+    b.find("h1");
+    let facts = b
+        .cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": "return {
+                resources: performance.getEntriesByType('resource').map(e => e.name),
+                links: Array.from(document.querySelectorAll('[src],[href]')).map(e => e.getAttribute('src') || e.getAttribute('href')),
+                title: document.title,
+                headings: Array.from(document.querySelectorAll('h2')).map(e => e.textContent),
+                charts: document.querySelectorAll('svg').length
+            };", "args": []})),
+        )
+        .expect("the page's facts");
+    let console = b
+        .cmd("POST", "/se/log", Some(json!({"type": "browser"})))
+        .unwrap_or_else(|_| json!([]));
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| x.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    Some(OfflinePage {
+        console: console
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| format!("{}: {}", m["level"], m["message"]))
+            .collect(),
+        resources: strings(&facts["resources"]),
+        links: strings(&facts["links"]),
+        title: facts["title"].as_str().unwrap_or_default().to_string(),
+        headings: strings(&facts["headings"]),
+        charts: facts["charts"].as_u64().unwrap_or(0),
+    })
 }
 
 #[test]

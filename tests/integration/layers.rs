@@ -48,7 +48,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "collect", "convert", "dataset", "plan", "serve", "validate", "verify",
+            "analyse", "collect", "convert", "dataset", "plan", "serve", "validate", "verify",
         ],
     ),
 ];

@@ -3,6 +3,7 @@
 // a test: a failed step may stop it with a message (Cargo.toml's [lints] deny this in the library)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod analyse;
 mod anyexport;
 mod browser;
 mod collect;
