@@ -2116,3 +2116,79 @@ fn a_cancelled_conversion_is_told_plainly_not_as_a_failure() {
     }
     assert_swedish_only(&desk, "cancelled", &page);
 }
+
+/// "Granska utgifter": published files of two publishers uploaded, analysed as a job; the page
+/// shows the largest suppliers (the masked persons as one unranked line), the screening over
+/// the limit, a chart and every table to download, in Swedish only and without a personal
+/// number; a filter runs it again; unknown analyses and files are not found.
+#[test]
+fn published_files_are_analysed_on_a_page_of_their_own() {
+    let desk = Desk::start(&[]);
+    let start = desk.get("/analyse").text();
+    assert!(start.contains("id=\"analyse-files\""), "{start}");
+    assert!(!start.contains("id=\"analyse-years\""), "no year built yet");
+    assert_swedish_only(&desk, "the analysis start page", &start);
+    let region = std::fs::read(root().join("samples/region/region-exempel-2024-02.csv")).unwrap();
+    let spec = std::fs::read_dir(root().join("samples/spec-1.1"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .expect("a spec 1.1 sample");
+    let spec_bytes = std::fs::read(&spec).unwrap();
+    let r = desk.post_files(
+        "/analyse",
+        &[
+            ("data", "region-exempel-2024-02.csv", &region),
+            ("data", "kommun-2024.csv", &spec_bytes),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.location(), "/analyse/a1/progress");
+    assert_eq!(desk.wait("/analyse/a1/status")["state"], "done");
+    let page = desk.get("/analyse/a1").text();
+    for needle in [
+        "id=\"largest\"",
+        "Över direktupphandlingsgränsen",
+        "en sållning, inte ett fynd",
+        "/analyse/a1/files/storsta-leverantorer.csv",
+        "id=\"report\"",
+        "Region Exempel",
+    ] {
+        assert!(page.contains(needle), "{needle} in {page}");
+    }
+    assert_swedish_only(&desk, "the analysis", &page);
+    assert!(personal_numbers_in(&[("page".into(), page.clone().into_bytes())]).is_empty());
+    let csv = desk.get("/analyse/a1/files/storsta-leverantorer.csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .header("content-disposition")
+        .unwrap_or("")
+        .contains("attachment"));
+    assert!(csv.text().lines().count() > 1);
+    let report = desk.get("/analyse/a1/files/rapport.html");
+    assert_eq!(report.status, 200);
+    assert!(report.text().contains("<html"));
+    assert_eq!(desk.get("/analyse/a1/files/..%2Fdesk.json").status, 404);
+    assert_eq!(desk.get("/analyse/a1/files/other.csv").status, 404);
+    assert_eq!(desk.get("/analyse/a9").status, 404);
+    assert_eq!(desk.get("/analyse/..").status, 404);
+    // filtered to the region: the page says so and lists only its rows
+    let r = desk.post_form(
+        "/analyse/a1",
+        &[("kopare", "2321000164"), ("ar", ""), ("leverantor", "")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(desk.wait("/analyse/a1/status")["state"], "done");
+    let page = desk.get("/analyse/a1").text();
+    assert!(page.contains("value=\"2321000164\" selected"), "{page}");
+    // a year that is no year: the job fails and the page says what to do, in Swedish
+    let r = desk.post_form(
+        "/analyse/a1",
+        &[("kopare", ""), ("ar", "20x3"), ("leverantor", "")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(desk.wait("/analyse/a1/status")["state"], "failed");
+    let page = desk.get("/analyse/a1").text();
+    assert_swedish_only(&desk, "a failed analysis", &page);
+    assert!(desk.get("/analyse").text().contains("/analyse/a1"));
+}

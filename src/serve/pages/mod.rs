@@ -2,6 +2,7 @@
 //! needs from the workspace and the library into a typed struct, and its template (in
 //! `templates/desk/`) renders it, escaping every value; the work itself is the library's.
 
+mod analyse;
 mod download;
 mod home;
 mod mapping;
@@ -67,6 +68,12 @@ pub(crate) fn router(desk: Arc<Desk>) -> Router {
         .route("/year/{year}/progress", get(year::progress))
         .route("/year/{year}/status", get(year::status))
         .route("/year/{year}/download", get(download::year_zip))
+        .route("/analyse", get(analyse::page).post(analyse::upload))
+        .route("/analyse/years", post(analyse::years))
+        .route("/analyse/{id}", get(analyse::result).post(analyse::filter))
+        .route("/analyse/{id}/progress", get(analyse::progress))
+        .route("/analyse/{id}/status", get(analyse::status))
+        .route("/analyse/{id}/files/{name}", get(analyse::file))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(
