@@ -123,7 +123,9 @@ fn grouped(payments: &LazyFrame, by: &str) -> Result<DataFrame> {
 
 /// Every group of possible duplicate payments, numbered.
 pub fn duplicates(keyed: &LazyFrame, ctx: &Context<'_>) -> Result<Vec<DuplicateRow>> {
-    let payments = payments(keyed, ctx);
+    // the payments once (one pass over the rows), then grouped both ways from memory: a
+    // payment is a voucher, far fewer than the rows
+    let payments = payments(keyed, ctx).collected()?.lazy();
     let mut out = Vec::new();
     for (kind, by) in [(SAME_INVOICE, "fakturanummer"), (SAME_DATE, "datum")] {
         let df = grouped(&payments, by)?;
