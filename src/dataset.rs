@@ -10,7 +10,7 @@ use crate::date::Period;
 use crate::error::{Error, Result};
 use crate::normalise::days_since_epoch;
 use crate::progress::Progress;
-use crate::read::{file_name, sha256_file};
+use crate::read::file_name;
 use crate::spec::{self, COLUMNS};
 use crate::validate::validate_csv_file_with;
 use crate::write::{self, Format, SpecColumn, SpecTable, Staging};
@@ -164,6 +164,9 @@ pub struct DatasetOutput {
     pub path: String,
     /// SHA-256.
     pub sha256: String,
+    /// SHA-1 (the checksum the DCAT catalogue gives, kept so that a later year's build does
+    /// not read this year's files again).
+    pub sha1: String,
     /// Size in bytes.
     pub bytes: u64,
     /// Rows.
@@ -517,10 +520,12 @@ fn datapackage(report: &DatasetReport, csv: &DatasetOutput, licence: &str) -> St
 }
 
 fn output_entry(staged: &Path, rel: &str, rows: u64) -> Result<DatasetOutput> {
-    let (sha256, bytes) = sha256_file(staged).map_err(|e| Error::io(staged, e))?;
+    let (sha256, sha1, bytes) =
+        crate::read::sha256_and_sha1_file(staged).map_err(|e| Error::io(staged, e))?;
     Ok(DatasetOutput {
         path: rel.to_string(),
         sha256,
+        sha1,
         bytes,
         rows,
     })

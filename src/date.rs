@@ -171,6 +171,27 @@ pub fn from_excel_serial(serial: i64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(days))
 }
 
+/// The Swedish names of the months, January first.
+pub const SWEDISH_MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// The Swedish name of a month (1-12).
+pub fn swedish_month(month: usize) -> Option<&'static str> {
+    SWEDISH_MONTHS.get(month.checked_sub(1)?).copied()
+}
+
 /// Month names and abbreviations, Swedish and English, with their numbers.
 const MONTH_NAMES: &[(&str, u32)] = &[
     ("januari", 1),

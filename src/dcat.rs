@@ -159,6 +159,9 @@ pub struct YearOutput {
     pub path: String,
     /// Size in bytes.
     pub bytes: u64,
+    /// SHA-1 (none in a report written before it was recorded: read from the file).
+    #[serde(default)]
+    pub sha1: Option<String>,
 }
 
 /// The options of a year dataset the catalogue uses.
@@ -166,6 +169,9 @@ pub struct YearOutput {
 pub struct YearOptions {
     /// The licence of its files.
     pub licence: String,
+    /// The contact e-mail address the catalogue was made with.
+    #[serde(default)]
+    pub contact_email: Option<String>,
 }
 
 /// A dataset's dates (`YYYY-MM-DD`).
@@ -246,32 +252,16 @@ pub fn year_datasets(
     Ok((found, left_out))
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// A month's Swedish name from `MM`.
 fn month_name(mm: &str) -> &'static str {
     mm.parse::<usize>()
         .ok()
-        .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-        .copied()
+        .and_then(crate::date::swedish_month)
         .unwrap_or("")
 }
 
 /// The catalogue's resources: catalogue, publisher, contact point, then per year its dataset
-/// and distributions. The SHA-1 of every distribution is read from its file.
+/// and distributions (each with the SHA-1 its year's report records).
 pub fn catalogue(years: &[YearDataset], opts: &CatalogueOptions) -> Result<Vec<Resource>> {
     let Some(newest) = years.last() else {
         return Err(Error::Usage("no year dataset to catalogue".into()));
@@ -479,7 +469,7 @@ fn year_resources(
 }
 
 /// Whether a year's file is one of its distributions (the data files, not the metadata).
-fn distributed(path: &str) -> bool {
+pub fn distributed(path: &str) -> bool {
     [".csv", ".parquet", ".xlsx"]
         .iter()
         .any(|e| path.ends_with(e))
@@ -526,8 +516,15 @@ fn distribution(base: &str, year: &YearDataset, output: &YearOutput) -> Result<R
         Some(mm) => format!("{} {}", month_name(&mm), r.year),
         None => format!("hela {}", r.year),
     };
-    let file = year.dir.join(&output.path);
-    let sha1 = sha1_file(&file).map_err(|e| Error::io(&file, e))?;
+    let sha1 = match &output.sha1 {
+        Some(sha1) => sha1.clone(),
+        None => {
+            let file = year.dir.join(&output.path);
+            crate::read::sha256_and_sha1_file(&file)
+                .map_err(|e| Error::io(&file, e))?
+                .1
+        }
+    };
     let mut d = Resource::new(format!("{url}#distribution"), "dcat:Distribution");
     d.add(
         "dcterms:title",
@@ -561,19 +558,6 @@ fn distribution(base: &str, year: &YearDataset, output: &YearOutput) -> Result<R
         ),
     );
     Ok(d)
-}
-
-/// The SHA-1 of a file, in hex (the only checksum algorithm the portal reads).
-fn sha1_file(path: &Path) -> std::io::Result<String> {
-    use sha1::Digest;
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = sha1::Sha1::new();
-    std::io::copy(&mut file, &mut hasher)?;
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }
 
 /// The catalogue files written.
@@ -620,10 +604,15 @@ pub fn write_catalogue(
 
 /// Fail if `path` is a file reskontra did not write.
 fn refuse_foreign(path: &Path) -> Result<()> {
-    let Ok(text) = std::fs::read(path) else {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
         return Ok(());
     };
-    let head = String::from_utf8_lossy(&text[..text.len().min(512)]).into_owned();
+    let mut head = Vec::new();
+    file.take(512)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    let head = String::from_utf8_lossy(&head);
     if head.contains(WRITTEN_BY) {
         Ok(())
     } else {

@@ -58,7 +58,7 @@ pub struct SourceRule {
     pub encoding: Option<String>,
     /// The sheet of a workbook to read.
     pub sheet: Option<String>,
-    /// The folder of the sources file the rule is in: its paths are relative to it.
+    /// The folder of the sources file the rule is in (absolute): its paths are relative to it.
     #[serde(skip)]
     pub dir: PathBuf,
 }
@@ -77,7 +77,7 @@ impl SourceRule {
             return file.starts_with(absolute(&target));
         }
         // the pattern's leading `./` and `../` move the folder it is matched below
-        let mut base = absolute(&self.dir);
+        let mut base = self.dir.clone();
         let mut pattern = self.path.as_str();
         loop {
             if let Some(rest) = pattern.strip_prefix("./") {
@@ -125,10 +125,11 @@ impl SourcesFile {
                 format!("not a sources file: {}", e.message().trim_end()),
             )
         })?;
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        // made absolute once: every file of the inputs is matched against the rules
+        let dir = absolute(match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        });
         file.paths = vec![path.to_path_buf()];
         for (i, rule) in file.rules.iter_mut().enumerate() {
             rule.dir = dir.clone();

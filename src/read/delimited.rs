@@ -348,16 +348,22 @@ impl Parse<'_> {
             self.next_at = next;
             // the line holds one line feed, at its end
             self.lines.step_over_line(at, next);
-            self.resume = Resume {
-                at: next,
-                line: self.lines.line_of(next),
-                rows: self.rows.len(),
-                records: self.emitted,
-            };
-            if self.emitted >= self.max_rows {
-                return Some(self.resume.stop());
+            if let Some(stop) = self.resume_at(next) {
+                return Some(stop);
             }
         }
+    }
+
+    /// A record ends before `next`: a parse that stops may go on from there. `Some` when
+    /// `max_rows` are parsed.
+    fn resume_at(&mut self, next: usize) -> Option<(usize, u64, usize)> {
+        self.resume = Resume {
+            at: next,
+            line: self.lines.line_of(next),
+            rows: self.rows.len(),
+            records: self.emitted,
+        };
+        (self.emitted >= self.max_rows).then(|| self.resume.stop())
     }
 
     /// Move the csv reader to where the next record starts (unless it is there already: at the
@@ -410,18 +416,10 @@ impl Parse<'_> {
             next += 1;
         }
         self.next_at = next;
-        if !bytes[next..].starts_with(BOM) {
-            self.resume = Resume {
-                at: next,
-                line: self.lines.line_of(next),
-                rows: self.rows.len(),
-                records: self.emitted,
-            };
-            if self.emitted >= self.max_rows {
-                return Ok(Some(self.resume.stop()));
-            }
+        if bytes[next..].starts_with(BOM) {
+            return Ok(None);
         }
-        Ok(None)
+        Ok(self.resume_at(next))
     }
 
     /// Keep the blank lines between the previous record and one the csv crate says starts at

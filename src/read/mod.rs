@@ -621,6 +621,27 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex(&hasher.finalize()), size))
 }
 
+/// SHA-256 and SHA-1 of a file in one read (the SHA-1 is the checksum a DCAT catalogue
+/// gives), and its size in bytes.
+pub fn sha256_and_sha1_file(path: &Path) -> std::io::Result<(String, String, u64)> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let (mut sha256, mut sha1) = (sha2::Sha256::new(), sha1::Sha1::new());
+    let mut buffer = vec![0; 1 << 16];
+    let mut size = 0;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        sha256.update(&buffer[..n]);
+        sha1.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((hex(&sha256.finalize()), hex(&sha1.finalize()), size))
+}
+
 /// SHA-256 of bytes, as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

@@ -569,23 +569,6 @@ pub(crate) fn reason_text(reason: &str) -> &'static str {
     }
 }
 
-/// Every masking reason's key, for the catalogue's test.
-#[cfg(test)]
-pub(crate) const REASONS: &[crate::protect::Reason] = {
-    use crate::protect::Reason::*;
-    &[
-        Personnummer,
-        Samordningsnummer,
-        Estate,
-        SoleTrader,
-        PersonName,
-        Unidentified,
-        MaskedInSource,
-        DenyList,
-        Secret,
-    ]
-};
-
 /// A job's stage (the library's English) in Swedish.
 pub(crate) fn stage_text(stage: &str) -> String {
     let file_after = |prefix: &str| stage.strip_prefix(prefix).map(str::to_string);
@@ -740,24 +723,9 @@ pub(crate) fn layout_reason_text(reason: &str, inferred: bool) -> String {
 
 /// A month (`2024-05`) by name (`maj 2024`); a span (`2024-01 – 2024-03`) month by month.
 pub(crate) fn month_name(period: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
     let one = |p: &str| {
         let (y, m) = p.trim().split_once('-')?;
-        let m: usize = m.parse().ok()?;
-        let name = MONTHS.get(m.checked_sub(1)?)?;
+        let name = crate::date::swedish_month(m.parse().ok()?)?;
         (y.len() == 4).then(|| format!("{name} {y}"))
     };
     if let Some((a, b)) = period.split_once(" – ") {
@@ -986,7 +954,7 @@ mod tests {
 
     #[test]
     fn every_reason_and_stage_is_swedish() {
-        for reason in REASONS {
+        for reason in &crate::protect::Reason::ALL {
             assert_ne!(
                 reason_text(reason.key()),
                 reason_text("unknown"),

@@ -60,17 +60,28 @@ impl Graph {
             .any(|t| *t == Value::Iri(class.to_string()))
     }
 
-    /// The nodes typed `class` or the object of `linked_by`.
-    fn nodes(&self, class: &str, linked_by: &str) -> BTreeSet<Value> {
-        let mut nodes: BTreeSet<Value> = self
-            .statements
+    /// The nodes typed `class`.
+    fn typed(&self, class: &str) -> BTreeSet<Value> {
+        self.statements
             .keys()
             .filter(|s| self.has_type(s, class))
             .cloned()
-            .collect();
-        for by_predicate in self.statements.values() {
-            nodes.extend(by_predicate.get(linked_by).into_iter().flatten().cloned());
-        }
+            .collect()
+    }
+
+    /// The nodes that are the object of `predicate`.
+    fn linked_by(&self, predicate: &str) -> BTreeSet<Value> {
+        self.statements
+            .values()
+            .flat_map(|by_predicate| by_predicate.get(predicate).into_iter().flatten())
+            .cloned()
+            .collect()
+    }
+
+    /// The nodes typed `class` or the object of `predicate`.
+    fn typed_or_linked(&self, class: &str, predicate: &str) -> BTreeSet<Value> {
+        let mut nodes = self.typed(class);
+        nodes.extend(self.linked_by(predicate));
         nodes
     }
 }
@@ -123,25 +134,26 @@ pub(super) fn check_catalogue(bytes: &[u8]) -> (Findings, u64) {
         let shown = Value::Iri(iri.clone()).shown();
         findings.rule_with(&DCAT_RELATIVE_IRI, &[("iri", &shown)], None);
     }
-    let catalogs = graph.nodes(&format!("{DCAT}Catalog"), "");
+    let catalogs = graph.typed(&format!("{DCAT}Catalog"));
     if catalogs.is_empty() {
         findings.rule(&DCAT_NO_CATALOG, "", None);
     }
-    let datasets = graph.nodes(&format!("{DCAT}Dataset"), &format!("{DCAT}dataset"));
+    let datasets = graph.typed_or_linked(&format!("{DCAT}Dataset"), &format!("{DCAT}dataset"));
+    let dataset_count = datasets.len() as u64;
     let kinds = [
-        ("dcat:Catalog", catalogs.clone()),
-        ("dcat:Dataset", datasets.clone()),
+        ("dcat:Catalog", catalogs),
+        ("dcat:Dataset", datasets),
         (
             "dcat:Distribution",
-            graph.nodes(
+            graph.typed_or_linked(
                 &format!("{DCAT}Distribution"),
                 &format!("{DCAT}distribution"),
             ),
         ),
-        ("publisher", graph.nodes("", &format!("{DCT}publisher"))),
+        ("publisher", graph.linked_by(&format!("{DCT}publisher"))),
         (
             "contact point",
-            graph.nodes("", &format!("{DCAT}contactPoint")),
+            graph.linked_by(&format!("{DCAT}contactPoint")),
         ),
     ];
     let mut check = Checker {
@@ -149,8 +161,10 @@ pub(super) fn check_catalogue(bytes: &[u8]) -> (Findings, u64) {
         findings: &mut findings,
     };
     for (class, nodes) in &kinds {
-        for node in nodes.iter().filter(|n| matches!(n, Value::Blank(_))) {
-            check.blank(class, node);
+        for _ in nodes.iter().filter(|n| matches!(n, Value::Blank(_))) {
+            check
+                .findings
+                .rule_with(&DCAT_BLANK_NODE, &[("class", class)], None);
         }
     }
     for node in &kinds[0].1 {
@@ -168,7 +182,7 @@ pub(super) fn check_catalogue(bytes: &[u8]) -> (Findings, u64) {
     for node in &kinds[4].1 {
         check.contact(node);
     }
-    (findings, datasets.len() as u64)
+    (findings, dataset_count)
 }
 
 /// The checks of each kind of resource.
@@ -178,11 +192,6 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn blank(&mut self, class: &str, _node: &Value) {
-        self.findings
-            .rule_with(&DCAT_BLANK_NODE, &[("class", class)], None);
-    }
-
     /// `node` has `predicate` (full IRI, shown as `shown`) at least once, else a finding of
     /// `rule`.
     fn needs(&mut self, rule: &Rule, node: &Value, predicate: &str, shown: &str) {

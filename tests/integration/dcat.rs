@@ -160,6 +160,11 @@ fn a_catalogue_of_one_and_of_several_years_passes_the_portals_shapes() {
     )
     .expect("json");
     assert_eq!(report["dates"]["issued"], "2025-01-10");
+    // the SHA-1 the catalogue gives is recorded with each file (not read again by later builds)
+    assert_eq!(
+        report["outputs"][0]["sha1"].as_str(),
+        Some(sha1_hex(&publication.join("2024/leverantorsreskontra-2024.csv")).as_str())
+    );
     assert_eq!(report["dates"]["modified"], "2025-03-01");
     let text = std::fs::read_to_string(&rdf).expect("catalogue");
     assert!(

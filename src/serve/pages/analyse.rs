@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! WORKSPACE/analyses/ID/input/   the files uploaded (none: the workspace's years/)
+//! WORKSPACE/analyses/ID/dataset/ the uploaded files collected (once: a filter reuses it)
 //! WORKSPACE/analyses/ID/out/     the analysis: a CSV per table, analysis.json, rapport.html
 //! WORKSPACE/analyses/ID/desk.json  what the page shows (written when the analysis ends)
 //! ```
@@ -38,7 +39,10 @@ fn new_analysis(ws: &Workspace) -> std::io::Result<(String, PathBuf)> {
     std::fs::create_dir_all(&root)?;
     let taken = std::fs::read_dir(&root)?
         .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_string_lossy()[1..].parse::<u64>().ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_prefix('a')?.parse::<u64>().ok()
+        })
         .max()
         .unwrap_or(0);
     let id = format!("a{}", taken + 1);
@@ -57,14 +61,24 @@ fn years_folder(ws: &Workspace) -> Option<PathBuf> {
         .then_some(years)
 }
 
-/// What an analysis was run on: its uploaded files, or the workspace's years.
-fn inputs_of(ws: &Workspace, dir: &Path) -> Vec<PathBuf> {
-    let uploaded = dir.join("input");
-    if uploaded.is_dir() {
-        vec![uploaded]
-    } else {
-        years_folder(ws).into_iter().collect()
+/// What an analysis runs on: the dataset collected from its uploaded files (collected the
+/// first time, so that a filter does not collect them again), or the workspace's years.
+fn dataset_of(
+    uploaded: Option<PathBuf>,
+    years: Option<PathBuf>,
+    dir: &Path,
+    progress: &crate::progress::Progress,
+) -> crate::Result<Vec<PathBuf>> {
+    let Some(uploaded) = uploaded else {
+        return Ok(years.into_iter().collect());
+    };
+    let dataset = dir.join("dataset");
+    if !dataset.join("report.json").is_file() {
+        let mut collect = crate::collect::CollectOptions::new(vec![uploaded], dataset.clone());
+        collect.progress = progress.clone();
+        crate::collect::collect(&collect)?;
     }
+    Ok(vec![dataset])
 }
 
 #[derive(Template)]
@@ -171,9 +185,11 @@ pub(super) async fn filter(
 
 /// Start the analysis of `dir`'s inputs with `filters` as a job.
 fn start(desk: &crate::serve::Desk, id: &str, dir: &Path, filters: Filters) -> Response {
-    let inputs = inputs_of(&desk.workspace, dir);
+    let uploaded = Some(dir.join("input")).filter(|i| i.is_dir());
+    let years = years_folder(&desk.workspace);
     let (dir, key) = (dir.to_path_buf(), format!("analyse-{id}"));
     let started = desk.jobs.start(&key, "analyse", move |progress| {
+        let inputs = dataset_of(uploaded, years, &dir, progress)?;
         let year = match filters.ar.trim() {
             "" => None,
             text => Some(crate::analyse::check_year(text)?),

@@ -222,15 +222,31 @@ struct Catalogue {
     findings: Vec<String>,
 }
 
-/// The catalogue the years' folder holds, as the data portal will read it; none when no
-/// publication address is given (the page then says where to give it).
-fn catalogue_of(ws: &Workspace) -> Option<Catalogue> {
+/// The catalogue the years' folder holds, as the data portal will read it (the years and files
+/// it lists, from the year datasets it was made of); none when no publication address is given
+/// (the page then says where to give it) or none was written.
+fn catalogue_of(ws: &Workspace, year_dir: &std::path::Path) -> Option<Catalogue> {
     let base = ws.policy().ok()?.publisher.base_url?;
     let base = crate::dcat::check_base_url(&base).ok()?;
-    let file = ws.root().join("years").join(crate::dcat::RDF_XML);
-    let text = std::fs::read_to_string(&file).ok()?;
-    let checked = crate::validate::validate_file(&file).ok();
-    let findings = checked
+    let publication = crate::dataset::publication_folder(year_dir);
+    let file = publication.join(crate::dcat::RDF_XML);
+    if !file.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(year_dir.join("report.json")).ok()?;
+    let this_year: crate::dcat::YearReport = serde_json::from_str(&text).ok()?;
+    let (years, _) = crate::dcat::year_datasets(&publication, &this_year.kopare_id).ok()?;
+    let files: usize = years
+        .iter()
+        .map(|y| {
+            y.report
+                .outputs
+                .iter()
+                .filter(|o| crate::dcat::distributed(&o.path))
+                .count()
+        })
+        .sum();
+    let findings = crate::validate::validate_file(&file)
         .map(|c| {
             c.findings
                 .iter()
@@ -238,20 +254,17 @@ fn catalogue_of(ws: &Workspace) -> Option<Catalogue> {
                 .collect()
         })
         .unwrap_or_default();
-    let years: Vec<String> = text
-        .match_indices("/#dataset\">")
-        .filter_map(|(at, _)| text[..at].rsplit('/').next())
-        .map(str::to_string)
-        .collect();
     Some(Catalogue {
         address: format!("{base}{}", crate::dcat::RDF_XML),
-        years: years.join(", "),
-        files: texts::count_of(
-            text.matches("<dcat:Distribution ").count() as u64,
-            "fil",
-            "filer",
-        ),
-        contact: text.contains("<vcard:hasEmail"),
+        years: years
+            .iter()
+            .map(|y| y.report.year.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        files: texts::count_of(files as u64, "fil", "filer"),
+        contact: years
+            .last()
+            .is_some_and(|y| y.report.options.contact_email.is_some()),
         findings,
     })
 }
@@ -322,7 +335,9 @@ pub(super) async fn result(State(desk): Shared, UrlPath(year): UrlPath<String>) 
             .collect::<Vec<_>>()
             .join(", "),
     });
-    let catalogue = built.as_ref().and_then(|_| catalogue_of(&desk.workspace));
+    let catalogue = built
+        .as_ref()
+        .and_then(|_| catalogue_of(&desk.workspace, &dir));
     show(&YearResultPage {
         year,
         failed,
